@@ -1,0 +1,93 @@
+# rostra: build, test, demo, benchmarks.
+# `make` builds lua/rostra/core.so; `make test` runs the C unit tests and the
+# busted specs and ends with one line "N passed, N failed".
+
+LUA      ?= lua5.4
+BUSTED   ?= busted
+PKGS     := lua5.4 yaml-0.1 libutf8proc
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wpedantic -std=c99
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs yaml-0.1 libutf8proc 2>/dev/null)
+XCFLAGS  := $(WARN) -fPIC -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
+LIBS     := $(PKG_LIBS) -lpthread -lm
+# run Lua from the repo: the module from lua/, the core from lua/rostra/core.so
+LUA_ENV  := LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="lua/?.so;;"
+
+# Debian packages the build, tests and demo need
+DEB_PKGS := lua5.4 liblua5.4-dev lua-lpeg libyaml-dev lua-busted luarocks \
+            libutf8proc-dev lua-cjson lua-argparse lua-check pkg-config gcc make
+
+ENGINE_SRC  := $(filter-out csrc/l%.c,$(wildcard csrc/*.c))
+BINDING_SRC := $(wildcard csrc/l*.c)
+BUILD       := build
+ENGINE_OBJ  := $(ENGINE_SRC:csrc/%.c=$(BUILD)/%.o)
+BINDING_OBJ := $(BINDING_SRC:csrc/%.c=$(BUILD)/%.o)
+CTEST_SRC   := $(wildcard csrc/test/test_*.c)
+CTEST_BIN   := $(CTEST_SRC:csrc/test/%.c=$(BUILD)/%)
+CORE        := lua/rostra/core.so
+
+.PHONY: all deps test ctest spec sanitize demo bench lint clean
+all: $(CORE)
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+$(BUILD)/%.o: csrc/%.c csrc/*.h | $(BUILD)
+	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
+
+$(CORE): $(ENGINE_OBJ) $(BINDING_OBJ)
+	$(CC) $(CFLAGS) -shared -o $@ $^ $(LIBS)
+
+$(BUILD)/test_%: csrc/test/test_%.c $(ENGINE_OBJ) csrc/test/check.h
+	$(CC) $(CFLAGS) $(WARN) $(PKG_CFLAGS) -Icsrc -o $@ $< $(ENGINE_OBJ) $(LIBS)
+
+# install missing Debian packages when root, else print the line and stop
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing Debian packages; run as root:"; \
+	    echo "  apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+ctest: $(CTEST_BIN)
+	@for t in $(CTEST_BIN); do $$t || true; done
+
+test: deps $(CORE) $(CTEST_BIN)
+	@LUA="$(LUA)" BUSTED="$(BUSTED)" sh tools/runtests.sh $(CTEST_BIN)
+
+spec: $(CORE)
+	$(BUSTED) --lua=$(LUA)
+
+demo: deps $(CORE)
+	@$(LUA_ENV) $(LUA) examples/demo.lua
+
+bench: $(CORE)
+	$(CC) -O2 $(WARN) -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS) -Icsrc -o $(BUILD)/bench bench/bench.c $(ENGINE_OBJ) $(LIBS)
+	$(LUA_ENV) $(LUA) bench/bench.lua
+
+# the core built with ASan and UBSan, the whole spec suite run under it
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+sanitize:
+	$(MAKE) clean-core
+	$(MAKE) CFLAGS="$(SAN_FLAGS)" BUILD=build-san $(CORE)
+	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(BUSTED) --lua=$(LUA) -o utfTerminal
+	$(MAKE) clean-core
+
+lint:
+	luacheck lua spec examples
+
+clean-core:
+	rm -f $(CORE)
+
+clean:
+	rm -rf build build-san $(CORE)

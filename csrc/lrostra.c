@@ -1,0 +1,102 @@
+/*
+** lrostra.c: luaopen_rostra_core, the allocator hook bound to the Lua
+** state, and the helpers every binding file shares.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "lrostra.h"
+
+/* {====================================================== allocator hook */
+
+/* One per Lua state, kept in the registry as a full userdata so it lives
+** exactly as long as the state. The countdown makes the k-th allocation
+** of the core fail (core._failalloc), for the allocation-failure runs. */
+typedef struct rsl_memhook {
+  rs_mem mem;
+  lua_Alloc f; /* the state's allocator */
+  void *ud;
+  long countdown; /* < 0: off; 0: fail every allocation from now on */
+  long count;     /* allocations made by the core while counting */
+} rsl_memhook;
+
+static const char MEMKEY = 'm';
+
+static void *hook_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  rsl_memhook *h = (rsl_memhook *)ud;
+  if (nsize > 0 && h->countdown >= 0) {
+    h->count++;
+    if (h->countdown == 0) return NULL;
+    h->countdown--;
+  }
+  return h->f(h->ud, ptr, osize, nsize);
+}
+
+rs_mem *rsl_mem(lua_State *L) {
+  rsl_memhook *h;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &MEMKEY);
+  h = (rsl_memhook *)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (h == NULL) { /* first use: create it */
+    h = (rsl_memhook *)lua_newuserdatauv(L, sizeof *h, 0);
+    h->f = lua_getallocf(L, &h->ud);
+    h->countdown = -1;
+    h->count = 0;
+    h->mem.f = hook_alloc;
+    h->mem.ud = h;
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &MEMKEY);
+  }
+  return &h->mem;
+}
+
+/* core._failalloc(k): the k-th core allocation from now on fails, and every
+** one after it (k >= 1); core._failalloc(nil) turns it off and returns the
+** number of allocations counted */
+static int l_failalloc(lua_State *L) {
+  rsl_memhook *h = (rsl_memhook *)rsl_mem(L)->ud;
+  long counted = h->count;
+  if (lua_isnoneornil(L, 1)) {
+    h->countdown = -1;
+  } else {
+    lua_Integer k = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, k >= 1, 1, "k must be at least 1");
+    h->countdown = (long)(k - 1);
+  }
+  h->count = 0;
+  lua_pushinteger(L, counted);
+  return 1;
+}
+
+/* }====================================================== */
+
+int rsl_raise(lua_State *L, int code, const char *msg) {
+  if (code == RS_ENOMEM) return luaL_error(L, "not enough memory");
+  return luaL_error(L, "%s", msg ? msg : rs_errname(code));
+}
+
+int rsl_fail(lua_State *L, const char *msg, const char *code) {
+  lua_pushnil(L);
+  lua_pushstring(L, msg);
+  lua_pushstring(L, code);
+  return 3;
+}
+
+const char *rsl_checktext(lua_State *L, int i, size_t *len) {
+  if (lua_type(L, i) != LUA_TSTRING) luaL_typeerror(L, i, "string");
+  return lua_tolstring(L, i, len);
+}
+
+int luaopen_rostra_core(lua_State *L);
+
+int luaopen_rostra_core(lua_State *L) {
+  lua_newtable(L);
+  rsl_mem(L);
+  lua_pushcfunction(L, l_failalloc);
+  lua_setfield(L, -2, "_failalloc");
+  lua_pushliteral(L, RS_VERSION);
+  lua_setfield(L, -2, "version");
+  rsl_open_tok(L);
+  rsl_open_front(L);
+  rsl_open_speech(L);
+  return 1;
+}

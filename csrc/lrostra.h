@@ -1,0 +1,34 @@
+/*
+** lrostra.h: shared by the Lua binding files (l*.c). Each binding file
+** defines one rsl_open_* function that adds its functions and metatables
+** to the module table on top of the stack; lrostra.c calls them all from
+** luaopen_rostra_core.
+*/
+#ifndef LROSTRA_H
+#define LROSTRA_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "rostra.h"
+
+/* the allocator hook of this state (Lua's allocator, with the test-mode
+** failure countdown of core._failalloc); valid while the state lives */
+rs_mem *rsl_mem(lua_State *L);
+
+/* raise the Lua error for an engine error code: "not enough memory" for
+** RS_ENOMEM, otherwise msg (or the code name) */
+int rsl_raise(lua_State *L, int code, const char *msg);
+
+/* soft failure: push nil, msg, code and return 3 */
+int rsl_fail(lua_State *L, const char *msg, const char *code);
+
+/* a string argument; raises "bad argument #i to 'fn' (string expected,
+** got X)" for anything else (numbers are not accepted as text) */
+const char *rsl_checktext(lua_State *L, int i, size_t *len);
+
+void rsl_open_tok(lua_State *L);   /* ltok.c: tokenize, sentences */
+void rsl_open_front(lua_State *L); /* lfront.c: YAML front matter */
+void rsl_open_speech(lua_State *L); /* lspeech.c: the transcript parser */
+
+#endif

@@ -24,10 +24,11 @@ build = {
   type = "builtin",
   modules = {
     ["rostra"] = "lua/rostra/init.lua",
+    ["rostra.meta"] = "lua/rostra/meta.lua",
     ["rostra.core"] = {
       sources = {
         -- engines
-        "csrc/mem.c", "csrc/tok.c",
+        "csrc/mem.c", "csrc/tok.c", "csrc/front.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c",
       },

@@ -4,20 +4,20 @@
 
 LUA      ?= lua5.4
 BUSTED   ?= busted
-PKGS     := lua5.4 yaml-0.1 libutf8proc
+PKGS     := lua5.4 yaml-0.1 libutf8proc libxxhash
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wpedantic -std=c99
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs yaml-0.1 libutf8proc 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs yaml-0.1 libutf8proc libxxhash 2>/dev/null)
 XCFLAGS  := $(WARN) -fPIC -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
-LIBS     := $(PKG_LIBS) -lpthread -lm
+LIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
 # run Lua from the repo: the module from lua/, the core from lua/rostra/core.so
 LUA_ENV  := LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="lua/?.so;;"
 
 # Debian packages the build, tests and demo need
 DEB_PKGS := lua5.4 liblua5.4-dev lua-lpeg libyaml-dev lua-busted luarocks \
-            libutf8proc-dev lua-cjson lua-argparse lua-check pkg-config gcc make
+            libutf8proc-dev libstemmer-dev libxxhash-dev lua-cjson lua-argparse lua-check pkg-config gcc make
 
 ENGINE_SRC  := $(filter-out csrc/l%.c,$(wildcard csrc/*.c))
 BINDING_SRC := $(wildcard csrc/l*.c)

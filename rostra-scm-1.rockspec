@@ -15,27 +15,41 @@ theme tagging, concordance and statistics, with every hot path in C.]],
 dependencies = {
   "lua >= 5.4, < 5.5",
   "lpeg",
+  "lua-cjson",
 }
 external_dependencies = {
   YAML = { header = "yaml.h" },
   UTF8PROC = { header = "utf8proc.h" },
+  STEMMER = { header = "libstemmer.h" },
+  XXHASH = { header = "xxhash.h" },
 }
 build = {
   type = "builtin",
   modules = {
     ["rostra"] = "lua/rostra/init.lua",
     ["rostra.meta"] = "lua/rostra/meta.lua",
+    ["rostra.speech"] = "lua/rostra/speech.lua",
+    ["rostra.corpus"] = "lua/rostra/corpus.lua",
+    ["rostra.result"] = "lua/rostra/result.lua",
+    ["rostra.stopwords"] = "lua/rostra/stopwords.lua",
+    ["rostra.stopwords.en"] = "lua/rostra/stopwords/en.lua",
+    ["rostra.stopwords.fr"] = "lua/rostra/stopwords/fr.lua",
+    ["rostra.stopwords.es"] = "lua/rostra/stopwords/es.lua",
+    ["rostra.stopwords.zh"] = "lua/rostra/stopwords/zh.lua",
     ["rostra.core"] = {
       sources = {
         -- engines
-        "csrc/mem.c", "csrc/tok.c", "csrc/front.c",
+        "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
+        "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c",
         -- Lua bindings
-        "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c",
+        "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
+        "csrc/lmeasures.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
-      libraries = { "yaml", "utf8proc", "pthread", "m" },
-      incdirs = { "csrc", "$(YAML_INCDIR)", "$(UTF8PROC_INCDIR)" },
-      libdirs = { "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)" },
+      libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pthread", "m" },
+      incdirs = { "csrc", "$(YAML_INCDIR)", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)",
+                  "$(XXHASH_INCDIR)" },
+      libdirs = { "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)" },
     },
   },
   copy_directories = {},

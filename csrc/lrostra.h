@@ -30,5 +30,7 @@ const char *rsl_checktext(lua_State *L, int i, size_t *len);
 void rsl_open_tok(lua_State *L);   /* ltok.c: tokenize, sentences */
 void rsl_open_front(lua_State *L); /* lfront.c: YAML front matter */
 void rsl_open_speech(lua_State *L); /* lspeech.c: the transcript parser */
+void rsl_open_corpus(lua_State *L); /* lcorpus.c: the corpus index */
+void rsl_open_measures(lua_State *L);
 
 #endif

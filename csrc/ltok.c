@@ -155,11 +155,26 @@ static int l_sentences(lua_State *L) {
   return 1;
 }
 
+/* rostra.invalid_utf8(text) -> number of invalid bytes, offset of the first (1-based) */
+static int l_invalid_utf8(lua_State *L) {
+  size_t n;
+  const char *s = rsl_checktext(L, 1, &n);
+  rs_tokenizer T;
+  rs_token t;
+  rs_tok_init(&T, s, n, 0);
+  while (rs_tok_next(&T, &t)) {}
+  lua_pushinteger(L, (lua_Integer)T.bad);
+  if (T.bad) lua_pushinteger(L, (lua_Integer)T.first_bad + 1);
+  else lua_pushnil(L);
+  return 2;
+}
+
 void rsl_open_tok(lua_State *L) {
   static const luaL_Reg fns[] = {
     {"tokenize", l_tokenize},
     {"sentences", l_sentences},
     {"lower", l_lower},
+    {"invalid_utf8", l_invalid_utf8},
     {NULL, NULL}
   };
   luaL_setfuncs(L, fns, 0);

@@ -3,6 +3,7 @@
 ** with byte spans; lower forms (NFKC + case folding through utf8proc);
 ** sentence splitting over tokens. No allocation in the scanner itself.
 */
+#include <pthread.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -78,7 +79,7 @@ enum { J_NONE = 0, J_APOS, J_HYPHEN, J_DOT, J_COMMA };
 
 static unsigned char ascii_class[128];
 static unsigned char ascii_join[128];
-static int classes_ready;
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
 static void init_classes(void) {
   int c;
@@ -98,7 +99,6 @@ static void init_classes(void) {
   ascii_join['-'] = J_HYPHEN;
   ascii_join['.'] = J_DOT;
   ascii_join[','] = J_COMMA;
-  classes_ready = 1;
 }
 
 static int is_han(int32_t cp) {
@@ -167,7 +167,7 @@ static int is_upper(int32_t cp) {
 /* {====================================================== scanner */
 
 void rs_tok_init(rs_tokenizer *T, const char *s, size_t n, unsigned opts) {
-  if (!classes_ready) init_classes();
+  pthread_once(&classes_once, init_classes);
   T->s = (const unsigned char *)s;
   T->n = n;
   T->pos = 0;
@@ -429,7 +429,7 @@ int rs_lower(rs_mem *M, const char *str, size_t n, rs_buf *out) {
   size_t i, run, total = 0, cap = 128;
   int32_t stack[128], *buf = stack;
   int err = RS_OK;
-  if (!classes_ready) init_classes();
+  pthread_once(&classes_once, init_classes);
   for (i = 0; i < n && s[i] < 0x80; i++) {}
   if (i == n) { /* ASCII fast path */
     if (rs_buf_reserve(M, out, n)) return RS_ENOMEM;

@@ -1,0 +1,566 @@
+/*
+** index.c: the corpus builder (token stream, vocabularies, structures) and
+** the derived arrays (frequencies, inverse maps, positional postings).
+*/
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "index.h"
+
+#define MAXSTEM 8
+
+struct rs_builder {
+  rs_mem *M;
+  rs_vocab voc[RS_NATTR];
+  uint32_t *map[RS_NATTR]; /* word type -> lower / stem type */
+  size_t mapcap[RS_NATTR];
+  uint32_t *stream;
+  size_t streamcap;
+  uint8_t *gap;
+  size_t gapcap;
+  uint64_t *ckpt;
+  size_t ckptcap;
+  uint32_t *gapx;
+  size_t gapxcap;
+  uint32_t ngapx, ntok;
+  uint64_t last_stop; /* blob offset where the previous token ended */
+  rs_buf text;
+  rs_docrec *docs;
+  size_t doccap;
+  uint32_t ndoc;
+  rs_region *lv[RS_NLEVEL];
+  size_t lvcap[RS_NLEVEL];
+  uint32_t nlv[RS_NLEVEL];
+  rs_buf meta;
+  /* derived by rs_builder_finish */
+  uint32_t *freq[RS_NATTR], *df[RS_NATTR], *inv_off[RS_NATTR], *inv[RS_NATTR];
+  size_t freqn[RS_NATTR], invn[RS_NATTR];
+  uint64_t *post_off;
+  size_t post_offn;
+  rs_buf post;
+  /* scratch */
+  rs_token *toks;
+  size_t tokcap;
+  uint32_t *ends;
+  size_t endcap;
+  uint32_t *ids;
+  size_t idcap;
+  rs_buf low;
+  struct {
+    char lang[32];
+    struct sb_stemmer *st; /* NULL: no stemmer for that language */
+  } stem[MAXSTEM];
+  int nstem;
+};
+
+rs_builder *rs_builder_new(rs_mem *M) {
+  rs_builder *B = rs_malloc(M, sizeof *B);
+  int a;
+  if (!B) return NULL;
+  memset(B, 0, sizeof *B);
+  B->M = M;
+  for (a = 0; a < RS_NATTR; a++) rs_vocab_init(&B->voc[a]);
+  return B;
+}
+
+static void free_derived(rs_builder *B) {
+  rs_mem *M = B->M;
+  int a;
+  for (a = 0; a < RS_NATTR; a++) {
+    rs_free(M, B->freq[a], B->freqn[a] * sizeof(uint32_t));
+    rs_free(M, B->df[a], B->freqn[a] * sizeof(uint32_t));
+    rs_free(M, B->inv_off[a], (B->freqn[a] + 1) * sizeof(uint32_t));
+    rs_free(M, B->inv[a], B->invn[a] * sizeof(uint32_t));
+    B->freq[a] = B->df[a] = B->inv_off[a] = B->inv[a] = NULL;
+    B->freqn[a] = B->invn[a] = 0;
+  }
+  rs_free(M, B->post_off, B->post_offn * sizeof(uint64_t));
+  B->post_off = NULL;
+  B->post_offn = 0;
+  rs_buf_free(M, &B->post);
+}
+
+void rs_builder_free(rs_builder *B) {
+  rs_mem *M;
+  int a;
+  if (!B) return;
+  M = B->M;
+  free_derived(B);
+  for (a = 0; a < RS_NATTR; a++) {
+    rs_vocab_free(M, &B->voc[a]);
+    rs_free(M, B->map[a], B->mapcap[a] * sizeof(uint32_t));
+  }
+  rs_free(M, B->stream, B->streamcap * sizeof *B->stream);
+  rs_free(M, B->gap, B->gapcap);
+  rs_free(M, B->ckpt, B->ckptcap * sizeof *B->ckpt);
+  rs_free(M, B->gapx, B->gapxcap * sizeof *B->gapx);
+  rs_buf_free(M, &B->text);
+  rs_free(M, B->docs, B->doccap * sizeof *B->docs);
+  for (a = 0; a < RS_NLEVEL; a++) rs_free(M, B->lv[a], B->lvcap[a] * sizeof(rs_region));
+  rs_buf_free(M, &B->meta);
+  rs_free(M, B->toks, B->tokcap * sizeof *B->toks);
+  rs_free(M, B->ends, B->endcap * sizeof *B->ends);
+  rs_free(M, B->ids, B->idcap * sizeof *B->ids);
+  rs_buf_free(M, &B->low);
+  for (a = 0; a < B->nstem; a++)
+    if (B->stem[a].st) sb_stemmer_delete(B->stem[a].st);
+  rs_free(M, B, sizeof *B);
+}
+
+uint32_t rs_builder_ndoc(const rs_builder *B) { return B->ndoc; }
+
+void rs_builder_meta_view(const rs_builder *B, rs_index *ix) {
+  ix->meta = (const uint8_t *)B->meta.p;
+  ix->metalen = B->meta.n;
+}
+
+int rs_builder_set_meta(rs_builder *B, const void *blob, size_t n) {
+  B->meta.n = 0;
+  return rs_buf_add(B->M, &B->meta, blob, n);
+}
+
+/* the stemmer for a Snowball algorithm name, created on first use;
+** NULL when libstemmer has no such language (then stem = lower) */
+static struct sb_stemmer *stemmer(rs_builder *B, const char *lang) {
+  int i;
+  if (!lang || !*lang) lang = "english";
+  for (i = 0; i < B->nstem; i++)
+    if (strcmp(B->stem[i].lang, lang) == 0) return B->stem[i].st;
+  if (B->nstem == MAXSTEM || strlen(lang) >= sizeof B->stem[0].lang) return NULL;
+  strcpy(B->stem[B->nstem].lang, lang);
+  B->stem[B->nstem].st = sb_stemmer_new(lang, "UTF_8");
+  return B->stem[B->nstem++].st;
+}
+
+/* intern a new word type's lower and stem forms */
+static int add_forms(rs_builder *B, const char *s, size_t len, struct sb_stemmer *st) {
+  rs_mem *M = B->M;
+  uint32_t lid, sid;
+  int isnew, err;
+  B->low.n = 0;
+  if ((err = rs_lower(M, s, len, &B->low)) != 0) return err;
+  if ((err = rs_vocab_intern(M, &B->voc[RS_ATTR_LOWER], B->low.p ? B->low.p : "", B->low.n, &lid,
+                             &isnew)) != 0)
+    return err;
+  if (st && B->low.n > 0) {
+    const sb_symbol *r = sb_stemmer_stem(st, (const sb_symbol *)B->low.p, (int)B->low.n);
+    if (!r) return RS_ENOMEM;
+    err = rs_vocab_intern(M, &B->voc[RS_ATTR_STEM], (const char *)r,
+                          (size_t)sb_stemmer_length(st), &sid, &isnew);
+  } else {
+    err = rs_vocab_intern(M, &B->voc[RS_ATTR_STEM], B->low.p ? B->low.p : "", B->low.n, &sid,
+                          &isnew);
+  }
+  if (err) return err;
+  if (rs_grow(M, (void **)&B->map[RS_ATTR_LOWER], &B->mapcap[RS_ATTR_LOWER],
+              B->voc[0].n, sizeof(uint32_t)) ||
+      rs_grow(M, (void **)&B->map[RS_ATTR_STEM], &B->mapcap[RS_ATTR_STEM], B->voc[0].n,
+              sizeof(uint32_t)))
+    return RS_ENOMEM;
+  B->map[RS_ATTR_LOWER][B->voc[0].n - 1] = lid;
+  B->map[RS_ATTR_STEM][B->voc[0].n - 1] = sid;
+  return RS_OK;
+}
+
+/* first token index whose start is >= byte offset b */
+static size_t tok_at(const rs_token *t, size_t n, uint32_t b) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t[mid].start < b) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static int add_region(rs_builder *B, int level, uint32_t start, uint32_t stop, int32_t attr) {
+  rs_region *r;
+  if (stop <= start) return RS_OK; /* a span with no token */
+  if (B->nlv[level] == B->lvcap[level] &&
+      rs_grow(B->M, (void **)&B->lv[level], &B->lvcap[level], (size_t)B->nlv[level] + 1,
+              sizeof(rs_region)))
+    return RS_ENOMEM;
+  r = &B->lv[level][B->nlv[level]++];
+  r->start = start;
+  r->stop = stop;
+  r->attr = attr;
+  return RS_OK;
+}
+
+int rs_builder_add(rs_builder *B, const char *text, size_t n, const rs_docspans *spans,
+                   const char *lang) {
+  rs_tokenizer T;
+  rs_token t;
+  size_t ntok = 0;
+  if (n > RS_MAX_TEXT) return RS_ELIMIT;
+  rs_tok_init(&T, text, n, 0);
+  while (rs_tok_next(&T, &t)) {
+    if (ntok == B->tokcap && rs_grow(B->M, (void **)&B->toks, &B->tokcap, ntok + 1, sizeof t))
+      return RS_ENOMEM;
+    B->toks[ntok++] = t;
+  }
+  return rs_builder_add_tokens(B, text, n, B->toks, ntok, spans, lang);
+}
+
+int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_token *toks,
+                          size_t ntok, const rs_docspans *spans, const char *lang) {
+  rs_mem *M = B->M;
+  size_t i;
+  uint64_t base = B->text.n;
+  uint32_t first = B->ntok;
+  struct sb_stemmer *st;
+  int err, level;
+  rs_docrec *d;
+  if (n > RS_MAX_TEXT) return RS_ELIMIT;
+  if ((uint64_t)B->ntok + ntok >= 0xFFFFFFFFu) return RS_ELIMIT;
+  if (B->ndoc == 0xFFFFFFFEu) return RS_ELIMIT;
+  /* reserve everything first so a failure leaves the builder unchanged */
+  if (rs_grow(M, (void **)&B->stream, &B->streamcap, B->ntok + ntok, sizeof *B->stream) ||
+      rs_grow(M, (void **)&B->gap, &B->gapcap, B->ntok + ntok, 1) ||
+      rs_grow(M, (void **)&B->ckpt, &B->ckptcap, (B->ntok + ntok) / 64 + 1, sizeof *B->ckpt) ||
+      rs_grow(M, (void **)&B->docs, &B->doccap, (size_t)B->ndoc + 1, sizeof *B->docs) ||
+      rs_grow(M, (void **)&B->ids, &B->idcap, ntok, sizeof *B->ids) ||
+      rs_buf_reserve(M, &B->text, n))
+    return RS_ENOMEM;
+  st = stemmer(B, lang);
+  for (i = 0; i < ntok; i++) {
+    uint32_t w;
+    int isnew;
+    const rs_token *k = &toks[i];
+    err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], text + k->start, k->stop - k->start, &w,
+                          &isnew);
+    if (!err && isnew) err = add_forms(B, text + k->start, k->stop - k->start, st);
+    if (err) {
+      /* a word type without its forms would break the maps: take it back */
+      if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
+      return err;
+    }
+    B->ids[i] = w;
+  }
+  /* nothing below allocates but the regions and gap overflow list */
+  for (i = 0; i < ntok; i++) {
+    const rs_token *k = &toks[i];
+    uint32_t p = B->ntok + (uint32_t)i;
+    uint64_t abs = base + k->start;
+    uint64_t g = abs - B->last_stop;
+    B->stream[p] = B->ids[i];
+    if (p % 64 == 0) B->ckpt[p / 64] = abs;
+    if (g >= 255) {
+      if (rs_grow(M, (void **)&B->gapx, &B->gapxcap, (size_t)B->ngapx * 2 + 2, sizeof *B->gapx))
+        return RS_ENOMEM; /* stream entries past ntok are ignored */
+      B->gapx[B->ngapx * 2] = p;
+      B->gapx[B->ngapx * 2 + 1] = (uint32_t)(g > 0xFFFFFFFFu ? 0xFFFFFFFFu : g);
+      B->ngapx++;
+      B->gap[p] = 255;
+    } else {
+      B->gap[p] = (uint8_t)g;
+    }
+    B->last_stop = base + k->stop;
+  }
+  /* structures */
+  if (spans) {
+    for (level = 0; level < RS_NLEVEL; level++) {
+      for (i = 0; i < spans->nlv[level]; i++) {
+        const rs_bspan *sp = &spans->lv[level][i];
+        size_t a = tok_at(toks, ntok, sp->start), b = tok_at(toks, ntok, sp->stop);
+        if ((err = add_region(B, level, first + (uint32_t)a, first + (uint32_t)b, sp->attr)))
+          return err;
+      }
+    }
+  } else if (ntok > 0) {
+    size_t ns, s0 = 0;
+    if ((err = add_region(B, RS_LV_SEGMENT, first, first + (uint32_t)ntok, RS_REGION_PARAGRAPH)))
+      return err;
+    if (rs_grow(M, (void **)&B->ends, &B->endcap, ntok, sizeof *B->ends)) return RS_ENOMEM;
+    ns = rs_sentence_split(text, toks, ntok, B->ends);
+    for (i = 0; i < ns; i++) {
+      if ((err = add_region(B, RS_LV_SENTENCE, first + (uint32_t)s0, first + B->ends[i] + 1, 0)))
+        return err;
+      s0 = B->ends[i] + 1;
+    }
+  }
+  memcpy(B->text.p + B->text.n, text, n);
+  B->text.n += n;
+  d = &B->docs[B->ndoc++];
+  d->text_off = base;
+  d->text_len = n;
+  d->first = first;
+  d->ntok = (uint32_t)ntok;
+  B->ntok += (uint32_t)ntok;
+  return RS_OK;
+}
+
+/* {====================================================== derived arrays */
+
+static unsigned vlen(uint32_t v) {
+  return v < (1u << 7) ? 1 : v < (1u << 14) ? 2 : v < (1u << 21) ? 3 : v < (1u << 28) ? 4 : 5;
+}
+
+static uint8_t *vput(uint8_t *p, uint32_t v) {
+  while (v >= 0x80) {
+    *p++ = (uint8_t)(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = (uint8_t)v;
+  return p;
+}
+
+static uint32_t *alloc_u32(rs_mem *M, size_t n) {
+  uint32_t *p = rs_malloc(M, (n ? n : 1) * sizeof *p);
+  if (p) memset(p, 0, (n ? n : 1) * sizeof *p);
+  return p;
+}
+
+int rs_builder_finish(rs_builder *B, rs_index *ix) {
+  rs_mem *M = B->M;
+  uint32_t nw = B->voc[0].n, p, d, a, *last = NULL;
+  uint64_t total = 0;
+  int err = RS_ENOMEM;
+  free_derived(B);
+  for (a = 0; a < RS_NATTR; a++) {
+    size_t nt = B->voc[a].n;
+    B->freqn[a] = nt;
+    B->freq[a] = alloc_u32(M, nt);
+    B->df[a] = alloc_u32(M, nt);
+    if (!B->freq[a] || !B->df[a]) goto fail;
+  }
+  last = alloc_u32(M, nw);
+  if (!last) goto fail;
+  /* frequencies and document frequencies of word types */
+  for (d = 0; d < B->ndoc; d++) {
+    const rs_docrec *r = &B->docs[d];
+    for (p = r->first; p < r->first + r->ntok; p++) {
+      uint32_t w = B->stream[p];
+      B->freq[0][w]++;
+      if (last[w] != d + 1) {
+        last[w] = d + 1;
+        B->df[0][w]++;
+      }
+    }
+  }
+  /* lower and stem: frequencies summed; df needs its own pass */
+  for (a = 1; a < RS_NATTR; a++) {
+    uint32_t nt = B->voc[a].n, w, *lastt = alloc_u32(M, nt), *cnt;
+    if (!lastt) goto fail;
+    for (d = 0; d < B->ndoc; d++) {
+      const rs_docrec *r = &B->docs[d];
+      for (p = r->first; p < r->first + r->ntok; p++) {
+        uint32_t t = B->map[a][B->stream[p]];
+        if (lastt[t] != d + 1) {
+          lastt[t] = d + 1;
+          B->df[a][t]++;
+        }
+      }
+    }
+    rs_free(M, lastt, (nt ? nt : 1) * sizeof *lastt);
+    for (w = 0; w < nw; w++) B->freq[a][B->map[a][w]] += B->freq[0][w];
+    /* inverse map by counting sort */
+    B->inv_off[a] = alloc_u32(M, (size_t)nt + 1);
+    B->invn[a] = nw;
+    B->inv[a] = alloc_u32(M, nw);
+    if (!B->inv_off[a] || !B->inv[a]) goto fail;
+    for (w = 0; w < nw; w++) B->inv_off[a][B->map[a][w] + 1]++;
+    for (w = 0; w < nt; w++) B->inv_off[a][w + 1] += B->inv_off[a][w];
+    cnt = alloc_u32(M, nt);
+    if (!cnt) goto fail;
+    for (w = 0; w < nw; w++) {
+      uint32_t t = B->map[a][w];
+      B->inv[a][B->inv_off[a][t] + cnt[t]++] = w;
+    }
+    rs_free(M, cnt, (nt ? nt : 1) * sizeof *cnt);
+  }
+  /* postings: sizes, then the bytes */
+  B->post_offn = (size_t)nw + 1;
+  B->post_off = rs_malloc(M, B->post_offn * sizeof(uint64_t));
+  if (!B->post_off) goto fail;
+  memset(B->post_off, 0, B->post_offn * sizeof(uint64_t));
+  memset(last, 0, (nw ? nw : 1) * sizeof *last);
+  for (p = 0; p < B->ntok; p++) {
+    uint32_t w = B->stream[p];
+    B->post_off[w + 1] += vlen(p - last[w]);
+    last[w] = p;
+  }
+  for (a = 0; a < nw; a++) {
+    total += B->post_off[a + 1];
+    B->post_off[a + 1] = total;
+  }
+  if (rs_buf_reserve(M, &B->post, (size_t)total)) goto fail;
+  B->post.n = (size_t)total;
+  {
+    /* write cursors: reuse a u64 copy of the offsets */
+    uint64_t *cur = rs_malloc(M, ((size_t)nw + 1) * sizeof *cur);
+    if (!cur) goto fail;
+    memcpy(cur, B->post_off, ((size_t)nw + 1) * sizeof *cur);
+    memset(last, 0, (nw ? nw : 1) * sizeof *last);
+    for (p = 0; p < B->ntok; p++) {
+      uint32_t w = B->stream[p];
+      uint8_t *q = (uint8_t *)B->post.p + cur[w];
+      cur[w] = (uint64_t)(vput(q, p - last[w]) - (uint8_t *)B->post.p);
+      last[w] = p;
+    }
+    rs_free(M, cur, ((size_t)nw + 1) * sizeof *cur);
+  }
+  rs_free(M, last, (nw ? nw : 1) * sizeof *last);
+  last = NULL;
+  if (B->ckpt == NULL) { /* an empty corpus still has one checkpoint */
+    if (rs_grow(M, (void **)&B->ckpt, &B->ckptcap, 1, sizeof *B->ckpt)) goto fail;
+    B->ckpt[0] = 0;
+  }
+  /* the view */
+  memset(ix, 0, sizeof *ix);
+  ix->ntok = B->ntok;
+  ix->ndoc = B->ndoc;
+  ix->stream = B->stream;
+  ix->gap = B->gap;
+  ix->ckpt = B->ckpt;
+  ix->gapx = B->gapx;
+  ix->ngapx = B->ngapx;
+  ix->text = B->text.p ? B->text.p : "";
+  ix->textlen = B->text.n;
+  ix->docs = B->docs;
+  for (a = 0; a < RS_NATTR; a++) {
+    ix->attr[a] = rs_vocab_view(&B->voc[a]);
+    ix->map[a] = a ? B->map[a] : NULL;
+    ix->freq[a] = B->freq[a];
+    ix->df[a] = B->df[a];
+    ix->inv_off[a] = a ? B->inv_off[a] : NULL;
+    ix->inv[a] = a ? B->inv[a] : NULL;
+  }
+  ix->post_off = B->post_off;
+  ix->post = (const uint8_t *)(B->post.p ? B->post.p : "");
+  ix->postlen = B->post.n;
+  for (a = 0; a < RS_NLEVEL; a++) {
+    ix->lv[a] = B->lv[a];
+    ix->nlv[a] = B->nlv[a];
+  }
+  ix->meta = (const uint8_t *)B->meta.p;
+  ix->metalen = B->meta.n;
+  return RS_OK;
+fail:
+  rs_free(M, last, (nw ? nw : 1) * sizeof *last);
+  free_derived(B);
+  return err;
+}
+
+/* }====================================================== */
+
+/* {====================================================== reading */
+
+uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p) {
+  uint32_t q = p & ~63u;
+  uint64_t off;
+  if (p >= ix->ntok) return ix->textlen;
+  off = ix->ckpt[q / 64];
+  while (q < p) {
+    uint32_t w = ix->stream[q];
+    uint8_t g;
+    if (w < ix->attr[0].n) off += ix->attr[0].off[w + 1] - ix->attr[0].off[w];
+    q++;
+    g = ix->gap[q];
+    if (g < 255) {
+      off += g;
+    } else { /* binary search in the overflow pairs */
+      uint32_t lo = 0, hi = ix->ngapx;
+      while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ix->gapx[mid * 2] < q) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < ix->ngapx && ix->gapx[lo * 2] == q) off += ix->gapx[lo * 2 + 1];
+    }
+  }
+  return off > ix->textlen ? ix->textlen : off;
+}
+
+uint32_t rs_index_doc_of(const rs_index *ix, uint32_t p) {
+  uint32_t lo = 0, hi = ix->ndoc;
+  while (lo < hi) { /* last doc with first <= p */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->docs[mid].first <= p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo ? lo - 1 : 0;
+}
+
+uint32_t rs_postings_word(const rs_index *ix, uint32_t w, uint32_t *out) {
+  uint64_t a, b;
+  uint32_t n = 0, pos = 0, want;
+  const uint8_t *p, *e;
+  if (w >= ix->attr[0].n) return 0;
+  a = ix->post_off[w];
+  b = ix->post_off[w + 1];
+  if (a > b || b > ix->postlen) return 0;
+  want = ix->freq[0][w];
+  p = ix->post + a;
+  e = ix->post + b;
+  while (p < e && n < want) {
+    uint32_t v = 0;
+    int shift = 0;
+    while (p < e && (*p & 0x80) && shift < 28) {
+      v |= (uint32_t)(*p++ & 0x7F) << shift;
+      shift += 7;
+    }
+    if (p >= e) break;
+    v |= (uint32_t)*p++ << shift;
+    pos += v;
+    if (pos >= ix->ntok) break;
+    out[n++] = pos;
+  }
+  return n;
+}
+
+/* merge sorted runs [b[i], b[i+1]) of v pairwise until one is left */
+static uint32_t *merge_runs(uint32_t *v, uint32_t *tmp, uint32_t *b, uint32_t k) {
+  while (k > 1) {
+    uint32_t i, nk = 0;
+    for (i = 0; i < k; i += 2) {
+      uint32_t lo = b[i], mid = b[i + 1], hi = (i + 2 <= k) ? b[i + 2] : mid, x = lo, y = mid,
+               o = lo;
+      if (i + 1 >= k) hi = mid; /* an odd run out: copied */
+      while (x < mid && y < hi) tmp[o++] = v[x] <= v[y] ? v[x++] : v[y++];
+      while (x < mid) tmp[o++] = v[x++];
+      while (y < hi) tmp[o++] = v[y++];
+      b[nk++] = lo;
+    }
+    b[nk] = b[k];
+    k = nk;
+    {
+      uint32_t *sw = v;
+      v = tmp;
+      tmp = sw;
+    }
+  }
+  return v;
+}
+
+uint32_t rs_postings(const rs_index *ix, int a, uint32_t t, uint32_t *out, uint32_t *tmp) {
+  uint32_t lo, hi, j, n = 0, k = 0, cap, bounds[65], *res;
+  if (a == RS_ATTR_WORD) return rs_postings_word(ix, t, out);
+  if (t >= ix->attr[a].n) return 0;
+  cap = ix->freq[a][t];
+  lo = ix->inv_off[a][t];
+  hi = ix->inv_off[a][t + 1];
+  if (lo > hi || hi > ix->attr[0].n) return 0;
+  bounds[0] = 0;
+  for (j = lo; j < hi; j++) {
+    uint32_t w = ix->inv[a][j];
+    if (w >= ix->attr[0].n || ix->freq[0][w] > cap - n) break;
+    n += rs_postings_word(ix, w, out + n);
+    if (k == 63) { /* many word types (stems): fold what we have first */
+      bounds[++k] = n;
+      res = merge_runs(out, tmp, bounds, k);
+      if (res != out) memcpy(out, res, n * sizeof *out);
+      k = 0;
+      bounds[0] = 0;
+      bounds[++k] = n;
+      continue;
+    }
+    bounds[++k] = n;
+  }
+  res = merge_runs(out, tmp, bounds, k);
+  if (res != out) memcpy(out, res, n * sizeof *out);
+  return n;
+}
+
+/* }====================================================== */

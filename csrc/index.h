@@ -1,0 +1,161 @@
+/*
+** index.h: the corpus index. A builder (heap, growing) adds documents and
+** finalizes into an rs_index view; a saved file maps into the same view.
+** Token positions are corpus-wide, 0-based here (1-based in the Lua API).
+*/
+#ifndef ROSTRA_INDEX_H
+#define ROSTRA_INDEX_H
+
+#include "rostra.h"
+
+/* {====================================================== string tables */
+
+/* a table of type strings with a hash index; read-only view */
+typedef struct rs_strtab {
+  const uint64_t *off;   /* n+1 offsets into chars */
+  const char *chars;
+  const uint32_t *slots; /* open addressing: id+1, 0 empty; nslots a power of 2 */
+  uint64_t nchars;       /* bytes in chars: offsets past it read as empty */
+  uint32_t n, nslots;
+} rs_strtab;
+
+/* the id of s[0..len) or -1 */
+int64_t rs_strtab_find(const rs_strtab *t, const char *s, size_t len);
+/* the string of id (not NUL-terminated) */
+const char *rs_strtab_get(const rs_strtab *t, uint32_t id, size_t *len);
+uint64_t rs_hash(const char *s, size_t len);
+
+/* a growing vocabulary (builder side) */
+typedef struct rs_vocab {
+  rs_buf chars;
+  uint64_t *off;
+  size_t offcap;
+  uint32_t *slots;
+  uint32_t n, nslots;
+} rs_vocab;
+
+void rs_vocab_init(rs_vocab *v);
+void rs_vocab_free(rs_mem *M, rs_vocab *v);
+/* the id of s, added when new (*isnew set); 0 or RS_ENOMEM / RS_ELIMIT */
+int rs_vocab_intern(rs_mem *M, rs_vocab *v, const char *s, size_t len, uint32_t *id, int *isnew);
+/* remove the type added last (to undo an intern whose follow-up failed) */
+void rs_vocab_pop(rs_vocab *v);
+rs_strtab rs_vocab_view(const rs_vocab *v);
+
+/* }====================================================== */
+
+/* {====================================================== index */
+
+enum { RS_ATTR_WORD = 0, RS_ATTR_LOWER = 1, RS_ATTR_STEM = 2, RS_NATTR = 3 };
+enum { RS_LV_SEGMENT = 0, RS_LV_POINT, RS_LV_SENTENCE, RS_LV_QUOTATION, RS_NLEVEL };
+/* a segment region's attr is its kind, RS_SEG_* of speech.h (2: paragraph) */
+#define RS_REGION_PARAGRAPH 2
+
+typedef struct rs_docrec {
+  uint64_t text_off, text_len; /* the speech's bytes in the text blob */
+  uint32_t first, ntok;        /* token positions [first, first+ntok) */
+} rs_docrec;
+
+typedef struct rs_region {
+  uint32_t start, stop; /* token positions [start, stop) */
+  int32_t attr;         /* segment kind, point ordinal, 0 otherwise */
+} rs_region;
+
+typedef struct rs_index {
+  uint32_t ntok, ndoc;
+  const uint32_t *stream; /* word type per position */
+  const uint8_t *gap;     /* bytes of white space before each token (255: see gapx) */
+  const uint64_t *ckpt;   /* text offset of token i*64 */
+  const uint32_t *gapx;   /* pairs (position, gap) for gaps >= 255, sorted */
+  uint32_t ngapx;
+  const char *text;
+  uint64_t textlen;
+  const rs_docrec *docs;
+  rs_strtab attr[RS_NATTR];
+  const uint32_t *map[RS_NATTR];  /* word type -> type of the attribute (map[0] NULL) */
+  const uint32_t *freq[RS_NATTR]; /* corpus frequency per type */
+  const uint32_t *df[RS_NATTR];   /* document frequency per type */
+  const uint32_t *inv_off[RS_NATTR]; /* attr type -> its word types: inv[inv_off[t]..inv_off[t+1]) */
+  const uint32_t *inv[RS_NATTR];
+  const uint64_t *post_off;       /* word type -> byte range of its postings */
+  const uint8_t *post;            /* delta + varbyte positions */
+  uint64_t postlen;
+  const rs_region *lv[RS_NLEVEL];
+  uint32_t nlv[RS_NLEVEL];
+  const uint8_t *meta; /* serialized metadata columns (see index.c) */
+  uint64_t metalen;
+} rs_index;
+
+/* byte offset in the text blob of the token at position p */
+uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p);
+/* the document holding position p */
+uint32_t rs_index_doc_of(const rs_index *ix, uint32_t p);
+
+/* decode the postings of one word type into out (freq[WORD][w] entries);
+** returns the count, or a short count if the data is corrupt */
+uint32_t rs_postings_word(const rs_index *ix, uint32_t w, uint32_t *out);
+
+/* the postings of type t of attribute a, merged from its word types into
+** out (freq[a][t] entries), using tmp (as large) as scratch; returns the
+** count (short if the data is corrupt) */
+uint32_t rs_postings(const rs_index *ix, int a, uint32_t t, uint32_t *out, uint32_t *tmp);
+
+/* }====================================================== */
+
+/* {====================================================== builder */
+
+/* spans of a document in bytes [start, stop) of its text, as the parser
+** found them; token regions are derived by the builder */
+typedef struct rs_bspan {
+  uint32_t start, stop;
+  int32_t attr;
+} rs_bspan;
+
+typedef struct rs_docspans {
+  const rs_bspan *lv[RS_NLEVEL]; /* segments, points, sentences, quotations */
+  size_t nlv[RS_NLEVEL];
+} rs_docspans;
+
+typedef struct rs_builder rs_builder;
+
+rs_builder *rs_builder_new(rs_mem *M);
+void rs_builder_free(rs_builder *B);
+/* tokenize and add a document; spans may be NULL (one segment, sentences
+** from the splitter); lang is a Snowball algorithm name ("english") */
+int rs_builder_add(rs_builder *B, const char *text, size_t n, const rs_docspans *spans,
+                   const char *lang);
+/* the same with the tokens already made (by a worker thread) */
+int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_token *toks,
+                          size_t ntok, const rs_docspans *spans, const char *lang);
+/* add serialized metadata of the next document... metadata is kept by the
+** binding; the builder only stores the final blob */
+int rs_builder_set_meta(rs_builder *B, const void *blob, size_t n);
+/* point a finished view at the current metadata blob */
+void rs_builder_meta_view(const rs_builder *B, rs_index *ix);
+/* (re)build freq, df, postings and inverse maps; the view stays valid
+** until the next add or free */
+int rs_builder_finish(rs_builder *B, rs_index *ix);
+uint32_t rs_builder_ndoc(const rs_builder *B);
+
+/* }====================================================== */
+
+/* {====================================================== store */
+
+typedef struct rs_mapped rs_mapped;
+
+/* write ix to path through a temporary file, fsync and rename; returns 0 or
+** an error code with a message in err (errno text) */
+int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen);
+/* map a saved index: RS_OK, or RS_ENOTINDEX-like codes with err filled */
+int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
+                  char *err, size_t errlen);
+void rs_mapped_close(rs_mem *M, rs_mapped *m);
+
+#define RS_ENOTINDEX (-10)
+#define RS_ECORRUPT (-11)
+#define RS_EIO (-12)
+#define RS_ENOENT (-13)
+
+/* }====================================================== */
+
+#endif

@@ -1,0 +1,711 @@
+/*
+** lcorpus.c: Lua binding of the corpus index (builder, save, open). The
+** userdata is the low-level handle; lua/rostra/corpus.lua builds the
+** analyst's Corpus object on it. Positions are 1-based here.
+*/
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "loader.h"
+#include "lrostra.h"
+
+#define CORPUS_MT "rostra.corpus"
+
+typedef struct lcorpus {
+  rs_mem *M;
+  rs_builder *B;  /* in-memory corpus (NULL once closed or when mapped) */
+  rs_mapped *map; /* opened from a file */
+  rs_index ix;    /* the view, valid when !dirty */
+  int dirty;      /* the builder changed since the last finish */
+  int open;
+} lcorpus;
+
+static int corpus_close(lua_State *L);
+
+/* the handle, raising on a closed one (lsqlite3's check vs get) */
+static lcorpus *check_corpus(lua_State *L, int i) {
+  lcorpus *c = (lcorpus *)luaL_checkudata(L, i, CORPUS_MT);
+  if (!c->open) luaL_error(L, "attempt to use a closed corpus");
+  return c;
+}
+
+/* the view, finishing the builder first when it changed */
+static const rs_index *view(lua_State *L, lcorpus *c) {
+  if (c->dirty) {
+    int err = rs_builder_finish(c->B, &c->ix);
+    if (err) rsl_raise(L, err, NULL);
+    c->dirty = 0;
+  }
+  return &c->ix;
+}
+
+/* created closed, with its metatable, before anything is opened (liolib) */
+static lcorpus *new_corpus(lua_State *L) {
+  lcorpus *c = (lcorpus *)lua_newuserdatauv(L, sizeof *c, 1);
+  memset(c, 0, sizeof *c);
+  c->M = rsl_mem(L);
+  luaL_setmetatable(L, CORPUS_MT);
+  return c;
+}
+
+static int l_corpus_new(lua_State *L) {
+  lcorpus *c = new_corpus(L);
+  c->B = rs_builder_new(c->M);
+  if (!c->B) return rsl_raise(L, RS_ENOMEM, NULL);
+  c->open = 1;
+  c->dirty = 1;
+  return 1;
+}
+
+static int l_open(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  int verify = lua_toboolean(L, 2), err;
+  char msg[512];
+  lcorpus *c = new_corpus(L);
+  err = rs_index_open(c->M, path, verify, &c->map, &c->ix, msg, sizeof msg);
+  if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
+  if (err) {
+    const char *code = err == RS_ENOTINDEX ? "ENOTINDEX"
+                       : err == RS_ECORRUPT ? "ECORRUPT"
+                       : err == RS_ENOENT   ? "ENOENT"
+                                            : "EIO";
+    return rsl_fail(L, msg, code);
+  }
+  c->open = 1;
+  return 1;
+}
+
+static int corpus_close(lua_State *L) {
+  lcorpus *c = (lcorpus *)luaL_checkudata(L, 1, CORPUS_MT);
+  if (c->open) {
+    c->open = 0;
+    rs_builder_free(c->B);
+    c->B = NULL;
+    rs_mapped_close(c->M, c->map);
+    c->map = NULL;
+    memset(&c->ix, 0, sizeof c->ix);
+  }
+  return 0;
+}
+
+static int l_is_open(lua_State *L) {
+  lcorpus *c = (lcorpus *)luaL_checkudata(L, 1, CORPUS_MT);
+  lua_pushboolean(L, c->open);
+  return 1;
+}
+
+static int l_writable(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  lua_pushboolean(L, c->B != NULL);
+  return 1;
+}
+
+/* reads a list of {start, stop [, attr]} byte spans (1-based, inclusive) */
+static rs_bspan *read_spans(lua_State *L, int t, const char *field, size_t *n, size_t textlen) {
+  rs_bspan *out;
+  size_t i, k = 0;
+  *n = 0;
+  lua_getfield(L, t, field);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (!lua_istable(L, -1)) luaL_error(L, "spans.%s must be a table", field);
+  *n = (size_t)lua_rawlen(L, -1);
+  out = (rs_bspan *)lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *out, 0);
+  for (i = 0; i < *n; i++) {
+    lua_Integer a, b, at = 0;
+    lua_rawgeti(L, -2, (lua_Integer)i + 1);
+    if (!lua_istable(L, -1)) luaL_error(L, "spans.%s[%d] must be a table", field, (int)i + 1);
+    lua_getfield(L, -1, "start");
+    lua_getfield(L, -2, "stop");
+    lua_getfield(L, -3, "attr");
+    a = luaL_optinteger(L, -3, 0);
+    b = luaL_optinteger(L, -2, 0);
+    at = luaL_optinteger(L, -1, 0);
+    lua_pop(L, 4);
+    if (a < 1 || b < a - 1 || (size_t)b > textlen) continue; /* outside the text: ignored */
+    out[k].start = (uint32_t)(a - 1);
+    out[k].stop = (uint32_t)b;
+    out[k].attr = (int32_t)at;
+    k++;
+  }
+  *n = k;
+  lua_remove(L, -2); /* keep the userdata (anchors the array) */
+  return out;
+}
+
+/* h:add(text [, spans [, lang]]) -> document number (1-based) */
+static int l_add(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  size_t n;
+  const char *text = rsl_checktext(L, 2, &n);
+  const char *lang = luaL_optstring(L, 4, "english");
+  rs_docspans sp, *spp = NULL;
+  int err, top;
+  if (!c->B) return luaL_error(L, "this corpus was opened from an index and is read-only; "
+                                  "load into a new corpus with rostra.corpus()");
+  top = lua_gettop(L);
+  if (!lua_isnoneornil(L, 3)) {
+    static const char *const names[RS_NLEVEL] = {"segments", "points", "sentences", "quotations"};
+    int lv;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    for (lv = 0; lv < RS_NLEVEL; lv++) sp.lv[lv] = read_spans(L, 3, names[lv], &sp.nlv[lv], n);
+    spp = &sp;
+  }
+  err = rs_builder_add(c->B, text, n, spp, lang);
+  lua_settop(L, top);
+  c->dirty = 1;
+  if (err == RS_ELIMIT)
+    return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens and a text at most 2 GiB");
+  if (err) return rsl_raise(L, err, NULL);
+  lua_pushinteger(L, rs_builder_ndoc(c->B));
+  return 1;
+}
+
+static int l_set_meta(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  if (!c->B) return luaL_error(L, "read-only corpus");
+  if (rs_builder_set_meta(c->B, s, n)) return rsl_raise(L, RS_ENOMEM, NULL);
+  if (!c->dirty) rs_builder_meta_view(c->B, &c->ix); /* no need to rebuild the rest */
+  return 0;
+}
+
+static int l_meta(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  lua_pushlstring(L, ix->meta ? (const char *)ix->meta : "", (size_t)ix->metalen);
+  return 1;
+}
+
+static int l_save(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  const rs_index *ix = view(L, c);
+  char msg[512];
+  int err = rs_index_save(c->M, ix, path, msg, sizeof msg);
+  if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
+  if (err) return rsl_fail(L, msg, "EIO");
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* h:finish(): build the derived arrays now (benchmarks time it apart) */
+static int l_finish(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  view(L, c);
+  return 0;
+}
+
+static int l_counts(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  lua_pushinteger(L, ix->ntok);
+  lua_pushinteger(L, ix->ndoc);
+  return 2;
+}
+
+static uint32_t check_doc(lua_State *L, const rs_index *ix, int i) {
+  lua_Integer d = luaL_checkinteger(L, i);
+  luaL_argcheck(L, d >= 1 && d <= (lua_Integer)ix->ndoc, i, "no such speech");
+  return (uint32_t)(d - 1);
+}
+
+/* h:doc(d) -> first token, token count, text length */
+static int l_doc(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  const rs_docrec *r = &ix->docs[check_doc(L, ix, 2)];
+  lua_pushinteger(L, (lua_Integer)r->first + 1);
+  lua_pushinteger(L, r->ntok);
+  lua_pushinteger(L, (lua_Integer)r->text_len);
+  return 3;
+}
+
+static int l_doc_text(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  const rs_docrec *r = &ix->docs[check_doc(L, ix, 2)];
+  if (r->text_off > ix->textlen || r->text_len > ix->textlen - r->text_off) return luaL_error(L, "corrupt index: speech text out of range");
+  lua_pushlstring(L, ix->text + r->text_off, (size_t)r->text_len);
+  return 1;
+}
+
+static int check_attr(lua_State *L, int i) {
+  static const char *const names[] = {"word", "lower", "stem", NULL};
+  return luaL_checkoption(L, i, "word", names);
+}
+
+static int check_level(lua_State *L, int i) {
+  static const char *const names[] = {"segment", "point", "sentence", "quotation", NULL};
+  return luaL_checkoption(L, i, NULL, names);
+}
+
+/* h:text_span(p, q) -> the source text from token p to token q (1-based,
+** inclusive), with the speech's own spacing */
+static int l_text_span(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  lua_Integer p = luaL_checkinteger(L, 2), q = luaL_checkinteger(L, 3);
+  uint64_t a, b;
+  size_t l;
+  if (p < 1) p = 1;
+  if (q > (lua_Integer)ix->ntok) q = ix->ntok;
+  if (q < p) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  a = rs_index_tokoff(ix, (uint32_t)(p - 1));
+  b = rs_index_tokoff(ix, (uint32_t)(q - 1));
+  rs_strtab_get(&ix->attr[0], ix->stream[q - 1], &l);
+  b += l;
+  if (b > ix->textlen) b = ix->textlen;
+  lua_pushlstring(L, ix->text + a, (size_t)(b - a));
+  return 1;
+}
+
+/* h:token(p [, attr]) -> the form of token p */
+static int l_token(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  lua_Integer p = luaL_checkinteger(L, 2);
+  int a = check_attr(L, 3);
+  uint32_t w;
+  size_t l;
+  const char *s;
+  luaL_argcheck(L, p >= 1 && p <= (lua_Integer)ix->ntok, 2, "position out of range");
+  w = ix->stream[p - 1];
+  if (w >= ix->attr[0].n) return luaL_error(L, "corrupt index: bad type id");
+  if (a) w = ix->map[a][w];
+  s = rs_strtab_get(&ix->attr[a], w, &l);
+  lua_pushlstring(L, s, l);
+  return 1;
+}
+
+/* h:type_info(attr, form) -> id (1-based), freq, df  | nil */
+static int l_type_info(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int a = check_attr(L, 2);
+  size_t l;
+  const char *s = luaL_checklstring(L, 3, &l);
+  int64_t id = rs_strtab_find(&ix->attr[a], s, l);
+  if (id < 0) return 0;
+  lua_pushinteger(L, id + 1);
+  lua_pushinteger(L, ix->freq[a][id]);
+  lua_pushinteger(L, ix->df[a][id]);
+  return 3;
+}
+
+static int l_ntypes(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  lua_pushinteger(L, ix->attr[check_attr(L, 2)].n);
+  return 1;
+}
+
+/* the speech mask: a string of one byte per speech ('\1' in), or nil */
+static const char *check_mask(lua_State *L, int i, const rs_index *ix) {
+  size_t n;
+  const char *m;
+  if (lua_isnoneornil(L, i)) return NULL;
+  m = luaL_checklstring(L, i, &n);
+  if (n != ix->ndoc) luaL_argerror(L, i, "speech mask of the wrong size");
+  return m;
+}
+
+/* h:positions(attr, form [, mask]) -> sorted array of positions (1-based) */
+static int l_positions(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int a = check_attr(L, 2);
+  size_t l;
+  const char *s = luaL_checklstring(L, 3, &l);
+  const char *mask = check_mask(L, 4, ix);
+  int64_t id = rs_strtab_find(&ix->attr[a], s, l);
+  uint32_t *buf, n = 0, k;
+  size_t cap;
+  lua_Integer out = 0;
+  lua_newtable(L);
+  if (id < 0) return 1;
+  cap = ix->freq[a][id];
+  buf = (uint32_t *)lua_newuserdatauv(L, (cap ? cap : 1) * 2 * sizeof *buf, 0);
+  n = rs_postings(ix, a, (uint32_t)id, buf, buf + cap);
+  for (k = 0; k < n; k++) {
+    if (mask && !mask[rs_index_doc_of(ix, buf[k])]) continue;
+    lua_pushinteger(L, (lua_Integer)buf[k] + 1);
+    lua_rawseti(L, -3, ++out);
+  }
+  lua_pop(L, 1);
+  return 1;
+}
+
+/* h:freq(attr, mask, min) -> forms, counts (arrays, unsorted) */
+static int l_freq(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int a = check_attr(L, 2);
+  const char *mask = check_mask(L, 3, ix);
+  lua_Integer min = luaL_optinteger(L, 4, 1);
+  uint32_t nt = ix->attr[a].n, t, d, p;
+  const uint32_t *cnt = ix->freq[a];
+  lua_Integer k = 0;
+  if (mask) { /* count over the selected speeches */
+    uint32_t *tmp = (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
+    memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
+    for (d = 0; d < ix->ndoc; d++) {
+      const rs_docrec *r = &ix->docs[d];
+      if (!mask[d]) continue;
+      for (p = r->first; p < r->first + r->ntok && p < ix->ntok; p++) {
+        uint32_t w = ix->stream[p];
+        if (w >= ix->attr[0].n) continue;
+        tmp[a ? ix->map[a][w] : w]++;
+      }
+    }
+    cnt = tmp;
+  }
+  lua_newtable(L);
+  lua_newtable(L);
+  for (t = 0; t < nt; t++) {
+    size_t l;
+    const char *s;
+    if (cnt[t] < (uint32_t)(min < 1 ? 1 : min)) continue;
+    s = rs_strtab_get(&ix->attr[a], t, &l);
+    lua_pushlstring(L, s, l);
+    lua_rawseti(L, -3, ++k);
+    lua_pushinteger(L, cnt[t]);
+    lua_rawseti(L, -2, k);
+  }
+  return 2;
+}
+
+/* h:regions(level [, d]) -> starts, stops, attrs (1-based positions,
+** inclusive stops) for one speech or all */
+static int l_regions(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int lv = check_level(L, 2);
+  uint32_t i, lo = 0, hi = ix->nlv[lv];
+  lua_Integer k = 0;
+  if (!lua_isnoneornil(L, 3)) { /* binary search the speech's range */
+    const rs_docrec *r = &ix->docs[check_doc(L, ix, 3)];
+    uint32_t a = 0, b = ix->nlv[lv];
+    while (a < b) {
+      uint32_t mid = a + (b - a) / 2;
+      if (ix->lv[lv][mid].start < r->first) a = mid + 1;
+      else b = mid;
+    }
+    lo = a;
+    hi = lo;
+    while (hi < ix->nlv[lv] && ix->lv[lv][hi].start < r->first + r->ntok) hi++;
+  }
+  lua_createtable(L, (int)(hi - lo), 0);
+  lua_createtable(L, (int)(hi - lo), 0);
+  lua_createtable(L, (int)(hi - lo), 0);
+  for (i = lo; i < hi; i++) {
+    const rs_region *g = &ix->lv[lv][i];
+    k++;
+    lua_pushinteger(L, (lua_Integer)g->start + 1);
+    lua_rawseti(L, -4, k);
+    lua_pushinteger(L, (lua_Integer)g->stop);
+    lua_rawseti(L, -3, k);
+    lua_pushinteger(L, g->attr);
+    lua_rawseti(L, -2, k);
+  }
+  return 3;
+}
+
+static int l_doc_of(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  lua_Integer p = luaL_checkinteger(L, 2);
+  luaL_argcheck(L, p >= 1 && p <= (lua_Integer)ix->ntok, 2, "position out of range");
+  lua_pushinteger(L, (lua_Integer)rs_index_doc_of(ix, (uint32_t)(p - 1)) + 1);
+  return 1;
+}
+
+/* h:sizes() -> table of section sizes in bytes */
+static int l_sizes(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  uint64_t vocab = 0, maps = 0, structs = 0;
+  int a;
+  for (a = 0; a < RS_NATTR; a++) {
+    vocab += ix->attr[a].off[ix->attr[a].n] + ((uint64_t)ix->attr[a].n + 1) * 8 +
+             (uint64_t)ix->attr[a].nslots * 4 + (uint64_t)ix->attr[a].n * 8;
+    if (a) maps += (uint64_t)ix->attr[0].n * 8 + ((uint64_t)ix->attr[a].n + 1) * 4;
+  }
+  for (a = 0; a < RS_NLEVEL; a++) structs += (uint64_t)ix->nlv[a] * sizeof(rs_region);
+  lua_newtable(L);
+#define SET(name, v)                 \
+  lua_pushinteger(L, (lua_Integer)(v)); \
+  lua_setfield(L, -2, name)
+  SET("stream", (uint64_t)ix->ntok * 4);
+  SET("offsets", (uint64_t)ix->ntok + (ix->ntok / 64 + 1) * 8 + (uint64_t)ix->ngapx * 8);
+  SET("postings", ix->postlen + ((uint64_t)ix->attr[0].n + 1) * 8);
+  SET("vocabulary", vocab);
+  SET("maps", maps);
+  SET("structures", structs + (uint64_t)ix->ndoc * sizeof(rs_docrec));
+  SET("metadata", ix->metalen);
+  SET("text", ix->textlen);
+  SET("word_types", ix->attr[0].n);
+  SET("lower_types", ix->attr[1].n);
+  SET("stem_types", ix->attr[2].n);
+  SET("segments", ix->nlv[RS_LV_SEGMENT]);
+  SET("points", ix->nlv[RS_LV_POINT]);
+  SET("sentences", ix->nlv[RS_LV_SENTENCE]);
+  SET("quotations", ix->nlv[RS_LV_QUOTATION]);
+#undef SET
+  return 1;
+}
+
+static int l_tostring(lua_State *L) {
+  lcorpus *c = (lcorpus *)luaL_checkudata(L, 1, CORPUS_MT);
+  if (!c->open) lua_pushliteral(L, "rostra.corpus (closed)");
+  else lua_pushfstring(L, "rostra.corpus (%p)", (void *)c);
+  return 1;
+}
+
+/* {====================================================== files */
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* walk dir recursively, appending the paths of files whose names end in
+** ext to the table at index out; unreadable folders go to warnings */
+static void walk(lua_State *L, int out, const char *dir, const char *ext, int depth, int warn) {
+  DIR *d;
+  struct dirent *e;
+  int n = 0, i, t = lua_gettop(L);
+  char **names;
+  if (depth > 64) return;
+  d = opendir(dir);
+  if (!d) {
+    lua_pushfstring(L, "%s: cannot read folder", dir);
+    lua_rawseti(L, warn, (lua_Integer)lua_rawlen(L, warn) + 1);
+    return;
+  }
+  /* names in a userdata-anchored Lua table, sorted in C */
+  lua_newtable(L);
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue; /* ., .., hidden files */
+    lua_pushstring(L, e->d_name);
+    lua_rawseti(L, -2, ++n);
+  }
+  closedir(d);
+  names = (char **)lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *names, 0);
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, -2, i + 1);
+    names[i] = (char *)lua_tostring(L, -1); /* anchored by the table */
+    lua_pop(L, 1);
+  }
+  qsort(names, (size_t)n, sizeof *names, cmp_str);
+  for (i = 0; i < n; i++) {
+    struct stat st;
+    const char *path = lua_pushfstring(L, "%s/%s", dir, names[i]);
+    if (stat(path, &st) != 0) {
+      lua_pop(L, 1);
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      walk(L, out, path, ext, depth + 1, warn);
+      lua_pop(L, 1);
+    } else if (S_ISREG(st.st_mode)) {
+      size_t l = strlen(names[i]), el = strlen(ext);
+      if (l >= el && strcmp(names[i] + l - el, ext) == 0) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
+      else lua_pop(L, 1);
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, t);
+}
+
+/* core.walk(dir [, ext]) -> sorted paths (byte order, recursive), warnings */
+static int l_walk(lua_State *L) {
+  const char *dir = luaL_checkstring(L, 1);
+  const char *ext = luaL_optstring(L, 2, ".txt");
+  struct stat st;
+  size_t l = strlen(dir);
+  if (stat(dir, &st) != 0) return rsl_fail(L, lua_pushfstring(L, "%s: No such file or directory", dir), "ENOENT");
+  if (!S_ISDIR(st.st_mode)) return rsl_fail(L, lua_pushfstring(L, "%s: not a folder", dir), "ENOTDIR");
+  while (l > 1 && dir[l - 1] == '/') l--;
+  lua_pushlstring(L, dir, l);
+  lua_newtable(L); /* warnings */
+  lua_newtable(L); /* paths */
+  walk(L, lua_gettop(L), lua_tostring(L, -3), ext, 0, lua_gettop(L) - 1);
+  lua_insert(L, -2);
+  return 2;
+}
+
+/* }====================================================== */
+
+/* {====================================================== bulk loading */
+
+typedef struct loadctx {
+  lua_State *L;
+  int results; /* stack index of the results table */
+  int progress; /* stack index of the progress function, or 0 */
+  size_t total;
+  uint64_t bytes;
+  uint32_t ndoc; /* documents in the builder */
+  int failed;    /* the error object is on the stack top */
+} loadctx;
+
+static const char *status_code(int st) {
+  switch (st) {
+    case RS_ENOTTEXT: return "ENOTTEXT";
+    case RS_EPARSE: return "EPARSE";
+    case RS_ELIMIT: return "ELIMIT";
+    default: return "EIO";
+  }
+}
+
+/* builds results[i] (and calls progress) under lua_pcall; arguments: the
+** context, the loaded file, i, the results table, progress or nil */
+static int load_cb_body(lua_State *L) {
+  loadctx *cx = (loadctx *)lua_touserdata(L, 1);
+  const rs_loaded *r = (const rs_loaded *)lua_touserdata(L, 2);
+  lua_Integer i = lua_tointeger(L, 3);
+  int k;
+  lua_createtable(L, 0, 6);
+  if (r->status == RS_OK) {
+    lua_pushinteger(L, cx->ndoc);
+    lua_setfield(L, -2, "doc");
+    lua_createtable(L, 0, RS_META_N);
+    for (k = 0; k < RS_META_N; k++) {
+      if (r->sp.meta[k]) {
+        lua_pushlstring(L, r->sp.meta[k], r->sp.meta_len[k]);
+        lua_setfield(L, -2, rs_meta_name(k));
+      }
+    }
+    lua_setfield(L, -2, "meta");
+    lua_pushboolean(L, r->has_front);
+    lua_setfield(L, -2, "front");
+    lua_pushinteger(L, (lua_Integer)r->bad);
+    lua_setfield(L, -2, "bad");
+  } else {
+    lua_pushstring(L, r->err[0] ? r->err : "could not read the file");
+    lua_setfield(L, -2, "error");
+    lua_pushstring(L, r->status == RS_EIO_LOAD && r->err_no == 2 ? "ENOENT" : status_code(r->status));
+    lua_setfield(L, -2, "code");
+  }
+  lua_rawseti(L, 4, i + 1);
+  if (cx->progress) {
+    lua_pushvalue(L, 5);
+    lua_pushinteger(L, i + 1);
+    lua_pushinteger(L, (lua_Integer)cx->total);
+    lua_pushinteger(L, (lua_Integer)cx->bytes);
+    lua_call(L, 3, 0);
+  }
+  return 0;
+}
+
+static int load_cb(void *ud, size_t i, const rs_loaded *r) {
+  loadctx *cx = (loadctx *)ud;
+  lua_State *L = cx->L;
+  if (r->status == RS_OK) {
+    cx->ndoc++;
+    cx->bytes += r->n;
+  }
+  lua_pushcfunction(L, load_cb_body);
+  lua_pushlightuserdata(L, cx);
+  lua_pushlightuserdata(L, (void *)r);
+  lua_pushinteger(L, (lua_Integer)i);
+  lua_pushvalue(L, cx->results);
+  if (cx->progress) lua_pushvalue(L, cx->progress);
+  else lua_pushnil(L);
+  if (lua_pcall(L, 5, 0, 0) != LUA_OK) {
+    cx->failed = 1; /* keep the error on the stack */
+    return 1;
+  }
+  return 0;
+}
+
+/* h:load_files(paths, threads [, lang [, progress]]) -> results: for each
+** path {doc =, meta =, front =, bad =} or {error =, code =} */
+static int l_load_files(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  lua_Integer threads = luaL_optinteger(L, 3, 1);
+  const char *lang = luaL_optstring(L, 4, NULL);
+  size_t n, i;
+  const char **paths;
+  loadctx cx;
+  int rc;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (!lua_isnoneornil(L, 5)) luaL_checktype(L, 5, LUA_TFUNCTION);
+  if (!c->B) return luaL_error(L, "this corpus was opened from an index and is read-only");
+  n = (size_t)lua_rawlen(L, 2);
+  paths = (const char **)lua_newuserdatauv(L, (n ? n : 1) * sizeof *paths, 0);
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    paths[i] = lua_tostring(L, -1); /* anchored by the table argument */
+    if (!paths[i]) return luaL_error(L, "bad path #%d", (int)i + 1);
+    lua_pop(L, 1);
+  }
+  lua_createtable(L, (int)n, 0);
+  memset(&cx, 0, sizeof cx);
+  cx.L = L;
+  cx.results = lua_gettop(L);
+  cx.progress = lua_isnoneornil(L, 5) ? 0 : 5;
+  cx.total = n;
+  cx.ndoc = rs_builder_ndoc(c->B);
+  luaL_checkstack(L, 20, "load");
+  c->dirty = 1;
+  rc = rs_load(c->M, c->B, paths, n, (int)threads, lang, load_cb, &cx);
+  if (cx.failed) return lua_error(L);
+  if (rc == RS_ELIMIT)
+    return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens");
+  if (rc) return rsl_raise(L, rc, NULL);
+  lua_pushvalue(L, cx.results);
+  return 1;
+}
+
+/* }====================================================== */
+
+/* core.clock() -> seconds of a monotonic wall clock (for benchmarks) */
+static int l_clock(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec * 1e-9);
+  return 1;
+}
+
+static int l_ncpu(lua_State *L) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  lua_pushinteger(L, n > 0 ? n : 1);
+  return 1;
+}
+
+void rsl_open_corpus(lua_State *L) {
+  static const luaL_Reg methods[] = {
+    {"add", l_add},           {"set_meta", l_set_meta}, {"meta", l_meta},
+    {"save", l_save},         {"counts", l_counts},     {"doc", l_doc},
+    {"doc_text", l_doc_text}, {"text_span", l_text_span}, {"token", l_token},
+    {"type_info", l_type_info}, {"ntypes", l_ntypes},  {"positions", l_positions},
+    {"freq", l_freq},         {"regions", l_regions},   {"doc_of", l_doc_of},
+    {"sizes", l_sizes},       {"close", corpus_close},  {"is_open", l_is_open},
+    {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"corpus_new", l_corpus_new}, {"corpus_open", l_open},
+                                 {"walk", l_walk}, {"ncpu", l_ncpu}, {"clock", l_clock}, {NULL, NULL}};
+  if (luaL_newmetatable(L, CORPUS_MT)) {
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, corpus_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, corpus_close);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_pop(L, 1);
+  luaL_setfuncs(L, fns, 0);
+}

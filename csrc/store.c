@@ -1,0 +1,365 @@
+/*
+** store.c: the index file. One file: a header (magic, format version,
+** section count, header checksum), a section table (id, element size,
+** offset, size, checksum per section) and 8-byte aligned sections. Saved
+** through a temporary file that is flushed, synced and renamed; opened
+** with mmap, so opening costs the same whatever the corpus size.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "index.h"
+
+#define MAGIC "ROSTRAIX"
+#define FORMAT_VERSION 1u
+#define HEADER_SIZE 32u
+#define ENTRY_SIZE 40u
+#define ENDIAN_MARK 0x01020304u
+
+enum {
+  S_SCALARS = 1, S_STREAM, S_GAP, S_CKPT, S_GAPX, S_TEXT, S_DOCS,
+  S_VOFF, S_VCHARS = S_VOFF + RS_NATTR, S_VSLOTS = S_VCHARS + RS_NATTR,
+  S_MAP = S_VSLOTS + RS_NATTR, S_FREQ = S_MAP + RS_NATTR, S_DF = S_FREQ + RS_NATTR,
+  S_INVOFF = S_DF + RS_NATTR, S_INV = S_INVOFF + RS_NATTR,
+  S_POSTOFF = S_INV + RS_NATTR, S_POST, S_LV, S_META = S_LV + RS_NLEVEL, S_MAX
+};
+
+/* scalars, in order */
+enum {
+  K_NTOK, K_NDOC, K_NGAPX, K_TEXTLEN, K_POSTLEN, K_METALEN,
+  K_NTYPES, K_NSLOTS = K_NTYPES + RS_NATTR, K_NLV = K_NSLOTS + RS_NATTR,
+  K_MAX = K_NLV + RS_NLEVEL
+};
+
+typedef struct section {
+  uint32_t id, elt;
+  uint64_t off, size, sum;
+  const void *data;
+} section;
+
+struct rs_mapped {
+  void *base;
+  size_t size;
+  uint64_t scalars[K_MAX];
+};
+
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint32_t get32(const unsigned char *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+static uint64_t get64(const unsigned char *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static int collect(const rs_index *ix, section *s, uint64_t *sc) {
+  int n = 0, a;
+#define ADD(ID, ELT, PTR, COUNT)                   \
+  do {                                             \
+    s[n].id = (ID);                                \
+    s[n].elt = (ELT);                              \
+    s[n].data = (PTR);                             \
+    s[n].size = (uint64_t)(COUNT) * (ELT);         \
+    n++;                                           \
+  } while (0)
+  memset(sc, 0, K_MAX * sizeof *sc);
+  sc[K_NTOK] = ix->ntok;
+  sc[K_NDOC] = ix->ndoc;
+  sc[K_NGAPX] = ix->ngapx;
+  sc[K_TEXTLEN] = ix->textlen;
+  sc[K_POSTLEN] = ix->postlen;
+  sc[K_METALEN] = ix->metalen;
+  for (a = 0; a < RS_NATTR; a++) {
+    sc[K_NTYPES + a] = ix->attr[a].n;
+    sc[K_NSLOTS + a] = ix->attr[a].nslots;
+  }
+  for (a = 0; a < RS_NLEVEL; a++) sc[K_NLV + a] = ix->nlv[a];
+  ADD(S_SCALARS, 8, sc, K_MAX);
+  ADD(S_STREAM, 4, ix->stream, ix->ntok);
+  ADD(S_GAP, 1, ix->gap, ix->ntok);
+  ADD(S_CKPT, 8, ix->ckpt, ix->ntok / 64 + 1);
+  ADD(S_GAPX, 4, ix->gapx, (uint64_t)ix->ngapx * 2);
+  ADD(S_TEXT, 1, ix->text, ix->textlen);
+  ADD(S_DOCS, sizeof(rs_docrec), ix->docs, ix->ndoc);
+  for (a = 0; a < RS_NATTR; a++) {
+    ADD(S_VOFF + a, 8, ix->attr[a].off, (uint64_t)ix->attr[a].n + 1);
+    ADD(S_VCHARS + a, 1, ix->attr[a].chars, ix->attr[a].off[ix->attr[a].n]);
+    ADD(S_VSLOTS + a, 4, ix->attr[a].slots, ix->attr[a].nslots);
+    if (a) ADD(S_MAP + a, 4, ix->map[a], ix->attr[0].n);
+    ADD(S_FREQ + a, 4, ix->freq[a], ix->attr[a].n);
+    ADD(S_DF + a, 4, ix->df[a], ix->attr[a].n);
+    if (a) {
+      ADD(S_INVOFF + a, 4, ix->inv_off[a], (uint64_t)ix->attr[a].n + 1);
+      ADD(S_INV + a, 4, ix->inv[a], ix->attr[0].n);
+    }
+  }
+  ADD(S_POSTOFF, 8, ix->post_off, (uint64_t)ix->attr[0].n + 1);
+  ADD(S_POST, 1, ix->post, ix->postlen);
+  for (a = 0; a < RS_NLEVEL; a++) ADD(S_LV + a, sizeof(rs_region), ix->lv[a], ix->nlv[a]);
+  ADD(S_META, 1, ix->meta, ix->metalen);
+#undef ADD
+  return n;
+}
+
+static int write_all(int fd, const void *p, uint64_t n) {
+  const char *c = p;
+  while (n > 0) {
+    ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : (size_t)n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    c += w;
+    n -= (uint64_t)w;
+  }
+  return 0;
+}
+
+int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen) {
+  section s[S_MAX];
+  uint64_t sc[K_MAX], off;
+  int n = collect(ix, s, sc), i, fd;
+  size_t tlen = strlen(path) + 16, hsize;
+  char *tmp = rs_malloc(M, tlen);
+  unsigned char *head;
+  static const unsigned char zeros[8] = {0};
+  if (!tmp) return RS_ENOMEM;
+  hsize = HEADER_SIZE + (size_t)n * ENTRY_SIZE;
+  head = rs_malloc(M, hsize);
+  if (!head) {
+    rs_free(M, tmp, tlen);
+    return RS_ENOMEM;
+  }
+  memset(head, 0, hsize);
+  off = (hsize + 7) & ~(uint64_t)7;
+  for (i = 0; i < n; i++) {
+    s[i].off = off;
+    s[i].sum = XXH3_64bits(s[i].data ? s[i].data : "", (size_t)s[i].size);
+    off = (off + s[i].size + 7) & ~(uint64_t)7;
+  }
+  memcpy(head, MAGIC, 8);
+  put32(head + 8, FORMAT_VERSION);
+  put32(head + 12, (uint32_t)n);
+  put64(head + 16, off); /* file size */
+  put32(head + 24, ENDIAN_MARK);
+  for (i = 0; i < n; i++) {
+    unsigned char *e = head + HEADER_SIZE + (size_t)i * ENTRY_SIZE;
+    put32(e, s[i].id);
+    put32(e + 4, s[i].elt);
+    put64(e + 8, s[i].off);
+    put64(e + 16, s[i].size);
+    put64(e + 24, s[i].sum);
+  }
+  /* header checksum over everything but itself (bytes 28..31 hold it) */
+  put32(head + 28, (uint32_t)XXH3_64bits(head, 28) ^ (uint32_t)XXH3_64bits(head + HEADER_SIZE, hsize - HEADER_SIZE));
+  snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
+  fd = mkstemp(tmp);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    goto fail_early;
+  }
+  if (write_all(fd, head, hsize)) goto fail_io;
+  {
+    uint64_t pos = hsize;
+    for (i = 0; i < n; i++) {
+      if (s[i].off > pos && write_all(fd, zeros, s[i].off - pos)) goto fail_io;
+      if (s[i].size && write_all(fd, s[i].data, s[i].size)) goto fail_io;
+      pos = s[i].off + s[i].size;
+    }
+    if (off > pos && write_all(fd, zeros, off - pos)) goto fail_io;
+  }
+  if (fsync(fd) != 0) goto fail_io;
+  if (close(fd) != 0) {
+    fd = -1;
+    goto fail_io;
+  }
+  fd = -1;
+  chmod(tmp, 0644); /* mkstemp made it 0600 */
+  if (rename(tmp, path) != 0) goto fail_io;
+  rs_free(M, tmp, tlen);
+  rs_free(M, head, hsize);
+  return RS_OK;
+fail_io:
+  snprintf(err, errlen, "%s: %s", path, strerror(errno));
+  if (fd >= 0) close(fd);
+  unlink(tmp);
+fail_early:
+  rs_free(M, tmp, tlen);
+  rs_free(M, head, hsize);
+  return RS_EIO;
+}
+
+/* {====================================================== open */
+
+static int corrupt(char *err, size_t errlen, const char *path, const char *what) {
+  snprintf(err, errlen, "%s: corrupt index: %s", path, what);
+  return RS_ECORRUPT;
+}
+
+int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
+                  char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY), i, a;
+  struct stat st;
+  void *base;
+  const unsigned char *b;
+  uint32_t n, version;
+  size_t size;
+  section s[S_MAX];
+  const void *ptr[S_MAX];
+  uint64_t len[S_MAX];
+  rs_mapped *m;
+  const uint64_t *sc;
+  *out = NULL;
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return errno == ENOENT ? RS_ENOENT : RS_EIO;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "%s: not a rostra index", path);
+    close(fd);
+    return RS_ENOTINDEX;
+  }
+  size = (size_t)st.st_size;
+  if (size < 8) {
+    close(fd);
+    snprintf(err, errlen, "%s: not a rostra index", path);
+    return RS_ENOTINDEX;
+  }
+  base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (base == MAP_FAILED) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return RS_EIO;
+  }
+  b = base;
+#define FAIL(code_expr)     \
+  do {                      \
+    int rc_ = (code_expr);  \
+    munmap(base, size);     \
+    return rc_;             \
+  } while (0)
+  if (memcmp(b, MAGIC, 8) != 0) {
+    snprintf(err, errlen, "%s: not a rostra index", path);
+    FAIL(RS_ENOTINDEX);
+  }
+  if (size < HEADER_SIZE) FAIL(corrupt(err, errlen, path, "truncated header"));
+  version = get32(b + 8);
+  if (version != FORMAT_VERSION) {
+    char what[80];
+    snprintf(what, sizeof what, "format version %u, this rostra reads %u", version, FORMAT_VERSION);
+    FAIL(corrupt(err, errlen, path, what));
+  }
+  if (get32(b + 24) != ENDIAN_MARK) FAIL(corrupt(err, errlen, path, "written on a machine of other byte order"));
+  n = get32(b + 12);
+  if (n == 0 || n >= S_MAX) FAIL(corrupt(err, errlen, path, "bad section count"));
+  if (size < HEADER_SIZE + (size_t)n * ENTRY_SIZE) FAIL(corrupt(err, errlen, path, "truncated section table"));
+  if (get64(b + 16) != size) FAIL(corrupt(err, errlen, path, "file size differs from the header (truncated?)"));
+  if (get32(b + 28) != ((uint32_t)XXH3_64bits(b, 28) ^
+                        (uint32_t)XXH3_64bits(b + HEADER_SIZE, (size_t)n * ENTRY_SIZE)))
+    FAIL(corrupt(err, errlen, path, "header checksum mismatch"));
+  memset(ptr, 0, sizeof ptr);
+  memset(len, 0, sizeof len);
+  for (i = 0; i < (int)n; i++) {
+    const unsigned char *e = b + HEADER_SIZE + (size_t)i * ENTRY_SIZE;
+    s[i].id = get32(e);
+    s[i].elt = get32(e + 4);
+    s[i].off = get64(e + 8);
+    s[i].size = get64(e + 16);
+    s[i].sum = get64(e + 24);
+    if (s[i].id == 0 || s[i].id >= S_MAX || ptr[s[i].id]) FAIL(corrupt(err, errlen, path, "bad section id"));
+    if (s[i].off % 8 || s[i].off > size || s[i].size > size - s[i].off)
+      FAIL(corrupt(err, errlen, path, "section out of the file"));
+    if (s[i].elt == 0 || s[i].size % s[i].elt) FAIL(corrupt(err, errlen, path, "bad section size"));
+    if (verify && XXH3_64bits(b + s[i].off, (size_t)s[i].size) != s[i].sum) {
+      char what[64];
+      snprintf(what, sizeof what, "checksum mismatch in section %u", s[i].id);
+      FAIL(corrupt(err, errlen, path, what));
+    }
+    ptr[s[i].id] = b + s[i].off;
+    len[s[i].id] = s[i].size;
+  }
+  if (!ptr[S_SCALARS] || len[S_SCALARS] != K_MAX * 8) FAIL(corrupt(err, errlen, path, "missing scalars"));
+  sc = ptr[S_SCALARS];
+  /* sizes implied by the scalars must match the sections exactly */
+  {
+    uint64_t nt = sc[K_NTOK], nw = sc[K_NTYPES];
+    int ok = nt < 0xFFFFFFFFu && sc[K_NDOC] < 0xFFFFFFFFu && nw < 0xFFFFFFFFu &&
+             len[S_STREAM] == nt * 4 && len[S_GAP] == nt && len[S_CKPT] == (nt / 64 + 1) * 8 &&
+             len[S_GAPX] == sc[K_NGAPX] * 8 && len[S_TEXT] == sc[K_TEXTLEN] &&
+             len[S_DOCS] == sc[K_NDOC] * sizeof(rs_docrec) && len[S_POSTOFF] == (nw + 1) * 8 &&
+             len[S_POST] == sc[K_POSTLEN] && len[S_META] == sc[K_METALEN];
+    for (a = 0; ok && a < RS_NATTR; a++) {
+      uint64_t t = sc[K_NTYPES + a], ns = sc[K_NSLOTS + a];
+      ok = t < 0xFFFFFFFFu && len[S_VOFF + a] == (t + 1) * 8 && len[S_VSLOTS + a] == ns * 4 &&
+           (ns & (ns - 1)) == 0 && ns > t && len[S_FREQ + a] == t * 4 && len[S_DF + a] == t * 4 &&
+           ptr[S_VOFF + a] != NULL &&
+           ((const uint64_t *)ptr[S_VOFF + a])[t] == len[S_VCHARS + a] &&
+           ((const uint64_t *)ptr[S_VOFF + a])[0] == 0;
+      if (ok && a) ok = len[S_MAP + a] == nw * 4 && len[S_INVOFF + a] == (t + 1) * 4 && len[S_INV + a] == nw * 4;
+    }
+    for (a = 0; ok && a < RS_NLEVEL; a++) ok = len[S_LV + a] == sc[K_NLV + a] * sizeof(rs_region);
+    if (ok) ok = ((const uint64_t *)ptr[S_POSTOFF])[nw] == sc[K_POSTLEN];
+    if (!ok) FAIL(corrupt(err, errlen, path, "section sizes disagree"));
+  }
+  m = rs_malloc(M, sizeof *m);
+  if (!m) FAIL(RS_ENOMEM);
+  m->base = base;
+  m->size = size;
+  memcpy(m->scalars, sc, sizeof m->scalars);
+  memset(ix, 0, sizeof *ix);
+  ix->ntok = (uint32_t)sc[K_NTOK];
+  ix->ndoc = (uint32_t)sc[K_NDOC];
+  ix->stream = ptr[S_STREAM];
+  ix->gap = ptr[S_GAP];
+  ix->ckpt = ptr[S_CKPT];
+  ix->gapx = ptr[S_GAPX];
+  ix->ngapx = (uint32_t)sc[K_NGAPX];
+  ix->text = ptr[S_TEXT] ? ptr[S_TEXT] : "";
+  ix->textlen = sc[K_TEXTLEN];
+  ix->docs = ptr[S_DOCS];
+  for (a = 0; a < RS_NATTR; a++) {
+    ix->attr[a].off = ptr[S_VOFF + a];
+    ix->attr[a].chars = ptr[S_VCHARS + a] ? ptr[S_VCHARS + a] : "";
+    ix->attr[a].nchars = len[S_VCHARS + a];
+    ix->attr[a].slots = ptr[S_VSLOTS + a];
+    ix->attr[a].n = (uint32_t)sc[K_NTYPES + a];
+    ix->attr[a].nslots = (uint32_t)sc[K_NSLOTS + a];
+    ix->map[a] = a ? ptr[S_MAP + a] : NULL;
+    ix->freq[a] = ptr[S_FREQ + a];
+    ix->df[a] = ptr[S_DF + a];
+    ix->inv_off[a] = a ? ptr[S_INVOFF + a] : NULL;
+    ix->inv[a] = a ? ptr[S_INV + a] : NULL;
+  }
+  ix->post_off = ptr[S_POSTOFF];
+  ix->post = ptr[S_POST] ? ptr[S_POST] : (const uint8_t *)"";
+  ix->postlen = sc[K_POSTLEN];
+  for (a = 0; a < RS_NLEVEL; a++) {
+    ix->lv[a] = ptr[S_LV + a];
+    ix->nlv[a] = (uint32_t)sc[K_NLV + a];
+  }
+  ix->meta = ptr[S_META];
+  ix->metalen = sc[K_METALEN];
+  *out = m;
+  return RS_OK;
+#undef FAIL
+}
+
+void rs_mapped_close(rs_mem *M, rs_mapped *m) {
+  if (!m) return;
+  munmap(m->base, m->size);
+  rs_free(M, m, sizeof *m);
+}
+
+/* }====================================================== */

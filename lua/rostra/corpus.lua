@@ -1,0 +1,604 @@
+--- The Corpus: speeches in a positional index, and subcorpora as views.
+-- A corpus is built in memory (`rostra.corpus()`, `c:add`, `rostra.load`)
+-- or opened from a saved index (`rostra.open`), read-only. A view from
+-- `c:where{...}` is a mask over speeches with the same methods.
+-- Token positions are corpus-wide and 1-based.
+-- @module rostra.corpus
+local core = require "rostra.core"
+local result = require "rostra.result"
+
+local M = {}
+
+local Corpus = {}
+Corpus.__index = Corpus
+M.Corpus = Corpus
+
+local LEVELS = { segment = true, point = true, sentence = true, quotation = true, speech = true }
+local LEVEL_ALIAS = { paragraph = "segment", s = "sentence" }
+local SEG_KINDS = { "salutation", "paragraph", "closing", "heading" }
+local SEG_CODE = { salutation = 1, paragraph = 2, closing = 3, heading = 4 }
+local ATTRS = { word = true, lower = true, stem = true }
+
+-- Snowball algorithm names for the languages rostra meets
+local SNOWBALL = {
+  en = "english", fr = "french", es = "spanish", de = "german", it = "italian",
+  pt = "portuguese", ru = "russian", ar = "arabic", nl = "dutch", sv = "swedish",
+  zh = "none", ja = "none",
+}
+
+--- The Snowball algorithm for a language code or name.
+function M.stemmer_for(lang)
+  if lang == nil then return "english" end
+  lang = tostring(lang):lower()
+  return SNOWBALL[lang] or lang
+end
+
+-- {====================================================== metadata blob
+
+-- values: tag byte, then s (string), i (integer), n (float), b, or a table
+local function enc_value(out, v)
+  local t = math.type(v) or type(v)
+  if t == "string" then out[#out + 1] = "s" .. string.pack("<s4", v)
+  elseif t == "integer" then out[#out + 1] = "i" .. string.pack("<i8", v)
+  elseif t == "float" then out[#out + 1] = "n" .. string.pack("<d", v)
+  elseif t == "boolean" then out[#out + 1] = v and "T" or "F"
+  elseif t == "table" then
+    local keys = {}
+    for k in pairs(v) do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    out[#out + 1] = "t" .. string.pack("<I4", #keys)
+    for _, k in ipairs(keys) do
+      enc_value(out, k)
+      enc_value(out, v[k])
+    end
+  else
+    out[#out + 1] = "s" .. string.pack("<s4", tostring(v))
+  end
+end
+
+local function dec_value(s, i)
+  local tag = s:sub(i, i)
+  i = i + 1
+  if tag == "s" then return string.unpack("<s4", s, i)
+  elseif tag == "i" then return string.unpack("<i8", s, i)
+  elseif tag == "n" then return string.unpack("<d", s, i)
+  elseif tag == "T" then return true, i
+  elseif tag == "F" then return false, i
+  elseif tag == "t" then
+    local n
+    n, i = string.unpack("<I4", s, i)
+    local t = {}
+    for _ = 1, n do
+      local k, v
+      k, i = dec_value(s, i)
+      v, i = dec_value(s, i)
+      t[k] = v
+    end
+    return t, i
+  end
+  error("corrupt index: bad metadata", 0)
+end
+
+local function encode_meta(list, extra)
+  local out = {}
+  enc_value(out, { speeches = list, extra = extra or {} })
+  return table.concat(out)
+end
+
+local function decode_meta(blob)
+  if blob == "" then return { speeches = {}, extra = {} } end
+  local ok, t = pcall(dec_value, blob, 1)
+  if not ok or type(t) ~= "table" then error("corrupt index: bad metadata", 0) end
+  t.speeches = t.speeches or {}
+  t.extra = t.extra or {}
+  return t
+end
+
+-- }======================================================
+
+local function new_object(h, metas, extra)
+  local self = setmetatable({ _h = h, _metas = metas, _extra = extra or {} }, Corpus)
+  self._root = self
+  return self
+end
+
+--- A new, empty in-memory corpus.
+function M.new()
+  return new_object(core.corpus_new(), {}, { warnings = {}, names = {} })
+end
+
+--- Open a saved index. `opts.verify` checks every section's checksum.
+-- @return Corpus, or nil, message, code
+function M.open(path, opts)
+  if type(path) ~= "string" then
+    error(("bad argument #1 to 'open' (string expected, got %s)"):format(type(path)), 2)
+  end
+  opts = opts or {}
+  local h, msg, code = core.corpus_open(path, opts.verify and true or false)
+  if not h then return nil, msg, code end
+  local self = new_object(h, nil, nil)
+  self._path = path
+  if opts.verify then
+    local ok, err = pcall(function() self:_load_meta() end)
+    if not ok then
+      h:close()
+      return nil, path .. ": " .. tostring(err), "ECORRUPT"
+    end
+  end
+  return self
+end
+
+-- metadata of an opened index is decoded on first use: open stays O(1)
+function Corpus:_load_meta()
+  local root = self._root
+  if root._metas == nil then
+    local t = decode_meta(root._h:meta())
+    root._metas = t.speeches
+    root._extra = t.extra
+    root._extra.warnings = root._extra.warnings or {}
+    root._extra.names = root._extra.names or {}
+  end
+  return root._metas
+end
+
+function Corpus:_handle()
+  return self._root._h
+end
+
+--- Is this a view (subcorpus) rather than a whole corpus?
+function Corpus:is_view()
+  return self._mask ~= nil
+end
+
+-- {====================================================== building
+
+local function speech_spans(sp)
+  local raw = sp._raw or {}
+  local segs, pts, sents, quots = {}, {}, {}, {}
+  local list = raw.segments or {}
+  for i, s in ipairs(list) do
+    segs[i] = { start = s.start, stop = s.stop, attr = SEG_CODE[s.kind] or 2 }
+  end
+  for _, p in ipairs(raw.points or {}) do
+    local a, b = list[p.first], list[p.last]
+    if a and b then pts[#pts + 1] = { start = a.start, stop = b.stop, attr = p.ordinal } end
+  end
+  for i, s in ipairs(raw.sentences or {}) do sents[i] = { start = s.start, stop = s.stop } end
+  for i, q in ipairs(raw.quotations or {}) do quots[i] = { start = q.start, stop = q.stop } end
+  return { segments = segs, points = pts, sentences = sents, quotations = quots }
+end
+
+--- Add a speech (from `rostra.parse`) or a plain text to an in-memory corpus.
+-- @param speech a Speech, or a string (one segment, sentences from the splitter)
+-- @tparam[opt] table meta metadata for a plain text (merged over a Speech's)
+-- @treturn integer the speech id
+function Corpus:add(speech, meta)
+  if self._mask then error("cannot add to a view; add to the corpus it came from", 2) end
+  local h = self._h
+  if not h:writable() then
+    error("this corpus was opened from an index and is read-only; load into a new corpus "
+      .. "with rostra.corpus()", 2)
+  end
+  local text, spans, m
+  if type(speech) == "string" then
+    text, m = speech, {}
+  elseif type(speech) == "table" and type(speech.text) == "string" then
+    text, m = speech.text, {}
+    for k, v in pairs(speech.meta or {}) do m[k] = v end
+    spans = speech_spans(speech)
+  else
+    error(("bad argument #1 to 'add' (Speech or string expected, got %s)"):format(type(speech)), 2)
+  end
+  if meta ~= nil then
+    if type(meta) ~= "table" then error("bad argument #2 to 'add' (table expected)", 2) end
+    for k, v in pairs(meta) do m[k] = v end
+  end
+  local id = h:add(text, spans, M.stemmer_for(m.lang))
+  self._metas[id] = m
+  return id
+end
+
+--- Save to one file (atomically: temporary file, fsync, rename).
+-- @return true, or nil, message, code
+function Corpus:save(path)
+  if type(path) ~= "string" then error("bad argument #1 to 'save' (string expected)", 2) end
+  local root = self._root
+  local h = root._h
+  if h:writable() then h:set_meta(encode_meta(root._metas, root._extra)) end
+  return h:save(path)
+end
+
+--- Release the index (also done by the garbage collector and `<close>`).
+function Corpus:close()
+  self._root._h:close()
+end
+
+Corpus.__close = Corpus.close
+
+function Corpus:__gc() end
+
+function Corpus:__tostring()
+  local h = self._root._h
+  if not h:is_open() then return "rostra.corpus (closed)" end
+  local ntok, ndoc = self:counts()
+  return ("rostra.corpus: %d speeches, %d tokens%s"):format(ndoc, ntok, self._mask and " (view)" or "")
+end
+
+-- }======================================================
+
+-- {====================================================== views
+
+-- the speech mask of a view as a byte string, or nil for the whole corpus
+function Corpus:_mask_string()
+  return self._mask
+end
+
+local function make_view(root, bytes)
+  local v = setmetatable({ _root = root, _mask = table.concat(bytes) }, Corpus)
+  return v
+end
+
+local function match_value(v, want)
+  if type(want) == "table" then
+    if want.min ~= nil or want.max ~= nil then
+      if v == nil then return false end
+      if want.min ~= nil and not (v >= want.min) then return false end
+      if want.max ~= nil and not (v <= want.max) then return false end
+      return true
+    end
+    for _, w in ipairs(want) do
+      if v == w or (v ~= nil and tostring(v) == tostring(w)) then return true end
+    end
+    return false
+  end
+  return v == want or (v ~= nil and tostring(v) == tostring(want))
+end
+
+local function comparable(v, want)
+  -- a range over mixed values (dates as strings, years as numbers)
+  if type(want) == "table" and (want.min ~= nil or want.max ~= nil) then
+    local t = type(want.min ~= nil and want.min or want.max)
+    return type(v) == t
+  end
+  return true
+end
+
+--- A view of the speeches whose metadata match: `{key = value}`, a list of
+-- values (`{country = {"CHN", "RUS"}}`), a range (`{year = {min = 2013, max = 2023}}`),
+-- or a function `meta -> boolean`. Views compose.
+function Corpus:where(spec)
+  local metas = self:_load_meta()
+  local _, ndoc = self._root._h:counts()
+  local base = self._mask
+  local bytes = {}
+  local test
+  if type(spec) == "function" then
+    test = spec
+  elseif type(spec) == "table" then
+    test = function(m)
+      for k, want in pairs(spec) do
+        local v = m[k]
+        if not comparable(v, want) or not match_value(v, want) then return false end
+      end
+      return true
+    end
+  else
+    error(("bad argument #1 to 'where' (table or function expected, got %s)"):format(type(spec)), 2)
+  end
+  for d = 1, ndoc do
+    local inbase = base == nil or base:byte(d) == 1
+    bytes[d] = (inbase and test(metas[d] or {})) and "\1" or "\0"
+  end
+  return make_view(self._root, bytes)
+end
+
+--- The speeches of the whole corpus not in this view.
+function Corpus:complement()
+  local _, ndoc = self._root._h:counts()
+  local bytes = {}
+  local base = self._mask
+  for d = 1, ndoc do
+    bytes[d] = (base ~= nil and base:byte(d) == 1) and "\0" or "\1"
+  end
+  return make_view(self._root, bytes)
+end
+
+--- Does this corpus or view hold speech d?
+function Corpus:has(d)
+  return self._mask == nil or self._mask:byte(d) == 1
+end
+
+-- }======================================================
+
+-- {====================================================== reading
+
+--- Tokens and speeches in this corpus or view.
+function Corpus:counts()
+  local h = self._root._h
+  local ntok, ndoc = h:counts()
+  if not self._mask then return ntok, ndoc end
+  local t, n = 0, 0
+  for d = 1, ndoc do
+    if self._mask:byte(d) == 1 then
+      local _, nt = h:doc(d)
+      t = t + nt
+      n = n + 1
+    end
+  end
+  return t, n
+end
+
+function Corpus:__len()
+  return (self:counts())
+end
+
+--- Iterate `id, meta` over the speeches.
+function Corpus:speeches()
+  local metas = self:_load_meta()
+  local _, ndoc = self._root._h:counts()
+  local d = 0
+  return function()
+    repeat d = d + 1 until d > ndoc or self:has(d)
+    if d <= ndoc then return d, metas[d] or {} end
+  end
+end
+
+--- The metadata of speech d.
+function Corpus:meta(d)
+  return self:_load_meta()[d]
+end
+
+--- The source text of speech d.
+function Corpus:text(d)
+  return self._root._h:doc_text(d)
+end
+
+--- The form of token p (`attr`: word, lower or stem).
+function Corpus:token(p, attr)
+  return self._root._h:token(p, attr)
+end
+
+--- Sizes, counts, attributes and warnings.
+function Corpus:info()
+  local h = self._root._h
+  self:_load_meta()
+  local s = h:sizes()
+  local ntok, ndoc = self:counts()
+  local index_bytes = s.stream + s.offsets + s.postings + s.vocabulary + s.maps + s.structures
+  return {
+    tokens = ntok, speeches = ndoc, sizes = s,
+    bytes_per_token = ntok > 0 and index_bytes / ntok or 0,
+    attributes = { "word", "lower", "stem" },
+    levels = { "speech", "segment", "point", "sentence", "quotation" },
+    types = { word = s.word_types, lower = s.lower_types, stem = s.stem_types },
+    warnings = self._root._extra.warnings or {},
+    path = self._root._path,
+    view = self._mask ~= nil,
+  }
+end
+
+local function check_level(level, fname)
+  if type(level) ~= "string" then
+    error(("bad argument #1 to '%s' (level name expected)"):format(fname), 3)
+  end
+  level = LEVEL_ALIAS[level] or level
+  if not LEVELS[level] then
+    error(("unknown level '%s' (valid: speech, segment, point, sentence, quotation)"):format(level), 3)
+  end
+  return level
+end
+M.check_level = check_level
+
+-- text of a quotation region without its marks, as sp:quotations() gives it
+local QUOTE = {
+  ["\"" ] = true, ["'"] = true, ["“"] = true, ["”"] = true, ["‘"] = true, ["’"] = true,
+  ["«"] = true, ["»"] = true, ["„"] = true, ["「"] = true, ["」"] = true, ["『"] = true, ["』"] = true,
+}
+
+--- Iterate the spans of a level: `{speech, start, stop, text, kind | ordinal}`
+-- (positions 1-based inclusive; `text` is the source text, for quotations
+-- without the marks).
+function Corpus:spans(level)
+  level = check_level(level, "spans")
+  local h = self._root._h
+  local _, ndoc = h:counts()
+  if level == "speech" then
+    local d = 0
+    return function()
+      repeat d = d + 1 until d > ndoc or self:has(d)
+      if d > ndoc then return nil end
+      local first, nt = h:doc(d)
+      return { speech = d, start = first, stop = first + nt - 1, text = h:doc_text(d),
+               meta = self:meta(d) }
+    end
+  end
+  local starts, stops, attrs = h:regions(level)
+  local i = 0
+  return function()
+    while true do
+      i = i + 1
+      local a = starts[i]
+      if not a then return nil end
+      local d = h:doc_of(a)
+      if self:has(d) then
+        local b = stops[i]
+        local span = { speech = d, start = a, stop = b, index = i }
+        if level == "segment" then span.kind = SEG_KINDS[attrs[i]] or "paragraph"
+        elseif level == "point" then span.ordinal = attrs[i] end
+        if level == "quotation" then
+          local x, y = a, b
+          if QUOTE[h:token(x)] then x = x + 1 end
+          if y >= x and QUOTE[h:token(y)] then y = y - 1 end
+          span.text = h:text_span(x, y)
+        else
+          span.text = h:text_span(a, b)
+        end
+        return span
+      end
+    end
+  end
+end
+
+--- Frequency list: `{attr = "lower", top = 50, by = key, min = 1, stopwords = ...}`.
+-- Counts are computed in C; `per_million` is relative to the tokens of the
+-- corpus, view or group.
+function Corpus:freq(opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table expected)", 2) end
+  local attr = opts.attr or "lower"
+  if not ATTRS[attr] then error(("unknown attribute '%s' (valid: word, lower, stem)"):format(attr), 2) end
+  local top, min = opts.top, opts.min or 1
+  if top ~= nil and (math.type(top) ~= "integer" or top < 0) then error("top must be a non-negative integer", 2) end
+  local stop
+  if opts.stopwords then stop = require("rostra.stopwords").resolve(opts.stopwords) end
+  local h = self._root._h
+  local rows = {}
+  local function one(view, group)
+    local forms, counts = h:freq(attr, view._mask, min)
+    local total = (view:counts())
+    local idx = {}
+    for i = 1, #forms do
+      if not (stop and stop[forms[i]]) then idx[#idx + 1] = i end
+    end
+    table.sort(idx, function(x, y)
+      if counts[x] ~= counts[y] then return counts[x] > counts[y] end
+      return forms[x] < forms[y]
+    end)
+    local n = top and math.min(top, #idx) or #idx
+    for r = 1, n do
+      local i = idx[r]
+      local row = { [attr] = forms[i], count = counts[i],
+                    per_million = total > 0 and counts[i] * 1e6 / total or 0 }
+      if group ~= nil then row.group = group end
+      rows[#rows + 1] = row
+    end
+  end
+  if opts.by then
+    local groups, order = {}, {}
+    for d, m in self:speeches() do
+      local g = m[opts.by]
+      if g ~= nil then
+        if not groups[g] then groups[g] = {}; order[#order + 1] = g end
+        groups[g][d] = true
+      end
+    end
+    table.sort(order, function(a, b)
+      if type(a) == type(b) then return a < b end
+      return type(a) == "number"
+    end)
+    local _, ndoc = h:counts()
+    for _, g in ipairs(order) do
+      local bytes = {}
+      for d = 1, ndoc do bytes[d] = groups[g][d] and "\1" or "\0" end
+      one(make_view(self._root, bytes), g)
+    end
+    return result.new({ "group", attr, "count", "per_million" }, rows,
+      { title = "frequency of " .. attr .. " by " .. opts.by, formats = { per_million = "%.2f" } })
+  end
+  one(self, nil)
+  return result.new({ attr, "count", "per_million" }, rows,
+    { title = "frequency of " .. attr, formats = { per_million = "%.2f" } })
+end
+
+--- Sorted corpus positions (1-based) of a type of an attribute.
+function Corpus:positions(form, attr)
+  return self._root._h:positions(attr or "lower", form, self._mask)
+end
+
+--- Source text from token p to token q, with the speech's own spacing.
+function Corpus:text_span(p, q)
+  return self._root._h:text_span(p, q)
+end
+
+-- }======================================================
+
+-- {====================================================== loading
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then
+    local code = err and err:find("No such file") and "ENOENT" or "EIO"
+    return nil, err, code
+  end
+  local s, rerr = f:read("a")
+  f:close()
+  if not s then return nil, path .. ": " .. tostring(rerr), "EIO" end
+  return s
+end
+M.read_file = read_file
+
+--- Parse and add every `.txt` under a folder (recursively), a file, or a
+-- list of paths. Options: `meta` (template, lpeg pattern or function),
+-- `sidecar`, `lang`, `progress(done, total, bytes)`, `threads`.
+function M.load(rostra, what, opts)
+  opts = opts or {}
+  if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
+  local paths, base, warnings = {}, nil, {}
+  if type(what) == "string" then
+    local list, w = core.walk(what)
+    if list then
+      paths, base = list, what:gsub("/+$", "")
+      for _, x in ipairs(w) do warnings[#warnings + 1] = x end
+    else
+      if w and w:find("not a folder") then paths = { what }
+      else return nil, w, select(3, core.walk(what)) end
+    end
+  elseif type(what) == "table" then
+    for i, p in ipairs(what) do
+      if type(p) ~= "string" then error(("bad path #%d in the list to 'load'"):format(i), 3) end
+      paths[i] = p
+    end
+  else
+    error(("bad argument #1 to 'load' (path or list of paths expected, got %s)"):format(type(what)), 3)
+  end
+  local threads = opts.threads or core.ncpu()
+  if math.type(threads) ~= "integer" or threads < 1 then
+    error("threads must be a positive integer", 3)
+  end
+  if opts.progress ~= nil and type(opts.progress) ~= "function" then
+    error("progress must be a function", 3)
+  end
+  local meta = require "rostra.meta"
+  local sidecar
+  if opts.sidecar ~= nil then
+    local err, code
+    sidecar, err, code = meta.sidecar(opts.sidecar, base)
+    if not sidecar then return nil, err, code end
+  end
+  if opts.meta ~= nil then meta.compile(opts.meta) end -- a bad template raises now
+  local c = M.new()
+  c._extra.warnings = warnings
+  local h = c._h
+  local results = h:load_files(paths, threads, opts.lang and M.stemmer_for(opts.lang) or nil,
+    opts.progress)
+  for i, r in ipairs(results) do
+    local path = paths[i]
+    local rel = base and path:sub(#base + 2) or path
+    if r.doc then
+      local fm
+      if r.front then
+        local err, code
+        fm, err, code = core.frontmatter(h:doc_text(r.doc), path)
+        if not fm then warnings[#warnings + 1] = tostring(err) .. " (" .. tostring(code) .. ")" end
+      end
+      local name_meta = opts.meta ~= nil and meta.from_name(opts.meta, rel) or nil
+      local side_meta
+      if sidecar then side_meta = sidecar:lookup(rel, meta.merge(r.meta, name_meta, nil, fm)) end
+      local m = meta.normalize(meta.merge(r.meta, name_meta, side_meta, fm))
+      if opts.lang then m.lang = opts.lang end
+      m.file = m.file or rel
+      c._metas[r.doc] = m
+      c._extra.names[r.doc] = rel
+      if r.bad > 0 then
+        warnings[#warnings + 1] = ("%s: %d bytes of invalid UTF-8 read as U+FFFD"):format(rel, r.bad)
+      end
+    else
+      warnings[#warnings + 1] = ("skipped %s (%s)"):format(r.error, r.code)
+    end
+  end
+  return c
+end
+
+-- }======================================================
+
+return M

@@ -1,0 +1,162 @@
+--- The Speech object: one parsed transcript.
+-- Built by `speech.new(text, raw, extra)` from the plain table that
+-- `core.parse_speech` returns. Positions are 1-based, inclusive byte
+-- positions into `sp.text` (so `sp.text:sub(seg.start, seg.stop)` is the raw
+-- span). Tables handed out are shared with the object: treat them as
+-- read-only.
+-- @module rostra.speech
+local speech = {}
+
+local Speech = {}
+Speech.__index = Speech
+
+--- Line breaks (and the white space around them) to one space, trimmed.
+local function squash(s)
+  s = s:gsub("[ \t\194\160]*\r?\n[%s\194\160]*", " ")
+  return (s:match("^%s*(.-)%s*$"))
+end
+
+-- a list that is also an iterator: `for x in list do` and `list[i]`, `#list`
+local function listiter(list)
+  local i = 0
+  return setmetatable(list, {
+    __call = function()
+      i = i + 1
+      return list[i]
+    end,
+  })
+end
+
+--- A Speech from the text and the table of `core.parse_speech`.
+-- @tparam string text the raw transcript (kept: spans refer into it)
+-- @tparam table raw the table of `core.parse_speech(text)`
+-- @tparam[opt] table extra `{meta = {...}, name = "...", warnings = {...}}`;
+--   `extra.meta` (front matter, file-name metadata) overrides what the
+--   header gave
+-- @treturn Speech
+function speech.new(text, raw, extra)
+  assert(type(text) == "string", "speech.new: text expected")
+  assert(type(raw) == "table", "speech.new: table of core.parse_speech expected")
+  extra = extra or {}
+  local meta = {}
+  for k, v in pairs(raw.meta or {}) do meta[k] = v end
+  for k, v in pairs(extra.meta or {}) do meta[k] = v end
+  local warnings = {}
+  for _, w in ipairs(raw.warnings or {}) do warnings[#warnings + 1] = w end
+  for _, w in ipairs(extra.warnings or {}) do warnings[#warnings + 1] = w end
+  return setmetatable({
+    text = text,
+    name = extra.name,
+    meta = meta,
+    boilerplate = raw.boilerplate or {},
+    warnings = warnings,
+    body_start = raw.body_start,
+    convention = raw.convention,
+    _raw = raw,
+  }, Speech)
+end
+
+--- Segments `{kind, text, line, start, stop, point}` (point: ordinal or nil).
+function Speech:segments()
+  local out = {}
+  for i, s in ipairs(self._raw.segments or {}) do out[i] = s end
+  return listiter(out)
+end
+
+--- Enumerated points `{ordinal, marker, heading, segments = {indices}, first, last}`.
+function Speech:points()
+  local out = {}
+  for i, p in ipairs(self._raw.points or {}) do out[i] = p end
+  return listiter(out)
+end
+
+--- Sentences `{text, start, stop, segment}` (segment: index into segments()).
+function Speech:sentences()
+  local out, text = {}, self.text
+  for i, s in ipairs(self._raw.sentences or {}) do
+    if s.text == nil then s.text = squash(text:sub(s.start, s.stop)) end
+    out[i] = s
+  end
+  return listiter(out)
+end
+
+--- Quotations `{text, start, stop, depth, segment}`: text without the marks,
+-- start/stop including them.
+function Speech:quotations()
+  local out = {}
+  for i, q in ipairs(self._raw.quotations or {}) do out[i] = q end
+  return listiter(out)
+end
+
+--- Tokens `{text, kind, start, stop, lower}` of the whole text.
+-- @tparam[opt] table opts passed to `core.tokenize`
+function Speech:tokens(opts)
+  local core = require "rostra.core"
+  if not core.tokenize then error("rostra.core.tokenize is not available", 2) end
+  return listiter((core.tokenize(self.text, opts)))
+end
+
+--- A plain table (no functions, no metatables) fit for JSON.
+function Speech:to_table()
+  local function copy(list, keys)
+    local out = {}
+    for i, x in ipairs(list) do
+      local y = {}
+      for _, k in ipairs(keys) do y[k] = x[k] end
+      out[i] = y
+    end
+    return out
+  end
+  local meta = {}
+  for k, v in pairs(self.meta) do meta[k] = v end
+  local points = copy(self:points(), {"ordinal", "marker", "heading", "first", "last"})
+  for i, p in ipairs(self._raw.points or {}) do
+    points[i].segments = {table.unpack(p.segments)}
+  end
+  return {
+    name = self.name,
+    meta = meta,
+    boilerplate = copy(self.boilerplate, {"line", "why", "text"}),
+    warnings = copy(self.warnings, {"code", "message", "line"}),
+    segments = copy(self:segments(), {"kind", "text", "line", "start", "stop", "point"}),
+    points = points,
+    sentences = copy(self:sentences(), {"text", "start", "stop", "segment"}),
+    quotations = copy(self:quotations(), {"text", "start", "stop", "depth", "segment"}),
+  }
+end
+
+local function clip(s, n)
+  if #s <= n then return s end
+  local cut = n
+  while cut > 1 and (s:byte(cut + 1) or 0) >= 0x80 and (s:byte(cut + 1) or 0) < 0xC0 do
+    cut = cut - 1
+  end
+  return s:sub(1, cut) .. "..."
+end
+
+--- The header and an outline of the segments.
+function Speech:__tostring()
+  local m, out = self.meta, {}
+  local head = {}
+  for _, k in ipairs({"speaker", "role", "date", "place", "source", "lang"}) do
+    if m[k] then head[#head + 1] = k .. "=" .. m[k] end
+  end
+  out[1] = string.format("Speech %q%s", m.title or self.name or "?",
+    #head > 0 and (" " .. table.concat(head, " ")) or "")
+  local raw = self._raw
+  out[2] = string.format("  %d segments, %d points, %d sentences, %d quotations, %d warnings",
+    #(raw.segments or {}), #(raw.points or {}), #(raw.sentences or {}),
+    #(raw.quotations or {}), #self.warnings)
+  for _, b in ipairs(self.boilerplate) do
+    out[#out + 1] = string.format("  %5d  [%s] %s", b.line, b.why, clip(b.text or "", 60))
+  end
+  for _, s in ipairs(raw.segments or {}) do
+    out[#out + 1] = string.format("  %5d  %-10s %s%s", s.line, s.kind,
+      s.point and ("[" .. s.point .. "] ") or "", clip(s.text, 60))
+  end
+  return table.concat(out, "\n")
+end
+
+speech.Speech = Speech
+speech.squash = squash
+return speech

@@ -347,16 +347,63 @@ static int l_positions(lua_State *L) {
   return 1;
 }
 
-/* h:freq(attr, mask, min) -> forms, counts (arrays, unsorted) */
+/* is a type a word or number (not punctuation or a symbol)? */
+static int is_wordlike(const char *s, size_t l) {
+  rs_tokenizer T;
+  rs_token t;
+  rs_tok_init(&T, s, l, 0);
+  if (!rs_tok_next(&T, &t)) return 0;
+  return t.kind == RS_TOK_WORD || t.kind == RS_TOK_NUMBER;
+}
+
+typedef struct fentry {
+  uint32_t count, type;
+} fentry;
+
+/* more frequent first, then by form (byte order) */
+static int fless(const rs_strtab *st, const fentry *a, const fentry *b) {
+  size_t la, lb, m;
+  const char *sa, *sb;
+  int c;
+  if (a->count != b->count) return a->count > b->count;
+  sa = rs_strtab_get(st, a->type, &la);
+  sb = rs_strtab_get(st, b->type, &lb);
+  m = la < lb ? la : lb;
+  c = memcmp(sa, sb, m);
+  return c ? c < 0 : la < lb;
+}
+
+/* heap sift-down where the root is the "worst" entry (for top-k) */
+static void sift(const rs_strtab *st, fentry *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, w = i;
+    if (l < n && fless(st, &h[w], &h[l])) w = l;
+    if (r < n && fless(st, &h[w], &h[r])) w = r;
+    if (w == i) return;
+    {
+      fentry t = h[i];
+      h[i] = h[w];
+      h[w] = t;
+    }
+    i = w;
+  }
+}
+
+/* h:freq(attr, mask, min, top, words_only) -> forms, counts: sorted by
+** count (descending) then form; top = 0 for all */
 static int l_freq(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
   int a = check_attr(L, 2);
   const char *mask = check_mask(L, 3, ix);
-  lua_Integer min = luaL_optinteger(L, 4, 1);
+  lua_Integer min = luaL_optinteger(L, 4, 1), top = luaL_optinteger(L, 5, 0);
+  int words_only = lua_toboolean(L, 6);
   uint32_t nt = ix->attr[a].n, t, d, p;
   const uint32_t *cnt = ix->freq[a];
-  lua_Integer k = 0;
+  const rs_strtab *st = &ix->attr[a];
+  fentry *h;
+  size_t n = 0, k, i;
+  if (min < 1) min = 1;
   if (mask) { /* count over the selected speeches */
     uint32_t *tmp = (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
     memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
@@ -366,22 +413,56 @@ static int l_freq(lua_State *L) {
       for (p = r->first; p < r->first + r->ntok && p < ix->ntok; p++) {
         uint32_t w = ix->stream[p];
         if (w >= ix->attr[0].n) continue;
-        tmp[a ? ix->map[a][w] : w]++;
+        w = a ? ix->map[a][w] : w;
+        if (w < nt) tmp[w]++;
       }
     }
     cnt = tmp;
   }
-  lua_newtable(L);
-  lua_newtable(L);
+  k = top > 0 ? (size_t)top : nt;
+  if (k > nt) k = nt;
+  h = (fentry *)lua_newuserdatauv(L, (k ? k : 1) * sizeof *h, 0);
   for (t = 0; t < nt; t++) {
+    fentry e;
+    if (cnt[t] < (uint32_t)min) continue;
+    e.count = cnt[t];
+    e.type = t;
+    if (n == k && !fless(st, &e, &h[0])) continue; /* not better than the worst kept */
+    if (words_only) {
+      size_t l;
+      const char *s = rs_strtab_get(st, t, &l);
+      if (!is_wordlike(s, l)) continue;
+    }
+    if (n < k) { /* sift up */
+      size_t j = n++;
+      h[j] = e;
+      while (j > 0 && fless(st, &h[(j - 1) / 2], &h[j])) {
+        fentry x = h[j];
+        h[j] = h[(j - 1) / 2];
+        h[(j - 1) / 2] = x;
+        j = (j - 1) / 2;
+      }
+    } else {
+      h[0] = e;
+      sift(st, h, n, 0);
+    }
+  }
+  /* heap sort: the worst goes to the end */
+  for (i = n; i > 1; i--) {
+    fentry x = h[0];
+    h[0] = h[i - 1];
+    h[i - 1] = x;
+    sift(st, h, i - 1, 0);
+  }
+  lua_createtable(L, (int)n, 0);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
     size_t l;
-    const char *s;
-    if (cnt[t] < (uint32_t)(min < 1 ? 1 : min)) continue;
-    s = rs_strtab_get(&ix->attr[a], t, &l);
+    const char *s = rs_strtab_get(st, h[i].type, &l);
     lua_pushlstring(L, s, l);
-    lua_rawseti(L, -3, ++k);
-    lua_pushinteger(L, cnt[t]);
-    lua_rawseti(L, -2, k);
+    lua_rawseti(L, -3, (lua_Integer)i + 1);
+    lua_pushinteger(L, h[i].count);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 2;
 }

@@ -215,8 +215,6 @@ end
 
 Corpus.__close = Corpus.close
 
-function Corpus:__gc() end
-
 function Corpus:__tostring()
   local h = self._root._h
   if not h:is_open() then return "rostra.corpus (closed)" end
@@ -242,8 +240,8 @@ local function match_value(v, want)
   if type(want) == "table" then
     if want.min ~= nil or want.max ~= nil then
       if v == nil then return false end
-      if want.min ~= nil and not (v >= want.min) then return false end
-      if want.max ~= nil and not (v <= want.max) then return false end
+      if want.min ~= nil and v < want.min then return false end
+      if want.max ~= nil and v > want.max then return false end
       return true
     end
     for _, w in ipairs(want) do
@@ -439,38 +437,42 @@ function Corpus:spans(level)
   end
 end
 
---- Frequency list: `{attr = "lower", top = 50, by = key, min = 1, stopwords = ...}`.
--- Counts are computed in C; `per_million` is relative to the tokens of the
--- corpus, view or group.
+--- Frequency list: `{attr = "lower", top = 50, by = key, min = 1, stopwords = ...,
+-- punct = false}`. Counts are computed in C; punctuation and symbols are left
+-- out unless `punct = true`; `per_million` is relative to all the tokens of
+-- the corpus, view or group.
 function Corpus:freq(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table expected)", 2) end
   local attr = opts.attr or "lower"
   if not ATTRS[attr] then error(("unknown attribute '%s' (valid: word, lower, stem)"):format(attr), 2) end
   local top, min = opts.top, opts.min or 1
-  if top ~= nil and (math.type(top) ~= "integer" or top < 0) then error("top must be a non-negative integer", 2) end
+  if top ~= nil and (math.type(top) ~= "integer" or top < 0) then
+    error("top must be a non-negative integer", 2)
+  end
   local stop
   if opts.stopwords then stop = require("rostra.stopwords").resolve(opts.stopwords) end
   local h = self._root._h
   local rows = {}
+  local words_only = not opts.punct
   local function one(view, group)
-    local forms, counts = h:freq(attr, view._mask, min)
-    local total = (view:counts())
-    local idx = {}
-    for i = 1, #forms do
-      if not (stop and stop[forms[i]]) then idx[#idx + 1] = i end
+    -- stopwords are dropped after counting: ask C for enough rows
+    local want = top
+    if want and stop then
+      for _ in pairs(stop) do want = want + 1 end
     end
-    table.sort(idx, function(x, y)
-      if counts[x] ~= counts[y] then return counts[x] > counts[y] end
-      return forms[x] < forms[y]
-    end)
-    local n = top and math.min(top, #idx) or #idx
-    for r = 1, n do
-      local i = idx[r]
-      local row = { [attr] = forms[i], count = counts[i],
-                    per_million = total > 0 and counts[i] * 1e6 / total or 0 }
-      if group ~= nil then row.group = group end
-      rows[#rows + 1] = row
+    local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only)
+    local total = (view:counts())
+    local n = 0
+    for i = 1, #forms do
+      if not (stop and stop[forms[i]]) then
+        n = n + 1
+        if top and n > top then break end
+        local row = { [attr] = forms[i], count = counts[i],
+                      per_million = total > 0 and counts[i] * 1e6 / total or 0 }
+        if group ~= nil then row.group = group end
+        rows[#rows + 1] = row
+      end
     end
   end
   if opts.by then
@@ -530,7 +532,7 @@ M.read_file = read_file
 --- Parse and add every `.txt` under a folder (recursively), a file, or a
 -- list of paths. Options: `meta` (template, lpeg pattern or function),
 -- `sidecar`, `lang`, `progress(done, total, bytes)`, `threads`.
-function M.load(rostra, what, opts)
+function M.load(what, opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
   local paths, base, warnings = {}, nil, {}

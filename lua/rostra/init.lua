@@ -145,7 +145,7 @@ end
 -- `threads`.
 -- @return Corpus, or nil, message, code
 function rostra.load(what, opts)
-  return corpus.load(rostra, what, opts)
+  return corpus.load(what, opts)
 end
 
 --- Open a saved index (`opts.verify` checks every checksum).

@@ -4,12 +4,12 @@
 
 LUA      ?= lua5.4
 BUSTED   ?= busted
-PKGS     := lua5.4 yaml-0.1 libutf8proc libxxhash
+PKGS     := lua5.4 yaml-0.1 libutf8proc libxxhash libpcre2-8
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wpedantic -std=c99
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs yaml-0.1 libutf8proc libxxhash 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs yaml-0.1 libutf8proc libxxhash libpcre2-8 2>/dev/null)
 XCFLAGS  := $(WARN) -fPIC -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
 LIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
 # run Lua from the repo: the module from lua/, the core from lua/rostra/core.so
@@ -17,10 +17,11 @@ LUA_ENV  := LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="lua/?.so;;"
 
 # Debian packages the build, tests and demo need
 DEB_PKGS := lua5.4 liblua5.4-dev lua-lpeg libyaml-dev lua-busted luarocks \
-            libutf8proc-dev libstemmer-dev libxxhash-dev lua-cjson lua-argparse lua-check pkg-config gcc make
+            libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev lua-cjson lua-argparse lua-check pkg-config gcc make
 
-ENGINE_SRC  := $(filter-out csrc/l%.c,$(wildcard csrc/*.c))
-BINDING_SRC := $(wildcard csrc/l*.c)
+# bindings include lrostra.h (and lua.h); engines do not
+BINDING_SRC := $(shell grep -l '"lrostra.h"' csrc/*.c)
+ENGINE_SRC  := $(filter-out $(BINDING_SRC),$(wildcard csrc/*.c))
 BUILD       := build
 ENGINE_OBJ  := $(ENGINE_SRC:csrc/%.c=$(BUILD)/%.o)
 BINDING_OBJ := $(BINDING_SRC:csrc/%.c=$(BUILD)/%.o)

@@ -22,6 +22,7 @@ external_dependencies = {
   UTF8PROC = { header = "utf8proc.h" },
   STEMMER = { header = "libstemmer.h" },
   XXHASH = { header = "xxhash.h" },
+  PCRE2 = { header = "pcre2.h" },
 }
 build = {
   type = "builtin",
@@ -31,6 +32,9 @@ build = {
     ["rostra.speech"] = "lua/rostra/speech.lua",
     ["rostra.corpus"] = "lua/rostra/corpus.lua",
     ["rostra.result"] = "lua/rostra/result.lua",
+    ["rostra.query"] = "lua/rostra/query.lua",
+    ["rostra.matches"] = "lua/rostra/matches.lua",
+    ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
     ["rostra.stopwords"] = "lua/rostra/stopwords.lua",
     ["rostra.stopwords.en"] = "lua/rostra/stopwords/en.lua",
     ["rostra.stopwords.fr"] = "lua/rostra/stopwords/fr.lua",
@@ -40,19 +44,25 @@ build = {
       sources = {
         -- engines
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
-        "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c",
+        "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
+        "csrc/lexicon.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
-        "csrc/lmeasures.c",
+        "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/llexicon.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
-      libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pthread", "m" },
+      libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "pthread", "m" },
       incdirs = { "csrc", "$(YAML_INCDIR)", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)",
-                  "$(XXHASH_INCDIR)" },
-      libdirs = { "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)" },
+                  "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)" },
+      libdirs = { "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)",
+                  "$(PCRE2_LIBDIR)" },
     },
   },
-  copy_directories = {},
+  install = {
+    lua = {
+      ["rostra.lexicons.political"] = "lua/rostra/lexicons/political.yaml",
+    },
+  },
 }
 test = {
   type = "busted",

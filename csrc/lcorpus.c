@@ -44,6 +44,12 @@ static const rs_index *view(lua_State *L, lcorpus *c) {
   return &c->ix;
 }
 
+/* for the other binding files: the index of an open corpus handle */
+const rs_index *rsl_corpus_index(lua_State *L, int i);
+const rs_index *rsl_corpus_index(lua_State *L, int i) {
+  return view(L, check_corpus(L, i));
+}
+
 /* created closed, with its metatable, before anything is opened (liolib) */
 static lcorpus *new_corpus(lua_State *L) {
   lcorpus *c = (lcorpus *)lua_newuserdatauv(L, sizeof *c, 1);

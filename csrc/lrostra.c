@@ -98,7 +98,9 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_open_tok(L);
   rsl_open_front(L);
   rsl_open_speech(L);
+  rsl_open_lexicon(L);
   rsl_open_corpus(L);
+  rsl_open_match(L);
   rsl_open_measures(L);
   return 1;
 }

@@ -30,7 +30,12 @@ const char *rsl_checktext(lua_State *L, int i, size_t *len);
 void rsl_open_tok(lua_State *L);   /* ltok.c: tokenize, sentences */
 void rsl_open_front(lua_State *L); /* lfront.c: YAML front matter */
 void rsl_open_speech(lua_State *L); /* lspeech.c: the transcript parser */
+void rsl_open_lexicon(lua_State *L);
 void rsl_open_corpus(lua_State *L); /* lcorpus.c: the corpus index */
+void rsl_open_match(lua_State *L);  /* lmatch.c: queries and KWIC (after corpus) */
+/* the index of an open corpus handle at stack index i (lcorpus.c) */
+struct rs_index;
+const struct rs_index *rsl_corpus_index(lua_State *L, int i);
 void rsl_open_measures(lua_State *L);
 
 #endif

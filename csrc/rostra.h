@@ -109,6 +109,10 @@ int rs_tok_next(rs_tokenizer *T, rs_token *t);
 ** error code. */
 int rs_lower(rs_mem *M, const char *s, size_t n, rs_buf *out);
 
+/* s without combining marks (diacritics), NFKC, case-folded too when
+** casefold; appends to out, as rs_lower */
+int rs_strip_marks(rs_mem *M, const char *s, size_t n, int casefold, rs_buf *out);
+
 /* decode one code point at s[0..n) (n > 0): returns its length (1-4) and
 ** stores the code point, or returns 1 with *cp = -1 for an invalid byte */
 int rs_utf8_decode(const unsigned char *s, size_t n, int32_t *cp);

@@ -402,11 +402,11 @@ static utf8proc_int32_t fold_cb(utf8proc_int32_t cp, void *data) {
 
 /* decompose the valid UTF-8 run s[0..n) into *buf at *total, growing it */
 static int decompose_run(rs_mem *M, const unsigned char *s, size_t n, int32_t **buf,
-                         size_t *cap, size_t *total, int32_t *stack) {
+                         size_t *cap, size_t *total, int32_t *stack, int opts) {
   for (;;) {
     utf8proc_ssize_t r = utf8proc_decompose_custom(
         s, (utf8proc_ssize_t)n, *buf + *total, (utf8proc_ssize_t)(*cap - *total),
-        (utf8proc_option_t)LOWER_OPTS, fold_cb, NULL);
+        (utf8proc_option_t)opts, fold_cb, NULL);
     size_t need;
     int32_t *nb;
     if (r < 0) return RS_EUTF8;
@@ -424,8 +424,9 @@ static int decompose_run(rs_mem *M, const unsigned char *s, size_t n, int32_t **
   }
 }
 
-int rs_lower(rs_mem *M, const char *str, size_t n, rs_buf *out) {
+static int fold_with(rs_mem *M, const char *str, size_t n, rs_buf *out, int opts) {
   const unsigned char *s = (const unsigned char *)str;
+  int lower = (opts & UTF8PROC_CASEFOLD) != 0;
   size_t i, run, total = 0, cap = 128;
   int32_t stack[128], *buf = stack;
   int err = RS_OK;
@@ -436,7 +437,7 @@ int rs_lower(rs_mem *M, const char *str, size_t n, rs_buf *out) {
     for (i = 0; i < n; i++) {
       unsigned char c = s[i];
       if (ascii_class[c] == C_SPACE) c = ' ';
-      else if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+      else if (lower && c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
       out->p[out->n++] = (char)c;
     }
     return RS_OK;
@@ -448,11 +449,11 @@ int rs_lower(rs_mem *M, const char *str, size_t n, rs_buf *out) {
     int len = 1;
     if (i < n) len = rs_utf8_decode(s + i, n - i, &cp);
     if (i == n || cp < 0) {
-      if (i > run) err = decompose_run(M, s + run, i - run, &buf, &cap, &total, stack);
+      if (i > run) err = decompose_run(M, s + run, i - run, &buf, &cap, &total, stack, opts);
       if (i == n || err) break;
       if (total == cap) {
         static const unsigned char fffd[] = "\xEF\xBF\xBD";
-        err = decompose_run(M, fffd, 3, &buf, &cap, &total, stack);
+        err = decompose_run(M, fffd, 3, &buf, &cap, &total, stack, opts);
       } else {
         buf[total++] = 0xFFFD;
       }
@@ -474,6 +475,17 @@ int rs_lower(rs_mem *M, const char *str, size_t n, rs_buf *out) {
   }
   if (buf != stack) rs_free(M, buf, cap * sizeof *buf);
   return err;
+}
+
+int rs_lower(rs_mem *M, const char *s, size_t n, rs_buf *out) {
+  return fold_with(M, s, n, out, LOWER_OPTS);
+}
+
+int rs_strip_marks(rs_mem *M, const char *s, size_t n, int casefold, rs_buf *out) {
+  int opts = UTF8PROC_COMPAT | UTF8PROC_IGNORE | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+             UTF8PROC_STRIPMARK;
+  if (casefold) opts |= UTF8PROC_CASEFOLD;
+  return fold_with(M, s, n, out, opts);
 }
 
 /* }====================================================== */

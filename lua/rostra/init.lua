@@ -134,6 +134,7 @@ end
 -- {====================================================== corpus
 
 local corpus = require "rostra.corpus"
+require "rostra.matches" -- c:query, c:count, c:kwic
 
 --- A new, empty in-memory corpus.
 function rostra.corpus()
@@ -147,6 +148,11 @@ end
 function rostra.load(what, opts)
   return corpus.load(what, opts)
 end
+
+--- Read a lexicon: a path (.yaml, .dic, .cat, .lc3), a bundled name
+-- ("political") or a Lua table of categories. See docs/lexicons.md.
+-- @return Lexicon, or nil, message, code
+rostra.lexicon = require("rostra.lexicon").new
 
 --- Open a saved index (`opts.verify` checks every checksum).
 -- @return Corpus, or nil, message, code

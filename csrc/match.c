@@ -1,0 +1,870 @@
+/*
+** match.c: the query matcher. Token tests are sets of word types computed
+** on the vocabulary (literals by hash lookup, regular expressions by PCRE2
+** with JIT over the types); the pattern is a Thompson NFA simulated from
+** candidate start positions given by the postings of the rarest top-level
+** token test.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "match.h"
+
+enum { ST_TOK = 1, ST_SPLIT, ST_OPEN, ST_CLOSE, ST_MATCH };
+
+typedef struct qnode {
+  int op, nkids, kid0; /* kids: Q->kids[kid0 .. kid0+nkids) */
+  int min, max, set, level, has_attr;
+  int32_t attr;
+} qnode;
+
+typedef struct qstate {
+  int type, out1, out2, set, level, has_attr;
+  int32_t attr;
+} qstate;
+
+struct rs_query {
+  rs_mem *M;
+  const rs_index *ix;
+  char err[256];
+  size_t words; /* 64-bit words per set */
+  uint64_t **sets;
+  size_t nsets, capsets;
+  qnode *nodes;
+  size_t nnodes, capnodes;
+  int *kids;
+  size_t nkids, capkids;
+  qstate *st;
+  size_t nst, capst;
+  int start, within, unbounded, root;
+  long maxlen; /* of the whole pattern, -1 unbounded */
+  /* anchor */
+  int anchor_set;
+  long pre_min, pre_max; /* tokens before the anchor: min, max (-1 unbounded) */
+  /* VM scratch */
+  int *clist, *nlist;
+  uint32_t *mark;
+  uint32_t gen;
+};
+
+/* {====================================================== setup */
+
+rs_query *rs_query_new(rs_mem *M, const rs_index *ix) {
+  rs_query *Q = rs_malloc(M, sizeof *Q);
+  if (!Q) return NULL;
+  memset(Q, 0, sizeof *Q);
+  Q->M = M;
+  Q->ix = ix;
+  Q->words = (size_t)ix->attr[0].n / 64 + 1;
+  Q->within = -1;
+  Q->anchor_set = -1;
+  return Q;
+}
+
+void rs_query_free(rs_query *Q) {
+  rs_mem *M;
+  size_t i;
+  if (!Q) return;
+  M = Q->M;
+  for (i = 0; i < Q->nsets; i++) rs_free(M, Q->sets[i], Q->words * 8);
+  rs_free(M, Q->sets, Q->capsets * sizeof *Q->sets);
+  rs_free(M, Q->nodes, Q->capnodes * sizeof *Q->nodes);
+  rs_free(M, Q->kids, Q->capkids * sizeof *Q->kids);
+  rs_free(M, Q->st, Q->capst * sizeof *Q->st);
+  rs_free(M, Q->clist, Q->nst * sizeof(int));
+  rs_free(M, Q->nlist, Q->nst * sizeof(int));
+  rs_free(M, Q->mark, Q->nst * sizeof(uint32_t));
+  rs_free(M, Q, sizeof *Q);
+}
+
+const char *rs_query_error(const rs_query *Q) { return Q->err; }
+
+/* }====================================================== */
+
+/* {====================================================== sets of word types */
+
+int rs_qset_new(rs_query *Q) {
+  uint64_t *s;
+  if (rs_grow(Q->M, (void **)&Q->sets, &Q->capsets, Q->nsets + 1, sizeof *Q->sets)) return -1;
+  s = rs_malloc(Q->M, Q->words * 8);
+  if (!s) return -1;
+  memset(s, 0, Q->words * 8);
+  Q->sets[Q->nsets] = s;
+  return (int)Q->nsets++;
+}
+
+#define SETBIT(s, w) ((s)[(w) >> 6] |= (uint64_t)1 << ((w)&63))
+#define HASBIT(s, w) (((s)[(w) >> 6] >> ((w)&63)) & 1)
+
+/* add the word types behind type t of attr */
+static void add_type(rs_query *Q, uint64_t *s, int attr, uint32_t t) {
+  const rs_index *ix = Q->ix;
+  uint32_t j, lo, hi;
+  if (attr == RS_ATTR_WORD) {
+    if (t < ix->attr[0].n) SETBIT(s, t);
+    return;
+  }
+  if (t >= ix->attr[attr].n) return;
+  lo = ix->inv_off[attr][t];
+  hi = ix->inv_off[attr][t + 1];
+  for (j = lo; j < hi && j < ix->attr[0].n; j++) {
+    uint32_t w = ix->inv[attr][j];
+    if (w < ix->attr[0].n) SETBIT(s, w);
+  }
+}
+
+/* the form compared for flags: case folded (c) and/or without marks (d) */
+static int fold(rs_mem *M, const char *s, size_t n, int flags, rs_buf *out) {
+  out->n = 0;
+  if (flags & RS_QF_DIACRITICS) return rs_strip_marks(M, s, n, (flags & RS_QF_CASE) != 0, out);
+  if (flags & RS_QF_CASE) return rs_lower(M, s, n, out);
+  return rs_buf_add(M, out, s, n);
+}
+
+int rs_qset_literal(rs_query *Q, int set, int attr, const char *value, size_t n, int flags) {
+  const rs_index *ix = Q->ix;
+  uint64_t *s = Q->sets[set];
+  int64_t t;
+  int err = RS_OK;
+  rs_buf f, g;
+  uint32_t i;
+  if (flags == 0 || (flags == RS_QF_CASE && attr != RS_ATTR_WORD)) {
+    t = rs_strtab_find(&ix->attr[attr], value, n);
+    if (t >= 0) add_type(Q, s, attr, (uint32_t)t);
+    return RS_OK;
+  }
+  rs_buf_init(&f);
+  rs_buf_init(&g);
+  if (flags == RS_QF_CASE) { /* word %c: the lower form's types */
+    if ((err = rs_lower(Q->M, value, n, &f)) == RS_OK) {
+      t = rs_strtab_find(&ix->attr[RS_ATTR_LOWER], f.p ? f.p : "", f.n);
+      if (t >= 0) add_type(Q, s, RS_ATTR_LOWER, (uint32_t)t);
+    }
+  } else { /* diacritics: compare folded forms over the vocabulary */
+    if ((err = fold(Q->M, value, n, flags, &f)) == RS_OK) {
+      for (i = 0; i < ix->attr[attr].n && err == RS_OK; i++) {
+        size_t l;
+        const char *x = rs_strtab_get(&ix->attr[attr], i, &l);
+        if ((err = fold(Q->M, x, l, flags, &g)) != RS_OK) break;
+        if (g.n == f.n && memcmp(g.p, f.p, f.n) == 0) add_type(Q, s, attr, i);
+      }
+    }
+  }
+  rs_buf_free(Q->M, &f);
+  rs_buf_free(Q->M, &g);
+  return err;
+}
+
+/* PCRE2 allocates through the core's hook: a size header on each block */
+static void *pcre_alloc(PCRE2_SIZE n, void *ud) {
+  rs_mem *M = ud;
+  size_t *p = rs_malloc(M, n + sizeof(size_t) * 2);
+  if (!p) return NULL;
+  p[0] = n + sizeof(size_t) * 2;
+  return p + 2;
+}
+
+static void pcre_free(void *q, void *ud) {
+  rs_mem *M = ud;
+  size_t *p;
+  if (!q) return;
+  p = (size_t *)q - 2;
+  rs_free(M, p, p[0]);
+}
+
+/* the literal text a pattern must start with (no metacharacters), for a
+** cheap filter before PCRE2; a quantified last character is dropped */
+static size_t literal_prefix(const char *p, size_t n) {
+  size_t i = 0;
+  while (i < n && !strchr("\\^$.|?*+()[]{}", p[i])) i++;
+  if (i < n && strchr("?*{", p[i])) { /* "ab?" : only "a" is sure */
+    if (i > 0) {
+      i--;
+      while (i > 0 && ((unsigned char)p[i] & 0xC0) == 0x80) i--;
+    }
+  }
+  return i;
+}
+
+int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int flags) {
+  const rs_index *ix = Q->ix;
+  uint64_t *s = Q->sets[set];
+  pcre2_general_context *gc;
+  pcre2_compile_context *cc = NULL;
+  pcre2_match_context *mc = NULL;
+  pcre2_code *re = NULL;
+  pcre2_match_data *md = NULL;
+  rs_buf anchored, f, prefix;
+  int errcode, err = RS_OK;
+  PCRE2_SIZE erroff;
+  uint32_t i, opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+  rs_buf_init(&anchored);
+  rs_buf_init(&f);
+  rs_buf_init(&prefix);
+  gc = pcre2_general_context_create(pcre_alloc, pcre_free, Q->M);
+  if (!gc) return RS_ENOMEM;
+  if (flags & RS_QF_CASE) {
+    opts |= PCRE2_CASELESS;
+    /* ignoring case on word forms = matching the lower forms */
+    if (attr == RS_ATTR_WORD && !(flags & RS_QF_DIACRITICS)) attr = RS_ATTR_LOWER;
+  }
+  /* with %d the pattern and the forms both lose their marks */
+  if (flags & RS_QF_DIACRITICS) {
+    if ((err = rs_strip_marks(Q->M, pat, n, 0, &f)) != RS_OK) goto done;
+    pat = f.p ? f.p : "";
+    n = f.n;
+  }
+  if (rs_buf_add(Q->M, &anchored, "^(?:", 4) || rs_buf_add(Q->M, &anchored, pat, n) ||
+      rs_buf_add(Q->M, &anchored, ")$", 2)) {
+    err = RS_ENOMEM;
+    goto done;
+  }
+  cc = pcre2_compile_context_create(gc);
+  mc = pcre2_match_context_create(gc);
+  if (!cc || !mc) {
+    err = RS_ENOMEM;
+    goto done;
+  }
+  pcre2_set_match_limit(mc, 1000000);
+  pcre2_set_depth_limit(mc, 10000);
+  re = pcre2_compile((PCRE2_SPTR)anchored.p, anchored.n, opts, &errcode, &erroff, cc);
+  if (!re) {
+    PCRE2_UCHAR msg[160];
+    if (errcode == PCRE2_ERROR_NOMEMORY) {
+      err = RS_ENOMEM;
+      goto done;
+    }
+    pcre2_get_error_message(errcode, msg, sizeof msg);
+    snprintf(Q->err, sizeof Q->err, "bad regular expression \"%.*s\": %s at offset %d",
+             (int)(n > 80 ? 80 : n), pat, (const char *)msg,
+             (int)(erroff >= 4 ? erroff - 4 : 0));
+    err = RS_EPARSE;
+    goto done;
+  }
+  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+  md = pcre2_match_data_create_from_pattern(re, gc);
+  if (!md) {
+    err = RS_ENOMEM;
+    goto done;
+  }
+  {
+    /* the literal prefix, lower-cased when matching lower forms caselessly */
+    size_t pl = (flags & RS_QF_DIACRITICS) ? 0 : literal_prefix(pat, n);
+    if (pl > 0 && (flags & RS_QF_CASE)) {
+      if ((err = rs_lower(Q->M, pat, pl, &prefix)) != RS_OK) goto done;
+      if (prefix.n != pl || (attr != RS_ATTR_LOWER && attr != RS_ATTR_STEM)) prefix.n = 0;
+    } else if (pl > 0) {
+      if ((err = rs_buf_add(Q->M, &prefix, pat, pl)) != RS_OK) goto done;
+    }
+  }
+  for (i = 0; i < ix->attr[attr].n; i++) {
+    size_t l;
+    const char *x = rs_strtab_get(&ix->attr[attr], i, &l);
+    int rc;
+    if (prefix.n && (l < prefix.n || memcmp(x, prefix.p, prefix.n) != 0)) continue;
+    if (flags & RS_QF_DIACRITICS) {
+      f.n = 0;
+      if ((err = rs_strip_marks(Q->M, x, l, 0, &f)) != RS_OK) goto done;
+      x = f.p ? f.p : "";
+      l = f.n;
+    }
+    rc = pcre2_match(re, (PCRE2_SPTR)x, l, 0, 0, md, mc);
+    if (rc >= 0) add_type(Q, s, attr, i);
+    else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
+      snprintf(Q->err, sizeof Q->err,
+               "regular expression \"%.*s\" backtracks too much (PCRE2 match limit)",
+               (int)(n > 80 ? 80 : n), pat);
+      err = RS_ELIMIT;
+      goto done;
+    } else if (rc == PCRE2_ERROR_NOMEMORY) {
+      err = RS_ENOMEM;
+      goto done;
+    }
+  }
+done:
+  pcre2_match_data_free(md);
+  pcre2_code_free(re);
+  pcre2_match_context_free(mc);
+  pcre2_compile_context_free(cc);
+  pcre2_general_context_free(gc);
+  rs_buf_free(Q->M, &anchored);
+  rs_buf_free(Q->M, &f);
+  rs_buf_free(Q->M, &prefix);
+  return err;
+}
+
+void rs_qset_all(rs_query *Q, int set) {
+  uint32_t w;
+  for (w = 0; w < Q->ix->attr[0].n; w++) SETBIT(Q->sets[set], w);
+}
+
+void rs_qset_not(rs_query *Q, int set) {
+  size_t i;
+  uint32_t nw = Q->ix->attr[0].n;
+  for (i = 0; i < Q->words; i++) Q->sets[set][i] = ~Q->sets[set][i];
+  /* clear the bits past the last type */
+  for (i = nw; i < Q->words * 64; i++) Q->sets[set][i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+void rs_qset_and(rs_query *Q, int set, int other) {
+  size_t i;
+  for (i = 0; i < Q->words; i++) Q->sets[set][i] &= Q->sets[other][i];
+}
+
+void rs_qset_or(rs_query *Q, int set, int other) {
+  size_t i;
+  for (i = 0; i < Q->words; i++) Q->sets[set][i] |= Q->sets[other][i];
+}
+
+static uint64_t set_freq(const rs_query *Q, int set) {
+  const uint64_t *s = Q->sets[set];
+  uint64_t total = 0;
+  size_t i;
+  for (i = 0; i < Q->words; i++) {
+    uint64_t b = s[i];
+    while (b) {
+      uint32_t w = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(b));
+      if (w < Q->ix->attr[0].n) total += Q->ix->freq[0][w];
+      b &= b - 1;
+    }
+  }
+  return total;
+}
+
+/* }====================================================== */
+
+/* {====================================================== nodes and the NFA */
+
+static int new_node(rs_query *Q, int op) {
+  qnode *n;
+  if (rs_grow(Q->M, (void **)&Q->nodes, &Q->capnodes, Q->nnodes + 1, sizeof *Q->nodes)) return -1;
+  n = &Q->nodes[Q->nnodes];
+  memset(n, 0, sizeof *n);
+  n->op = op;
+  n->set = -1;
+  return (int)Q->nnodes++;
+}
+
+int rs_qnode(rs_query *Q, int op, const int *kids, int nkids) {
+  int id, i;
+  if (nkids < 0 || rs_grow(Q->M, (void **)&Q->kids, &Q->capkids, Q->nkids + (size_t)nkids,
+                           sizeof *Q->kids))
+    return -1;
+  id = new_node(Q, op);
+  if (id < 0) return -1;
+  Q->nodes[id].kid0 = (int)Q->nkids;
+  Q->nodes[id].nkids = nkids;
+  for (i = 0; i < nkids; i++) Q->kids[Q->nkids++] = kids[i];
+  return id;
+}
+
+int rs_qnode_rep(rs_query *Q, int kid, int min, int max) {
+  int id = rs_qnode(Q, RS_QN_REP, &kid, 1);
+  if (id < 0) return -1;
+  Q->nodes[id].min = min;
+  Q->nodes[id].max = max;
+  return id;
+}
+
+int rs_qnode_tok(rs_query *Q, int set) {
+  int id = new_node(Q, RS_QN_TOK);
+  if (id < 0) return -1;
+  Q->nodes[id].set = set;
+  return id;
+}
+
+int rs_qnode_struct(rs_query *Q, int op, int level, int has_attr, int32_t attr) {
+  int id = new_node(Q, op);
+  if (id < 0) return -1;
+  Q->nodes[id].level = level;
+  Q->nodes[id].has_attr = has_attr;
+  Q->nodes[id].attr = attr;
+  return id;
+}
+
+static int new_state(rs_query *Q, int type, int out1, int out2) {
+  qstate *s;
+  if (Q->nst >= RS_Q_MAXSTATES) return -2;
+  if (rs_grow(Q->M, (void **)&Q->st, &Q->capst, Q->nst + 1, sizeof *Q->st)) return -1;
+  s = &Q->st[Q->nst];
+  memset(s, 0, sizeof *s);
+  s->type = type;
+  s->out1 = out1;
+  s->out2 = out2;
+  s->set = -1;
+  return (int)Q->nst++;
+}
+
+/* compile node id so that it continues at state next; returns its start
+** state, -1 (no memory) or -2 (too many states) */
+static int build(rs_query *Q, int id, int next, int depth) {
+  qnode n = Q->nodes[id];
+  int i, s;
+  if (depth > 200) return -2;
+  switch (n.op) {
+    case RS_QN_TOK:
+      s = new_state(Q, ST_TOK, next, -1);
+      if (s >= 0) Q->st[s].set = n.set;
+      return s;
+    case RS_QN_OPEN:
+    case RS_QN_CLOSE:
+      s = new_state(Q, n.op == RS_QN_OPEN ? ST_OPEN : ST_CLOSE, next, -1);
+      if (s >= 0) {
+        Q->st[s].level = n.level;
+        Q->st[s].has_attr = n.has_attr;
+        Q->st[s].attr = n.attr;
+      }
+      return s;
+    case RS_QN_SEQ:
+      for (i = n.nkids - 1; i >= 0 && next >= 0; i--) next = build(Q, Q->kids[n.kid0 + i], next, depth + 1);
+      return next;
+    case RS_QN_ALT:
+      s = build(Q, Q->kids[n.kid0 + n.nkids - 1], next, depth + 1);
+      for (i = n.nkids - 2; i >= 0 && s >= 0; i--) {
+        int a = build(Q, Q->kids[n.kid0 + i], next, depth + 1);
+        if (a < 0) return a;
+        s = new_state(Q, ST_SPLIT, a, s);
+      }
+      return s;
+    case RS_QN_REP: {
+      int kid = Q->kids[n.kid0], cur = next;
+      if (n.max < 0) { /* kid* after the mandatory copies */
+        int loop = new_state(Q, ST_SPLIT, -1, next), body;
+        if (loop < 0) return loop;
+        body = build(Q, kid, loop, depth + 1);
+        if (body < 0) return body;
+        Q->st[loop].out1 = body;
+        cur = loop;
+        Q->unbounded = 1;
+      } else {
+        for (i = 0; i < n.max - n.min; i++) { /* optional copies */
+          int a = build(Q, kid, cur, depth + 1);
+          if (a < 0) return a;
+          cur = new_state(Q, ST_SPLIT, a, next);
+          if (cur < 0) return cur;
+        }
+      }
+      for (i = 0; i < n.min; i++) {
+        cur = build(Q, kid, cur, depth + 1);
+        if (cur < 0) return cur;
+      }
+      return cur;
+    }
+    default:
+      return -2;
+  }
+}
+
+/* tokens a node spans: min and max (-1 unbounded) */
+static void span(const rs_query *Q, int id, long *mn, long *mx) {
+  qnode n = Q->nodes[id];
+  long a, b;
+  int i;
+  switch (n.op) {
+    case RS_QN_TOK: *mn = *mx = 1; return;
+    case RS_QN_OPEN: case RS_QN_CLOSE: *mn = *mx = 0; return;
+    case RS_QN_SEQ:
+      *mn = *mx = 0;
+      for (i = 0; i < n.nkids; i++) {
+        span(Q, Q->kids[n.kid0 + i], &a, &b);
+        *mn += a;
+        if (*mx >= 0) *mx = b < 0 ? -1 : *mx + b;
+      }
+      return;
+    case RS_QN_ALT:
+      *mn = -1;
+      *mx = 0;
+      for (i = 0; i < n.nkids; i++) {
+        span(Q, Q->kids[n.kid0 + i], &a, &b);
+        if (*mn < 0 || a < *mn) *mn = a;
+        if (*mx >= 0) *mx = b < 0 ? -1 : (b > *mx ? b : *mx);
+      }
+      if (*mn < 0) *mn = 0;
+      return;
+    case RS_QN_REP:
+      span(Q, Q->kids[n.kid0], &a, &b);
+      *mn = a * n.min;
+      *mx = (n.max < 0 || b < 0) ? -1 : b * n.max;
+      return;
+    default: *mn = *mx = 0;
+  }
+}
+
+int rs_query_compile(rs_query *Q, int root, int within) {
+  int fin, i;
+  long mn, mx;
+  uint64_t best = (uint64_t)-1;
+  qnode r;
+  if (root < 0 || (size_t)root >= Q->nnodes) return RS_EINVAL;
+  Q->within = within;
+  Q->root = root;
+  fin = new_state(Q, ST_MATCH, -1, -1);
+  if (fin == -1) return RS_ENOMEM;
+  Q->start = build(Q, root, fin, 0);
+  if (Q->start == -1) return RS_ENOMEM;
+  if (Q->start < 0) {
+    snprintf(Q->err, sizeof Q->err,
+             "query too complex: more than %d states once repetitions are expanded",
+             RS_Q_MAXSTATES);
+    return RS_ELIMIT;
+  }
+  span(Q, root, &mn, &mx);
+  Q->maxlen = mx;
+  /* the anchor: the rarest token test at the top of the sequence */
+  r = Q->nodes[root];
+  {
+    long pmin = 0, pmax = 0;
+    for (i = 0; i < (r.op == RS_QN_SEQ ? r.nkids : 0); i++) {
+      int k = Q->kids[r.kid0 + i];
+      long a, b;
+      if (Q->nodes[k].op == RS_QN_TOK) {
+        uint64_t f = set_freq(Q, Q->nodes[k].set);
+        if (f < best) {
+          best = f;
+          Q->anchor_set = Q->nodes[k].set;
+          Q->pre_min = pmin;
+          Q->pre_max = pmax;
+        }
+      }
+      span(Q, k, &a, &b);
+      pmin += a;
+      pmax = (pmax < 0 || b < 0) ? -1 : pmax + b;
+    }
+  }
+  /* a test that passes most tokens is no anchor: scan instead */
+  if (Q->anchor_set >= 0 && best > (uint64_t)Q->ix->ntok / 3) Q->anchor_set = -1;
+  Q->clist = rs_malloc(Q->M, Q->nst * sizeof(int));
+  Q->nlist = rs_malloc(Q->M, Q->nst * sizeof(int));
+  Q->mark = rs_malloc(Q->M, Q->nst * sizeof(uint32_t));
+  if (!Q->clist || !Q->nlist || !Q->mark) return RS_ENOMEM;
+  memset(Q->mark, 0, Q->nst * sizeof(uint32_t));
+  return RS_OK;
+}
+
+/* }====================================================== */
+
+/* {====================================================== running */
+
+void rs_matches_free(rs_mem *M, rs_matches *m) {
+  rs_free(M, m->start, m->cap * sizeof *m->start);
+  rs_free(M, m->stop, m->cap * sizeof *m->stop);
+  memset(m, 0, sizeof *m);
+}
+
+static int push_match(rs_mem *M, rs_matches *m, uint32_t a, uint32_t b) {
+  if (m->n == m->cap) {
+    size_t nc = m->cap ? m->cap * 2 : 256;
+    uint32_t *x = rs_realloc(M, m->start, m->cap * sizeof *x, nc * sizeof *x), *y;
+    if (!x) return RS_ENOMEM;
+    m->start = x;
+    y = rs_realloc(M, m->stop, m->cap * sizeof *y, nc * sizeof *y);
+    if (!y) { /* keep the arrays consistent: shrink start back is not needed */
+      m->start = x;
+      return RS_ENOMEM;
+    }
+    m->stop = y;
+    m->cap = nc;
+  }
+  m->start[m->n] = a;
+  m->stop[m->n] = b;
+  m->n++;
+  return RS_OK;
+}
+
+/* the region of level lv containing position p: [*a, *b) or 0 */
+static int region_at(const rs_index *ix, int lv, uint32_t p, uint32_t *a, uint32_t *b) {
+  const rs_region *r;
+  uint32_t lo = 0, hi, k, n;
+  if (lv == RS_LV_SPEECH) {
+    uint32_t d = rs_index_doc_of(ix, p);
+    if (d >= ix->ndoc) return 0;
+    *a = ix->docs[d].first;
+    *b = ix->docs[d].first + ix->docs[d].ntok;
+    return p >= *a && p < *b;
+  }
+  r = ix->lv[lv];
+  n = ix->nlv[lv];
+  hi = n;
+  while (lo < hi) { /* first region starting after p */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (r[mid].start <= p) lo = mid + 1;
+    else hi = mid;
+  }
+  /* nested quotations: look back a little for one that holds p */
+  for (k = 0; k < 64 && lo > 0; k++, lo--) {
+    if (r[lo - 1].stop > p) {
+      *a = r[lo - 1].start;
+      *b = r[lo - 1].stop;
+      return 1;
+    }
+    if (lv != RS_LV_QUOTATION) break;
+  }
+  return 0;
+}
+
+/* zero-width structure tests at position p (between tokens p-1 and p) */
+static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
+  const rs_region *r;
+  uint32_t lo = 0, hi, n, k;
+  if (s->level == RS_LV_SPEECH) {
+    uint32_t d;
+    if (s->type == ST_OPEN) {
+      if (p >= ix->ntok) return 0;
+      d = rs_index_doc_of(ix, p);
+      return ix->docs[d].first == p;
+    }
+    if (p == 0) return 0;
+    d = rs_index_doc_of(ix, p - 1);
+    return ix->docs[d].first + ix->docs[d].ntok == p;
+  }
+  if (s->level < 0 || s->level >= RS_NLEVEL) return 0;
+  r = ix->lv[s->level];
+  n = ix->nlv[s->level];
+  hi = n;
+  if (s->type == ST_OPEN) {
+    while (lo < hi) { /* first region starting at or after p */
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (r[mid].start < p) lo = mid + 1;
+      else hi = mid;
+    }
+    for (; lo < n && r[lo].start == p; lo++)
+      if (!s->has_attr || r[lo].attr == s->attr) return 1;
+    return 0;
+  }
+  if (p == 0) return 0;
+  while (lo < hi) { /* first region starting after p-1 */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (r[mid].start <= p - 1) lo = mid + 1;
+    else hi = mid;
+  }
+  /* the region starting last before p; nested quotations: a few more */
+  for (k = 0; k < 64 && lo > 0; k++, lo--) {
+    if (r[lo - 1].stop == p && (!s->has_attr || r[lo - 1].attr == s->attr)) return 1;
+    if (s->level != RS_LV_QUOTATION) break;
+  }
+  return 0;
+}
+
+/* add state s and its epsilon closure at position p to list; sets *hit
+** when the match state is reached */
+static void add_state(rs_query *Q, int *list, int *n, int s, uint32_t p, int *hit) {
+  while (s >= 0) {
+    qstate *q;
+    if (Q->mark[s] == Q->gen) return;
+    Q->mark[s] = Q->gen;
+    q = &Q->st[s];
+    switch (q->type) {
+      case ST_TOK:
+        list[(*n)++] = s;
+        return;
+      case ST_MATCH:
+        *hit = 1;
+        return;
+      case ST_SPLIT:
+        add_state(Q, list, n, q->out1, p, hit);
+        s = q->out2;
+        break;
+      case ST_OPEN:
+      case ST_CLOSE:
+        if (!struct_ok(Q->ix, q, p)) return;
+        s = q->out1;
+        break;
+      default:
+        return;
+    }
+  }
+}
+
+static void next_gen(rs_query *Q) {
+  if (++Q->gen == 0) { /* wrapped: clear the marks */
+    memset(Q->mark, 0, Q->nst * sizeof(uint32_t));
+    Q->gen = 1;
+  }
+}
+
+/* the shortest match from s not going past limit: its last token + 1, or 0 */
+static uint32_t run_from(rs_query *Q, uint32_t s, uint32_t limit) {
+  const rs_index *ix = Q->ix;
+  int nc = 0, nn, hit = 0, i;
+  uint32_t p = s;
+  next_gen(Q);
+  add_state(Q, Q->clist, &nc, Q->start, p, &hit);
+  while (nc > 0 && p < limit) {
+    uint32_t w = ix->stream[p];
+    int *t;
+    nn = 0;
+    hit = 0;
+    next_gen(Q);
+    for (i = 0; i < nc; i++) {
+      const qstate *q = &Q->st[Q->clist[i]];
+      if (w < ix->attr[0].n && HASBIT(Q->sets[q->set], w))
+        add_state(Q, Q->nlist, &nn, q->out1, p + 1, &hit);
+    }
+    p++;
+    if (hit) return p; /* shortest: the first end reached */
+    t = Q->clist;
+    Q->clist = Q->nlist;
+    Q->nlist = t;
+    nc = nn;
+  }
+  return 0;
+}
+
+/* candidate positions: the anchor's postings, merged */
+static int anchor_postings(rs_query *Q, uint32_t **out, size_t *n, size_t *cap) {
+  const rs_index *ix = Q->ix;
+  const uint64_t *s = Q->sets[Q->anchor_set];
+  uint64_t total = set_freq(Q, Q->anchor_set);
+  uint32_t *buf, *tmp, *bounds = NULL, nb = 0, k;
+  size_t bcap = 0, i, pos = 0;
+  *cap = (size_t)total * 2 + 1;
+  buf = rs_malloc(Q->M, *cap * sizeof *buf);
+  if (!buf) return RS_ENOMEM;
+  tmp = buf + total;
+  if (rs_grow(Q->M, (void **)&bounds, &bcap, 2, sizeof *bounds)) {
+    rs_free(Q->M, buf, *cap * sizeof *buf);
+    return RS_ENOMEM;
+  }
+  bounds[0] = 0;
+  for (i = 0; i < Q->words; i++) {
+    uint64_t b = s[i];
+    while (b) {
+      uint32_t w = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(b));
+      b &= b - 1;
+      if (w >= ix->attr[0].n || ix->freq[0][w] > total - pos) continue;
+      pos += rs_postings_word(ix, w, buf + pos);
+      if (rs_grow(Q->M, (void **)&bounds, &bcap, (size_t)nb + 2, sizeof *bounds)) {
+        rs_free(Q->M, buf, *cap * sizeof *buf);
+        rs_free(Q->M, bounds, bcap * sizeof *bounds);
+        return RS_ENOMEM;
+      }
+      bounds[++nb] = (uint32_t)pos;
+    }
+  }
+  /* pairwise merge of the runs */
+  while (nb > 1) {
+    uint32_t nk = 0, *sw;
+    for (k = 0; k < nb; k += 2) {
+      uint32_t lo = bounds[k], mid = bounds[k + 1], hi = k + 2 <= nb ? bounds[k + 2] : mid;
+      uint32_t x = lo, y = mid, o = lo;
+      while (x < mid && y < hi) tmp[o++] = buf[x] <= buf[y] ? buf[x++] : buf[y++];
+      while (x < mid) tmp[o++] = buf[x++];
+      while (y < hi) tmp[o++] = buf[y++];
+      bounds[nk++] = lo;
+    }
+    bounds[nk] = bounds[nb];
+    nb = nk;
+    sw = buf;
+    buf = tmp;
+    tmp = sw;
+  }
+  if (buf > tmp) { /* the result ended in the upper half: move it down */
+    memmove(tmp, buf, pos * sizeof *buf);
+    buf = tmp;
+  }
+  rs_free(Q->M, bounds, bcap * sizeof *bounds);
+  *out = buf;
+  *n = pos;
+  return RS_OK;
+}
+
+/* is the whole query a single token test with nothing around it? */
+static int single_token(const rs_query *Q) {
+  qnode r = Q->nodes[Q->root];
+  return r.op == RS_QN_SEQ && r.nkids == 1 && Q->nodes[Q->kids[r.kid0]].op == RS_QN_TOK &&
+         (Q->within < 0 || Q->within == RS_LV_SPEECH);
+}
+
+int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matches,
+                 size_t *count) {
+  const rs_index *ix = Q->ix;
+  uint32_t *cand = NULL, d = 0, next_free = 0;
+  size_t ncand = 0, candcap = 0, i, found = 0;
+  int err = RS_OK, scan = Q->anchor_set < 0;
+  *count = 0;
+  if (ix->ntok == 0) return RS_OK;
+  if (!scan && single_token(Q) && !mask && !out) { /* a count is the frequency */
+    uint64_t f = set_freq(Q, Q->anchor_set);
+    *count = (size_t)(max_matches && f > max_matches ? max_matches : f);
+    return RS_OK;
+  }
+  if (!scan) {
+    if ((err = anchor_postings(Q, &cand, &ncand, &candcap)) != RS_OK) return err;
+    if (single_token(Q)) { /* the postings are the matches */
+      for (i = 0; i < ncand; i++) {
+        uint32_t p = cand[i];
+        if (mask) {
+          while (d + 1 < ix->ndoc && ix->docs[d + 1].first <= p) d++;
+          if (!mask[d]) continue;
+        }
+        if (out && (err = push_match(Q->M, out, p, p)) != RS_OK) break;
+        if (++found == max_matches) break;
+      }
+      rs_free(Q->M, cand, candcap * sizeof *cand);
+      *count = found;
+      return err;
+    }
+  }
+  {
+    /* walk candidate starts in increasing order: from each anchor position
+    ** q the starts q - pre_max .. q - pre_min */
+    size_t ci = 0;
+    uint32_t s = 0, range_end = 0; /* current range [s, range_end] */
+    int have = 0;
+    for (;;) {
+      uint32_t limit, ra, rb, e;
+      if (scan) {
+        if (have && s + 1 >= ix->ntok) break;
+        s = have ? s + 1 : 0;
+        have = 1;
+      } else {
+        if (have && s < range_end) {
+          s++;
+        } else {
+          uint32_t q, lo;
+          long back;
+          if (ci >= ncand) break;
+          q = cand[ci++];
+          back = Q->pre_max < 0 ? RS_Q_UNBOUNDED : Q->pre_max;
+          lo = (long)q >= back ? q - (uint32_t)back : 0;
+          if (have && lo <= s) lo = s + 1;
+          if ((long)q < Q->pre_min) continue;
+          range_end = q - (uint32_t)Q->pre_min;
+          if (lo > range_end) continue;
+          s = lo;
+          have = 1;
+        }
+      }
+      if (s < next_free) continue; /* matches do not overlap */
+      while (d + 1 < ix->ndoc && ix->docs[d + 1].first <= s) d++;
+      if (mask && !mask[d]) {
+        /* skip the rest of this speech */
+        if (scan) s = ix->docs[d].first + ix->docs[d].ntok - 1 > s ? ix->docs[d].first + ix->docs[d].ntok - 1 : s;
+        continue;
+      }
+      limit = ix->docs[d].first + ix->docs[d].ntok;
+      if (Q->within >= 0) {
+        if (!region_at(ix, Q->within, s, &ra, &rb)) continue;
+        if (rb < limit) limit = rb;
+      } else {
+        uint32_t span_max = Q->maxlen < 0 ? RS_Q_UNBOUNDED : (uint32_t)Q->maxlen;
+        if (Q->maxlen >= 0 && Q->unbounded == 0) span_max = (uint32_t)Q->maxlen;
+        if ((uint64_t)s + span_max < limit) limit = s + span_max;
+      }
+      e = run_from(Q, s, limit);
+      if (e > s) {
+        if (out && (err = push_match(Q->M, out, s, e - 1)) != RS_OK) break;
+        next_free = e;
+        if (++found == max_matches) break;
+      }
+    }
+  }
+  rs_free(Q->M, cand, candcap * sizeof *cand);
+  *count = found;
+  return err;
+}
+
+/* }====================================================== */

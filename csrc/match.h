@@ -1,0 +1,77 @@
+/*
+** match.h: the query matcher (match.c). A query program (built by the Lua
+** binding from the program tree of lua/rostra/query.lua) is compiled to
+** token tests as sets of word types (evaluated on the vocabulary, never on
+** the token stream) and a Thompson NFA run from candidate start positions.
+** Candidates come from the postings of the rarest top-level token test; the
+** whole stream is scanned only when there is none worth using.
+*/
+#ifndef ROSTRA_MATCH_H
+#define ROSTRA_MATCH_H
+
+#include "index.h"
+
+#define RS_Q_MAXSTATES 200000 /* NFA states after expanding repetitions */
+#define RS_Q_UNBOUNDED 100    /* tokens an unbounded * or + may span without within */
+
+enum { RS_QN_SEQ = 1, RS_QN_ALT, RS_QN_REP, RS_QN_TOK, RS_QN_OPEN, RS_QN_CLOSE };
+enum { RS_QF_CASE = 1, RS_QF_DIACRITICS = 2 };
+enum { RS_LV_SPEECH = RS_NLEVEL }; /* within speech */
+
+typedef struct rs_query rs_query;
+
+rs_query *rs_query_new(rs_mem *M, const rs_index *ix);
+void rs_query_free(rs_query *Q);
+/* the message of the last error (an invalid regex, a limit) */
+const char *rs_query_error(const rs_query *Q);
+
+/* {====================================================== token tests */
+
+/* a new empty set of word types; returns its id or -1 (no memory) */
+int rs_qset_new(rs_query *Q);
+/* add the word types whose form of attr equals value (after folding by
+** flags); 0 or an error code */
+int rs_qset_literal(rs_query *Q, int set, int attr, const char *value, size_t n, int flags);
+/* add the word types whose form of attr matches the PCRE2 pattern whole;
+** RS_EPARSE for a bad pattern, RS_ELIMIT when the match limit is hit */
+int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int flags);
+void rs_qset_all(rs_query *Q, int set);
+void rs_qset_not(rs_query *Q, int set);
+void rs_qset_and(rs_query *Q, int set, int other); /* set &= other */
+void rs_qset_or(rs_query *Q, int set, int other);  /* set |= other */
+
+/* }====================================================== */
+
+/* {====================================================== the pattern */
+
+/* a node: returns its id or -1. kids are ids of nodes made before */
+int rs_qnode(rs_query *Q, int op, const int *kids, int nkids);
+int rs_qnode_rep(rs_query *Q, int kid, int min, int max /* -1 unbounded */);
+int rs_qnode_tok(rs_query *Q, int set);
+/* level: RS_LV_*; has_attr: test attr (segment kind, point ordinal,
+** quotation depth) == attr */
+int rs_qnode_struct(rs_query *Q, int op, int level, int has_attr, int32_t attr);
+
+/* compile from the root (a SEQ); within: a level, RS_LV_SPEECH, or -1 */
+int rs_query_compile(rs_query *Q, int root, int within);
+
+/* }====================================================== */
+
+/* {====================================================== running */
+
+typedef struct rs_matches {
+  uint32_t *start, *stop; /* token positions, stop inclusive */
+  size_t n, cap;
+} rs_matches;
+
+void rs_matches_free(rs_mem *M, rs_matches *m);
+
+/* find the matches (leftmost, shortest, not overlapping) in the speeches
+** of mask (one byte per speech, NULL for all); out may be NULL to count
+** only; max_matches stops early (0: no limit). Returns 0 or an error. */
+int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matches,
+                 size_t *count);
+
+/* }====================================================== */
+
+#endif

@@ -1,0 +1,453 @@
+--- Lexicons (dictionaries of themes): reading them from four file formats or
+-- from a Lua table, and the Lexicon object the tagger compiles.
+--
+--    local lexicon = require "rostra.lexicon"
+--    local lex = assert(lexicon.new("political"))         -- the bundled lexicon
+--    local lex = assert(lexicon.new("themes.yaml", {levels = 1}))
+--    local lex = lexicon.new({health = {"health", "pandemic*", "public health"}})
+--
+-- See docs/lexicons.md for the formats.
+-- @module rostra.lexicon
+local core = require "rostra.core"
+
+local lexicon = {}
+
+--- The names of the lexicons bundled with rostra.
+lexicon.bundled = { "political" }
+
+--- File extensions and the format each one means.
+lexicon.extensions = { yaml = "yaml", yml = "yaml", dic = "liwc", cat = "wordstat", lc3 = "lexicoder" }
+
+local FORMATS = { yaml = true, liwc = true, wordstat = true, lexicoder = true }
+local OPTIONS = { format = true, levels = true, name = true }
+
+local Lexicon = {}
+Lexicon.__index = Lexicon
+Lexicon.__name = "rostra.Lexicon"
+
+-- {====================================================== files
+
+local ERRNO = { [2] = "ENOENT", [13] = "EACCES", [20] = "ENOTDIR", [21] = "EISDIR" }
+
+local function read_file(path)
+  local f, msg, errno = io.open(path, "rb")
+  if not f then return nil, msg, ERRNO[errno] or "EIO" end
+  local text, rmsg, rerrno = f:read("a")
+  f:close()
+  if not text then
+    return nil, path .. ": " .. tostring(rmsg), ERRNO[rerrno] or "EIO"
+  end
+  return text
+end
+
+local function exists(path)
+  local f = io.open(path, "rb")
+  if not f then return false end
+  f:close()
+  return true
+end
+
+local function dirname(path)
+  return path:match("^(.*)[/\\][^/\\]*$") or "."
+end
+
+--- The folders searched for a bundled lexicon, in order: `lexicons/` next to
+-- this module (`lua/rostra/lexicons/` in a checkout, `.../rostra/lexicons/`
+-- in a LuaRocks tree), the same next to the `rostra` module that
+-- `package.path` finds, and the top-level `lexicons/` of a checkout.
+function lexicon.search_dirs()
+  local dirs, seen = {}, {}
+  local function add(d)
+    if d and not seen[d] then
+      seen[d] = true
+      dirs[#dirs + 1] = d
+    end
+  end
+  local here = debug.getinfo(1, "S").source
+  local mine = here:sub(1, 1) == "@" and dirname(here:sub(2)) or nil
+  local init = package.searchpath("rostra", package.path)
+  local rdir = init and dirname(init) or nil
+  add(mine and mine .. "/lexicons")
+  add(rdir and rdir .. "/lexicons")
+  add(mine and mine .. "/../../lexicons")
+  add(rdir and rdir .. "/../../lexicons")
+  return dirs
+end
+
+--- The path of the bundled lexicon `name`, or nil.
+function lexicon.find(name)
+  if type(name) ~= "string" or not name:match("^[%w_%-]+$") then return nil end
+  for _, d in ipairs(lexicon.search_dirs()) do
+    for _, ext in ipairs { ".yaml", ".yml" } do
+      local p = d .. "/" .. name .. ext
+      if exists(p) then return p end
+    end
+  end
+  return nil
+end
+
+-- }======================================================
+
+-- {====================================================== Lua tables
+
+-- A Lua table is turned into the YAML form and read by the same C reader,
+-- so both give the same entries, flags and warnings. Each line of the YAML
+-- remembers which key of the table it came from, for error messages.
+
+local function yaml_quote(s)
+  return '"' .. s:gsub('[%c"\\]', function(c)
+    if c == '"' then return '\\"' end
+    if c == "\\" then return "\\\\" end
+    return string.format("\\x%02X", c:byte())
+  end) .. '"'
+end
+
+local function yaml_number(w)
+  local s = string.format("%.15g", w)
+  if tonumber(s) ~= w then s = string.format("%.17g", w) end
+  return s
+end
+
+local function sorted_keys(t, kind)
+  local keys = {}
+  for k in pairs(t) do
+    if type(k) == kind then keys[#keys + 1] = k end
+  end
+  table.sort(keys)
+  return keys
+end
+
+-- raises {msg = "..."} for a malformed table (new() re-raises it as a string)
+local function table_to_yaml(t)
+  local lines, where = {}, {}
+  local function emit(indent, s, desc)
+    lines[#lines + 1] = string.rep("  ", indent) .. s
+    where[#lines] = desc
+  end
+  local function bad(desc, msg)
+    error({ msg = "lexicon table: " .. desc .. ": " .. msg }, 0)
+  end
+  local function check_keys(node, desc)
+    local n = #node
+    for k in pairs(node) do
+      local tk = type(k)
+      if tk ~= "string" and not (math.type(k) == "integer" and k >= 1 and k <= n) then
+        bad(desc, "unexpected key " .. tostring(k) .. " (patterns go in the array part,"
+          .. " sub-categories and weights under string keys)")
+      end
+    end
+  end
+  local function patterns_of(v, desc, indent)
+    if type(v) == "string" then
+      emit(indent, "- " .. yaml_quote(v), desc)
+    elseif type(v) == "table" then
+      check_keys(v, desc)
+      if #sorted_keys(v, "string") > 0 then bad(desc, "exclude must be an array of patterns") end
+      for i, p in ipairs(v) do
+        if type(p) ~= "string" then
+          bad(desc .. "[" .. i .. "]", "a pattern must be a string, not a " .. type(p))
+        end
+        emit(indent, "- " .. yaml_quote(p), desc .. "[" .. i .. "]")
+      end
+    else
+      bad(desc, "expected a pattern or an array of patterns, got a " .. type(v))
+    end
+  end
+  local category -- forward
+  local function members(node, desc, indent)
+    -- node is the table of one category: array part = patterns; string keys:
+    -- exclude, weighted patterns, sub-categories
+    check_keys(node, desc)
+    for i, p in ipairs(node) do
+      if type(p) ~= "string" then
+        bad(desc .. "[" .. i .. "]", "a pattern must be a string, not a " .. type(p))
+      end
+      emit(indent, "- " .. yaml_quote(p), desc .. "[" .. i .. "]")
+    end
+    for _, k in ipairs(sorted_keys(node, "string")) do
+      local v, kd = node[k], desc .. "." .. k
+      if k == "exclude" then
+        emit(indent, "- exclude:", kd)
+        patterns_of(v, kd, indent + 2)
+      elseif type(v) == "number" then
+        if v ~= v or v == math.huge or v == -math.huge then bad(kd, "weight must be finite") end
+        emit(indent, "- " .. yaml_quote(k) .. ": " .. yaml_number(v), kd)
+      else
+        emit(indent, "- " .. yaml_quote(k) .. ":", kd)
+        category(v, kd, indent + 2)
+      end
+    end
+  end
+  function category(v, desc, indent)
+    if type(v) == "string" then
+      emit(indent, "- " .. yaml_quote(v), desc)
+    elseif type(v) == "table" then
+      if next(v) == nil then
+        emit(indent, "[]", desc)
+      else
+        members(v, desc, indent)
+      end
+    else
+      bad(desc, "a category must be a table of patterns (or one pattern string), not a "
+        .. type(v))
+    end
+  end
+  if #t > 0 then bad("[1]", "patterns must be inside a category (a string key)") end
+  check_keys(t, "table")
+  local keys = sorted_keys(t, "string")
+  for _, k in ipairs(keys) do
+    if k == "exclude" then
+      emit(0, "exclude:", "exclude")
+      patterns_of(t[k], "exclude", 1)
+    else
+      emit(0, yaml_quote(k) .. ":", k)
+      category(t[k], k, 1)
+    end
+  end
+  return table.concat(lines, "\n") .. "\n", where
+end
+
+-- }======================================================
+
+-- {====================================================== building
+
+-- the tokens of one pattern: each space-separated word that has a glob
+-- character stays one glob token; any other word is tokenized by rostra's
+-- tokenizer (a Chinese word becomes its characters, people-to-people stays
+-- one token); the lower forms are what the tagger matches
+local function pattern_tokens(pattern)
+  local toks, globs = {}, {}
+  for word in pattern:gmatch("[^ ]+") do
+    if word:find("[*?]") then
+      toks[#toks + 1] = core.lower(word)
+      globs[#toks] = true
+    else
+      for _, t in ipairs(core.tokenize(word)) do
+        toks[#toks + 1] = t.lower
+        globs[#toks] = false
+      end
+    end
+  end
+  return toks, globs
+end
+
+local function format_warning(name, w)
+  if w.line then return string.format("%s:%d:%d: %s", name, w.line, w.col, w.message) end
+  return name .. ": " .. w.message
+end
+
+-- builds the Lexicon from the result of core.read_lexicon; levels folds
+-- deeper categories into their ancestor at that level
+local function build(raw, name, levels, path, from_table)
+  local cats, byname, fold = {}, {}, {}
+  for i, c in ipairs(raw.categories) do
+    local parent = c.parent and raw.categories[c.parent].name or nil
+    if levels and c.level > levels then
+      fold[i] = fold[c.parent]
+    else
+      cats[#cats + 1] = { name = c.name, leaf = c.leaf, parent = parent, level = c.level,
+        index = #cats + 1, line = c.line, col = c.col }
+      byname[c.name] = cats[#cats]
+      fold[i] = c.name
+    end
+  end
+  local warnings = {}
+  for _, w in ipairs(raw.warnings) do
+    if from_table then -- the lines of the YAML form mean nothing to the caller
+      w = { message = (w.message:gsub(" %(first at line %d+%)", "")) }
+    end
+    warnings[#warnings + 1] = format_warning(name, w)
+  end
+  local entries, seen = {}, {}
+  for _, e in ipairs(raw.entries) do
+    local cname = e.category and fold[e.category] or nil
+    local key = (cname or "") .. "\0" .. (e.exclude and "x" or "") .. "\0" .. e.pattern
+    if not seen[key] then -- folding can make two entries the same
+      seen[key] = true
+      entries[#entries + 1] = { pattern = e.pattern, category = cname, weight = e.weight,
+        glob = e.glob, phrase = e.phrase, exclude = e.exclude, line = e.line, col = e.col }
+    end
+  end
+  local pats, cache = {}, {}
+  for i, e in ipairs(entries) do
+    local tg = cache[e.pattern] -- LIWC repeats a term for each of its codes
+    if not tg then
+      tg = table.pack(pattern_tokens(e.pattern))
+      cache[e.pattern] = tg
+    end
+    local toks, globs = tg[1], tg[2]
+    if #toks == 0 then
+      warnings[#warnings + 1] = format_warning(name, {
+        line = not from_table and e.line or nil, col = e.col,
+        message = "pattern '" .. e.pattern .. "' has no tokens; ignored" })
+    else
+      pats[#pats + 1] = { pattern = e.pattern, category = e.category, weight = e.weight,
+        exclude = e.exclude, glob = e.glob, phrase = #toks > 1, tokens = toks, globs = globs,
+        entry = i }
+    end
+  end
+  return setmetatable({
+    name = name,
+    path = path,
+    format = raw.format,
+    levels = levels,
+    warnings = warnings,
+    _cats = cats,
+    _byname = byname,
+    _entries = entries,
+    _patterns = pats,
+  }, Lexicon)
+end
+
+local function check_opts(opts)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then
+    error("bad argument #2 to 'lexicon' (table expected, got " .. type(opts) .. ")", 3)
+  end
+  for k in pairs(opts) do
+    if not OPTIONS[k] then
+      error("bad option '" .. tostring(k) .. "' to 'lexicon' (valid: format, levels, name)", 3)
+    end
+  end
+  if opts.format ~= nil and not FORMATS[opts.format] then
+    error("bad option 'format' to 'lexicon' (yaml, liwc, wordstat or lexicoder expected, got "
+      .. tostring(opts.format) .. ")", 3)
+  end
+  if opts.levels ~= nil and (math.type(opts.levels) ~= "integer" or opts.levels < 1) then
+    error("bad option 'levels' to 'lexicon' (positive integer expected, got "
+      .. tostring(opts.levels) .. ")", 3)
+  end
+  if opts.name ~= nil and type(opts.name) ~= "string" then
+    error("bad option 'name' to 'lexicon' (string expected, got " .. type(opts.name) .. ")", 3)
+  end
+  return opts
+end
+
+--- Reads a lexicon.
+-- @param src a file path (format from the extension: .yaml/.yml, .dic,
+--   .cat, .lc3), the name of a bundled lexicon (`"political"`), or a Lua
+--   table `{category = {"pattern", ...}, parent = {child = {...}}}`
+-- @tparam[opt] table opts `format` ("yaml", "liwc", "wordstat",
+--   "lexicoder"), `levels` (fold categories deeper than this into their
+--   ancestor: `levels = 1` counts economy.taxation as economy), `name`
+-- @return a Lexicon, or nil, message, code ("ENOENT", "EPARSE", ...) for a
+--   missing or malformed file. A malformed table raises an error.
+function lexicon.new(src, opts)
+  opts = check_opts(opts)
+  if type(src) == "table" then
+    local ok, yaml, where = pcall(table_to_yaml, src)
+    if not ok then
+      if type(yaml) == "table" then error(yaml.msg, 2) end
+      error(yaml, 0)
+    end
+    local name = opts.name or "table"
+    local raw, msg, _, line = core.read_lexicon(yaml, "yaml", name)
+    if not raw then
+      local desc = where[line] or "table"
+      msg = msg:gsub("^.-:%d+:%d+: ", "")
+      error("lexicon table: " .. desc .. ": " .. msg, 2)
+    end
+    return build(raw, name, opts.levels, nil, true)
+  elseif type(src) ~= "string" then
+    error("bad argument #1 to 'lexicon' (string or table expected, got " .. type(src) .. ")", 2)
+  end
+  local path, name = src, opts.name
+  local bundled = src:match("^[%w_%-]+$") and lexicon.find(src)
+  if bundled then
+    path, name = bundled, name or src
+  elseif not exists(src) then
+    if src:match("^[%w_%-]+$") then
+      return nil, string.format("lexicon '%s' not found: not a file, nor a bundled lexicon (%s)",
+        src, table.concat(lexicon.bundled, ", ")), "ENOENT"
+    end
+  end
+  local format = opts.format
+  if not format then
+    local ext = path:match("%.([%w]+)$")
+    format = ext and lexicon.extensions[ext:lower()]
+    if not format then
+      error("cannot tell the format of lexicon '" .. src .. "' from its extension"
+        .. " (use opts.format: yaml, liwc, wordstat or lexicoder)", 2)
+    end
+  end
+  local text, msg, code = read_file(path)
+  if not text then return nil, msg, code end
+  name = name or path:match("([^/\\]+)$")
+  local raw, err, ecode = core.read_lexicon(text, format, path)
+  if not raw then return nil, err, ecode end
+  return build(raw, name, opts.levels, path, false)
+end
+
+-- }======================================================
+
+-- {====================================================== Lexicon
+
+--- The categories in file order (after `levels` folding): fresh tables
+-- `{name = "economy.taxation", leaf = "taxation", parent = "economy",
+-- level = 2, index = 3}` (`parent` is nil at the top level).
+function Lexicon:categories()
+  local out = {}
+  for i, c in ipairs(self._cats) do
+    out[i] = { name = c.name, leaf = c.leaf, parent = c.parent, level = c.level, index = c.index,
+      line = c.line, col = c.col }
+  end
+  return out
+end
+
+--- The category record of a full name, or nil.
+function Lexicon:category(name)
+  local c = self._byname[name]
+  if not c then return nil end
+  return { name = c.name, leaf = c.leaf, parent = c.parent, level = c.level, index = c.index,
+    line = c.line, col = c.col }
+end
+
+--- The entries in file order: fresh tables `{pattern, category, weight,
+-- glob, phrase, exclude}`; `category` is the full category name, nil for a
+-- top-level exclusion (it excludes the pattern from every category).
+function Lexicon:entries()
+  local out = {}
+  for i, e in ipairs(self._entries) do
+    out[i] = { pattern = e.pattern, category = e.category, weight = e.weight, glob = e.glob,
+      phrase = e.phrase, exclude = e.exclude, line = e.line, col = e.col }
+  end
+  return out
+end
+
+--- The entries as token sequences, what the tagger matches: fresh tables
+-- `{pattern, category, weight, exclude, glob, phrase, tokens = {lower
+-- forms}, globs = {booleans}, entry = index in entries()}`. A word with `*`
+-- or `?` is one glob token (lower-cased); any other word is split by the
+-- tokenizer, so "人文交流" is four tokens and "people-to-people" one.
+function Lexicon:patterns()
+  local out = {}
+  for i, p in ipairs(self._patterns) do
+    out[i] = { pattern = p.pattern, category = p.category, weight = p.weight, exclude = p.exclude,
+      glob = p.glob, phrase = p.phrase, tokens = table.move(p.tokens, 1, #p.tokens, 1, {}),
+      globs = table.move(p.globs, 1, #p.globs, 1, {}), entry = p.entry }
+  end
+  return out
+end
+
+--- The number of entries.
+function Lexicon:__len()
+  return #self._entries
+end
+
+function Lexicon:__tostring()
+  return string.format("rostra.Lexicon: %s (%d categories, %d entries)", self.name,
+    #self._cats, #self._entries)
+end
+
+lexicon.Lexicon = Lexicon
+
+--- Is x a Lexicon?
+function lexicon.is_lexicon(x)
+  return getmetatable(x) == Lexicon
+end
+
+-- }======================================================
+
+return setmetatable(lexicon, {
+  __call = function(_, ...) return lexicon.new(...) end,
+})

@@ -1,7 +1,6 @@
 local rostra = require "rostra"
 local support = require "support"
 
-local FIX = "spec/fixtures/corpus"
 
 local function small()
   local c = rostra.corpus()

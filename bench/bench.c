@@ -9,12 +9,17 @@
 #include <time.h>
 
 #include "rostra.h"
+#include "speech.h"
 
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+/* file boundaries in the slurped buffer */
+static size_t file_off[20000], file_len[20000];
+static int nfiles;
 
 /* append every regular file of dir (not recursive) to *buf */
 static int slurp_dir(const char *dir, rs_buf *buf, rs_mem *M, int *files) {
@@ -34,7 +39,13 @@ static int slurp_dir(const char *dir, rs_buf *buf, rs_mem *M, int *files) {
     len = ftell(f);
     fseek(f, 0, SEEK_SET);
     if (len > 0 && rs_buf_reserve(M, buf, (size_t)len + 1) == 0) {
-      buf->n += fread(buf->p + buf->n, 1, (size_t)len, f);
+      size_t got = fread(buf->p + buf->n, 1, (size_t)len, f);
+      if (nfiles < 20000) {
+        file_off[nfiles] = buf->n;
+        file_len[nfiles] = got;
+        nfiles++;
+      }
+      buf->n += got;
       buf->p[buf->n++] = '\n';
     }
     fclose(f);
@@ -62,6 +73,32 @@ static double tok_speed(const rs_buf *b, size_t *ntok) {
   return (double)b->n / 1e6 / best;
 }
 
+/* best of 3 runs of the transcript parser over each file; returns MB/s */
+static double parse_speed(rs_mem *M, const rs_buf *b, size_t *nseg) {
+  double best = 1e9;
+  int r, i;
+  for (r = 0; r < 3; r++) {
+    double t0 = now(), dt;
+    size_t segs = 0, bytes = 0;
+    for (i = 0; i < nfiles; i++) {
+      rs_speech sp;
+      if (rs_speech_parse(M, b->p + file_off[i], file_len[i], 0, &sp) != RS_OK) continue;
+      segs += sp.nsegs;
+      bytes += file_len[i];
+      rs_speech_free(M, &sp);
+    }
+    dt = now() - t0;
+    if (dt < best) best = dt;
+    *nseg = segs;
+    (void)bytes;
+  }
+  {
+    size_t total = 0;
+    for (i = 0; i < nfiles; i++) total += file_len[i];
+    return (double)total / 1e6 / best;
+  }
+}
+
 int main(int argc, char **argv) {
   rs_mem M = rs_mem_default();
   rs_buf en, zh;
@@ -78,6 +115,11 @@ int main(int argc, char **argv) {
   if (slurp_dir(dir, &en, &M, &files) == 0 && en.n > 0) {
     double mbs = tok_speed(&en, &ntok);
     printf("tokenize_en_bytes=%zu\ntokenize_en_tokens=%zu\ntokenize_en_mb_s=%.1f\n", en.n, ntok, mbs);
+    {
+      size_t nseg = 0;
+      double ps = parse_speed(&M, &en, &nseg);
+      printf("parse_en_files=%d\nparse_en_segments=%zu\nparse_en_mb_s=%.1f\n", nfiles, nseg, ps);
+    }
   } else {
     printf("tokenize_en=skipped (no %s)\n", dir);
   }

@@ -46,6 +46,8 @@ struct rs_builder {
   size_t endcap;
   uint32_t *ids;
   size_t idcap;
+  uint32_t *gmap; /* local type -> word type, for rs_builder_add_tokens */
+  size_t gmapcap;
   rs_buf low;
   struct {
     char lang[32];
@@ -102,6 +104,7 @@ void rs_builder_free(rs_builder *B) {
   rs_free(M, B->toks, B->tokcap * sizeof *B->toks);
   rs_free(M, B->ends, B->endcap * sizeof *B->ends);
   rs_free(M, B->ids, B->idcap * sizeof *B->ids);
+  rs_free(M, B->gmap, B->gmapcap * sizeof *B->gmap);
   rs_buf_free(M, &B->low);
   for (a = 0; a < B->nstem; a++)
     if (B->stem[a].st) sb_stemmer_delete(B->stem[a].st);
@@ -200,11 +203,12 @@ int rs_builder_add(rs_builder *B, const char *text, size_t n, const rs_docspans 
       return RS_ENOMEM;
     B->toks[ntok++] = t;
   }
-  return rs_builder_add_tokens(B, text, n, B->toks, ntok, spans, lang);
+  return rs_builder_add_tokens(B, text, n, B->toks, ntok, NULL, NULL, spans, lang);
 }
 
 int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_token *toks,
-                          size_t ntok, const rs_docspans *spans, const char *lang) {
+                          size_t ntok, const uint32_t *lid, const rs_strtab *local,
+                          const rs_docspans *spans, const char *lang) {
   rs_mem *M = B->M;
   size_t i;
   uint64_t base = B->text.n;
@@ -224,19 +228,42 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
       rs_buf_reserve(M, &B->text, n))
     return RS_ENOMEM;
   st = stemmer(B, lang);
-  for (i = 0; i < ntok; i++) {
-    uint32_t w;
-    int isnew;
-    const rs_token *k = &toks[i];
-    err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], text + k->start, k->stop - k->start, &w,
-                          &isnew);
-    if (!err && isnew) err = add_forms(B, text + k->start, k->stop - k->start, st);
-    if (err) {
-      /* a word type without its forms would break the maps: take it back */
-      if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
-      return err;
+  if (local) {
+    /* a worker interned the speech already: intern its types (in order of
+    ** first occurrence, so ids do not depend on the thread count), then
+    ** map its tokens */
+    size_t k;
+    if (rs_grow(M, (void **)&B->gmap, &B->gmapcap, (size_t)local->n, sizeof *B->gmap))
+      return RS_ENOMEM;
+    for (k = 0; k < local->n; k++) {
+      uint32_t w;
+      int isnew;
+      size_t l;
+      const char *x = rs_strtab_get(local, (uint32_t)k, &l);
+      err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], x, l, &w, &isnew);
+      if (!err && isnew) err = add_forms(B, x, l, st);
+      if (err) {
+        if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
+        return err;
+      }
+      B->gmap[k] = w;
     }
-    B->ids[i] = w;
+    for (i = 0; i < ntok; i++) B->ids[i] = lid[i] < local->n ? B->gmap[lid[i]] : 0;
+  } else {
+    for (i = 0; i < ntok; i++) {
+      uint32_t w;
+      int isnew;
+      const rs_token *k = &toks[i];
+      err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], text + k->start, k->stop - k->start, &w,
+                            &isnew);
+      if (!err && isnew) err = add_forms(B, text + k->start, k->stop - k->start, st);
+      if (err) {
+        /* a word type without its forms would break the maps: take it back */
+        if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
+        return err;
+      }
+      B->ids[i] = w;
+    }
   }
   /* nothing below allocates but the regions and gap overflow list */
   for (i = 0; i < ntok; i++) {
@@ -327,33 +354,58 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   }
   last = alloc_u32(M, nw);
   if (!last) goto fail;
-  /* frequencies and document frequencies of word types */
-  for (d = 0; d < B->ndoc; d++) {
-    const rs_docrec *r = &B->docs[d];
-    for (p = r->first; p < r->first + r->ntok; p++) {
-      uint32_t w = B->stream[p];
-      B->freq[0][w]++;
-      if (last[w] != d + 1) {
-        last[w] = d + 1;
-        B->df[0][w]++;
-      }
+  /* postings offsets: sizes are counted in the same pass as frequencies */
+  B->post_offn = (size_t)nw + 1;
+  B->post_off = rs_malloc(M, B->post_offn * sizeof(uint64_t));
+  if (!B->post_off) goto fail;
+  memset(B->post_off, 0, B->post_offn * sizeof(uint64_t));
+  {
+    /* one pass over the stream: frequencies, document frequencies of all
+    ** three attributes (a lower or stem type is new in a speech only when
+    ** one of its word types is), and the byte size of each postings list */
+    uint32_t *seen = alloc_u32(M, nw), *last1 = alloc_u32(M, B->voc[1].n),
+             *last2 = alloc_u32(M, B->voc[2].n);
+    const uint32_t *m1 = B->map[1], *m2 = B->map[2];
+    uint32_t *f0 = B->freq[0], *df0 = B->df[0], *df1 = B->df[1], *df2 = B->df[2];
+    uint64_t *sz = B->post_off + 1;
+    if (!seen || !last1 || !last2) {
+      rs_free(M, seen, (nw ? nw : 1) * sizeof *seen);
+      rs_free(M, last1, (B->voc[1].n ? B->voc[1].n : 1) * sizeof *last1);
+      rs_free(M, last2, (B->voc[2].n ? B->voc[2].n : 1) * sizeof *last2);
+      goto fail;
     }
-  }
-  /* lower and stem: frequencies summed; df needs its own pass */
-  for (a = 1; a < RS_NATTR; a++) {
-    uint32_t nt = B->voc[a].n, w, *lastt = alloc_u32(M, nt), *cnt;
-    if (!lastt) goto fail;
     for (d = 0; d < B->ndoc; d++) {
       const rs_docrec *r = &B->docs[d];
+      uint32_t tag = d + 1;
       for (p = r->first; p < r->first + r->ntok; p++) {
-        uint32_t t = B->map[a][B->stream[p]];
-        if (lastt[t] != d + 1) {
-          lastt[t] = d + 1;
-          B->df[a][t]++;
+        uint32_t w = B->stream[p];
+        f0[w]++;
+        sz[w] += vlen(p - last[w]);
+        last[w] = p;
+        if (seen[w] != tag) {
+          uint32_t t;
+          seen[w] = tag;
+          df0[w]++;
+          t = m1[w];
+          if (last1[t] != tag) {
+            last1[t] = tag;
+            df1[t]++;
+          }
+          t = m2[w];
+          if (last2[t] != tag) {
+            last2[t] = tag;
+            df2[t]++;
+          }
         }
       }
     }
-    rs_free(M, lastt, (nt ? nt : 1) * sizeof *lastt);
+    rs_free(M, seen, (nw ? nw : 1) * sizeof *seen);
+    rs_free(M, last1, (B->voc[1].n ? B->voc[1].n : 1) * sizeof *last1);
+    rs_free(M, last2, (B->voc[2].n ? B->voc[2].n : 1) * sizeof *last2);
+  }
+  /* lower and stem: frequencies summed over their word types; inverse maps */
+  for (a = 1; a < RS_NATTR; a++) {
+    uint32_t nt = B->voc[a].n, w, *cnt;
     for (w = 0; w < nw; w++) B->freq[a][B->map[a][w]] += B->freq[0][w];
     /* inverse map by counting sort */
     B->inv_off[a] = alloc_u32(M, (size_t)nt + 1);
@@ -370,17 +422,7 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
     }
     rs_free(M, cnt, (nt ? nt : 1) * sizeof *cnt);
   }
-  /* postings: sizes, then the bytes */
-  B->post_offn = (size_t)nw + 1;
-  B->post_off = rs_malloc(M, B->post_offn * sizeof(uint64_t));
-  if (!B->post_off) goto fail;
-  memset(B->post_off, 0, B->post_offn * sizeof(uint64_t));
-  memset(last, 0, (nw ? nw : 1) * sizeof *last);
-  for (p = 0; p < B->ntok; p++) {
-    uint32_t w = B->stream[p];
-    B->post_off[w + 1] += vlen(p - last[w]);
-    last[w] = p;
-  }
+  /* postings: offsets from the sizes, then the bytes */
   for (a = 0; a < nw; a++) {
     total += B->post_off[a + 1];
     B->post_off[a + 1] = total;

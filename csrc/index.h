@@ -124,9 +124,12 @@ void rs_builder_free(rs_builder *B);
 ** from the splitter); lang is a Snowball algorithm name ("english") */
 int rs_builder_add(rs_builder *B, const char *text, size_t n, const rs_docspans *spans,
                    const char *lang);
-/* the same with the tokens already made (by a worker thread) */
+/* the same with the tokens already made (by a worker thread); when local
+** is not NULL, lid[i] is token i's type in local, the speech's own
+** vocabulary (types numbered in order of first occurrence) */
 int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_token *toks,
-                          size_t ntok, const rs_docspans *spans, const char *lang);
+                          size_t ntok, const uint32_t *lid, const rs_strtab *local,
+                          const rs_docspans *spans, const char *lang);
 /* add serialized metadata of the next document... metadata is kept by the
 ** binding; the builder only stores the final blob */
 int rs_builder_set_meta(rs_builder *B, const void *blob, size_t n);

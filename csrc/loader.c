@@ -61,6 +61,8 @@ static void loaded_free(rs_mem *M, rs_loaded *r) {
   rs_speech_free(M, &r->sp);
   rs_free(M, r->spans, r->nspans * sizeof *r->spans);
   rs_free(M, r->sents, r->sentcap * sizeof *r->sents);
+  rs_free(M, r->lid, r->lidcap * sizeof *r->lid);
+  rs_vocab_free(M, &r->lv);
   rs_free(M, r->ends, r->endcap * sizeof *r->ends);
   memset(r, 0, sizeof *r);
 }
@@ -155,6 +157,16 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
     r->toks[r->ntok++] = t;
   }
   r->bad = T.bad;
+  /* the speech's own vocabulary: the main thread then interns types, not
+  ** tokens */
+  rs_vocab_init(&r->lv);
+  if (r->ntok && rs_grow(M, (void **)&r->lid, &r->lidcap, r->ntok, sizeof *r->lid)) return RS_ENOMEM;
+  for (k = 0; k < r->ntok; k++) {
+    int isnew;
+    rc = rs_vocab_intern(M, &r->lv, r->text + r->toks[k].start, r->toks[k].stop - r->toks[k].start,
+                         &r->lid[k], &isnew);
+    if (rc) return rc;
+  }
   /* sentences: the splitter over each segment's tokens (the parser was
   ** told not to tokenize again) */
   {
@@ -286,7 +298,8 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
       r.status = st;
       if (st == RS_ENOMEM) rc = st;
       else if (st == RS_OK) {
-        rc = rs_builder_add_tokens(B, r.text, r.n, r.toks, r.ntok, &r.ds,
+        rs_strtab lt = rs_vocab_view(&r.lv);
+        rc = rs_builder_add_tokens(B, r.text, r.n, r.toks, r.ntok, r.lid, &lt, &r.ds,
                                    lang ? lang : rs_snowball_name(r.sp.meta[RS_META_LANG]));
       }
       if (rc == RS_OK && cb(ud, i, &r)) rc = RS_EABORT;
@@ -324,9 +337,11 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
     r = ld.res[slot];
     pthread_mutex_unlock(&ld.mu);
     if (r.status == RS_ENOMEM) rc = RS_ENOMEM;
-    else if (r.status == RS_OK)
-      rc = rs_builder_add_tokens(B, r.text, r.n, r.toks, r.ntok, &r.ds,
+    else if (r.status == RS_OK) {
+      rs_strtab lt = rs_vocab_view(&r.lv);
+      rc = rs_builder_add_tokens(B, r.text, r.n, r.toks, r.ntok, r.lid, &lt, &r.ds,
                                  lang ? lang : rs_snowball_name(r.sp.meta[RS_META_LANG]));
+    }
     if (rc == RS_OK && cb(ud, i, &r)) rc = RS_EABORT;
     loaded_free(&lm.mem, &r);
     pthread_mutex_lock(&ld.mu);

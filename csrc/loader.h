@@ -29,6 +29,9 @@ typedef struct rs_loaded {
   size_t nsent, sentcap;
   uint32_t *ends;  /* scratch for the splitter */
   size_t endcap;
+  rs_vocab lv;     /* the speech's own vocabulary */
+  uint32_t *lid;   /* each token's type in lv */
+  size_t lidcap;
   rs_docspans ds;
 } rs_loaded;
 

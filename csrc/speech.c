@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "speech.h"
+#include "utf8.h"
 
 typedef unsigned char uchar;
 
@@ -75,7 +76,7 @@ static int cp_at(const uchar *s, size_t n, size_t i, int32_t *cp) {
     *cp = s[i];
     return 1;
   }
-  return rs_utf8_decode(s + i, n - i, cp);
+  return rs_u8_decode(s + i, n - i, cp);
 }
 
 /* the code point that ends at i (lo <= start): returns its length, 0 at lo */
@@ -98,7 +99,7 @@ static int cp_before(const uchar *s, size_t lo, size_t i, int32_t *cp) {
   return (int)(i - j);
 }
 
-static int is_sp_cp(int32_t cp) { return cp >= 0 && rs_is_space(cp); }
+static int is_sp_cp(int32_t cp) { return cp >= 0 && rs_u8_space(cp); }
 
 /* forward over white space (line breaks included) */
 static size_t skip_ws(const uchar *s, size_t i, size_t b) {
@@ -400,10 +401,10 @@ static int scan(ctx *C) {
       }
       cp = c;
     } else {
-      l = rs_utf8_decode(s + i, n - i, &cp);
+      l = rs_u8_decode(s + i, n - i, &cp);
       if (cp < 0) {
         if (add_warning(C, RS_WARN_UTF8, line, i)) return RS_ENOMEM;
-      } else if (rs_is_space(cp)) {
+      } else if (rs_u8_space(cp)) {
         if (cp == 0x3000 || cp == 0x2003) {
           if (pstart != NONE) ideo++;
           else if (inlead) indent++;

@@ -9,53 +9,13 @@
 #include <utf8proc.h>
 
 #include "rostra.h"
+#include "utf8.h"
 
 /* {====================================================== UTF-8 */
 
-int rs_utf8_decode(const unsigned char *s, size_t n, int32_t *cp) {
-  unsigned c = s[0];
-  if (c < 0x80) {
-    *cp = (int32_t)c;
-    return 1;
-  }
-  if (c >= 0xC2 && c <= 0xDF) {
-    if (n >= 2 && (s[1] & 0xC0) == 0x80) {
-      *cp = (int32_t)(((c & 0x1F) << 6) | (s[1] & 0x3F));
-      return 2;
-    }
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    if (n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-      int32_t v = (int32_t)(((c & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F));
-      if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
-        *cp = v;
-        return 3;
-      }
-    }
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    if (n >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80) {
-      int32_t v = (int32_t)(((c & 0x07) << 18) | ((s[1] & 0x3F) << 12) |
-                            ((s[2] & 0x3F) << 6) | (s[3] & 0x3F));
-      if (v >= 0x10000 && v <= 0x10FFFF) {
-        *cp = v;
-        return 4;
-      }
-    }
-  }
-  *cp = -1;
-  return 1;
-}
+int rs_utf8_decode(const unsigned char *s, size_t n, int32_t *cp) { return rs_u8_decode(s, n, cp); }
 
-int rs_is_space(int32_t cp) {
-  if (cp < 0x80) return cp == ' ' || (cp >= '\t' && cp <= '\r');
-  switch (cp) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000: case 0x200B: case 0x2060:
-    case 0xFEFF: case 0x180E:
-      return 1;
-    default:
-      return cp >= 0x2000 && cp <= 0x200A;
-  }
-}
+int rs_is_space(int32_t cp) { return rs_u8_space(cp); }
 
 /* }====================================================== */
 
@@ -118,7 +78,7 @@ static int uclass(int32_t cp) {
   const utf8proc_property_t *p;
   if (cp < 0) return C_BAD;
   if (cp < 0x80) return ascii_class[cp];
-  if (rs_is_space(cp)) return C_SPACE;
+  if (rs_u8_space(cp)) return C_SPACE;
   if (is_han(cp)) return C_HAN;
   if (is_cluster_script(cp)) return C_CLUSTER;
   if (cp == 0x200C || cp == 0x200D || cp == 0xAD) return C_JOINER;
@@ -187,7 +147,7 @@ static int peek(const rs_tokenizer *T, size_t i, int32_t *cp) {
     *cp = T->s[i];
     return 1;
   }
-  return rs_utf8_decode(T->s + i, T->n - i, cp);
+  return rs_u8_decode(T->s + i, T->n - i, cp);
 }
 
 static void note_bad(rs_tokenizer *T, size_t i) {
@@ -241,8 +201,8 @@ int rs_tok_next(rs_tokenizer *T, rs_token *t) {
       i++;
       continue;
     }
-    len = rs_utf8_decode(s + i, n - i, &cp);
-    if (cp < 0 || !rs_is_space(cp)) break;
+    len = rs_u8_decode(s + i, n - i, &cp);
+    if (cp < 0 || !rs_u8_space(cp)) break;
     i += (size_t)len;
   }
   t->start = (uint32_t)i;

@@ -2,6 +2,7 @@
 ** index.c: the corpus builder (token stream, vocabularies, structures) and
 ** the derived arrays (frequencies, inverse maps, positional postings).
 */
+#include <pthread.h>
 #include <string.h>
 
 #include <libstemmer.h>
@@ -333,6 +334,90 @@ static uint8_t *vput(uint8_t *p, uint32_t v) {
   return p;
 }
 
+/* run f(a) and f(b): on two threads when par, else one after the other
+** (also when a thread cannot be made) */
+static void run_two(void *(*f)(void *), void *a, void *b, int par) {
+  pthread_t t;
+  if (par && pthread_create(&t, NULL, f, b) == 0) {
+    f(a);
+    pthread_join(t, NULL);
+  } else {
+    f(a);
+    f(b);
+  }
+}
+
+typedef struct count_job {
+  rs_builder *B;
+  uint32_t *seen, *last, *last1, *last2;
+  uint64_t *sz;
+  int attrs; /* 0: word frequencies, df, sizes; 1: df of lower and stem */
+} count_job;
+
+static void *count_pass(void *arg) {
+  count_job *j = arg;
+  rs_builder *B = j->B;
+  uint32_t d, p;
+  for (d = 0; d < B->ndoc; d++) {
+    const rs_docrec *r = &B->docs[d];
+    uint32_t tag = d + 1;
+    if (!j->attrs) {
+      uint32_t *f0 = B->freq[0], *df0 = B->df[0], *seen = j->seen, *last = j->last;
+      uint64_t *sz = j->sz;
+      for (p = r->first; p < r->first + r->ntok; p++) {
+        uint32_t w = B->stream[p];
+        f0[w]++;
+        sz[w] += vlen(p - last[w]);
+        last[w] = p;
+        if (seen[w] != tag) {
+          seen[w] = tag;
+          df0[w]++;
+        }
+      }
+    } else {
+      const uint32_t *m1 = B->map[1], *m2 = B->map[2];
+      uint32_t *df1 = B->df[1], *df2 = B->df[2], *seen = j->seen;
+      for (p = r->first; p < r->first + r->ntok; p++) {
+        uint32_t w = B->stream[p], t;
+        if (seen[w] == tag) continue;
+        seen[w] = tag;
+        t = m1[w];
+        if (j->last1[t] != tag) {
+          j->last1[t] = tag;
+          df1[t]++;
+        }
+        t = m2[w];
+        if (j->last2[t] != tag) {
+          j->last2[t] = tag;
+          df2[t]++;
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+typedef struct write_job {
+  rs_builder *B;
+  uint64_t *cur;
+  uint32_t *last;
+  uint32_t lo, hi; /* word types written by this job */
+} write_job;
+
+static void *write_pass(void *arg) {
+  write_job *j = arg;
+  rs_builder *B = j->B;
+  uint8_t *base = (uint8_t *)B->post.p;
+  uint32_t p;
+  for (p = 0; p < B->ntok; p++) {
+    uint32_t w = B->stream[p];
+    if (w < j->lo || w >= j->hi) continue;
+    j->cur[w] = (uint64_t)(vput(base + j->cur[w], p - j->last[w]) - base);
+    j->last[w] = p;
+  }
+  return NULL;
+}
+
 static uint32_t *alloc_u32(rs_mem *M, size_t n) {
   uint32_t *p = rs_malloc(M, (n ? n : 1) * sizeof *p);
   if (p) memset(p, 0, (n ? n : 1) * sizeof *p);
@@ -341,7 +426,7 @@ static uint32_t *alloc_u32(rs_mem *M, size_t n) {
 
 int rs_builder_finish(rs_builder *B, rs_index *ix) {
   rs_mem *M = B->M;
-  uint32_t nw = B->voc[0].n, p, d, a, *last = NULL;
+  uint32_t nw = B->voc[0].n, a, *last = NULL;
   uint64_t total = 0;
   int err = RS_ENOMEM;
   free_derived(B);
@@ -360,48 +445,32 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   if (!B->post_off) goto fail;
   memset(B->post_off, 0, B->post_offn * sizeof(uint64_t));
   {
-    /* one pass over the stream: frequencies, document frequencies of all
-    ** three attributes (a lower or stem type is new in a speech only when
-    ** one of its word types is), and the byte size of each postings list */
-    uint32_t *seen = alloc_u32(M, nw), *last1 = alloc_u32(M, B->voc[1].n),
-             *last2 = alloc_u32(M, B->voc[2].n);
-    const uint32_t *m1 = B->map[1], *m2 = B->map[2];
-    uint32_t *f0 = B->freq[0], *df0 = B->df[0], *df1 = B->df[1], *df2 = B->df[2];
-    uint64_t *sz = B->post_off + 1;
-    if (!seen || !last1 || !last2) {
-      rs_free(M, seen, (nw ? nw : 1) * sizeof *seen);
-      rs_free(M, last1, (B->voc[1].n ? B->voc[1].n : 1) * sizeof *last1);
-      rs_free(M, last2, (B->voc[2].n ? B->voc[2].n : 1) * sizeof *last2);
-      goto fail;
-    }
-    for (d = 0; d < B->ndoc; d++) {
-      const rs_docrec *r = &B->docs[d];
-      uint32_t tag = d + 1;
-      for (p = r->first; p < r->first + r->ntok; p++) {
-        uint32_t w = B->stream[p];
-        f0[w]++;
-        sz[w] += vlen(p - last[w]);
-        last[w] = p;
-        if (seen[w] != tag) {
-          uint32_t t;
-          seen[w] = tag;
-          df0[w]++;
-          t = m1[w];
-          if (last1[t] != tag) {
-            last1[t] = tag;
-            df1[t]++;
-          }
-          t = m2[w];
-          if (last2[t] != tag) {
-            last2[t] = tag;
-            df2[t]++;
-          }
-        }
-      }
+    /* two passes over the stream, on two threads for a large corpus:
+    ** word frequencies, document frequencies and postings sizes in one,
+    ** document frequencies of lower and stem types in the other (a lower
+    ** or stem type is new in a speech only when one of its word types is) */
+    count_job A, Bj;
+    uint32_t *seen = alloc_u32(M, nw), *seen2 = alloc_u32(M, nw),
+             *last1 = alloc_u32(M, B->voc[1].n), *last2 = alloc_u32(M, B->voc[2].n);
+    int ok = seen && seen2 && last1 && last2;
+    if (ok) {
+      memset(&A, 0, sizeof A);
+      A.B = B;
+      A.seen = seen;
+      A.last = last;
+      A.sz = B->post_off + 1;
+      Bj = A;
+      Bj.seen = seen2;
+      Bj.last1 = last1;
+      Bj.last2 = last2;
+      Bj.attrs = 1;
+      run_two(count_pass, &A, &Bj, B->ntok > (1u << 20));
     }
     rs_free(M, seen, (nw ? nw : 1) * sizeof *seen);
+    rs_free(M, seen2, (nw ? nw : 1) * sizeof *seen2);
     rs_free(M, last1, (B->voc[1].n ? B->voc[1].n : 1) * sizeof *last1);
     rs_free(M, last2, (B->voc[2].n ? B->voc[2].n : 1) * sizeof *last2);
+    if (!ok) goto fail;
   }
   /* lower and stem: frequencies summed over their word types; inverse maps */
   for (a = 1; a < RS_NATTR; a++) {
@@ -430,18 +499,31 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   if (rs_buf_reserve(M, &B->post, (size_t)total)) goto fail;
   B->post.n = (size_t)total;
   {
-    /* write cursors: reuse a u64 copy of the offsets */
+    /* write cursors: a u64 copy of the offsets; two threads write the
+    ** word types below and above the middle of the postings bytes */
     uint64_t *cur = rs_malloc(M, ((size_t)nw + 1) * sizeof *cur);
-    if (!cur) goto fail;
-    memcpy(cur, B->post_off, ((size_t)nw + 1) * sizeof *cur);
-    memset(last, 0, (nw ? nw : 1) * sizeof *last);
-    for (p = 0; p < B->ntok; p++) {
-      uint32_t w = B->stream[p];
-      uint8_t *q = (uint8_t *)B->post.p + cur[w];
-      cur[w] = (uint64_t)(vput(q, p - last[w]) - (uint8_t *)B->post.p);
-      last[w] = p;
+    uint32_t *last2 = alloc_u32(M, nw), mid = 0;
+    write_job A, Bj;
+    if (!cur || !last2) {
+      rs_free(M, cur, ((size_t)nw + 1) * sizeof *cur);
+      rs_free(M, last2, (nw ? nw : 1) * sizeof *last2);
+      goto fail;
     }
+    memcpy(cur, B->post_off, ((size_t)nw + 1) * sizeof *cur);
+    while (mid < nw && B->post_off[mid] < total / 2) mid++;
+    A.B = B;
+    A.cur = cur;
+    A.last = last;
+    A.lo = 0;
+    A.hi = mid;
+    Bj = A;
+    Bj.last = last2;
+    Bj.lo = mid;
+    Bj.hi = nw;
+    memset(last, 0, (nw ? nw : 1) * sizeof *last);
+    run_two(write_pass, &A, &Bj, B->ntok > (1u << 20));
     rs_free(M, cur, ((size_t)nw + 1) * sizeof *cur);
+    rs_free(M, last2, (nw ? nw : 1) * sizeof *last2);
   }
   rs_free(M, last, (nw ? nw : 1) * sizeof *last);
   last = NULL;

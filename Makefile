@@ -17,7 +17,8 @@ LUA_ENV  := LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="lua/?.so;;"
 
 # Debian packages the build, tests and demo need
 DEB_PKGS := lua5.4 liblua5.4-dev lua-lpeg libyaml-dev lua-busted luarocks \
-            libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev lua-cjson lua-argparse lua-check pkg-config gcc make
+            libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev lua-cjson lua-argparse lua-check \
+            lua-readline lua-ldoc lua-markdown pkg-config gcc make
 
 # bindings include lrostra.h (and lua.h); engines do not
 BINDING_SRC := $(shell grep -l '"lrostra.h"' csrc/*.c)
@@ -29,7 +30,7 @@ CTEST_SRC   := $(wildcard csrc/test/test_*.c)
 CTEST_BIN   := $(CTEST_SRC:csrc/test/%.c=$(BUILD)/%)
 CORE        := lua/rostra/core.so
 
-.PHONY: all deps test ctest spec sanitize demo bench lint clean
+.PHONY: all deps test ctest spec sanitize demo bench lint clean examples doc
 all: $(CORE)
 
 $(BUILD):
@@ -85,7 +86,19 @@ sanitize:
 	$(MAKE) clean-core
 
 lint:
-	luacheck lua spec examples
+	luacheck lua spec examples bench bin/rostra
+
+# every script of examples/ (those that need ../shared skip without it)
+examples: $(CORE)
+	@$(LUA_ENV) LUA="$(LUA)" sh tools/run_examples.sh
+
+# the API reference from the comments of lua/rostra (doc/api, git-ignored);
+# ldoc exits 0 on warnings, so its output is checked too
+doc:
+	@command -v ldoc >/dev/null || { echo "make doc: ldoc is missing; run as root: apt-get install -y lua-ldoc lua-markdown"; exit 1; }
+	@out=$$(ldoc . 2>&1); rc=$$?; printf '%s\n' "$$out"; \
+	if [ $$rc -ne 0 ] || printf '%s\n' "$$out" | grep -v -E '^(reading configuration from|output written to|format: )' | grep -q .; then \
+	  echo "make doc: ldoc failed or warned (see above)"; exit 1; fi
 
 clean-core:
 	rm -f $(CORE)

@@ -16,6 +16,7 @@ dependencies = {
   "lua >= 5.4, < 5.5",
   "lpeg",
   "lua-cjson",
+  "argparse",
 }
 external_dependencies = {
   YAML = { header = "yaml.h" },
@@ -35,6 +36,9 @@ build = {
     ["rostra.query"] = "lua/rostra/query.lua",
     ["rostra.matches"] = "lua/rostra/matches.lua",
     ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
+    ["rostra.stats"] = "lua/rostra/stats.lua",
+    ["rostra.cli"] = "lua/rostra/cli.lua",
+    ["rostra.repl"] = "lua/rostra/repl.lua",
     ["rostra.stopwords"] = "lua/rostra/stopwords.lua",
     ["rostra.stopwords.en"] = "lua/rostra/stopwords/en.lua",
     ["rostra.stopwords.fr"] = "lua/rostra/stopwords/fr.lua",
@@ -45,10 +49,10 @@ build = {
         -- engines
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
         "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
-        "csrc/lexicon.c",
+        "csrc/lexicon.c", "csrc/stats.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
-        "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/llexicon.c",
+        "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/llexicon.c", "csrc/lstats.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
       libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "pthread", "m" },
@@ -59,6 +63,9 @@ build = {
     },
   },
   install = {
+    bin = {
+      rostra = "bin/rostra",
+    },
     lua = {
       ["rostra.lexicons.political"] = "lua/rostra/lexicons/political.yaml",
     },

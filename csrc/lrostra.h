@@ -37,5 +37,6 @@ void rsl_open_match(lua_State *L);  /* lmatch.c: queries and KWIC (after corpus)
 struct rs_index;
 const struct rs_index *rsl_corpus_index(lua_State *L, int i);
 void rsl_open_measures(lua_State *L);
+void rsl_open_stats(lua_State *L); /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
 
 #endif

@@ -111,6 +111,8 @@ describe("rostra.corpus", function()
       assert.are.equal(4, #v)
       local rest = v:complement()
       assert.are.equal(#c - 4, #rest)
+      assert.are.equal(0, #c:complement())
+      assert.are.equal(#c, #c:complement():complement())
       assert.are.equal(0, #c:where { country = "FRA" })
     end)
 

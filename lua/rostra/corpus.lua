@@ -91,6 +91,13 @@ local function decode_meta(blob)
   if not ok or type(t) ~= "table" then error("corrupt index: bad metadata", 0) end
   t.speeches = t.speeches or {}
   t.extra = t.extra or {}
+  -- a damaged blob may decode to other values: the readers index these
+  if type(t.speeches) ~= "table" or type(t.extra) ~= "table" then
+    error("corrupt index: bad metadata", 0)
+  end
+  for _, m in pairs(t.speeches) do
+    if type(m) ~= "table" then error("corrupt index: bad metadata", 0) end
+  end
   return t
 end
 
@@ -295,8 +302,8 @@ function Corpus:complement()
   local _, ndoc = self._root._h:counts()
   local bytes = {}
   local base = self._mask
-  for d = 1, ndoc do
-    bytes[d] = (base ~= nil and base:byte(d) == 1) and "\0" or "\1"
+  for d = 1, ndoc do -- the whole corpus's complement is empty
+    bytes[d] = (base == nil or base:byte(d) == 1) and "\0" or "\1"
   end
   return make_view(self._root, bytes)
 end

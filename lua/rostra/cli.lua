@@ -1,0 +1,1053 @@
+--- The `rostra` command, as a module so that it can be tested.
+--
+-- `bin/rostra` is `os.exit(require("rostra.cli").main(arg))`. Every
+-- subcommand reads text files, folders or one `.rostra` index and writes a
+-- text table, TSV, CSV or JSON (`--format`, or from the extension of `-o`).
+-- TSV, CSV and JSON carry the same rows and columns; JSON is an array of
+-- objects, one per row.
+--
+-- Exit status: 0 on success, 1 on a runtime error (a missing file, a
+-- malformed lexicon, a corrupt index: one line on standard error, no
+-- traceback unless `--debug`), 2 on a usage error (an unknown subcommand or
+-- option, a malformed query, `--where`, `--sort` or `--meta` template).
+--
+-- Terminals are detected with `os.execute("test -t 1")` (and `2`): the shell
+-- that `os.execute` starts inherits the standard streams of the Lua process,
+-- so `test -t` answers for them. The match of a KWIC line is highlighted
+-- only when standard output is a terminal, `-o` is not given and `NO_COLOR`
+-- is unset or empty (`--color always|never` overrides); the progress bar of
+-- loading is drawn on standard error only when it is a terminal, and only
+-- after the first second.
+-- @module rostra.cli
+local rostra = require "rostra"
+local result = require "rostra.result"
+
+local M = {}
+
+M.EXIT_OK, M.EXIT_ERROR, M.EXIT_USAGE = 0, 1, 2
+
+local FORMATS = { "text", "tsv", "csv", "json" }
+local EXT_FORMAT = { tsv = "tsv", tab = "tsv", csv = "csv", json = "json", txt = "text" }
+local LEVELS = { "speech", "segment", "point", "sentence", "quotation" }
+local ATTRS = { "word", "lower", "stem" }
+
+-- the analysis modules written beside this one register their methods on
+-- the Corpus when loaded; load them when they are installed
+local function load_optional(name)
+  if package.searchpath(name, package.path) then require(name) end
+end
+
+-- {====================================================== errors
+
+-- errors raised by the commands: {exit = 1 | 2, msg = "..."}
+local Failure = {}
+Failure.__index = Failure
+Failure.__tostring = function(self) return self.msg end
+
+local function raise(exit, fmt, ...)
+  local msg = select("#", ...) > 0 and fmt:format(...) or fmt
+  error(setmetatable({ exit = exit, msg = msg }, Failure), 0)
+end
+
+local function fail(fmt, ...) raise(M.EXIT_ERROR, fmt, ...) end
+
+local function usage(fmt, ...) raise(M.EXIT_USAGE, fmt, ...) end
+
+-- "lua/rostra/x.lua:12: msg" -> "msg": the user did not write that file
+local function strip_position(msg)
+  msg = tostring(msg)
+  local rest = msg:match("^[^%s:]+%.lua:%d+: (.*)$")
+  return rest or msg
+end
+
+local function plural(n, one, many)
+  return ("%d %s"):format(n, n == 1 and one or many)
+end
+
+local function one_line(msg)
+  return (tostring(msg):gsub("%s*\n%s*", "; "))
+end
+
+-- }======================================================
+
+-- {====================================================== terminals and files
+
+--- Is file descriptor fd (1: standard output, 2: standard error) a terminal?
+-- Uses `os.execute("test -t fd")`.
+-- @tparam integer fd
+-- @treturn boolean
+function M.isatty(fd)
+  return os.execute(("test -t %d"):format(fd)) == true
+end
+
+local function is_index(path)
+  local f = io.open(path, "rb")
+  if not f then return false end
+  local head = f:read(8)
+  f:close()
+  return head == "ROSTRAIX"
+end
+
+--- Write `text` to `path` atomically: a temporary file in the same folder,
+-- renamed over the target. Returns true, or nil and a message.
+-- @tparam string path
+-- @tparam string text
+function M.write_atomic(path, text)
+  local dir, base = path:match("^(.-)([^/]*)$")
+  if base == "" then return nil, path .. ": Is a directory" end
+  local tmp = ("%s.%s.%d%d.tmp"):format(dir, base, os.time(), math.random(1e6))
+  local f, err = io.open(tmp, "wb")
+  if not f then
+    -- the message names the temporary file: name the target
+    local msg = err and err:sub(1, #tmp + 2) == tmp .. ": " and err:sub(#tmp + 3) or err
+    return nil, path .. ": " .. tostring(msg or "cannot write")
+  end
+  local ok, werr = f:write(text)
+  local cok, cerr = f:close()
+  if not ok or not cok then
+    os.remove(tmp)
+    return nil, path .. ": " .. tostring(werr or cerr)
+  end
+  local rok, rerr = os.rename(tmp, path)
+  if not rok then
+    os.remove(tmp)
+    return nil, path .. ": " .. tostring(rerr)
+  end
+  return true
+end
+
+-- }======================================================
+
+-- {====================================================== progress
+
+local function clock()
+  local ok, core = pcall(require, "rostra.core")
+  if ok and core.clock then return core.clock() end
+  return os.time()
+end
+
+local function hms(s)
+  s = math.floor(s + 0.5)
+  if s >= 3600 then return ("%d:%02d:%02d"):format(s // 3600, s % 3600 // 60, s % 60) end
+  return ("%d:%02d"):format(s // 60, s % 60)
+end
+
+--- A progress function for `rostra.load` drawing a bar on `stream`, and a
+-- function that clears it. Nothing is drawn during the first second.
+-- @param stream a file (standard error)
+-- @tparam[opt] function now a clock in seconds (for tests)
+-- @treturn function progress(done, total, bytes)
+-- @treturn function finish()
+function M.progress_bar(stream, now)
+  now = now or clock
+  local t0, last, drawn = now(), -1, false
+  local function progress(done, total, bytes)
+    local t = now()
+    local el = t - t0
+    if el < 1 then return end
+    if done < total and t - last < 0.1 then return end
+    last = t
+    local frac = total > 0 and done / total or 1
+    local width = 24
+    local fill = math.floor(frac * width + 0.5)
+    local left = frac > 0 and el * (1 - frac) / frac or 0
+    stream:write(("\r[%s%s] %d/%d files  %.1f MB/s  %s left \27[K"):format(
+      ("#"):rep(fill), ("."):rep(width - fill), done, total, bytes / el / 1e6, hms(left)))
+    stream:flush()
+    drawn = true
+  end
+  local function finish()
+    if drawn then stream:write("\r\27[K") stream:flush() end
+    drawn = false
+  end
+  return progress, finish
+end
+
+-- }======================================================
+
+-- {====================================================== option values
+
+-- "year=2020", "country=CHN,RUS", "year=2013..2023", "date=2020-01-01.."
+local function value_of(s)
+  local n = math.tointeger(tonumber(s))
+  if n and s:match("^%-?%d+$") then return n end
+  if s:match("^%-?%d+%.%d+$") then return tonumber(s) end
+  return s
+end
+
+--- Parse the `--where` values into a spec for `c:where`.
+-- `KEY=VALUE`, `KEY=V1,V2` (any of them), `KEY=MIN..MAX` (a range; either
+-- end may be left out). Raises a usage error on a malformed one.
+-- @tparam {string,...} list
+-- @treturn table|nil
+function M.parse_where(list, option)
+  if list == nil or #list == 0 then return nil end
+  option = option or "--where"
+  local spec = {}
+  for _, item in ipairs(list) do
+    local k, v = item:match("^%s*([%w_%.%-]+)%s*=(.*)$")
+    if not k then usage("%s expects KEY=VALUE, got '%s'", option, item) end
+    v = v:match("^%s*(.-)%s*$")
+    local lo, hi = v:match("^(.-)%.%.(.-)$")
+    if lo and (lo ~= "" or hi ~= "") then
+      local r = {}
+      if lo ~= "" then r.min = value_of(lo) end
+      if hi ~= "" then r.max = value_of(hi) end
+      if r.min ~= nil and r.max ~= nil and type(r.min) ~= type(r.max) then
+        usage("%s: the range '%s' mixes numbers and text", option, v)
+      end
+      spec[k] = r
+    elseif v:find(",", 1, true) then
+      local alts = {}
+      for a in (v .. ","):gmatch("(.-),") do
+        a = a:match("^%s*(.-)%s*$")
+        if a ~= "" then alts[#alts + 1] = value_of(a) end
+      end
+      spec[k] = alts
+    else
+      spec[k] = value_of(v)
+    end
+  end
+  return spec
+end
+
+local SORT_KEY = { position = true, speech = true, match = true, right = true, left = true }
+
+local function parse_sort(s)
+  if s == nil then return nil end
+  local keys = {}
+  for item in (s .. ","):gmatch("(.-),") do
+    item = item:match("^%s*(.-)%s*$")
+    if item ~= "" then
+      local desc = false
+      if item:sub(1, 1) == "-" then desc, item = true, item:sub(2) end
+      local name = item:match("^(%S+)%s+desc$")
+      if name then item, desc = name, true end
+      if not (SORT_KEY[item] or item:match("^right%d+$") or item:match("^left%d+$")
+              or item:match("^meta:[%w_%.%-]+$")) then
+        usage("unknown sort key '%s' (valid: right1.., left1.., right, left, match, position, speech, "
+          .. "meta:KEY; -KEY or 'KEY desc' for descending)", item)
+      end
+      keys[#keys + 1] = desc and (item .. " desc") or item
+    end
+  end
+  if #keys == 0 then usage("--sort expects keys such as right1,right2") end
+  return keys
+end
+
+local function check_query(q)
+  local query = require "rostra.query"
+  local ok, err = pcall(query.compile, q)
+  if not ok then usage("%s", strip_position(err)) end
+  return q
+end
+
+local function whole(name, min)
+  return function(s)
+    local n = math.tointeger(tonumber(s))
+    if not n or n < min then
+      return nil, ("%s expects a whole number >= %d, got '%s'"):format(name, min, s)
+    end
+    return n
+  end
+end
+
+-- }======================================================
+
+-- {====================================================== loading
+
+local function warn(ctx, msg)
+  ctx.err:write("rostra: warning: ", one_line(msg), "\n")
+end
+
+local function show_warnings(ctx, list)
+  local n = #list
+  for i = 1, math.min(n, 10) do warn(ctx, list[i]) end
+  if n > 10 then warn(ctx, ("%d more warnings"):format(n - 10)) end
+end
+
+-- text files under the inputs (folders walked, files kept), and the set of
+-- those found in a folder
+local function expand(inputs)
+  local core = require "rostra.core"
+  local list, found = {}, {}
+  for _, p in ipairs(inputs) do
+    local files = core.walk(p)
+    if files then
+      for _, f in ipairs(files) do
+        list[#list + 1] = f
+        found[f] = true
+      end
+    else
+      list[#list + 1] = p
+    end
+  end
+  return list, found
+end
+
+local function check_inputs(inputs)
+  local index
+  for _, p in ipairs(inputs) do
+    local f, err = io.open(p, "rb")
+    if not f then fail("%s", err) end
+    f:close()
+    if is_index(p) then index = p end
+  end
+  if index and #inputs > 1 then
+    usage("an index (%s) must be the only input", index)
+  end
+  return index
+end
+
+local function meta_spec(args)
+  if args.meta == nil then return nil end
+  local ok, err = pcall(require("rostra.meta").compile, args.meta)
+  if not ok then usage("--meta: %s", strip_position(err):gsub("^rostra%.meta: ", "")) end
+  return args.meta
+end
+
+-- the corpus of the inputs, narrowed by --where; also the whole corpus
+local function open_corpus(ctx, args)
+  local inputs = args.inputs
+  if not inputs or #inputs == 0 then usage("no input: give text files, folders or a .rostra index") end
+  local where = M.parse_where(args.where)
+  local index = check_inputs(inputs)
+  local c
+  if index then
+    for _, o in ipairs { "meta", "sidecar", "lang" } do
+      if args[o] ~= nil then
+        warn(ctx, ("--%s is ignored for an index: its metadata were stored when it was built"):format(o))
+      end
+    end
+    local err
+    c, err = rostra.open(index)
+    if not c then fail("%s", err) end
+  else
+    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, threads = args.threads }
+    local finish
+    if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
+    local what = #inputs == 1 and inputs[1] or expand(inputs)
+    local ok, r, err = pcall(rostra.load, what, opts)
+    if finish then finish() end
+    if not ok then error(r, 0) end
+    if not r then fail("%s", err) end
+    c = r
+    local warnings = c:info().warnings
+    local _, ndoc = c:counts()
+    if ndoc == 0 and #warnings > 0 then
+      local more = #warnings > 1 and (" (and %d more)"):format(#warnings - 1) or ""
+      fail("%s%s", warnings[1]:gsub("^skipped ", ""), more)
+    elseif ndoc == 0 then
+      fail("no speeches in %s (rostra reads .txt files)", table.concat(inputs, ", "))
+    end
+    show_warnings(ctx, warnings)
+  end
+  local all = c
+  if where then
+    c = c:where(where)
+    local _, ndoc = c:counts()
+    if ndoc == 0 then warn(ctx, "no speech matches --where " .. table.concat(args.where, " --where ")) end
+  end
+  return c, all, where
+end
+
+-- }======================================================
+
+-- {====================================================== output
+
+local function output_format(args)
+  if args.format then return args.format end
+  if args.output then
+    local ext = args.output:match("%.([^./]+)$")
+    return ext and EXT_FORMAT[ext:lower()] or "text"
+  end
+  return "text"
+end
+
+local function write_out(ctx, args, text)
+  if text:sub(-1) ~= "\n" then text = text .. "\n" end
+  if args.output then
+    local ok, err = M.write_atomic(args.output, text)
+    if not ok then fail("%s", err) end
+  else
+    ctx.out:write(text)
+  end
+end
+
+local function max_rows(args)
+  if args.limit == 0 then return false end
+  return args.limit or 50
+end
+
+-- the text of a result (a result table, or an object with tostring and
+-- export) in a format
+local function render(t, fmt, args)
+  if fmt == "text" then
+    if result.is(t) then return t:format { max_rows = max_rows(args) } end
+    return tostring(t)
+  end
+  if args.limit and args.limit > 0 and type(t.head) == "function" then t = t:head(args.limit) end
+  local f = t["to_" .. fmt]
+  if type(f) == "function" then return f(t) end
+  if type(t.export) == "function" then
+    local tmp = os.tmpname()
+    local ok, err = t:export(tmp, fmt)
+    if not ok then os.remove(tmp) fail("%s", err) end
+    local fh = assert(io.open(tmp, "rb"))
+    local s = fh:read("a")
+    fh:close()
+    os.remove(tmp)
+    return s
+  end
+  fail("this result cannot be written as %s", fmt)
+end
+
+local function emit(ctx, args, t)
+  write_out(ctx, args, render(t, output_format(args), args))
+end
+
+local function use_color(ctx, args)
+  if args.color == "always" then return true end
+  if args.color == "never" or args.output then return false end
+  local nc = ctx.getenv("NO_COLOR")
+  if nc and nc ~= "" then return false end
+  return ctx.isatty(1)
+end
+
+local function need(c, method, module)
+  if type(c[method]) ~= "function" then
+    fail("c:%s is not available in this build (it comes with %s)", method, module)
+  end
+end
+
+local function file_of(c, d)
+  local m = c:meta(d) or {}
+  return m.file or tostring(d)
+end
+
+-- }======================================================
+
+-- {====================================================== commands
+
+local cmd = {}
+
+-- a metadata test with the semantics of c:where, for speeches parsed one by one
+local function meta_match(spec, m)
+  for k, want in pairs(spec) do
+    local v = m[k]
+    if type(want) == "table" and (want.min ~= nil or want.max ~= nil) then
+      local t = type(want.min ~= nil and want.min or want.max)
+      if type(v) ~= t then return false end
+      if want.min ~= nil and v < want.min then return false end
+      if want.max ~= nil and v > want.max then return false end
+    elseif type(want) == "table" then
+      local any = false
+      for _, w in ipairs(want) do
+        if v ~= nil and tostring(v) == tostring(w) then any = true end
+      end
+      if not any then return false end
+    elseif v == nil or tostring(v) ~= tostring(want) then
+      return false
+    end
+  end
+  return true
+end
+
+local function speech_rows(sp, file, level)
+  local rows = {}
+  if level == "speech" then
+    local m, raw = sp.meta, sp._raw or {}
+    rows[1] = { file = file, title = m.title, speaker = m.speaker, role = m.role, date = m.date,
+      place = m.place, lang = m.lang, segments = #(raw.segments or {}), points = #(raw.points or {}),
+      sentences = #(raw.sentences or {}), quotations = #(raw.quotations or {}), warnings = #sp.warnings }
+  elseif level == "segment" then
+    for i, s in ipairs(sp:segments()) do
+      rows[i] = { file = file, index = i, line = s.line, kind = s.kind, point = s.point,
+        start = s.start, stop = s.stop, text = s.text }
+    end
+  elseif level == "point" then
+    local segs = sp:segments()
+    for i, p in ipairs(sp:points()) do
+      local parts = {}
+      for k = p.first, p.last do parts[#parts + 1] = segs[k] and segs[k].text end
+      rows[i] = { file = file, ordinal = p.ordinal, marker = p.marker, heading = p.heading,
+        first = p.first, last = p.last, text = table.concat(parts, " ") }
+    end
+  elseif level == "sentence" then
+    for i, s in ipairs(sp:sentences()) do
+      rows[i] = { file = file, index = i, segment = s.segment, start = s.start, stop = s.stop, text = s.text }
+    end
+  else
+    for i, q in ipairs(sp:quotations()) do
+      rows[i] = { file = file, index = i, segment = q.segment, depth = q.depth, start = q.start,
+        stop = q.stop, text = q.text }
+    end
+  end
+  return rows
+end
+
+local PARSE_COLUMNS = {
+  speech = { "file", "title", "speaker", "role", "date", "place", "lang", "segments", "points",
+             "sentences", "quotations", "warnings" },
+  segment = { "file", "index", "line", "kind", "point", "start", "stop", "text" },
+  point = { "file", "ordinal", "marker", "heading", "first", "last", "text" },
+  sentence = { "file", "index", "segment", "start", "stop", "text" },
+  quotation = { "file", "index", "segment", "depth", "start", "stop", "text" },
+}
+
+function cmd.parse(ctx, args)
+  local inputs = args.inputs
+  local index = check_inputs(inputs)
+  local where = M.parse_where(args.where)
+  local speeches = {}
+  if index then
+    local c, err = rostra.open(index)
+    if not c then fail("%s", err) end
+    if where then c = c:where(where) end
+    for d, m in c:speeches() do
+      local sp, perr = rostra.parse(c:text(d), { name = m.file })
+      if not sp then fail("%s", perr) end
+      for k, v in pairs(m) do sp.meta[k] = v end
+      speeches[#speeches + 1] = { sp = sp, file = m.file or tostring(d) }
+    end
+  else
+    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang }
+    local files, found = expand(inputs)
+    for _, p in ipairs(files) do
+      local sp, err, code = rostra.parse_file(p, opts)
+      if sp then
+        if not where or meta_match(where, sp.meta) then speeches[#speeches + 1] = { sp = sp, file = p } end
+        for _, w in ipairs(sp.warnings) do
+          warn(ctx, ("%s:%s: %s"):format(p, w.line or "?", w.message or w.code or "?"))
+        end
+      elseif found[p] then -- found in a folder: skipped, as rostra.load does
+        warn(ctx, ("skipped %s (%s)"):format(err, code))
+      else
+        fail("%s", err)
+      end
+    end
+  end
+  local fmt = output_format(args)
+  local level = args.level
+  if fmt == "text" and level == nil then
+    local parts = {}
+    for i, s in ipairs(speeches) do parts[i] = tostring(s.sp) end
+    return write_out(ctx, args, table.concat(parts, "\n\n"))
+  end
+  level = level or "segment"
+  local rows = {}
+  for _, s in ipairs(speeches) do
+    for _, r in ipairs(speech_rows(s.sp, s.file, level)) do rows[#rows + 1] = r end
+  end
+  local titles = { speech = "speeches", segment = "segments", point = "points", sentence = "sentences",
+                   quotation = "quotations" }
+  emit(ctx, args, result.new(PARSE_COLUMNS[level], rows, { title = titles[level] }))
+end
+
+
+function cmd.index(ctx, args)
+  if not args.output then usage("index needs -o FILE.rostra, the index to write") end
+  local c, all, where = open_corpus(ctx, args)
+  local saved = all
+  if where then
+    -- a new corpus of the speeches chosen, parsed again from their text
+    saved = rostra.corpus()
+    for d, m in c:speeches() do
+      local sp, err = rostra.parse(c:text(d), { name = m.file })
+      if not sp then fail("%s", err) end
+      saved:add(sp, m)
+    end
+  end
+  local ok, err = saved:save(args.output)
+  if not ok then fail("%s", err) end
+  local ntok, ndoc = saved:counts()
+  local fmt = output_format { format = args.format }
+  if fmt == "text" then
+    write_out(ctx, { }, ("wrote %s: %s, %s"):format(args.output, plural(ndoc, "speech", "speeches"),
+      plural(ntok, "token", "tokens")))
+  else
+    local t = result.new({ "index", "speeches", "tokens" },
+      { { index = args.output, speeches = ndoc, tokens = ntok } })
+    write_out(ctx, { }, render(t, fmt, args))
+  end
+end
+
+function cmd.kwic(ctx, args)
+  local q = check_query(args.query)
+  local sort = parse_sort(args.sort)
+  local c = open_corpus(ctx, args)
+  local limit = args.limit ~= 0 and args.limit or nil
+  local fmt = output_format(args)
+  if fmt == "text" and args.limit == nil then limit = 50 end
+  local k = c:kwic(q, { context = args.context, sort = sort, limit = limit, offset = args.offset,
+                        clip = args.sentence and "sentence" or nil })
+  if fmt ~= "text" then
+    local rows = {}
+    for i, r in ipairs(k) do
+      rows[i] = { speech = r.speech, file = file_of(c, r.speech), start = r.start, stop = r.stop,
+                  left = r.left, match = r.match, right = r.right }
+    end
+    return emit(ctx, args, result.new({ "speech", "file", "start", "stop", "left", "match", "right" }, rows))
+  end
+  local color = use_color(ctx, args)
+  local _, ndoc = c:counts()
+  local files, fw = {}, 0
+  if ndoc > 1 then
+    for i, r in ipairs(k) do
+      local f = file_of(c, r.speech):match("([^/]*)$")
+      if result.width(f) > 30 then f = f:sub(1, 29) .. "…" end
+      files[i] = f
+      fw = math.max(fw, result.width(f))
+    end
+  end
+  local lines = {}
+  local shown = #k
+  local title = ("%d hits of %s"):format(k.hits, q)
+  if shown < k.hits then
+    title = title .. ("  (%d-%d shown; --limit N --offset N for more)"):format(
+      (args.offset or 0) + (shown > 0 and 1 or 0), (args.offset or 0) + shown)
+  end
+  lines[1] = title
+  for i, r in ipairs(k) do
+    local line = color and r:highlight() or tostring(r)
+    if files[i] then line = files[i] .. (" "):rep(fw - result.width(files[i]) + 2) .. line end
+    lines[#lines + 1] = line
+  end
+  write_out(ctx, args, table.concat(lines, "\n"))
+end
+
+function cmd.count(ctx, args)
+  local q = check_query(args.query)
+  local c = open_corpus(ctx, args)
+  local m = c:query(q)
+  local t
+  if args.by then
+    t = m:group(args.by)
+  else
+    local speeches = {}
+    local n = 0
+    for d in m:iter() do
+      if not speeches[d] then speeches[d] = true n = n + 1 end
+    end
+    local ntok = c:counts()
+    t = result.new({ "query", "count", "speeches", "per_million" }, {
+      { query = q, count = #m, speeches = n, per_million = ntok > 0 and #m * 1e6 / ntok or 0 } },
+      { formats = { per_million = "%.2f" } })
+  end
+  emit(ctx, args, t)
+end
+
+-- the `top` option of an analysis: --limit N, or `all` for --limit 0
+local function top(args, all)
+  if args.limit and args.limit > 0 then return args.limit end
+  if args.limit == 0 then return all end
+  return nil
+end
+
+-- the association measures of rostra.stats, checked before any loading
+local function check_measure(m)
+  if m == nil then return end
+  local ok, stats = pcall(require, "rostra.stats")
+  if not ok or type(stats.measures) ~= "function" then return end
+  local list = stats.measures()
+  list[#list + 1] = "all"
+  for _, x in ipairs(list) do if x == m then return end end
+  usage("unknown measure '%s' (valid: %s)", m, table.concat(list, ", "))
+end
+
+-- options given on the command line, named as the Lua API names them
+local function opts_of(args, names)
+  local o = {}
+  for api, opt in pairs(names) do
+    if args[opt] ~= nil then o[api] = args[opt] end
+  end
+  return o
+end
+
+function cmd.themes(ctx, args)
+  load_optional "rostra.themes"
+  local lex, err = rostra.lexicon(args.lexicon or "political")
+  if not lex then fail("%s", err) end
+  local c = open_corpus(ctx, args)
+  need(c, "tag", "theme tagging, rostra.themes")
+  local t = c:tag(lex, opts_of(args, { level = "level", by = "by" }))
+  if args.totals then t = t:totals()
+  elseif args.top then t = t:top(args.top)
+  elseif args.by then t = t:by(args.by) end
+  emit(ctx, args, t)
+end
+
+function cmd.freq(ctx, args)
+  local c = open_corpus(ctx, args)
+  local o = opts_of(args, { attr = "attr", by = "by", min = "min", stopwords = "stopwords", punct = "punct" })
+  o.top = top(args)
+  emit(ctx, args, c:freq(o))
+end
+
+function cmd.ngrams(ctx, args)
+  load_optional "rostra.stats"
+  local c = open_corpus(ctx, args)
+  need(c, "ngrams", "the statistics, rostra.stats")
+  local o = opts_of(args, { n = "n", attr = "attr", min = "min", stopwords = "stopwords", within = "within" })
+  o.top = top(args, false)
+  emit(ctx, args, c:ngrams(o))
+end
+
+function cmd.collocates(ctx, args)
+  local q = check_query(args.query)
+  load_optional "rostra.stats"
+  check_measure(args.measure)
+  local c = open_corpus(ctx, args)
+  need(c, "collocates", "the statistics, rostra.stats")
+  local o = opts_of(args, { window = "window", measure = "measure", min = "min", attr = "attr",
+                            stopwords = "stopwords", within = "within", punct = "punct" })
+  o.top = top(args, false)
+  emit(ctx, args, c:collocates(q, o))
+end
+
+function cmd.keyness(ctx, args)
+  local tspec = M.parse_where(args.target, "--target")
+  local rspec = M.parse_where(args.reference, "--reference")
+  if not tspec then usage("keyness needs --target KEY=VALUE, the speeches to compare") end
+  load_optional "rostra.stats"
+  local c, _, where = open_corpus(ctx, args)
+  need(c, "keyness", "the statistics, rostra.stats")
+  local target = c:where(tspec)
+  local reference
+  if rspec then
+    reference = c:where(rspec)
+  else
+    reference = target:complement()
+    if where then reference = reference:where(where) end
+  end
+  local _, nt = target:counts()
+  local _, nr = reference:counts()
+  if nt == 0 then fail("no speech matches --target %s", table.concat(args.target, " --target ")) end
+  if nr == 0 then fail("the reference is empty: every speech matches --target") end
+  local o = opts_of(args, { measure = "measure", min = "min", attr = "attr", stopwords = "stopwords",
+                            punct = "punct" })
+  o.top = top(args, false)
+  emit(ctx, args, c:keyness(target, reference, o))
+end
+
+function cmd.dispersion(ctx, args)
+  local q = check_query(args.query)
+  load_optional "rostra.stats"
+  local c = open_corpus(ctx, args)
+  need(c, "dispersion", "the statistics, rostra.stats")
+  emit(ctx, args, c:dispersion(q, opts_of(args, { by = "by" })))
+end
+
+-- metadata keys: how many speeches have each, and some of the values
+local function meta_summary(c)
+  local keys, order = {}, {}
+  for _, m in c:speeches() do
+    for k, v in pairs(m) do
+      local e = keys[k]
+      if not e then
+        e = { n = 0, values = {}, nvalues = 0, min = nil, max = nil }
+        keys[k] = e
+        order[#order + 1] = k
+      end
+      e.n = e.n + 1
+      if type(v) ~= "table" then
+        if not e.values[v] then e.values[v] = true e.nvalues = e.nvalues + 1 end
+        if e.min == nil or (type(v) == type(e.min) and v < e.min) then e.min = v end
+        if e.max == nil or (type(v) == type(e.max) and v > e.max) then e.max = v end
+      end
+    end
+  end
+  table.sort(order)
+  local rows = {}
+  for _, k in ipairs(order) do
+    local e = keys[k]
+    local desc
+    if e.nvalues == 1 then desc = tostring(e.min)
+    elseif math.type(e.min) == "integer" and math.type(e.max) == "integer" then
+      desc = ("%d values, %s..%s"):format(e.nvalues, e.min, e.max)
+    else
+      desc = ("%d values"):format(e.nvalues)
+    end
+    rows[#rows + 1] = { field = "meta." .. k,
+                        value = ("%s: %s"):format(plural(e.n, "speech", "speeches"), desc) }
+  end
+  return rows
+end
+
+function cmd.info(ctx, args)
+  local c = open_corpus(ctx, args)
+  local i = c:info()
+  local rows = {
+    { field = "input", value = table.concat(args.inputs, " ") },
+    { field = "speeches", value = i.speeches },
+    { field = "tokens", value = i.tokens },
+    { field = "types.word", value = i.types.word },
+    { field = "types.lower", value = i.types.lower },
+    { field = "types.stem", value = i.types.stem },
+    { field = "bytes_per_token", value = i.bytes_per_token },
+    { field = "levels", value = table.concat(i.levels, ", ") },
+    { field = "warnings", value = #i.warnings },
+  }
+  for _, r in ipairs(meta_summary(c)) do rows[#rows + 1] = r end
+  emit(ctx, args, result.new({ "field", "value" }, rows, { align = { value = "left" }, formats = {
+    value = function(v) if math.type(v) == "float" then return ("%.2f"):format(v) end end } }))
+end
+
+function cmd.repl(ctx, args)
+  local repl = require "rostra.repl"
+  local c, sp, lex
+  if args.inputs and #args.inputs > 0 then
+    c = open_corpus(ctx, args)
+    local only = args.inputs[1]
+    if #args.inputs == 1 and not is_index(only) and not require("rostra.core").walk(only) then
+      sp = rostra.parse_file(only, { meta = args.meta, sidecar = args.sidecar, lang = args.lang })
+    end
+  end
+  if args.lexicon then
+    local err
+    lex, err = rostra.lexicon(args.lexicon)
+    if not lex then fail("%s", err) end
+  end
+  return repl.run { corpus = c, speech = sp, lexicon = lex, inputs = args.inputs,
+                    color = args.color }
+end
+
+-- }======================================================
+
+-- {====================================================== the parser
+
+local COMMON = [[
+Inputs are .txt files, folders (every .txt below them) or one .rostra index.
+Formats: text (a table), tsv, csv, json (an array of objects); -o FILE writes
+the file atomically, in the format of its extension unless --format says.]]
+
+-- name, summary, example, arguments, options
+M.commands = {
+  { name = "parse", summary = "Parse transcripts: header, segments, points, sentences, quotations.",
+    example = "rostra parse examples/sample.txt\n"
+      .. "  rostra parse --level quotation --format tsv examples/sample.txt",
+    options = function(c)
+      c:option("--level", "Rows of the table: speech, segment (default), point, sentence, quotation.")
+        :choices(LEVELS)
+    end },
+  { name = "index", summary = "Build a .rostra index (reopened in milliseconds).",
+    example = "rostra index ../shared/corpus/ungdc/sample_2020-2024 \\\n"
+      .. "    --meta '{country}_{session}_{year}.txt' -o un.rostra" },
+  { name = "kwic", summary = "Concordance (key word in context) of a query.", query = true,
+    example = "rostra kwic community examples/sample.txt --sort right1,right2\n"
+      .. "  rostra kwic '\"shared\" \"future\"' un.rostra --where year=2020..2022 -o sf.csv",
+    options = function(c)
+      c:option("--context", "Tokens of context on each side (default 8).", nil, whole("--context", 0))
+        :argname "<n>"
+      c:option("--sort", "Sort keys, comma-separated: right1,right2 left1 match speech meta:KEY "
+        .. "(-KEY descending)."):argname "<keys>"
+      c:option("--offset", "Skip the first N hits.", nil, whole("--offset", 0)):argname "<n>"
+      c:flag("--sentence", "Clip the context at the sentence.")
+    end },
+  { name = "count", summary = "Count the matches of a query, or group them (--by).", query = true,
+    example = "rostra count '[lower=\"secur.*\"] within sentence' un.rostra --by year",
+    options = function(c)
+      c:option("--by", "Group by: a metadata key, speech, match, word, lower, stem, point, segment, "
+        .. "sentence, quotation.")
+    end },
+  { name = "themes", summary = "Theme counts and shares from a lexicon (default: the bundled 'political').",
+    example = "rostra themes examples/sample.txt --level point --top 2\n"
+      .. "  rostra themes un.rostra --lexicon themes.yaml --by year --format tsv",
+    options = function(c)
+      c:option("--level", "Units tagged: speech (default), segment, point, sentence.")
+        :choices { "speech", "segment", "point", "sentence" }
+      c:option("--by", "Totals per value of a metadata key (share of the words of those speeches).")
+        :argname "<key>"
+      c:mutex(
+        c:flag("--totals", "Totals per theme over everything."),
+        c:option("--top", "The N main themes of every unit.", nil, whole("--top", 1)):argname "<n>")
+    end },
+  { name = "freq", summary = "Frequency list.",
+    example = "rostra freq examples/sample.txt --stopwords en --limit 20",
+    options = function(c)
+      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--by", "One list per value of a metadata key."):argname "<key>"
+      c:option("--min", "Leave out forms seen fewer times.", nil, whole("--min", 1)):argname "<n>"
+      c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
+      c:flag("--punct", "Keep punctuation and symbols.")
+    end },
+  { name = "ngrams", summary = "The most frequent n-grams.",
+    example = "rostra ngrams -n 3 examples/sample.txt --limit 20",
+    options = function(c)
+      c:option("-n", "Tokens per n-gram (default 2).", nil, whole("-n", 1)):argname "<n>"
+      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--min", "Leave out n-grams seen fewer times.", nil, whole("--min", 1)):argname "<n>"
+      c:option("--stopwords", "Leave out n-grams that start or end with a stopword (en, fr, es, zh).")
+      c:option("--within", "N-grams stay within: sentence (default), segment, point, quotation, speech.")
+        :choices(LEVELS)
+    end },
+  { name = "collocates", summary = "Collocates of a query.", query = true,
+    example = "rostra collocates cooperation examples/sample.txt --window 5 --measure logdice",
+    options = function(c)
+      c:option("--window", "Tokens on each side (default 5).", nil, whole("--window", 1)):argname "<n>"
+      c:option("--within", "Windows stay within: sentence (default), segment, point, quotation, speech.")
+        :choices(LEVELS)
+      c:option("--measure", "mi (default), mi3, t, z, ll, logdice, dice, chi2, or all.")
+      c:flag("--punct", "Keep punctuation and symbols.")
+      c:option("--min", "Leave out collocates seen fewer times.", nil, whole("--min", 1)):argname "<n>"
+      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
+    end },
+  { name = "keyness", summary = "Key words of some speeches (--target) against the others.",
+    example = "rostra keyness un.rostra --target country=CHN --measure ll --limit 30\n"
+      .. "  rostra keyness un.rostra --target year=2020 --reference year=2024",
+    options = function(c)
+      c:option("--target", "The speeches studied: KEY=VALUE (repeatable)."):argname "<key=value>"
+        :count("*")
+      c:option("--reference", "The speeches compared with (default: all the others): KEY=VALUE.")
+        :argname "<key=value>"
+        :count("*")
+      c:option("--measure", "ll (default), chi2, logratio, pdiff.")
+      c:flag("--punct", "Keep punctuation and symbols.")
+      c:option("--min", "Leave out words seen fewer times.", nil, whole("--min", 1)):argname "<n>"
+      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
+    end },
+  { name = "dispersion", summary = "How a query's matches spread over the speeches.", query = true,
+    example = "rostra dispersion pandemic un.rostra --by year",
+    options = function(c)
+      c:option("--by", "Parts: speech (default) or a metadata key."):argname "<key>"
+    end },
+  { name = "info", summary = "Sizes, counts and metadata of a corpus or index.",
+    example = "rostra info un.rostra" },
+  { name = "repl", summary = "A Lua prompt with rostra loaded and the corpus bound to c.",
+    inputs = "*",
+    example = "rostra repl examples/sample.txt\n"
+      .. "  rostra> c:kwic(\"community\", {sort = \"right1\"})" },
+}
+
+local function build_parser(seen)
+  local argparse = require "argparse"
+  local p = argparse("rostra", "Analyse political speeches: parse, index, query and measure them.")
+    :add_help(false)
+    :help_max_width(80)
+    :command_target("command")
+    :epilog("Run 'rostra COMMAND --help' for the options and an example of each command.")
+  p:flag("-h --help", "Show this help and exit."):action(function() seen.help = p end)
+  p:flag("--version", "Show the version and exit."):action(function() seen.version = true end)
+  local cmds = {}
+  for _, spec in ipairs(M.commands) do
+    local c = p:command(spec.name, spec.summary)
+      :add_help(false)
+      :help_max_width(80)
+    cmds[spec.name] = c
+    c:flag("-h --help", "Show this help and exit."):action(function() seen.help = c end)
+    if spec.query then c:argument("query", "A query (see docs/query.md).") end
+    c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
+    if spec.options then spec.options(c) end
+    -- --lexicon only where themes are tagged (themes) or may be (repl)
+    if spec.name == "themes" or spec.name == "repl" then
+      c:option("--lexicon", "A lexicon file (.yaml, .dic, .cat, .lc3) or a bundled name"
+        .. (spec.name == "themes" and " (default: political)." or ", bound to lex."))
+        :argname "<lexicon>"
+    end
+    c:option("--meta", "File-name template for metadata, e.g. '{country}_{session}_{year}.txt'.")
+      :argname "<template>"
+    c:option("--sidecar", "A CSV/TSV file of metadata with a 'file' column."):argname "<file>"
+    c:option("--lang", "Language of the speeches (en, fr, es, zh, ...).")
+    c:option("--where", "Only the speeches whose metadata match: KEY=VALUE, KEY=A,B or KEY=MIN..MAX "
+      .. "(repeatable).")
+      :count("*"):argname "<key=value>"
+    if spec.name ~= "repl" then
+      c:option("--format", "text (default), tsv, csv or json."):choices(FORMATS)
+      c:option("--limit", "At most N rows (text shows 50 unless told; 0: all).", nil, whole("--limit", 0))
+        :argname "<n>"
+      c:option("-o --output", spec.name == "index" and "The index file to write." or "Write to FILE.")
+        :argname "<file>"
+    end
+    c:option("--color", "Highlight matches: auto (default), always, never.")
+      :choices { "auto", "always", "never" }
+    c:option("--threads", "Threads for loading (default: the number of CPUs).", nil, whole("--threads", 1))
+      :argname "<n>"
+    c:flag("--debug", "Show a traceback on errors.")
+    c:epilog(COMMON .. "\n\nExample:\n  " .. spec.example)
+  end
+  local h = p:command("help", "Show the help of a command.")
+    :add_help(false)
+  h:argument("topic", "A command."):args("?")
+  return p, cmds
+end
+
+local function command_of(argv)
+  for _, a in ipairs(argv) do
+    for _, spec in ipairs(M.commands) do
+      if a == spec.name then return spec.name end
+    end
+  end
+end
+
+--- Run the command.
+-- @tparam {string,...} argv the arguments (`arg` of the script)
+-- @tparam[opt] table env `stdout`, `stderr` (files), `isatty(fd)`, `getenv(name)`,
+--   `clock()`: replacements for tests
+-- @treturn integer the exit status: 0, 1 (runtime error) or 2 (usage error)
+function M.main(argv, env)
+  env = env or {}
+  local ctx = {
+    out = env.stdout or io.stdout,
+    err = env.stderr or io.stderr,
+    isatty = env.isatty or M.isatty,
+    getenv = env.getenv or os.getenv,
+    clock = env.clock,
+  }
+  local list = {}
+  for i = 1, #argv do list[i] = argv[i] end
+  local seen = {}
+  local parser, cmds = build_parser(seen)
+  local ok, args = parser:pparse(list)
+  if seen.help then
+    ctx.out:write(seen.help:get_help(), "\n")
+    return M.EXIT_OK
+  end
+  if seen.version then
+    ctx.out:write(rostra._VERSION, "\n")
+    return M.EXIT_OK
+  end
+  local name = command_of(list)
+  if not ok then
+    ctx.err:write(("rostra%s: %s (see 'rostra %s--help')\n"):format(
+      name and (" " .. name) or "", one_line(args), name and (name .. " ") or ""))
+    return M.EXIT_USAGE
+  end
+  if args.command == "help" then
+    local topic = args.topic
+    if topic == nil then
+      ctx.out:write(parser:get_help(), "\n")
+      return M.EXIT_OK
+    end
+    if not cmds[topic] then
+      ctx.err:write(("rostra help: unknown command '%s' (see 'rostra --help')\n"):format(topic))
+      return M.EXIT_USAGE
+    end
+    ctx.out:write(cmds[topic]:get_help(), "\n")
+    return M.EXIT_OK
+  end
+  name = args.command
+  local trace
+  local done, e = xpcall(cmd[name], function(err)
+    if getmetatable(err) ~= Failure then trace = debug.traceback(tostring(err), 2) end
+    return err
+  end, ctx, args)
+  if done then return M.EXIT_OK end
+  ctx.out:flush()
+  if getmetatable(e) == Failure then
+    ctx.err:write(("rostra %s: %s\n"):format(name, one_line(e.msg)))
+    if e.exit == M.EXIT_USAGE then
+      return M.EXIT_USAGE
+    end
+    return M.EXIT_ERROR
+  end
+  if args.debug and trace then
+    ctx.err:write("rostra ", name, ": ", trace, "\n")
+  else
+    ctx.err:write(("rostra %s: %s\n"):format(name, one_line(strip_position(e))))
+  end
+  return M.EXIT_ERROR
+end
+
+return M

@@ -37,6 +37,7 @@ build = {
     ["rostra.matches"] = "lua/rostra/matches.lua",
     ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
     ["rostra.stats"] = "lua/rostra/stats.lua",
+    ["rostra.themes"] = "lua/rostra/themes.lua",
     ["rostra.cli"] = "lua/rostra/cli.lua",
     ["rostra.repl"] = "lua/rostra/repl.lua",
     ["rostra.stopwords"] = "lua/rostra/stopwords.lua",
@@ -49,10 +50,11 @@ build = {
         -- engines
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
         "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
-        "csrc/lexicon.c", "csrc/stats.c",
+        "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
         "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/llexicon.c", "csrc/lstats.c",
+        "csrc/ltagger.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
       libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "pthread", "m" },

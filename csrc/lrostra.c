@@ -101,6 +101,7 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_open_lexicon(L);
   rsl_open_corpus(L);
   rsl_open_match(L);
+  rsl_open_tagger(L);
   rsl_open_stats(L);
   rsl_open_measures(L);
   return 1;

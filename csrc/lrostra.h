@@ -33,6 +33,7 @@ void rsl_open_speech(lua_State *L); /* lspeech.c: the transcript parser */
 void rsl_open_lexicon(lua_State *L);
 void rsl_open_corpus(lua_State *L); /* lcorpus.c: the corpus index */
 void rsl_open_match(lua_State *L);  /* lmatch.c: queries and KWIC (after corpus) */
+void rsl_open_tagger(lua_State *L); /* ltagger.c: lexicon tagging (after corpus) */
 /* the index of an open corpus handle at stack index i (lcorpus.c) */
 struct rs_index;
 const struct rs_index *rsl_corpus_index(lua_State *L, int i);

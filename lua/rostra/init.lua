@@ -136,6 +136,7 @@ end
 local corpus = require "rostra.corpus"
 require "rostra.matches" -- c:query, c:count, c:kwic
 require "rostra.stats"   -- c:ngrams, c:collocates, c:keyness, c:dispersion
+require "rostra.themes"  -- c:tag, sp:tag
 
 --- A new, empty in-memory corpus.
 function rostra.corpus()

@@ -1,0 +1,321 @@
+/*
+** ltagger.c: Lua binding of the lexicon tagger (tagger.c). Adds to the
+** corpus handle:
+**   h:tag_compile(patterns, attr, ncat) -> tagger, info | nil, message, i
+**   h:tag_run(tagger, level, mask, overlap [, hits]) -> table of arrays
+** lua/rostra/themes.lua builds the ThemeTable on them.
+*/
+#include <string.h>
+#include <time.h>
+
+#include "index.h"
+#include "lrostra.h"
+#include "tagger.h"
+
+#define TAGGER_MT "rostra.tagger"
+#define TAGOUT_MT "rostra.tagout"
+
+typedef struct ltagger {
+  rs_mem *M;
+  rs_tagger *T;
+  int attr;
+} ltagger;
+
+typedef struct ltagout {
+  rs_mem *M;
+  rs_tagout out;
+} ltagout;
+
+static int tagger_gc(lua_State *L) {
+  ltagger *t = (ltagger *)luaL_checkudata(L, 1, TAGGER_MT);
+  rs_tagger_free(t->T);
+  t->T = NULL;
+  return 0;
+}
+
+static int tagout_gc(lua_State *L) {
+  ltagout *b = (ltagout *)lua_touserdata(L, 1);
+  rs_tagout_free(b->M, &b->out);
+  return 0;
+}
+
+static ltagger *check_tagger(lua_State *L, int i) {
+  ltagger *t = (ltagger *)luaL_checkudata(L, i, TAGGER_MT);
+  if (!t->T) luaL_error(L, "attempt to use a freed tagger");
+  return t;
+}
+
+static void push_info(lua_State *L, const rs_tagger *T) {
+  rs_taginfo in;
+  rs_tagger_info(T, &in);
+  lua_createtable(L, 0, 4);
+  lua_pushinteger(L, in.nodes);
+  lua_setfield(L, -2, "nodes");
+  lua_pushinteger(L, in.symbols);
+  lua_setfield(L, -2, "symbols");
+  lua_pushinteger(L, in.maxdepth);
+  lua_setfield(L, -2, "maxdepth");
+  lua_pushinteger(L, (lua_Integer)in.bytes);
+  lua_setfield(L, -2, "bytes");
+}
+
+/* tagger:info() -> {nodes, symbols, maxdepth, bytes} */
+static int l_tagger_info(lua_State *L) {
+  push_info(L, check_tagger(L, 1)->T);
+  return 1;
+}
+
+/* h:tag_compile(patterns, attr, ncat) -> tagger, info | nil, message, i.
+** patterns[i] = {tokens = {s...}, globs = {bool...}, cat = 1..ncat (0: an
+** exclusion of every category), weight = number, exclude = bool}. A glob
+** or a pattern over the limits gives nil, the message and i. */
+static int l_tag_compile(lua_State *L) {
+  static const char *const attrs[] = {"word", "lower", NULL};
+  const rs_index *ix = rsl_corpus_index(L, 1);
+  int attr, i, n;
+  lua_Integer ncat;
+  ltagger *t;
+  rs_tagtok *toks;
+  int err;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  attr = luaL_checkoption(L, 3, "lower", attrs) == 0 ? RS_ATTR_WORD : RS_ATTR_LOWER;
+  ncat = luaL_checkinteger(L, 4);
+  luaL_argcheck(L, ncat >= 0 && ncat < 0x7FFFFFFF, 4, "bad category count");
+  lua_settop(L, 4);
+  t = (ltagger *)lua_newuserdatauv(L, sizeof *t, 1); /* 5 */
+  t->M = rsl_mem(L);
+  t->T = NULL;
+  t->attr = attr;
+  luaL_setmetatable(L, TAGGER_MT);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, 5, 1); /* compiled for this corpus */
+  t->T = rs_tagger_new(t->M, ix->attr[attr].n, (uint32_t)ncat);
+  if (!t->T) return rsl_raise(L, RS_ENOMEM, NULL);
+  toks = (rs_tagtok *)lua_newuserdatauv(L, RS_TAG_MAX_TOKENS * sizeof *toks, 0); /* 6 */
+  n = (int)lua_rawlen(L, 2);
+  for (i = 1; i <= n; i++) {
+    int k, ntok, excl;
+    lua_Integer cat;
+    double weight;
+    lua_rawgeti(L, 2, i); /* 7 */
+    if (!lua_istable(L, 7)) return luaL_error(L, "bad pattern #%d (table expected)", i);
+    lua_getfield(L, 7, "tokens"); /* 8 */
+    lua_getfield(L, 7, "globs");  /* 9 */
+    if (!lua_istable(L, 8)) return luaL_error(L, "bad pattern #%d (no tokens)", i);
+    ntok = (int)lua_rawlen(L, 8);
+    if (ntok < 1 || ntok > (int)RS_TAG_MAX_TOKENS)
+      return luaL_error(L, "bad pattern #%d (1 to %d tokens expected)", i, (int)RS_TAG_MAX_TOKENS);
+    for (k = 0; k < ntok; k++) {
+      lua_rawgeti(L, 8, k + 1);
+      if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "bad pattern #%d (token %d)", i, k + 1);
+      toks[k].s = lua_tolstring(L, -1, &toks[k].len); /* anchored by the tokens table */
+      lua_pop(L, 1);
+      toks[k].glob = 0;
+      if (lua_istable(L, 9)) {
+        lua_rawgeti(L, 9, k + 1);
+        toks[k].glob = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+      }
+    }
+    lua_getfield(L, 7, "cat");
+    lua_getfield(L, 7, "weight");
+    lua_getfield(L, 7, "exclude");
+    cat = luaL_optinteger(L, -3, 0);
+    weight = luaL_optnumber(L, -2, 1);
+    excl = lua_toboolean(L, -1);
+    lua_pop(L, 3);
+    if (cat < 0 || cat > ncat || (cat == 0 && !excl))
+      return luaL_error(L, "bad pattern #%d (bad category)", i);
+    err = rs_tagger_add_tokens(t->T, &ix->attr[attr], toks, (size_t)ntok,
+                               cat == 0 ? RS_TAG_ALL : (uint32_t)(cat - 1), weight, excl);
+    if (err == RS_ELIMIT) {
+      lua_pushnil(L);
+      lua_pushstring(L, rs_tagger_error(t->T));
+      lua_pushinteger(L, i);
+      return 3;
+    }
+    if (err) return rsl_raise(L, err, "bad pattern");
+    lua_settop(L, 6);
+  }
+  if (ix->freq[attr]) rs_tagger_set_freq(t->T, ix->freq[attr]);
+  if ((err = rs_tagger_finish(t->T))) return rsl_raise(L, err, NULL);
+  lua_settop(L, 5);
+  push_info(L, t->T);
+  return 2;
+}
+
+static double now(clockid_t id) {
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* the first region of lv[0..n) starting at or after p */
+static uint32_t first_from(const rs_region *lv, uint32_t n, uint32_t p) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (lv[mid].start < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* the unit's id within its speech: a point's ordinal, a segment's or a
+** sentence's 1-based index, the speech's id; 0 outside every unit */
+static lua_Integer unit_label(const rs_index *ix, int level, uint32_t doc, uint32_t region) {
+  if (level == RS_TAG_SPEECH) return (lua_Integer)doc + 1;
+  if (region == RS_TAG_OUTSIDE || region >= ix->nlv[level]) return 0;
+  if (level == RS_LV_POINT) return ix->lv[level][region].attr;
+  return (lua_Integer)(region - first_from(ix->lv[level], ix->nlv[level], ix->docs[doc].first)) + 1;
+}
+
+static void set_int(lua_State *L, int t, lua_Integer i, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_rawseti(L, t, i);
+}
+
+/* h:tag_run(tagger, level, mask, overlap [, hits]) -> table.
+** level: "segment", "point", "sentence" or "speech"; mask: nil or one byte
+** per speech; hits: nil (counts), 0 (the matches of every category) or a
+** category (1-based).
+** Counts: {speech = {}, unit = {}, words = {}, nrow = {} (per unit with a
+** match), cat = {}, count = {}, tokens = {}, score = {} (per row),
+** doc_words = {} (per speech), total_words = n, matches = n, seconds = x,
+** cpu_seconds = x} (the time of the walk, wall clock and CPU).
+** Hits: {start = {}, stop = {} (1-based, inclusive), speech = {}, unit = {},
+** cat = {}, seconds = x, cpu_seconds = x}. */
+static int l_tag_run(lua_State *L) {
+  static const char *const levels[] = {"segment", "point", "sentence", "speech", NULL};
+  static const int codes[] = {RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE, RS_TAG_SPEECH};
+  const rs_index *ix = rsl_corpus_index(L, 1);
+  ltagger *t = check_tagger(L, 2);
+  int level = codes[luaL_checkoption(L, 3, NULL, levels)];
+  rs_tagopts o;
+  ltagout *b;
+  double t0, t1, c0, c1;
+  size_t i;
+  int err, top;
+  memset(&o, 0, sizeof o);
+  if (!lua_isnoneornil(L, 4)) {
+    size_t ml;
+    o.mask = luaL_checklstring(L, 4, &ml);
+    if (ml != ix->ndoc) return luaL_argerror(L, 4, "speech mask of the wrong size");
+  }
+  o.level = level;
+  o.overlap = lua_toboolean(L, 5);
+  o.attr = t->attr;
+  o.hits = RS_TAG_NOHITS;
+  if (!lua_isnoneornil(L, 6)) {
+    lua_Integer c = luaL_checkinteger(L, 6);
+    luaL_argcheck(L, c >= 0 && c <= 0x7FFFFFFF, 6, "bad category");
+    o.hits = c == 0 ? RS_TAG_ALL : (uint32_t)(c - 1);
+  }
+  lua_getiuservalue(L, 2, 1);
+  if (!lua_rawequal(L, -1, 1)) return luaL_error(L, "the lexicon was compiled for another corpus");
+  lua_settop(L, 6);
+  b = (ltagout *)lua_newuserdatauv(L, sizeof *b, 0); /* 7: frees the output on an error */
+  memset(b, 0, sizeof *b);
+  b->M = t->M;
+  if (luaL_newmetatable(L, TAGOUT_MT)) {
+    lua_pushcfunction(L, tagout_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, 7);
+  t0 = now(CLOCK_MONOTONIC);
+  c0 = now(CLOCK_THREAD_CPUTIME_ID);
+  err = rs_tag_index(t->T, ix, &o, &b->out);
+  c1 = now(CLOCK_THREAD_CPUTIME_ID);
+  t1 = now(CLOCK_MONOTONIC);
+  if (err) return rsl_raise(L, err, rs_tagger_error(t->T));
+  top = lua_gettop(L);
+  if (o.hits != RS_TAG_NOHITS) {
+    const rs_taghit *h = b->out.hits;
+    int n = (int)b->out.nhit;
+    lua_createtable(L, 0, 6);
+    lua_createtable(L, n, 0); /* start */
+    lua_createtable(L, n, 0); /* stop */
+    lua_createtable(L, n, 0); /* speech */
+    lua_createtable(L, n, 0); /* unit */
+    lua_createtable(L, n, 0); /* cat */
+    for (i = 0; i < b->out.nhit; i++) {
+      lua_Integer k = (lua_Integer)i + 1;
+      set_int(L, top + 2, k, (lua_Integer)h[i].start + 1);
+      set_int(L, top + 3, k, (lua_Integer)h[i].start + h[i].len);
+      set_int(L, top + 4, k, (lua_Integer)h[i].doc + 1);
+      set_int(L, top + 5, k, unit_label(ix, level, h[i].doc, h[i].unit));
+      set_int(L, top + 6, k, (lua_Integer)h[i].cat + 1);
+    }
+    lua_setfield(L, top + 1, "cat");
+    lua_setfield(L, top + 1, "unit");
+    lua_setfield(L, top + 1, "speech");
+    lua_setfield(L, top + 1, "stop");
+    lua_setfield(L, top + 1, "start");
+  } else {
+    const rs_tagunit *u = b->out.units;
+    const rs_tagrow *r = b->out.rows;
+    int nu = (int)b->out.nunit, nr = (int)b->out.nrow;
+    lua_createtable(L, 0, 12);
+    lua_createtable(L, nu, 0); /* speech */
+    lua_createtable(L, nu, 0); /* unit */
+    lua_createtable(L, nu, 0); /* words */
+    lua_createtable(L, nu, 0); /* nrow */
+    for (i = 0; i < b->out.nunit; i++) {
+      lua_Integer k = (lua_Integer)i + 1;
+      set_int(L, top + 2, k, (lua_Integer)u[i].doc + 1);
+      set_int(L, top + 3, k, unit_label(ix, level, u[i].doc, u[i].region));
+      set_int(L, top + 4, k, u[i].words);
+      set_int(L, top + 5, k, u[i].nrow);
+    }
+    lua_setfield(L, top + 1, "nrow");
+    lua_setfield(L, top + 1, "words");
+    lua_setfield(L, top + 1, "unit");
+    lua_setfield(L, top + 1, "speech");
+    lua_createtable(L, nr, 0); /* cat */
+    lua_createtable(L, nr, 0); /* count */
+    lua_createtable(L, nr, 0); /* tokens */
+    lua_createtable(L, nr, 0); /* score */
+    for (i = 0; i < b->out.nrow; i++) {
+      lua_Integer k = (lua_Integer)i + 1;
+      set_int(L, top + 2, k, (lua_Integer)r[i].cat + 1);
+      set_int(L, top + 3, k, r[i].count);
+      set_int(L, top + 4, k, r[i].tokens);
+      lua_pushnumber(L, r[i].score);
+      lua_rawseti(L, top + 5, k);
+    }
+    lua_setfield(L, top + 1, "score");
+    lua_setfield(L, top + 1, "tokens");
+    lua_setfield(L, top + 1, "count");
+    lua_setfield(L, top + 1, "cat");
+    lua_createtable(L, (int)b->out.ndoc, 0);
+    for (i = 0; i < b->out.ndoc; i++) set_int(L, top + 2, (lua_Integer)i + 1, b->out.doc_words[i]);
+    lua_setfield(L, top + 1, "doc_words");
+    lua_pushinteger(L, (lua_Integer)b->out.words);
+    lua_setfield(L, top + 1, "total_words");
+    lua_pushinteger(L, (lua_Integer)b->out.matches);
+    lua_setfield(L, top + 1, "matches");
+  }
+  lua_pushnumber(L, t1 - t0);
+  lua_setfield(L, top + 1, "seconds");
+  lua_pushnumber(L, c1 - c0);
+  lua_setfield(L, top + 1, "cpu_seconds");
+  rs_tagout_free(b->M, &b->out);
+  return 1;
+}
+
+void rsl_open_tagger(lua_State *L) {
+  static const luaL_Reg methods[] = {{"tag_compile", l_tag_compile}, {"tag_run", l_tag_run},
+                                     {NULL, NULL}};
+  static const luaL_Reg tmethods[] = {{"info", l_tagger_info}, {NULL, NULL}};
+  if (luaL_newmetatable(L, TAGGER_MT)) {
+    luaL_newlib(L, tmethods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, tagger_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  luaL_getmetatable(L, "rostra.corpus");
+  lua_getfield(L, -1, "__index");
+  luaL_setfuncs(L, methods, 0);
+  lua_pop(L, 2);
+}

@@ -1,0 +1,580 @@
+--- Themes: tagging speeches with a lexicon.
+--
+--    local rostra = require "rostra"
+--    local lex = rostra.lexicon("political")
+--    local t = c:tag(lex, {level = "point"})        -- or sp:tag(lex, ...)
+--    for _, row in t:rows() do print(row.speech, row.unit, row.theme, row.count) end
+--    t:top(1):print()          -- the top theme of every unit
+--    t:totals():print()        -- per theme over everything
+--    t:by("year"):print()      -- per metadata value
+--    print(t:hits("health"))   -- KWIC lines of what was matched
+--
+-- Adds `Corpus:tag` (rostra.corpus) and `Speech:tag` (rostra.speech). The
+-- patterns are compiled in C against the corpus vocabulary into an
+-- Aho-Corasick automaton over lower-case type ids, which walks the token
+-- stream (the rules are in csrc/tagger.h).
+-- @module rostra.themes
+local core = require "rostra.core"
+local result = require "rostra.result"
+local corpusmod = require "rostra.corpus"
+local lexmod = require "rostra.lexicon"
+local speechmod = require "rostra.speech"
+local matches = require "rostra.matches"
+
+local Corpus = corpusmod.Corpus
+local Speech = speechmod.Speech
+
+local M = {}
+
+local LEVELS = { speech = true, segment = true, point = true, sentence = true }
+local LEVEL_ALIAS = { paragraph = "segment" }
+local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence"
+local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true }
+local OPTION_NAMES = "level, by, overlap, levels, case"
+-- columns a `by` key may not shadow
+local RESERVED = { speech = true, unit = true, theme = true, count = true, tokens = true, score = true,
+  share = true, words = true, units = true, rank = true, group = true }
+
+-- {====================================================== options
+
+local function check_opts(opts, fname, lvl)
+  if opts == nil then opts = {} end
+  if type(opts) ~= "table" then
+    error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), lvl)
+  end
+  for k in pairs(opts) do
+    if not OPTIONS[k] then
+      error(("unknown option '%s' to '%s' (valid: %s)"):format(tostring(k), fname, OPTION_NAMES), lvl)
+    end
+  end
+  local level = opts.level or "speech"
+  if type(level) ~= "string" then
+    error(("bad option 'level' to '%s' (string expected, got %s)"):format(fname, type(level)), lvl)
+  end
+  level = LEVEL_ALIAS[level] or level
+  if not LEVELS[level] then
+    error(("unknown level '%s' (valid: %s)"):format(level, LEVEL_NAMES), lvl)
+  end
+  if opts.by ~= nil and type(opts.by) ~= "string" then
+    error(("bad option 'by' to '%s' (metadata key expected, got %s)"):format(fname, type(opts.by)), lvl)
+  end
+  if opts.by ~= nil and RESERVED[opts.by] then
+    error(("bad option 'by' to '%s' ('%s' is a column of the theme table)"):format(fname, opts.by), lvl)
+  end
+  for _, k in ipairs { "overlap", "case" } do
+    if opts[k] ~= nil and type(opts[k]) ~= "boolean" then
+      error(("bad option '%s' to '%s' (boolean expected, got %s)"):format(k, fname, type(opts[k])), lvl)
+    end
+  end
+  local levels = opts.levels
+  if levels ~= nil and (math.type(levels) ~= "integer" or levels < 1) then
+    error(("bad option 'levels' to '%s' (positive integer expected, got %s)"):format(fname,
+      tostring(levels)), lvl)
+  end
+  return { level = level, by = opts.by, overlap = opts.overlap == true, levels = levels,
+    case = opts.case == true }
+end
+
+local function check_lexicon(lex, fname, lvl)
+  if lexmod.is_lexicon(lex) then return lex end
+  if type(lex) == "string" or type(lex) == "table" then
+    local l, msg = lexmod.new(lex)
+    if not l then error(msg, lvl) end
+    return l
+  end
+  error(("bad argument #1 to '%s' (Lexicon expected, got %s)"):format(fname, type(lex)), lvl)
+end
+
+-- }======================================================
+
+-- {====================================================== compiling
+
+-- the themes (category names, file order) and a function giving the
+-- theme index of a category, folded to `levels`
+local function theme_list(lex, levels)
+  local names, index, fold = {}, {}, {}
+  for _, c in ipairs(lex:categories()) do
+    if not levels or c.level <= levels then
+      names[#names + 1] = c.name
+      index[c.name] = #names
+    end
+  end
+  local function resolve(name)
+    local v = fold[name]
+    if v ~= nil then return v or nil end
+    local n, c = name, lex:category(name)
+    while levels and c and c.level > levels do
+      n = c.parent
+      c = n and lex:category(n)
+    end
+    v = n and index[n]
+    fold[name] = v or false
+    return v
+  end
+  return names, index, resolve
+end
+
+-- a pattern's tokens as written (case = true): a word with * or ? is one
+-- glob token, any other word is split by the tokenizer
+local function word_tokens(pattern)
+  local toks, globs = {}, {}
+  for word in pattern:gmatch("[^ ]+") do
+    if word:find("[*?]") then
+      toks[#toks + 1] = word
+      globs[#toks] = true
+    else
+      for _, t in ipairs(core.tokenize(word)) do
+        toks[#toks + 1] = t.text
+        globs[#toks] = false
+      end
+    end
+  end
+  return toks, globs
+end
+
+-- compiled automata: lexicon -> root corpus -> entry (weak both ways)
+local cache = setmetatable({}, { __mode = "k" })
+
+local function compile(c, lex, o, lvl)
+  local root = c._root
+  local h = root._h
+  local ntok, ndoc = h:counts()
+  local attr = o.case and "word" or "lower"
+  local key = table.concat({ attr, o.levels or 0, ntok, ndoc }, ":")
+  local per = cache[lex]
+  if not per then
+    per = setmetatable({}, { __mode = "k" })
+    cache[lex] = per
+  end
+  local entry = per[root] and per[root][key]
+  if entry then return entry end
+  if per[root] and not per[root][key] then -- the corpus grew: drop automata of its past
+    for k in pairs(per[root]) do
+      if not k:find(":" .. ntok .. ":" .. ndoc .. "$") then per[root][k] = nil end
+    end
+  end
+  local themes, index, resolve = theme_list(lex, o.levels)
+  local pats = {}
+  for _, p in ipairs(lex:patterns()) do
+    local cat = 0
+    if p.category ~= nil then cat = resolve(p.category) end
+    if cat then
+      local toks, globs = p.tokens, p.globs
+      if o.case then toks, globs = word_tokens(p.pattern) end
+      if #toks > 0 then
+        pats[#pats + 1] = { tokens = toks, globs = globs, cat = cat, weight = p.weight,
+          exclude = p.exclude and true or false, pattern = p.pattern, entry = p.entry }
+      end
+    end
+  end
+  local t0 = core.clock()
+  local tagger, info, bad = h:tag_compile(pats, attr, #themes)
+  if not tagger then
+    local p = pats[bad]
+    local e = lex:entries()[p.entry] or {}
+    local where = e.line and lex.path and ("%s:%d:%d: "):format(lex.path, e.line, e.col)
+      or (lex.name .. ": ")
+    error(where .. info, lvl)
+  end
+  info.seconds = core.clock() - t0
+  info.patterns = #pats
+  entry = { tagger = tagger, themes = themes, index = index, info = info, attr = attr }
+  per[root] = per[root] or {}
+  per[root][key] = entry
+  return entry
+end
+
+--- Compile a lexicon against a corpus's vocabulary now (tagging does it
+-- on first use and keeps the automaton): returns figures `{nodes, symbols,
+-- maxdepth, bytes, patterns, seconds}`.
+-- @param c Corpus
+-- @param lex Lexicon
+-- @tparam[opt] table opts `levels`, `case`
+function M.compile(c, lex, opts)
+  lex = check_lexicon(lex, "compile", 3)
+  local o = check_opts(opts, "compile", 3)
+  local info = {}
+  for k, v in pairs(compile(c, lex, o, 3).info) do info[k] = v end
+  return info
+end
+
+-- }======================================================
+
+-- {====================================================== the ThemeTable
+
+local ThemeTable = result.extend { __name = "rostra.themetable" }
+M.ThemeTable = ThemeTable
+
+local COLUMNS = { "count", "tokens", "score", "share" }
+
+local function columns(first, extra)
+  local out = {}
+  for _, c in ipairs(first) do out[#out + 1] = c end
+  for _, c in ipairs(extra or COLUMNS) do out[#out + 1] = c end
+  return out
+end
+
+local function theme_less(ctx)
+  local index = ctx.index
+  return function(a, b) return (index[a] or math.huge) < (index[b] or math.huge) end
+end
+
+-- values sorted as freq sorts groups: numbers first, then by value
+local function value_less(a, b)
+  if type(a) == type(b) and (type(a) == "number" or type(a) == "string") then return a < b end
+  if type(a) == "number" then return true end
+  if type(b) == "number" then return false end
+  return tostring(a) < tostring(b)
+end
+
+local function new_table(ctx, cols, rows, title)
+  local t = ThemeTable.new(cols, rows, { title = title, warnings = ctx.warnings,
+    meta = ctx.meta })
+  rawset(t, "_ctx", ctx)
+  return t
+end
+
+--- Totals per theme over every row: a result table `{theme, count, tokens,
+-- score, share, units}` (share: matched tokens over the word tokens of
+-- everything tagged; units: units with a match), most matches first.
+function ThemeTable:totals()
+  local ctx = rawget(self, "_ctx")
+  local acc, list = {}, {}
+  for _, row in self:rows() do
+    local a = acc[row.theme]
+    if not a then
+      a = { theme = row.theme, count = 0, tokens = 0, score = 0, units = 0 }
+      acc[row.theme] = a
+      list[#list + 1] = a
+    end
+    a.count = a.count + row.count
+    a.tokens = a.tokens + row.tokens
+    a.score = a.score + row.score
+    a.units = a.units + 1
+  end
+  for _, a in ipairs(list) do a.share = ctx.words > 0 and a.tokens / ctx.words or 0 end
+  local less = theme_less(ctx)
+  table.sort(list, function(a, b)
+    if a.count ~= b.count then return a.count > b.count end
+    return less(a.theme, b.theme)
+  end)
+  return result.new({ "theme", "count", "tokens", "score", "share", "units" }, list,
+    { title = ("theme totals (%s)"):format(ctx.lexicon), warnings = ctx.warnings })
+end
+
+-- rows grouped by unit, in order of first appearance
+local function by_unit(self)
+  local groups, order = {}, {}
+  for _, row in self:rows() do
+    local k = row.speech .. ":" .. tostring(row.unit)
+    local g = groups[k]
+    if not g then
+      g = {}
+      groups[k] = g
+      order[#order + 1] = g
+    end
+    g[#g + 1] = row
+  end
+  return order
+end
+
+--- The n top themes of every unit (default 1), by count, then matched
+-- tokens, then score, then lexicon order: a ThemeTable with a `rank` column.
+function ThemeTable:top(n)
+  if n == nil then n = 1 end
+  if math.type(n) ~= "integer" or n < 1 then
+    error("bad argument #1 to 'top' (positive integer expected, got " .. tostring(n) .. ")", 2)
+  end
+  local ctx = rawget(self, "_ctx")
+  local less = theme_less(ctx)
+  local rows = {}
+  for _, g in ipairs(by_unit(self)) do
+    table.sort(g, function(a, b)
+      if a.count ~= b.count then return a.count > b.count end
+      if a.tokens ~= b.tokens then return a.tokens > b.tokens end
+      if a.score ~= b.score then return a.score > b.score end
+      return less(a.theme, b.theme)
+    end)
+    for r = 1, math.min(n, #g) do
+      local row = {}
+      for k, v in pairs(g[r]) do row[k] = v end
+      row.rank = r
+      rows[#rows + 1] = row
+    end
+  end
+  local first = { "speech", "unit", "rank", "theme" }
+  if ctx.by then first = { "speech", ctx.by, "unit", "rank", "theme" } end
+  return new_table(ctx, columns(first), rows, ("top %d theme%s per %s (%s)"):format(n,
+    n == 1 and "" or "s", ctx.level, ctx.lexicon))
+end
+
+--- Totals per value of a metadata key (default: the table's `by`): a result
+-- table `{KEY, theme, count, tokens, score, share, units}`; share is over
+-- the word tokens of the speeches with that value. Speeches without the key
+-- are left out.
+function ThemeTable:by(key)
+  local ctx = rawget(self, "_ctx")
+  key = key or ctx.by
+  if type(key) ~= "string" then
+    error("bad argument #1 to 'by' (metadata key expected, got " .. type(key) .. ")", 2)
+  end
+  local c = ctx.corpus
+  local metas = c:_load_meta()
+  local function value(d) return (metas[d] or {})[key] end
+  local words = {}
+  for d in c:speeches() do
+    local v = value(d)
+    if v ~= nil then words[v] = (words[v] or 0) + (ctx.doc_words[d] or 0) end
+  end
+  local acc, list = {}, {}
+  for _, row in self:rows() do
+    local v = value(row.speech)
+    if v ~= nil then
+      local a = acc[v]
+      if not a then
+        a = {}
+        acc[v] = a
+      end
+      local x = a[row.theme]
+      if not x then
+        x = { group = v, theme = row.theme, count = 0, tokens = 0, score = 0, units = 0 }
+        a[row.theme] = x
+        list[#list + 1] = x
+      end
+      x.count = x.count + row.count
+      x.tokens = x.tokens + row.tokens
+      x.score = x.score + row.score
+      x.units = x.units + 1
+    end
+  end
+  local col = RESERVED[key] and "group" or key
+  for _, x in ipairs(list) do
+    local w = words[x.group] or 0
+    x.share = w > 0 and x.tokens / w or 0
+    x[col] = x.group
+  end
+  local less = theme_less(ctx)
+  table.sort(list, function(a, b)
+    if a.group ~= b.group then return value_less(a.group, b.group) end
+    if a.count ~= b.count then return a.count > b.count end
+    return less(a.theme, b.theme)
+  end)
+  return result.new({ col, "theme", "count", "tokens", "score", "share", "units" }, list,
+    { title = ("themes by %s (%s)"):format(key, ctx.lexicon), warnings = ctx.warnings })
+end
+
+--- Pairs of themes found in the same unit: a result table `{theme1, theme2,
+-- units, jaccard}` (units: how many units have both; jaccard: that over the
+-- units with either), most shared first.
+function ThemeTable:cooccurrence()
+  local ctx = rawget(self, "_ctx")
+  local index = ctx.index
+  local per, pairs_, list = {}, {}, {}
+  for _, g in ipairs(by_unit(self)) do
+    local seen, themes = {}, {}
+    for _, row in ipairs(g) do
+      if not seen[row.theme] then
+        seen[row.theme] = true
+        themes[#themes + 1] = row.theme
+        per[row.theme] = (per[row.theme] or 0) + 1
+      end
+    end
+    table.sort(themes, function(a, b) return (index[a] or 0) < (index[b] or 0) end)
+    for i = 1, #themes - 1 do
+      for j = i + 1, #themes do
+        local k = themes[i] .. "\0" .. themes[j]
+        local x = pairs_[k]
+        if not x then
+          x = { theme1 = themes[i], theme2 = themes[j], units = 0 }
+          pairs_[k] = x
+          list[#list + 1] = x
+        end
+        x.units = x.units + 1
+      end
+    end
+  end
+  for _, x in ipairs(list) do
+    x.jaccard = x.units / (per[x.theme1] + per[x.theme2] - x.units)
+  end
+  table.sort(list, function(a, b)
+    if a.units ~= b.units then return a.units > b.units end
+    if a.theme1 ~= b.theme1 then return (index[a.theme1] or 0) < (index[b.theme1] or 0) end
+    return (index[a.theme2] or 0) < (index[b.theme2] or 0)
+  end)
+  return result.new({ "theme1", "theme2", "units", "jaccard" }, list,
+    { title = ("themes sharing a %s (%s)"):format(ctx.level, ctx.lexicon) })
+end
+
+local KWIC_PASS = { context = true, chars = true, clip = true, sort = true, limit = true,
+  offset = true }
+
+--- KWIC lines of the matches counted for a theme (every theme when nil):
+-- why a unit was tagged. `opts`: `speech`, `unit` (only that speech, that
+-- unit), and the options of `c:kwic` (`context`, `chars`, `clip`, `sort`,
+-- `limit`, `offset`).
+function ThemeTable:hits(theme, opts)
+  local ctx = rawget(self, "_ctx")
+  local cat = 0
+  if theme ~= nil then
+    cat = ctx.index[theme]
+    if not cat then
+      error(("unknown theme '%s' (themes: %s)"):format(tostring(theme),
+        table.concat(ctx.themes, ", ")), 2)
+    end
+  end
+  opts = opts or {}
+  if type(opts) ~= "table" then error("bad argument #2 to 'hits' (table expected)", 2) end
+  local kopts = {}
+  for k, v in pairs(opts) do
+    if KWIC_PASS[k] then kopts[k] = v
+    elseif k ~= "speech" and k ~= "unit" then
+      error(("unknown option '%s' to 'hits' (valid: speech, unit, context, chars, clip, sort, "
+        .. "limit, offset)"):format(tostring(k)), 2)
+    end
+  end
+  local c = ctx.corpus
+  local h = c._root._h
+  local mask = c._mask
+  if opts.speech ~= nil then
+    local _, ndoc = h:counts()
+    if math.type(opts.speech) ~= "integer" or opts.speech < 1 or opts.speech > ndoc
+        or not c:has(opts.speech) then
+      error("bad option 'speech' to 'hits' (a speech of the table expected)", 2)
+    end
+    mask = ("\0"):rep(opts.speech - 1) .. "\1" .. ("\0"):rep(ndoc - opts.speech)
+  end
+  local data = h:tag_run(ctx.tagger, ctx.level, mask, ctx.overlap, cat)
+  local starts, stops, seen = {}, {}, {}
+  for i = 1, #data.start do
+    if opts.unit == nil or data.unit[i] == opts.unit then
+      local k = data.start[i] * 4294967296 + data.stop[i]
+      if not seen[k] then
+        seen[k] = true
+        starts[#starts + 1] = data.start[i]
+        stops[#stops + 1] = data.stop[i]
+      end
+    end
+  end
+  local k = c:kwic(matches.new(c, starts, stops), kopts)
+  k.title = ("%d hits of %s"):format(#starts, theme and ("theme " .. theme) or "every theme")
+  return k
+end
+
+-- }======================================================
+
+-- {====================================================== tagging
+
+local function tag(c, lex, opts, fname, lvl)
+  lex = check_lexicon(lex, fname, lvl + 1)
+  local o = check_opts(opts, fname, lvl + 1)
+  local entry = compile(c, lex, o, lvl + 1)
+  local h = c._root._h
+  local data = h:tag_run(entry.tagger, o.level, c._mask, o.overlap)
+  local themes = entry.themes
+  local metas = o.by and c:_load_meta()
+  local rows = {}
+  local r = 0
+  local ds, du, dw, dn = data.speech, data.unit, data.words, data.nrow
+  local dc, dk, dt, dsc = data.cat, data.count, data.tokens, data.score
+  for i = 1, #ds do
+    local sp, unit, words = ds[i], du[i], dw[i]
+    local value = metas and (metas[sp] or {})[o.by]
+    for _ = 1, dn[i] do
+      r = r + 1
+      local tk = dt[r]
+      local row = { speech = sp, unit = unit, theme = themes[dc[r]], count = dk[r], tokens = tk,
+        score = dsc[r], share = words > 0 and tk / words or 0, words = words }
+      if metas then
+        row[o.by] = value
+        row.group = value
+      end
+      rows[r] = row
+    end
+  end
+  -- a point ordinal seen twice in a speech is one unit
+  if o.level == "point" then
+    local byk, merged = {}, {}
+    for _, row in ipairs(rows) do
+      local k = row.speech .. ":" .. row.unit .. ":" .. row.theme
+      local x = byk[k]
+      if x then
+        x.count, x.tokens, x.score = x.count + row.count, x.tokens + row.tokens, x.score + row.score
+        x.words = x.words + row.words
+        x.share = x.words > 0 and x.tokens / x.words or 0
+      else
+        byk[k] = row
+        merged[#merged + 1] = row
+      end
+    end
+    rows = merged
+  end
+  -- by speech, then unit (the text outside every unit comes last from C)
+  local sorted = true
+  for i = 2, #rows do
+    local a, b = rows[i - 1], rows[i]
+    if a.speech > b.speech or (a.speech == b.speech and a.unit > b.unit) then
+      sorted = false
+      break
+    end
+  end
+  if not sorted then
+    local index = entry.index
+    table.sort(rows, function(a, b)
+      if a.speech ~= b.speech then return a.speech < b.speech end
+      if a.unit ~= b.unit then return a.unit < b.unit end
+      return index[a.theme] < index[b.theme]
+    end)
+  end
+  local warnings = {}
+  for _, w in ipairs(lex.warnings) do
+    if w:find("has no patterns", 1, true) or w:find("has no tokens", 1, true) then
+      warnings[#warnings + 1] = w
+    end
+  end
+  local _, nspeech = c:counts()
+  local ctx = {
+    corpus = c, lexicon = lex.name, level = o.level, overlap = o.overlap, by = o.by,
+    tagger = entry.tagger, themes = themes, index = entry.index,
+    doc_words = data.doc_words, words = data.total_words, warnings = warnings,
+  }
+  ctx.meta = { lexicon = lex.name, level = o.level, overlap = o.overlap, by = o.by,
+    speeches = nspeech, words = data.total_words, matches = data.matches, seconds = data.seconds,
+    cpu_seconds = data.cpu_seconds,
+    themes = themes }
+  local first = { "speech", "unit", "theme" }
+  if o.by then first = { "speech", o.by, "unit", "theme" } end
+  return new_table(ctx, columns(first), rows, ("themes of %s by %s%s"):format(lex.name, o.level,
+    o.overlap and " (every match)" or ""))
+end
+
+--- Tag the speeches of this corpus or view with a lexicon.
+-- @param lex a Lexicon (or what `rostra.lexicon` reads: a path, a bundled
+--   name, a table)
+-- @tparam[opt] table opts `level` ("speech" (default), "segment" or
+--   "paragraph", "point", "sentence"), `by` (a metadata key: a column of the
+--   rows, and the default of `t:by()`), `overlap` (count every match, not
+--   only the longest), `levels` (fold categories deeper than this), `case`
+--   (match word forms as written, not lower forms)
+-- @return ThemeTable: rows `{speech, unit, theme, count, tokens, score,
+--   share}` for every unit and theme with a match
+function Corpus:tag(lex, opts)
+  return tag(self, lex, opts, "tag", 3)
+end
+
+-- one-speech corpora of speeches already tagged
+local solo = setmetatable({}, { __mode = "k" })
+
+--- Tag one parsed speech (through a one-speech corpus): as `Corpus:tag`.
+function Speech:tag(lex, opts)
+  local c = solo[self]
+  if not c then
+    c = corpusmod.new()
+    c:add(self)
+    solo[self] = c
+  end
+  return tag(c, lex, opts, "tag", 3)
+end
+
+-- }======================================================
+
+return M

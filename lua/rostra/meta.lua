@@ -577,7 +577,8 @@ end
 -- * `columns`: `{["Header name"] = "meta_name", ...}`; only these columns are
 --   kept (a list entry keeps a column under its own name); without it all
 --   columns are kept under their header names;
--- * `sep`, `extra_fields`: as for `read_delimited`.
+-- * `sep`, `extra_fields`: as for `read_delimited`, but `extra_fields`
+--   defaults to `"drop"` here.
 --
 -- Header names and values are trimmed; empty values are left out; values are
 -- normalised (`meta.normalize`). For a join, values compare as strings after
@@ -590,6 +591,14 @@ end
 -- @raise on a bad spec, a `key` or `columns` entry naming no column
 function M.sidecar(spec, base_dir)
   spec = check_spec(spec)
+  if spec.extra_fields == nil then
+    -- a sidecar is someone else's sheet: a stray cell past the header (a
+    -- footnote, as in the UNGDC speakers sheet) is dropped, not fatal
+    local lenient = {}
+    for k, v in pairs(spec) do lenient[k] = v end
+    lenient.extra_fields = "drop"
+    spec = lenient
+  end
   local path = spec.path
   local header, rows, code = read_delimited(path, spec.sep, spec, 2)
   if not header and code == "ENOENT" and base_dir and sub(path, 1, 1) ~= "/" then

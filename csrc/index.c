@@ -616,6 +616,7 @@ uint32_t rs_postings_word(const rs_index *ix, uint32_t w, uint32_t *out) {
   b = ix->post_off[w + 1];
   if (a > b || b > ix->postlen) return 0;
   want = ix->freq[0][w];
+  if (want > ix->ntok) want = ix->ntok; /* a damaged count: never more than the tokens */
   p = ix->post + a;
   e = ix->post + b;
   while (p < e && n < want) {
@@ -663,6 +664,7 @@ uint32_t rs_postings(const rs_index *ix, int a, uint32_t t, uint32_t *out, uint3
   if (a == RS_ATTR_WORD) return rs_postings_word(ix, t, out);
   if (t >= ix->attr[a].n) return 0;
   cap = ix->freq[a][t];
+  if (cap > ix->ntok) cap = ix->ntok; /* callers size out by the clamped count */
   lo = ix->inv_off[a][t];
   hi = ix->inv_off[a][t + 1];
   if (lo > hi || hi > ix->attr[0].n) return 0;

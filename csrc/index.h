@@ -91,13 +91,15 @@ uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p);
 /* the document holding position p */
 uint32_t rs_index_doc_of(const rs_index *ix, uint32_t p);
 
-/* decode the postings of one word type into out (freq[WORD][w] entries);
-** returns the count, or a short count if the data is corrupt */
+/* decode the postings of one word type into out (freq[WORD][w] entries,
+** never more than ntok); returns the count, or a short count if the data
+** is corrupt */
 uint32_t rs_postings_word(const rs_index *ix, uint32_t w, uint32_t *out);
 
 /* the postings of type t of attribute a, merged from its word types into
-** out (freq[a][t] entries), using tmp (as large) as scratch; returns the
-** count (short if the data is corrupt) */
+** out (freq[a][t] entries, never more than ntok: a damaged file may hold
+** any count), using tmp (as large) as scratch; returns the count (short if
+** the data is corrupt) */
 uint32_t rs_postings(const rs_index *ix, int a, uint32_t t, uint32_t *out, uint32_t *tmp);
 
 /* }====================================================== */

@@ -193,7 +193,7 @@ static int l_meta(lua_State *L) {
 
 static int l_save(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
-  const char *path = luaL_checkstring(L, 2);
+  const char *path = rsl_checktext(L, 2, NULL); /* a number is no file name */
   const rs_index *ix = view(L, c);
   char msg[512];
   int err = rs_index_save(c->M, ix, path, msg, sizeof msg);
@@ -273,6 +273,7 @@ static int l_text_span(lua_State *L) {
   rs_strtab_get(&ix->attr[0], ix->stream[q - 1], &l);
   b += l;
   if (b > ix->textlen) b = ix->textlen;
+  if (a > b) a = b; /* offsets from a damaged index need not ascend */
   lua_pushlstring(L, ix->text + a, (size_t)(b - a));
   return 1;
 }
@@ -342,6 +343,7 @@ static int l_positions(lua_State *L) {
   lua_newtable(L);
   if (id < 0) return 1;
   cap = ix->freq[a][id];
+  if (cap > ix->ntok) cap = ix->ntok; /* a damaged count (rs_postings clamps too) */
   buf = (uint32_t *)lua_newuserdatauv(L, (cap ? cap : 1) * 2 * sizeof *buf, 0);
   n = rs_postings(ix, a, (uint32_t)id, buf, buf + cap);
   for (k = 0; k < n; k++) {

@@ -81,6 +81,7 @@ static int test_set(lua_State *L, qbox *b, int t, int depth) {
   int set, i, n;
   luaL_checkstack(L, 8, "query too deep");
   if (depth > 64) luaL_error(L, "query nested too deeply");
+  if (!lua_istable(L, t)) luaL_error(L, "bad query program: test expected, got %s", luaL_typename(L, t));
   lua_getfield(L, t, "t");
   kind = lua_tostring(L, -1);
   lua_pop(L, 1);
@@ -152,6 +153,7 @@ static int node(lua_State *L, qbox *b, int t, int depth) {
   int id = -1;
   luaL_checkstack(L, 8, "query too deep");
   if (depth > 64) luaL_error(L, "query nested too deeply");
+  if (!lua_istable(L, t)) luaL_error(L, "bad query program: node expected, got %s", luaL_typename(L, t));
   lua_getfield(L, t, "op");
   op = lua_tostring(L, -1);
   lua_pop(L, 1);
@@ -164,6 +166,8 @@ static int node(lua_State *L, qbox *b, int t, int depth) {
     id = rs_qnode_tok(b->Q, set);
   } else if (strcmp(op, "seq") == 0 || strcmp(op, "alt") == 0) {
     int n = (int)lua_rawlen(L, t), i, *kids;
+    /* the matcher builds an alternation from its last alternative */
+    if (n == 0 && op[0] == 'a') luaL_error(L, "bad query program: 'alt' without alternatives");
     kids = (int *)lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *kids, 0);
     for (i = 0; i < n; i++) {
       lua_rawgeti(L, t, i + 1);

@@ -45,7 +45,7 @@ struct rs_query {
   int anchor_set;
   long pre_min, pre_max; /* tokens before the anchor: min, max (-1 unbounded) */
   /* VM scratch */
-  int *clist, *nlist;
+  int *clist, *nlist, *stack;
   uint32_t *mark;
   uint32_t gen;
 };
@@ -76,6 +76,7 @@ void rs_query_free(rs_query *Q) {
   rs_free(M, Q->st, Q->capst * sizeof *Q->st);
   rs_free(M, Q->clist, Q->nst * sizeof(int));
   rs_free(M, Q->nlist, Q->nst * sizeof(int));
+  rs_free(M, Q->stack, Q->nst * sizeof(int));
   rs_free(M, Q->mark, Q->nst * sizeof(uint32_t));
   rs_free(M, Q, sizeof *Q);
 }
@@ -233,7 +234,7 @@ int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int
   re = pcre2_compile((PCRE2_SPTR)anchored.p, anchored.n, opts, &errcode, &erroff, cc);
   if (!re) {
     PCRE2_UCHAR msg[160];
-    if (errcode == PCRE2_ERROR_NOMEMORY) {
+    if (errcode == PCRE2_ERROR_NOMEMORY || errcode == PCRE2_ERROR_HEAP_FAILED) {
       err = RS_ENOMEM;
       goto done;
     }
@@ -268,6 +269,7 @@ int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int
     if (flags & RS_QF_DIACRITICS) {
       f.n = 0;
       if ((err = rs_strip_marks(Q->M, x, l, 0, &f)) != RS_OK) goto done;
+      if (f.cap > f.n) memset(f.p + f.n, 0, f.cap - f.n); /* JIT reads ahead (see vocab.c) */
       x = f.p ? f.p : "";
       l = f.n;
     }
@@ -539,7 +541,8 @@ int rs_query_compile(rs_query *Q, int root, int within) {
   Q->clist = rs_malloc(Q->M, Q->nst * sizeof(int));
   Q->nlist = rs_malloc(Q->M, Q->nst * sizeof(int));
   Q->mark = rs_malloc(Q->M, Q->nst * sizeof(uint32_t));
-  if (!Q->clist || !Q->nlist || !Q->mark) return RS_ENOMEM;
+  Q->stack = rs_malloc(Q->M, Q->nst * sizeof(int));
+  if (!Q->clist || !Q->nlist || !Q->mark || !Q->stack) return RS_ENOMEM;
   memset(Q->mark, 0, Q->nst * sizeof(uint32_t));
   return RS_OK;
 }
@@ -649,32 +652,36 @@ static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
 }
 
 /* add state s and its epsilon closure at position p to list; sets *hit
-** when the match state is reached */
+** when the match state is reached. Depth first, out1 before out2, with an
+** explicit stack (Q->stack, one slot per state: each split is pushed at
+** most once per generation): nested repetitions make closures as deep as
+** the NFA is large, too deep for the C stack. */
 static void add_state(rs_query *Q, int *list, int *n, int s, uint32_t p, int *hit) {
-  while (s >= 0) {
-    qstate *q;
-    if (Q->mark[s] == Q->gen) return;
-    Q->mark[s] = Q->gen;
-    q = &Q->st[s];
-    switch (q->type) {
-      case ST_TOK:
+  int *stk = Q->stack, top = 0;
+  for (;;) {
+    while (s >= 0) {
+      qstate *q;
+      if (Q->mark[s] == Q->gen) break;
+      Q->mark[s] = Q->gen;
+      q = &Q->st[s];
+      if (q->type == ST_TOK) {
         list[(*n)++] = s;
-        return;
-      case ST_MATCH:
+        break;
+      } else if (q->type == ST_MATCH) {
         *hit = 1;
-        return;
-      case ST_SPLIT:
-        add_state(Q, list, n, q->out1, p, hit);
-        s = q->out2;
         break;
-      case ST_OPEN:
-      case ST_CLOSE:
-        if (!struct_ok(Q->ix, q, p)) return;
+      } else if (q->type == ST_SPLIT) {
+        if (q->out2 >= 0) stk[top++] = q->out2;
         s = q->out1;
+      } else if (q->type == ST_OPEN || q->type == ST_CLOSE) {
+        if (!struct_ok(Q->ix, q, p)) break;
+        s = q->out1;
+      } else {
         break;
-      default:
-        return;
+      }
     }
+    if (top == 0) return;
+    s = stk[--top];
   }
 }
 
@@ -720,6 +727,9 @@ static int anchor_postings(rs_query *Q, uint32_t **out, size_t *n, size_t *cap) 
   uint64_t total = set_freq(Q, Q->anchor_set);
   uint32_t *buf, *tmp, *bounds = NULL, nb = 0, k;
   size_t bcap = 0, i, pos = 0;
+  /* distinct types never occur more often than there are tokens; a
+  ** damaged index may say otherwise (the words past it are skipped) */
+  if (total > ix->ntok) total = ix->ntok;
   *cap = (size_t)total * 2 + 1;
   buf = rs_malloc(Q->M, *cap * sizeof *buf);
   if (!buf) return RS_ENOMEM;
@@ -769,6 +779,13 @@ static int anchor_postings(rs_query *Q, uint32_t **out, size_t *n, size_t *cap) 
   *out = buf;
   *n = pos;
   return RS_OK;
+}
+
+/* the end of speech d's tokens, never past the stream (a damaged index
+** may hold any first and ntok) */
+static uint32_t doc_end(const rs_index *ix, uint32_t d) {
+  uint64_t e = (uint64_t)ix->docs[d].first + ix->docs[d].ntok;
+  return e < ix->ntok ? (uint32_t)e : ix->ntok;
 }
 
 /* is the whole query a single token test with nothing around it? */
@@ -842,10 +859,10 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
       while (d + 1 < ix->ndoc && ix->docs[d + 1].first <= s) d++;
       if (mask && !mask[d]) {
         /* skip the rest of this speech */
-        if (scan) s = ix->docs[d].first + ix->docs[d].ntok - 1 > s ? ix->docs[d].first + ix->docs[d].ntok - 1 : s;
+        if (scan && doc_end(ix, d) > s + 1) s = doc_end(ix, d) - 1;
         continue;
       }
-      limit = ix->docs[d].first + ix->docs[d].ntok;
+      limit = doc_end(ix, d);
       if (Q->within >= 0) {
         if (!region_at(ix, Q->within, s, &ra, &rb)) continue;
         if (rb < limit) limit = rb;

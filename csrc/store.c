@@ -49,7 +49,23 @@ struct rs_mapped {
   void *base;
   size_t size;
   uint64_t scalars[K_MAX];
+#ifdef RS_STORE_HEAP_SECTIONS
+  void *heap[S_MAX];
+#endif
 };
+
+#ifdef RS_STORE_HEAP_SECTIONS
+/* Sanitizer and fuzzing builds (-DRS_STORE_HEAP_SECTIONS): every section is
+** copied into a heap block of its exact size (an empty one reads as NULL),
+** so that a read past a section, not only past the mapping, is caught. */
+static void free_heap(rs_mapped *m) {
+  int i;
+  for (i = 0; i < S_MAX; i++) {
+    free(m->heap[i]);
+    m->heap[i] = NULL;
+  }
+}
+#endif
 
 static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
@@ -290,26 +306,40 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     ptr[s[i].id] = b + s[i].off;
     len[s[i].id] = s[i].size;
   }
+  if (verify) { /* the layout rs_index_save writes, padding included (no checksum covers it) */
+    uint64_t pos = HEADER_SIZE + (uint64_t)n * ENTRY_SIZE, k;
+    for (i = 0; i <= (int)n; i++) {
+      uint64_t next = i < (int)n ? s[i].off : size;
+      if (next != ((pos + 7) & ~(uint64_t)7)) FAIL(corrupt(err, errlen, path, "sections out of place"));
+      for (k = pos; k < next; k++)
+        if (b[k]) FAIL(corrupt(err, errlen, path, "damaged padding between sections"));
+      if (i < (int)n) pos = s[i].off + s[i].size;
+    }
+  }
   if (!ptr[S_SCALARS] || len[S_SCALARS] != K_MAX * 8) FAIL(corrupt(err, errlen, path, "missing scalars"));
   sc = ptr[S_SCALARS];
   /* sizes implied by the scalars must match the sections exactly */
   {
     uint64_t nt = sc[K_NTOK], nw = sc[K_NTYPES];
+    /* every count a 32-bit field of rs_index holds is checked before it is
+    ** multiplied; tokens need a speech to belong to (readers index docs[0]) */
     int ok = nt < 0xFFFFFFFFu && sc[K_NDOC] < 0xFFFFFFFFu && nw < 0xFFFFFFFFu &&
+             sc[K_NGAPX] < 0xFFFFFFFFu && (nt == 0 || sc[K_NDOC] > 0) &&
              len[S_STREAM] == nt * 4 && len[S_GAP] == nt && len[S_CKPT] == (nt / 64 + 1) * 8 &&
              len[S_GAPX] == sc[K_NGAPX] * 8 && len[S_TEXT] == sc[K_TEXTLEN] &&
              len[S_DOCS] == sc[K_NDOC] * sizeof(rs_docrec) && len[S_POSTOFF] == (nw + 1) * 8 &&
              len[S_POST] == sc[K_POSTLEN] && len[S_META] == sc[K_METALEN];
     for (a = 0; ok && a < RS_NATTR; a++) {
       uint64_t t = sc[K_NTYPES + a], ns = sc[K_NSLOTS + a];
-      ok = t < 0xFFFFFFFFu && len[S_VOFF + a] == (t + 1) * 8 && len[S_VSLOTS + a] == ns * 4 &&
+      ok = t < 0xFFFFFFFFu && ns <= 0x80000000u && len[S_VOFF + a] == (t + 1) * 8 && len[S_VSLOTS + a] == ns * 4 &&
            (ns & (ns - 1)) == 0 && ns > t && len[S_FREQ + a] == t * 4 && len[S_DF + a] == t * 4 &&
            ptr[S_VOFF + a] != NULL &&
            ((const uint64_t *)ptr[S_VOFF + a])[t] == len[S_VCHARS + a] &&
            ((const uint64_t *)ptr[S_VOFF + a])[0] == 0;
       if (ok && a) ok = len[S_MAP + a] == nw * 4 && len[S_INVOFF + a] == (t + 1) * 4 && len[S_INV + a] == nw * 4;
     }
-    for (a = 0; ok && a < RS_NLEVEL; a++) ok = len[S_LV + a] == sc[K_NLV + a] * sizeof(rs_region);
+    for (a = 0; ok && a < RS_NLEVEL; a++)
+      ok = sc[K_NLV + a] < 0xFFFFFFFFu && len[S_LV + a] == sc[K_NLV + a] * sizeof(rs_region);
     if (ok) ok = ((const uint64_t *)ptr[S_POSTOFF])[nw] == sc[K_POSTLEN];
     if (!ok) FAIL(corrupt(err, errlen, path, "section sizes disagree"));
   }
@@ -318,6 +348,21 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   m->base = base;
   m->size = size;
   memcpy(m->scalars, sc, sizeof m->scalars);
+#ifdef RS_STORE_HEAP_SECTIONS
+  memset(m->heap, 0, sizeof m->heap);
+  for (i = 1; i < S_MAX; i++) {
+    if (len[i] > 0) {
+      if (!(m->heap[i] = malloc((size_t)len[i]))) {
+        free_heap(m);
+        rs_free(M, m, sizeof *m);
+        FAIL(RS_ENOMEM);
+      }
+      memcpy(m->heap[i], ptr[i], (size_t)len[i]);
+    }
+    ptr[i] = m->heap[i];
+  }
+  sc = m->scalars;
+#endif
   memset(ix, 0, sizeof *ix);
   ix->ntok = (uint32_t)sc[K_NTOK];
   ix->ndoc = (uint32_t)sc[K_NDOC];
@@ -358,6 +403,9 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
 
 void rs_mapped_close(rs_mem *M, rs_mapped *m) {
   if (!m) return;
+#ifdef RS_STORE_HEAP_SECTIONS
+  free_heap(m);
+#endif
   munmap(m->base, m->size);
   rs_free(M, m, sizeof *m);
 }

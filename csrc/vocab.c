@@ -28,11 +28,12 @@ const char *rs_strtab_get(const rs_strtab *t, uint32_t id, size_t *len) {
 }
 
 int64_t rs_strtab_find(const rs_strtab *t, const char *s, size_t len) {
-  uint32_t mask, i;
+  uint32_t mask, i, probes;
   if (t->nslots == 0) return -1;
   mask = t->nslots - 1;
   i = (uint32_t)rs_hash(s, len) & mask;
-  for (;;) {
+  /* at most nslots probes: a damaged table may have no empty slot */
+  for (probes = 0; probes < t->nslots; probes++) {
     uint32_t slot = t->slots[i];
     size_t l;
     const char *c;
@@ -43,6 +44,7 @@ int64_t rs_strtab_find(const rs_strtab *t, const char *s, size_t len) {
     }
     i = (i + 1) & mask;
   }
+  return -1;
 }
 
 void rs_vocab_init(rs_vocab *v) {
@@ -96,7 +98,14 @@ int rs_vocab_intern(rs_mem *M, rs_vocab *v, const char *s, size_t len, uint32_t 
   }
   if (v->n >= 0xFFFFFFF0u) return RS_ELIMIT;
   if (rs_grow(M, (void **)&v->off, &v->offcap, (size_t)v->n + 2, sizeof *v->off)) return RS_ENOMEM;
-  if (rs_buf_add(M, &v->chars, s, len)) return RS_ENOMEM;
+  {
+    size_t oldcap = v->chars.cap;
+    if (rs_buf_add(M, &v->chars, s, len)) return RS_ENOMEM;
+    /* zero the slack past the strings: PCRE2's JIT reads ahead of a
+    ** subject's end in aligned blocks (harmless, but memcheck reports the
+    ** branch on uninitialised bytes) */
+    if (v->chars.cap > oldcap) memset(v->chars.p + v->chars.n, 0, v->chars.cap - v->chars.n);
+  }
   v->off[v->n + 1] = v->chars.n;
   v->slots[i] = v->n + 1;
   *id = v->n++;

@@ -350,6 +350,8 @@ end
 
 --- The metadata of speech d.
 function Corpus:meta(d)
+  -- the metadata of an in-memory corpus lives in Lua: check the handle
+  if not self._root._h:is_open() then error("attempt to use a closed corpus", 2) end
   return self:_load_meta()[d]
 end
 

@@ -30,7 +30,7 @@ CTEST_SRC   := $(wildcard csrc/test/test_*.c)
 CTEST_BIN   := $(CTEST_SRC:csrc/test/%.c=$(BUILD)/%)
 CORE        := lua/rostra/core.so
 
-.PHONY: all deps test ctest spec sanitize demo bench lint clean examples doc
+.PHONY: all deps test ctest spec sanitize demo bench lint clean examples doc fuzz valgrind
 all: $(CORE)
 
 $(BUILD):
@@ -77,13 +77,24 @@ bench: $(CORE)
 
 # the core built with ASan and UBSan, the whole spec suite run under it
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# (the ASan core is removed again whatever the outcome, so that later
+# targets do not load it without its runtime)
 sanitize:
 	$(MAKE) clean-core
 	$(MAKE) CFLAGS="$(SAN_FLAGS)" BUILD=build-san $(CORE)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  $(BUSTED) --lua=$(LUA) -o utfTerminal
-	$(MAKE) clean-core
+	  $(BUSTED) --lua=$(LUA) -o utfTerminal; rc=$$?; $(MAKE) clean-core; exit $$rc
+
+# libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS each; crashes are
+# kept in spec/fixtures/crashes/ (see fuzz/README.md)
+FUZZ_SECONDS ?= 60
+fuzz:
+	sh fuzz/run.sh $(FUZZ_SECONDS)
+
+# the spec suite under valgrind memcheck (specs needing the full corpora skip)
+valgrind: $(CORE)
+	$(LUA_ENV) sh tools/valgrind.sh
 
 lint:
 	luacheck lua spec examples bench bin/rostra
@@ -104,4 +115,4 @@ clean-core:
 	rm -f $(CORE)
 
 clean:
-	rm -rf build build-san $(CORE)
+	rm -rf build build-san build-fuzz $(CORE)

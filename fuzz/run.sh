@@ -45,13 +45,13 @@ for t in $TARGETS; do
     -rss_limit_mb=2560 -max_len=65536 -print_final_stats=1 $dict \
     -artifact_prefix="$OUT/artifacts/$t/" "$OUT/corpus/$t" > "$log" 2>&1
   rc=$?
-  grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$log" | tail -n 2
+  grep -a -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$log" | tail -n 2
   total=$((total + SECONDS_EACH))
   found=$(ls "$OUT/artifacts/$t" 2>/dev/null)
   if [ "$rc" -ne 0 ] || [ -n "$found" ]; then
     failed=1
     echo "fuzz_$t: FAILED (exit $rc); log in $log"
-    grep -E -A 25 'ERROR: |runtime error:|invariant broken|fuzz: ' "$log" | head -n 60
+    grep -a -E -A 25 'ERROR: |runtime error:|invariant broken|fuzz: ' "$log" | head -n 60
     mkdir -p "spec/fixtures/crashes/$t"
     for f in "$OUT/artifacts/$t"/*; do
       [ -f "$f" ] || continue

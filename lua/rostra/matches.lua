@@ -475,13 +475,22 @@ function Corpus:kwic(q, opts)
     error("context must be a non-negative integer", 2)
   end
   if opts.clip ~= nil and opts.clip ~= "sentence" then error("clip must be \"sentence\"", 2) end
-  local m
+  local m, hits, partial
   if getmetatable(q) == Matches then
     m = new_matches(self, table.move(q.starts, 1, #q.starts, 1, {}),
       table.move(q.stops, 1, #q.stops, 1, {}), q.q)
+  elseif opts.limit and not opts.sort then
+    -- a page in corpus order: count every hit, fetch only the page's
+    local prog = compile(q, "kwic")
+    local mask, h = mask_for(self, prog), self._root._h
+    hits = h:query(prog, mask, true)
+    local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit))
+    m = new_matches(self, starts, stops, type(q) == "string" and q or nil)
+    partial = prog
   else
     m = self:query(q)
   end
+  hits = hits or #m.starts
   if opts.sort then m:sort(opts.sort) end
   local offset, limit = opts.offset or 0, opts.limit
   local ps, pe = {}, {}
@@ -492,17 +501,20 @@ function Corpus:kwic(q, opts)
   end
   local rows = build_lines(self, ps, pe, opts)
   local t = Kwic.new({ "speech", "left", "match", "right" }, rows, {
-    title = ("%d hits%s"):format(#m.starts, m.q and (" of " .. m.q) or ""),
+    title = ("%d hits%s"):format(hits, m.q and (" of " .. m.q) or ""),
     align = { left = "right" } })
   rawset(t, "_matches", m)
+  rawset(t, "_partial", partial) -- the program, when only the page was fetched
   rawset(t, "_opts", opts)
-  rawset(t, "hits", #m.starts)
+  rawset(t, "hits", hits)
   return t
 end
 
 --- Write every hit (not only the page) as TSV, CSV or JSON.
 function Kwic:export(path, fmt)
   local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
+  local prog = rawget(self, "_partial")
+  if prog then m = m.corpus:query(prog) end
   local rows = build_lines(m.corpus, m.starts, m.stops, opts)
   local flat = {}
   for i, r in ipairs(rows) do

@@ -8,43 +8,7 @@
 
 /* {====================================================== test allocator */
 
-/* Counts allocations, fails the k-th one (or every one from the k-th on),
-** keeps the outstanding bytes and checks that every free and realloc gives
-** the exact size of the block (kept in a header before it). */
-typedef struct talloc {
-  long count, fail_at, failures, outstanding, bad_sizes;
-  int fail_after;
-} talloc;
-
-#define HDR 16
-
-static void *t_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  talloc *t = (talloc *)ud;
-  char *h = ptr ? (char *)ptr - HDR : NULL;
-  size_t old = 0;
-  if (h) {
-    memcpy(&old, h, sizeof old);
-    if (old != osize) t->bad_sizes++;
-  }
-  if (nsize == 0) {
-    if (h) {
-      t->outstanding -= (long)old;
-      free(h);
-    }
-    return NULL;
-  }
-  t->count++;
-  if (t->fail_at > 0 &&
-      (t->count == t->fail_at || (t->fail_after && t->count > t->fail_at))) {
-    t->failures++;
-    return NULL;
-  }
-  h = (char *)realloc(h, nsize + HDR);
-  if (!h) return NULL;
-  memcpy(h, &nsize, sizeof nsize);
-  t->outstanding += (long)nsize - (long)old;
-  return h + HDR;
-}
+#include "talloc.h" /* the counting, failing test allocator */
 
 /* }====================================================== */
 

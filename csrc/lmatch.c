@@ -290,28 +290,53 @@ static int sentence_of(const rs_index *ix, uint32_t p, uint32_t *a, uint32_t *b)
 
 /* byte offsets of the ascending positions pos[0..n) in one walk from the
 ** checkpoint before the first */
+/* the white space before token q (< ntok) */
+static uint64_t gap_at(const rs_index *ix, uint32_t q) {
+  uint8_t g = ix->gap[q];
+  uint32_t lo = 0, hi = ix->ngapx;
+  if (g < 255) return g;
+  while (lo < hi) { /* binary search in the overflow pairs */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->gapx[mid * 2] < q) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ix->ngapx && ix->gapx[lo * 2] == q ? ix->gapx[lo * 2 + 1] : 0;
+}
+
+/* the bytes of word type w (0 for a damaged id) */
+static uint64_t type_len(const rs_index *ix, uint32_t w) {
+  return w < ix->attr[0].n ? ix->attr[0].off[w + 1] - ix->attr[0].off[w] : 0;
+}
+
+/* text offsets out[k] of the tokens pos[0] <= pos[1] <= ... < ntok: from
+** the nearer checkpoint to pos[0] (walking back from the next one when it
+** is nearer), then forward; offsets are clamped to the text */
 static void walk_offsets(const rs_index *ix, const uint32_t *pos, int n, uint64_t *out) {
   uint32_t q = pos[0] & ~63u;
   uint64_t off = ix->ckpt[q / 64];
   int k = 0;
+  if (pos[0] - q > 32 && (uint64_t)q + 64 < ix->ntok) {
+    /* off(t-1) = off(t) - gap(t) - len(t-1) */
+    q += 64;
+    off = ix->ckpt[q / 64];
+    while (q > pos[0]) {
+      off -= gap_at(ix, q) + type_len(ix, ix->stream[q - 1]);
+      q--;
+    }
+    if (off > ix->textlen) off = ix->textlen; /* a damaged index: any value, in range */
+  }
   while (k < n) {
     if (q == pos[k]) {
       out[k++] = off > ix->textlen ? ix->textlen : off;
       continue;
     }
-    {
-      uint32_t w = ix->stream[q];
-      uint8_t g;
-      if (w < ix->attr[0].n) off += ix->attr[0].off[w + 1] - ix->attr[0].off[w];
-      q++;
-      if (q >= ix->ntok) { /* past the end: the rest is the end of the text */
-        while (k < n) out[k++] = ix->textlen;
-        return;
-      }
-      g = ix->gap[q];
-      if (g < 255) off += g;
-      else off = rs_index_tokoff(ix, q);
+    off += type_len(ix, ix->stream[q]);
+    q++;
+    if (q >= ix->ntok) { /* past the end: the rest is the end of the text */
+      while (k < n) out[k++] = ix->textlen;
+      return;
     }
+    off += gap_at(ix, q);
   }
 }
 
@@ -326,8 +351,14 @@ static void push_flat(lua_State *L, const char *s, size_t n) {
   luaL_Buffer B;
   size_t i;
   char *p;
-  /* control bytes are rare: one test (< 32) per byte finds them */
-  for (i = 0; i < n; i++)
+  /* control bytes are rare: eight bytes at a time find them (a byte
+  ** b < 32 sets the top bit of b - 32 and not b's own) */
+  for (i = 0; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    if ((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull) break;
+  }
+  for (; i < n; i++)
     if ((unsigned char)s[i] < 32) break;
   if (i == n) {
     lua_pushlstring(L, s, n);
@@ -341,6 +372,14 @@ static void push_flat(lua_State *L, const char *s, size_t n) {
   luaL_pushresultsize(&B, n);
 }
 
+/* hits ahead whose data are prefetched */
+#define KWIC_AHEAD 8
+#if defined(__GNUC__)
+#define RS_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define RS_PREFETCH(p) ((void)0)
+#endif
+
 /* h:kwic(starts, stops, context, chars, clip) -> speeches, lefts, matches, rights:
 ** context in tokens (or, when chars > 0, in characters, cut at a token
 ** edge), never past the speech, nor the sentence when clip */
@@ -349,28 +388,49 @@ static int l_kwic(lua_State *L) {
   lua_Integer ctx = luaL_checkinteger(L, 4), chars = luaL_optinteger(L, 5, 0);
   int clip = lua_toboolean(L, 6);
   lua_Integer n, i;
-  uint32_t d = 0;
+  uint32_t d = 0, *se;
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_checktype(L, 3, LUA_TTABLE);
   luaL_argcheck(L, ctx >= 0, 4, "context must not be negative");
   n = (lua_Integer)lua_rawlen(L, 2);
-  lua_createtable(L, (int)n, 0);
-  lua_createtable(L, (int)n, 0);
-  lua_createtable(L, (int)n, 0);
-  lua_createtable(L, (int)n, 0); /* speech ids */
-  lua_insert(L, -4);
+  if ((size_t)n > ((size_t)-1) / (2 * sizeof *se)) return luaL_error(L, "too many matches");
+  /* the spans, 0-based, checked */
+  se = (uint32_t *)lua_newuserdatauv(L, (size_t)n * 2 * sizeof *se + 1, 0);
   for (i = 1; i <= n; i++) {
     lua_Integer a, b;
-    uint32_t s, e, lo, hi;
-    uint64_t x, y, bx, by;
     lua_rawgeti(L, 2, i);
     lua_rawgeti(L, 3, i);
     a = lua_tointeger(L, -2) - 1;
     b = lua_tointeger(L, -1) - 1;
     lua_pop(L, 2);
     if (a < 0 || b < a || b >= (lua_Integer)ix->ntok) return luaL_error(L, "match %d out of range", (int)i);
-    s = (uint32_t)a;
-    e = (uint32_t)b;
+    se[2 * (i - 1)] = (uint32_t)a;
+    se[2 * (i - 1) + 1] = (uint32_t)b;
+  }
+  lua_createtable(L, (int)n, 0);
+  lua_createtable(L, (int)n, 0);
+  lua_createtable(L, (int)n, 0);
+  lua_createtable(L, (int)n, 0); /* speech ids */
+  lua_insert(L, -4);
+  for (i = 1; i <= n; i++) {
+    uint32_t s = se[2 * (i - 1)], e = se[2 * (i - 1) + 1], lo, hi;
+    uint64_t x, y, bx, by;
+    /* the hits are scattered over the index: fetch what the next ones read */
+    if (i + KWIC_AHEAD <= n) {
+      uint32_t t = se[2 * (i + KWIC_AHEAD - 1)];
+      RS_PREFETCH(&ix->ckpt[t / 64]);
+      RS_PREFETCH(&ix->stream[t]);
+      RS_PREFETCH(&ix->gap[t]);
+    }
+    if (i + KWIC_AHEAD / 2 <= n) { /* the text about where the hit lies */
+      uint32_t t = se[2 * (i + KWIC_AHEAD / 2 - 1)];
+      uint64_t o = ix->ckpt[t / 64] + (uint64_t)(t % 64) * 6;
+      if (o < ix->textlen) {
+        RS_PREFETCH(ix->text + o);
+        if (o >= 64) RS_PREFETCH(ix->text + o - 64);
+        if (o + 64 < ix->textlen) RS_PREFETCH(ix->text + o + 64);
+      }
+    }
     /* matches come sorted by position: move a cursor, search otherwise */
     if (d < ix->ndoc && ix->docs[d].first <= s &&
         (d + 1 == ix->ndoc || ix->docs[d + 1].first > s)) {

@@ -229,12 +229,16 @@ describe("rostra queries", function()
         assert.are.equal(n, uc:count(table.concat(query, " ")), table.concat(q, " "))
       end
       -- KWIC lines reproduce the source text around each hit
-      local k = uc:kwic("climate change", { context = 5 })
-      assert.is_true(#k > 50)
-      for i = 1, #k do
-        local line = k[i]
-        local flat = uc:text(line.speech):gsub("[\r\n\t]", " ")
-        assert.is_truthy(flat:find(line.left .. line.match .. line.right, 1, true), i)
+      -- (offsets are found from the nearer of two checkpoints 64 tokens
+      -- apart, walking forward or back: short and long contexts)
+      for _, ctx in ipairs { 5, 40 } do
+        local k = uc:kwic("climate change", { context = ctx })
+        assert.is_true(#k > 50)
+        for i = 1, #k do
+          local line = k[i]
+          local flat = uc:text(line.speech):gsub("[\r\n\t]", " ")
+          assert.is_truthy(flat:find(line.left .. line.match .. line.right, 1, true), i)
+        end
       end
     end)
   end)

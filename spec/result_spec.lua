@@ -190,6 +190,33 @@ describe("rostra.result", function()
       assert.has_error(function() result.new({ "a" }, {}, { max_width = 2.5 }) end)
     end)
 
+    it("takes lazy rows: made on first read, once, then kept", function()
+      local made = {}
+      local rows = result.lazy_rows(3, function(i)
+        made[#made + 1] = i
+        return { word = ("w%d"):format(i), count = 10 - i }
+      end)
+      local t = result.new({ "word", "count" }, rows)
+      assert.equal(3, #t)
+      assert.same({}, made)
+      assert.equal("w2", t[2].word)
+      assert.equal(t[2], t[2])
+      assert.same({ 2 }, made)
+      assert.is_nil(t[4])
+      assert.is_nil(t[0])
+      local seen = {}
+      for i, row in t:rows() do seen[i] = row.word end
+      assert.same({ "w1", "w2", "w3" }, seen)
+      t:sort("count")
+      assert.same({ "w3", "w2", "w1" }, { t[1].word, t[2].word, t[3].word })
+      assert.matches("w1", tostring(t))
+      assert.same({ 2, 1, 3 }, made)
+      assert.has_error(function() result.lazy_rows(-1, function() end) end)
+      assert.has_error(function() result.lazy_rows(2, "rows") end)
+      local bad = result.new({ "a" }, result.lazy_rows(1, function() return 7 end))
+      assert.has_error(function() return bad[1] end, "row 1: the row maker gave number, not a table")
+    end)
+
     it("refuses to assign rows through t[i]", function()
       local t = freq()
       assert.has_error(function() t[1] = { word = "x" } end)

@@ -443,18 +443,19 @@ end
 local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limit = true,
                     offset = true, meta = true }
 
+-- the lines of the hits starts[i]..stops[i]: their text is cut in C, in
+-- columns; a line's table is made when it is first read
 local function build_lines(c, starts, stops, opts)
   local h = c._root._h
   local docs, lefts, ms, rights = h:kwic(starts, stops, opts.context or 8, opts.chars or 0,
     opts.clip == "sentence")
   local metas = c:_load_meta()
-  local rows = {}
-  for i = 1, #starts do
+  local cols = { speech = docs, left = lefts, match = ms, right = rights, start = starts, stop = stops }
+  return result.lazy_rows(#starts, function(i)
     local d = docs[i]
-    rows[i] = setmetatable({ speech = d, left = lefts[i], match = ms[i], right = rights[i],
+    return setmetatable({ speech = d, left = lefts[i], match = ms[i], right = rights[i],
       start = starts[i], stop = stops[i], meta = metas[d] }, Line)
-  end
-  return rows
+  end), cols
 end
 
 --- KWIC lines of a query or of Matches: `{context = 8 | chars = 60,
@@ -493,11 +494,11 @@ function Corpus:kwic(q, opts)
   hits = hits or #m.starts
   if opts.sort then m:sort(opts.sort) end
   local offset, limit = opts.offset or 0, opts.limit
-  local ps, pe = {}, {}
+  local ps, pe = m.starts, m.stops
   local last = limit and math.min(#m.starts, offset + limit) or #m.starts
-  for i = offset + 1, last do
-    ps[#ps + 1] = m.starts[i]
-    pe[#pe + 1] = m.stops[i]
+  if offset > 0 or last < #m.starts then
+    ps = table.move(m.starts, offset + 1, last, 1, {})
+    pe = table.move(m.stops, offset + 1, last, 1, {})
   end
   local rows = build_lines(self, ps, pe, opts)
   local t = Kwic.new({ "speech", "left", "match", "right" }, rows, {
@@ -515,13 +516,12 @@ function Kwic:export(path, fmt)
   local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
   local prog = rawget(self, "_partial")
   if prog then m = m.corpus:query(prog) end
-  local rows = build_lines(m.corpus, m.starts, m.stops, opts)
-  local flat = {}
-  for i, r in ipairs(rows) do
-    flat[i] = { speech = r.speech, start = r.start, stop = r.stop, left = r.left, match = r.match,
-                right = r.right }
-  end
-  local all = result.new({ "speech", "start", "stop", "left", "match", "right" }, flat)
+  local _, col = build_lines(m.corpus, m.starts, m.stops, opts)
+  local all = result.new({ "speech", "start", "stop", "left", "match", "right" },
+    result.lazy_rows(#col.start, function(i)
+      return { speech = col.speech[i], start = col.start[i], stop = col.stop[i], left = col.left[i],
+               match = col.match[i], right = col.right[i] }
+    end))
   return all:export(path, fmt)
 end
 

@@ -414,6 +414,24 @@ local function check_column(self, name, n, fname, level)
   return name
 end
 
+-- the metatable of lazy row lists (M.lazy_rows)
+local LAZY = { __name = "rostra.lazyrows" }
+function LAZY.__len(t)
+  return t[LAZY].n
+end
+function LAZY.__index(t, i)
+  local lz = rawget(t, LAZY)
+  if math_type(i) == "integer" and i >= 1 and i <= lz.n then
+    local row = lz.make(i)
+    if type(row) ~= "table" then
+      error(format("row %d: the row maker gave %s, not a table", i, typename(row)), 2)
+    end
+    rawset(t, i, row)
+    return row
+  end
+  return nil
+end
+
 local function construct(cls, columns, rows, opts)
   local fname = "new"
   if type(columns) ~= "table" then
@@ -433,9 +451,11 @@ local function construct(cls, columns, rows, opts)
   if type(rows) ~= "table" then
     argerror(2, fname, "list of rows expected, got " .. typename(rows), 3)
   end
-  for i = 1, #rows do
-    if type(rows[i]) ~= "table" then
-      argerror(2, fname, format("row %d: table expected, got %s", i, typename(rows[i])), 3)
+  if getmetatable(rows) ~= LAZY then -- lazy rows are made by a function that makes tables
+    for i = 1, #rows do
+      if type(rows[i]) ~= "table" then
+        argerror(2, fname, format("row %d: table expected, got %s", i, typename(rows[i])), 3)
+      end
     end
   end
   if opts == nil then opts = {} end
@@ -1081,6 +1101,22 @@ end
 -- }======================================================
 
 setup_class(base, nil)
+
+--- A list of `n` rows that are made on first access by `make(i)` (a
+-- table) and then kept: pass it as the `rows` of `new` when a result holds
+-- many rows whose data already sit in columns (KWIC lines, n-grams), so
+-- that building the result costs nothing per row until rows are read.
+-- Sorting, filtering, formatting and export read rows as usual.
+-- @tparam integer n
+-- @tparam function make
+-- @return a row list
+function M.lazy_rows(n, make)
+  if math_type(n) ~= "integer" or n < 0 then
+    argerror(1, "lazy_rows", "non-negative integer expected, got " .. tostring(n))
+  end
+  if type(make) ~= "function" then argerror(2, "lazy_rows", "function expected, got " .. typename(make)) end
+  return setmetatable({ [LAZY] = { n = n, make = make } }, LAZY)
+end
 
 --- A new result table.
 -- @tparam {string,...} columns column names, in display order (unique, non-empty)

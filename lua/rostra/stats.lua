@@ -194,21 +194,6 @@ end
 
 local NGRAM_OPTS = set_of { "n", "attr", "min", "within", "skip_punct", "top", "stopwords" }
 
--- a row list whose rows are made on first access (and then kept)
-local function lazy_rows(set, n)
-  return setmetatable({}, {
-    __len = function() return n end,
-    __index = function(t, i)
-      if math_type(i) == "integer" and i >= 1 and i <= n then
-        local row = set:row(i)
-        rawset(t, i, row)
-        return row
-      end
-      return nil
-    end,
-  })
-end
-
 --- Counts of n-grams: `{n = 2, attr = "lower", min = 5, within = "sentence",
 -- skip_punct = true, top = 50, stopwords = nil}`.
 -- Rows `{ngram, count, per_million}`, most frequent first, ties in byte
@@ -250,10 +235,9 @@ function Corpus:ngrams(opts)
   local meta = { tokens = info.tokens, total = info.total, distinct = info.distinct, n = n,
                  attr = attr, within = within, min = min }
   local t
-  if count > M.lazy_rows then
-    t = result.new(cols, {}, { title = title, formats = fmt.formats, warnings = warnings, meta = meta })
-    -- result.new would build every row to check it: the rows come from C
-    t._rows = lazy_rows(set, count)
+  if count > M.lazy_rows then -- rows made from the C set when read
+    t = result.new(cols, result.lazy_rows(count, function(i) return set:row(i) end),
+                   { title = title, formats = fmt.formats, warnings = warnings, meta = meta })
   else
     t = result.new(cols, set:rows(), { title = title, formats = fmt.formats, warnings = warnings,
                                        meta = meta })

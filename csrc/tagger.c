@@ -48,7 +48,10 @@
 #endif
 
 #define WORDBIT 0x80000000u
-#define SYMMASK 0x7FFFFFFFu
+/* the symbol's root state is a leaf counting one category: a one-token
+** pattern that no longer one extends (see scan_piece) */
+#define LEAFBIT 0x40000000u
+#define SYMMASK 0x3FFFFFFFu
 
 /* a state, as the walk reads it */
 typedef struct hnode {
@@ -571,6 +574,10 @@ int rs_tagger_finish(rs_tagger *T) {
   size_t ncnt = (size_t)T->maxdepth + 2;
   int err = RS_ENOMEM;
   if (T->finished) return RS_EINVAL;
+  if (nold > SYMMASK) { /* the symbols, at most one per state, must fit SYMMASK */
+    seterr(T, "too many pattern states", "", 0, "");
+    return RS_ELIMIT;
+  }
   /* dense symbols: those starting a pattern first, the frequent ones first */
   T->compact = zalloc(M, T->nsym, sizeof *T->compact);
   if (!T->compact) goto fail;
@@ -1023,6 +1030,23 @@ static void push(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32
   S->pend_end = end;
 }
 
+/* LEAFBIT if compact symbol s (0: none) starts a one-token pattern that
+** no longer pattern extends, with one category counted and no exclusion */
+static uint32_t leafbit(const rs_tagger *T, uint32_t s) {
+  uint32_t info;
+  if (s == 0 || s > T->nroot) return 0;
+  info = T->hot[s].info;
+  return (info & (F_CHILD | F_TERM)) == F_TERM && WID(info) ? LEAFBIT : 0;
+}
+
+/* count a one-token match of a leaf symbol at p (x: its symw entry) */
+RS_INLINE void leaf_count(scanner *S, uint32_t p, uint32_t x) {
+  walker *W = (walker *)S->ud;
+  const rs_tagger *T = W->T;
+  const hnode *hn = &T->hot[x & SYMMASK];
+  idx_count(S, W, W->cur, p, 1, x >> 31, hn->cat, T->wt[WID(hn->info)]);
+}
+
 /* Walks tokens [a, b) of stream, whose values map through symw (nw
 ** entries) to a dense symbol and the word bit; returns the word count. */
 static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const uint32_t *symw,
@@ -1033,37 +1057,54 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
   const tedge *h = T->h;
   size_t caph = T->caph;
   uint32_t st = 0, words = 0, p, nroot = T->nroot;
+  /* the walker counts one-token matches of leaf symbols on the spot */
+  int leaves = S->emit == idx_emit && !S->overlap;
+  /* invariant: nothing is pending at the root (st == 0) */
   for (p = a; p < b; p++) {
     uint32_t w = stream[p], x, s, info, base;
     x = symw[w < nw ? w : nw]; /* symw[nw] is 0: a damaged id matches nothing */
     words += x >> 31;
     s = x & SYMMASK;
-    if (!s) st = 0;
-    if (!st && s - 1u >= nroot) {
+    if (!st) {
+    root:
       /* at the root, tokens that start no pattern (no symbol, or one only
-      ** found inside patterns) leave it there: a tight loop */
+      ** found inside patterns) leave it there: a tight loop. So do the
+      ** one-token patterns nothing extends, when the walker counts them
+      ** (every-match mode off): nothing can overlap such a match. */
       for (;;) {
+        if (s - 1u < nroot) {
+          if (!((x & LEAFBIT) && leaves)) break;
+          leaf_count(S, p, x);
+          if (S->err) return words;
+        }
         if (++p >= b) goto end;
         w = stream[p];
         x = symw[w < nw ? w : nw];
         words += x >> 31;
         s = x & SYMMASK;
-        if (s - 1u < nroot) break;
+      }
+      st = s; /* the root's child by s */
+    } else {
+      /* the transition: st is a state with transitions, and so are the
+      ** states its failure links lead to */
+      if (!s) st = 0;
+      while (st) {
+        const hnode *n = &H[st];
+        uint32_t c;
+        if ((n->bloom & BLOOM(s)) && (c = hfind(h, caph, st, s)) != 0) {
+          st = c;
+          break;
+        }
+        st = n->fail;
+      }
+      if (!st) { /* back at the root: nothing pending can be overlapped any more */
+        if (S->np) {
+          resolve(S);
+          if (S->err) return words;
+        }
+        goto root;
       }
     }
-    /* the transition: st is the root or a state with transitions, and so
-    ** are the states its failure links lead to */
-    while (st) {
-      const hnode *n = &H[st];
-      uint32_t c;
-      if ((n->bloom & BLOOM(s)) && (c = hfind(h, caph, st, s)) != 0) {
-        st = c;
-        goto moved;
-      }
-      st = n->fail;
-    }
-    st = s; /* the root's child by s */
-  moved:
     info = H[st].info;
     /* where the walk goes on from: the longest suffix it can extend */
     base = (info & F_CHILD) ? st : H[st].fail;
@@ -1083,11 +1124,14 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
           if (S->err) return words;
           t = C[t].dict;
         }
-        if (!base) resolve(S);
       }
       if (S->err) return words;
     }
     st = base;
+    if (!st && S->np) {
+      resolve(S);
+      if (S->err) return words;
+    }
   }
 end:
   if (S->np) resolve(S);
@@ -1115,7 +1159,7 @@ int rs_tagger_match(rs_tagger *T, const uint32_t *syms, size_t n, int overlap, r
   if (n > 0xFFFFFFFFu) return RS_ELIMIT;
   symw = zalloc(T->M, (size_t)T->nsym + 1, sizeof *symw);
   if (!symw) return RS_ENOMEM;
-  for (i = 0; i < T->nsym; i++) symw[i] = T->compact[i] | WORDBIT;
+  for (i = 0; i < T->nsym; i++) symw[i] = T->compact[i] | WORDBIT | leafbit(T, T->compact[i]);
   c.cb = cb;
   c.ud = ud;
   scan_init(&S, T, overlap, cb_emit, &c);
@@ -1219,7 +1263,7 @@ static int get_symw(rs_tagger *T, const rs_index *ix, int attr) {
     rs_token t;
     rs_tok_init(&tk, s, len, 0);
     if (rs_tok_next(&tk, &t) && (t.kind == RS_TOK_WORD || t.kind == RS_TOK_NUMBER)) x |= WORDBIT;
-    T->symw[w] = x;
+    T->symw[w] = x | leafbit(T, x & SYMMASK);
   }
   T->symw_attr = attr;
   T->symw_key1 = map;

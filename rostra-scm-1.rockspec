@@ -53,7 +53,7 @@ build = {
         "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
-        "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/llexicon.c", "csrc/lstats.c",
+        "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/lmeta.c", "csrc/llexicon.c", "csrc/lstats.c",
         "csrc/ltagger.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },

@@ -172,6 +172,29 @@ describe("rostra.corpus", function()
       os.remove(path)
     end)
 
+    it("keeps metadata values with their types; the blob is deterministic and checked", function()
+      local core = require "rostra.core"
+      local v = { speeches = { { year = 2020, share = 0.25, name = "Ana", tags = { "a", "b" },
+                                 ok = true, no = false, [1.5] = "float key", big = math.mininteger } },
+                  extra = { names = { x = "y" } } }
+      local blob = core.meta_encode(v)
+      assert.are.equal(blob, core.meta_encode(v))
+      local back = core.meta_decode(blob)
+      assert.are.same(v, back)
+      assert.are.equal("integer", math.type(back.speeches[1].year))
+      assert.are.equal("float", math.type(back.speeches[1].share))
+      assert.are.equal(math.mininteger, back.speeches[1].big)
+      -- every cut of the blob is refused, never read past its end
+      for cut = 0, #blob - 1 do
+        assert.has_error(function() core.meta_decode(blob:sub(1, cut)) end, "corrupt index: bad metadata")
+      end
+      assert.has_error(function() core.meta_decode(blob .. "x") end, "corrupt index: bad metadata")
+      assert.has_error(function() core.meta_decode("t\255\255\255\255") end, "corrupt index: bad metadata")
+      local cycle = {}
+      cycle.self = cycle
+      assert.has_error(function() core.meta_encode(cycle) end, "metadata nested more than 200 deep (a cycle?)")
+    end)
+
     it("refuses to add to an opened index", function()
       local c = rostra.corpus()
       c:add("a b c")

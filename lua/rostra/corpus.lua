@@ -35,59 +35,15 @@ end
 
 -- {====================================================== metadata blob
 
--- values: tag byte, then s (string), i (integer), n (float), b, or a table
-local function enc_value(out, v)
-  local t = math.type(v) or type(v)
-  if t == "string" then out[#out + 1] = "s" .. string.pack("<s4", v)
-  elseif t == "integer" then out[#out + 1] = "i" .. string.pack("<i8", v)
-  elseif t == "float" then out[#out + 1] = "n" .. string.pack("<d", v)
-  elseif t == "boolean" then out[#out + 1] = v and "T" or "F"
-  elseif t == "table" then
-    local keys = {}
-    for k in pairs(v) do keys[#keys + 1] = k end
-    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
-    out[#out + 1] = "t" .. string.pack("<I4", #keys)
-    for _, k in ipairs(keys) do
-      enc_value(out, k)
-      enc_value(out, v[k])
-    end
-  else
-    out[#out + 1] = "s" .. string.pack("<s4", tostring(v))
-  end
-end
-
-local function dec_value(s, i)
-  local tag = s:sub(i, i)
-  i = i + 1
-  if tag == "s" then return string.unpack("<s4", s, i)
-  elseif tag == "i" then return string.unpack("<i8", s, i)
-  elseif tag == "n" then return string.unpack("<d", s, i)
-  elseif tag == "T" then return true, i
-  elseif tag == "F" then return false, i
-  elseif tag == "t" then
-    local n
-    n, i = string.unpack("<I4", s, i)
-    local t = {}
-    for _ = 1, n do
-      local k, v
-      k, i = dec_value(s, i)
-      v, i = dec_value(s, i)
-      t[k] = v
-    end
-    return t, i
-  end
-  error("corrupt index: bad metadata", 0)
-end
-
+-- the blob is written and read in C (csrc/lmeta.c): tag bytes s (string),
+-- i (integer), n (float), T/F, t (table, keys in the order of their tostring)
 local function encode_meta(list, extra)
-  local out = {}
-  enc_value(out, { speeches = list, extra = extra or {} })
-  return table.concat(out)
+  return core.meta_encode { speeches = list, extra = extra or {} }
 end
 
 local function decode_meta(blob)
   if blob == "" then return { speeches = {}, extra = {} } end
-  local ok, t = pcall(dec_value, blob, 1)
+  local ok, t = pcall(core.meta_decode, blob)
   if not ok or type(t) ~= "table" then error("corrupt index: bad metadata", 0) end
   t.speeches = t.speeches or {}
   t.extra = t.extra or {}

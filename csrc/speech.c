@@ -369,8 +369,18 @@ static int scan(ctx *C) {
       continue;
     }
     if (s[i] > 0x20 && s[i] < 0x7F) { /* a run of printable ASCII: content */
-      size_t j = i + 1;
-      while (j < n && s[j] > 0x20 && s[j] < 0x7F) j++;
+      size_t j = i + 1, last;
+      /* words and the single spaces between them, in one loop: spaces
+      ** after content change nothing but where the content ends */
+      for (;;) {
+        while (j < n && s[j] > 0x20 && s[j] < 0x7F) j++;
+        last = j;
+        while (j < n && s[j] == ' ') j++;
+        if (j == last || j >= n || !(s[j] > 0x20 && s[j] < 0x7F)) {
+          j = last;
+          break;
+        }
+      }
       inlead = 0;
       if (pstart == NONE) {
         pstart = i;

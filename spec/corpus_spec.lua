@@ -192,7 +192,8 @@ describe("rostra.corpus", function()
       assert.has_error(function() core.meta_decode("t\255\255\255\255") end, "corrupt index: bad metadata")
       local cycle = {}
       cycle.self = cycle
-      assert.has_error(function() core.meta_encode(cycle) end, "metadata nested more than 200 deep (a cycle?)")
+      assert.has_error(function() core.meta_encode(cycle) end,
+        "metadata nested more than 200 deep (a cycle?)")
     end)
 
     it("refuses to add to an opened index", function()

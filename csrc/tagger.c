@@ -1073,9 +1073,32 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
       ** (every-match mode off): nothing can overlap such a match. */
       for (;;) {
         if (s - 1u < nroot) {
-          if (!((x & LEAFBIT) && leaves)) break;
-          leaf_count(S, p, x);
-          if (S->err) return words;
+          if (!leaves) break;
+          if (x & LEAFBIT) {
+            leaf_count(S, p, x);
+            if (S->err) return words;
+          } else {
+            /* a phrase start: when the next token cannot go on with it
+            ** (its bloom says so), the walk stays at the root, and the
+            ** one-token match it may be is the only one here */
+            const hnode *hn = &H[s];
+            uint32_t x2 = 0, s2 = 0;
+            if (p + 1 < b) {
+              uint32_t w2 = stream[p + 1];
+              x2 = symw[w2 < nw ? w2 : nw];
+              s2 = x2 & SYMMASK;
+            }
+            if (s2 && (hn->bloom & BLOOM(s2))) break; /* it may: the automaton decides */
+            if (hn->info & F_TERM) {
+              emit_node(S, p, 1, s);
+              if (S->err) return words;
+            }
+            if (++p >= b) goto end;
+            words += x2 >> 31;
+            x = x2;
+            s = s2;
+            continue;
+          }
         }
         if (++p >= b) goto end;
         w = stream[p];

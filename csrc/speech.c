@@ -369,18 +369,22 @@ static int scan(ctx *C) {
       continue;
     }
     if (s[i] > 0x20 && s[i] < 0x7F) { /* a run of printable ASCII: content */
+      /* words and the spaces between them: spaces after content change
+      ** nothing but where the content ends; eight bytes at a time while
+      ** none is outside 0x20..0x7E (a byte below 0x20, 0x7F, or >= 0x80) */
       size_t j = i + 1, last;
-      /* words and the single spaces between them, in one loop: spaces
-      ** after content change nothing but where the content ends */
-      for (;;) {
-        while (j < n && s[j] > 0x20 && s[j] < 0x7F) j++;
-        last = j;
-        while (j < n && s[j] == ' ') j++;
-        if (j == last || j >= n || !(s[j] > 0x20 && s[j] < 0x7F)) {
-          j = last;
+      while (j + 8 <= n) {
+        uint64_t x, y;
+        memcpy(&x, s + j, 8);
+        y = x ^ 0x7F7F7F7F7F7F7F7Full;
+        if ((((x - 0x2020202020202020ull) & ~x) | x | ((y - 0x0101010101010101ull) & ~y)) &
+            0x8080808080808080ull)
           break;
-        }
+        j += 8;
       }
+      while (j < n && s[j] >= 0x20 && s[j] < 0x7F) j++;
+      last = j;
+      while (s[last - 1] == ' ') last--; /* s[i] is not a space */
       inlead = 0;
       if (pstart == NONE) {
         pstart = i;
@@ -395,7 +399,7 @@ static int scan(ctx *C) {
       }
       ideo = 0;
       i = j;
-      plast = j;
+      plast = last;
       continue;
     }
     if (s[i] < 0x80) {

@@ -527,8 +527,13 @@ static const struct {
 static int month_at(const uchar *s, size_t i, size_t b, size_t *e) {
   int k, best = 0;
   size_t bestlen = 0;
+  uchar c0;
+  if (i >= b) return 0;
+  c0 = (uchar)LOWER(s[i]); /* the first letter rules out most names */
   for (k = 0; months[k].name; k++) {
-    size_t len = strlen(months[k].name);
+    size_t len;
+    if ((uchar)months[k].name[0] != c0) continue;
+    len = strlen(months[k].name);
     if (len > bestlen && ci_word(s, i, b, months[k].name)) {
       best = months[k].m;
       bestlen = len;
@@ -749,7 +754,9 @@ static int starts_opener(const uchar *s, size_t a, size_t b) {
   int k;
   for (k = 0; openers[k]; k++) {
     const char *o = openers[k];
-    size_t len = strlen(o), j;
+    size_t len, j;
+    if (o[0] != '*' && (a >= b || (uchar)LOWER(s[a]) != (uchar)o[0])) continue; /* quick no */
+    len = strlen(o);
     if (o[len - 1] != '*') {
       if (ci_word(s, a, b, o)) return 1;
       continue;
@@ -1766,9 +1773,19 @@ static int quotations(ctx *C) {
     qopen st[QSTACK];
     int err = 0;
     while (i < b) {
-      uchar c = s[i];
+      uchar c;
       int32_t cp, prev, next;
       int l;
+      /* eight bytes at a time past those with no '"' and no byte >= 0x80 */
+      while (i + 8 <= b) {
+        uint64_t x, y;
+        memcpy(&x, s + i, 8);
+        y = x ^ 0x2222222222222222ull;
+        if ((((y - 0x0101010101010101ull) & ~y) | x) & 0x8080808080808080ull) break;
+        i += 8;
+      }
+      if (i >= b) break;
+      c = s[i];
       if (c != '"' && c != 0xE2 && c != 0xC2 && c != 0xE3) {
         i++;
         continue;
@@ -1857,13 +1874,29 @@ static int quotations(ctx *C) {
 
 static int guess_lang(ctx *C) {
   static const char *const names[] = {"en", "fr", "es", "de", "it", "pt"};
-  static const char *const words[][12] = {
-    {"the", "and", "of", "to", "is", "that", "we", "our", "in", "for", "this", NULL},
-    {"le", "la", "les", "et", "des", "est", "une", "nous", "pour", "dans", "qui", NULL},
-    {"el", "los", "las", "y", "que", "por", "una", "del", "para", "con", "es", NULL},
-    {"der", "die", "und", "das", "ist", "nicht", "wir", "mit", "den", "zu", "ein", NULL},
-    {"il", "che", "della", "per", "non", "sono", "gli", "nel", "alla", "una", NULL, NULL},
-    {"os", "uma", "com", "do", "da", "que", "para", "nossa", "nos", "em", NULL, NULL}};
+  /* the words of each language by first letter, each after its language's
+  ** index in names (en fr es de it pt): short, frequent function words */
+  static const char *const byfirst[26][11] = {
+    ['a' - 'a'] = {"4alla", "0and"},
+    ['c' - 'a'] = {"4che", "5com", "2con"},
+    ['d' - 'a'] = {"5da", "1dans", "3das", "2del", "4della", "3den", "3der", "1des", "3die", "5do"},
+    ['e' - 'a'] = {"3ein", "2el", "5em", "2es", "1est", "1et"},
+    ['f' - 'a'] = {"0for"},
+    ['g' - 'a'] = {"4gli"},
+    ['i' - 'a'] = {"4il", "0in", "0is", "3ist"},
+    ['l' - 'a'] = {"1la", "2las", "1le", "1les", "2los"},
+    ['m' - 'a'] = {"3mit"},
+    ['n' - 'a'] = {"4nel", "3nicht", "4non", "5nos", "5nossa", "1nous"},
+    ['o' - 'a'] = {"0of", "5os", "0our"},
+    ['p' - 'a'] = {"2para", "5para", "4per", "2por", "1pour"},
+    ['q' - 'a'] = {"2que", "5que", "1qui"},
+    ['s' - 'a'] = {"4sono"},
+    ['t' - 'a'] = {"0that", "0the", "0this", "0to"},
+    ['u' - 'a'] = {"5uma", "2una", "4una", "3und", "1une"},
+    ['w' - 'a'] = {"0we", "3wir"},
+    ['y' - 'a'] = {"2y"},
+    ['z' - 'a'] = {"3zu"},
+  };
   const uchar *s = C->s;
   size_t a = C->sp->body_start, b = a + 8192 < C->n ? a + 8192 : C->n, i = a;
   size_t han = 0, kana = 0, cyr = 0, arab = 0, latin = 0, hang = 0;
@@ -1875,16 +1908,18 @@ static int guess_lang(ctx *C) {
       size_t w = i, len;
       if (latin >= 400) break; /* enough words */
       char buf[8];
-      int li, wi;
+      int li;
       while (w < b && IS_ASCII_ALPHA(s[w])) w++;
       latin++;
       len = w - i;
       if (len < 7 && !(w < b && s[w] >= 0x80) && !(i > a && s[i - 1] >= 0x80)) {
         for (li = 0; li < (int)len; li++) buf[li] = (char)LOWER(s[i + (size_t)li]);
         buf[len] = '\0';
-        for (li = 0; li < 6; li++)
-          for (wi = 0; words[li][wi]; wi++)
-            if (words[li][wi][0] == buf[0] && strcmp(buf, words[li][wi]) == 0) score[li]++;
+        {
+          const char *const *e = byfirst[buf[0] - 'a']; /* buf[0] is a-z */
+          for (; *e; e++)
+            if (strcmp(buf, *e + 1) == 0) score[**e - '0']++;
+        }
       }
       i = w;
       continue;

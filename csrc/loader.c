@@ -63,6 +63,7 @@ static void loaded_free(rs_mem *M, rs_loaded *r) {
   rs_free(M, r->sents, r->sentcap * sizeof *r->sents);
   rs_free(M, r->lid, r->lidcap * sizeof *r->lid);
   rs_vocab_free(M, &r->lv);
+  rs_free(M, r->lslots, r->nlslots * sizeof *r->lslots);
   rs_free(M, r->ends, r->endcap * sizeof *r->ends);
   memset(r, 0, sizeof *r);
 }
@@ -108,6 +109,94 @@ static int read_file(rs_mem *M, const char *path, rs_loaded *r) {
   fclose(f);
   return RS_OK;
 }
+
+/* {====================================================== the speech's vocabulary
+
+** A worker interns every token of its speech; the calling thread then
+** interns only the speech's types into the corpus vocabulary. The local
+** index is never saved, so it uses a hash of its own: inline, on words
+** read eight bytes at a time, with 32 bits of it kept in each slot so that
+** a probe compares strings only when those agree. */
+
+static uint64_t lmix(uint64_t x) {
+  x ^= x >> 32;
+  x *= 0xD6E8FEB86659FD93ull;
+  x ^= x >> 32;
+  x *= 0xD6E8FEB86659FD93ull;
+  return x ^ (x >> 32);
+}
+
+static uint64_t lhash(const unsigned char *s, size_t n) {
+  uint64_t a, b, h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+  if (n >= 8) {
+    size_t i;
+    for (i = 0; i + 8 < n; i += 8) { /* all but the last eight bytes */
+      memcpy(&a, s + i, 8);
+      h = (h ^ a) * 0x9FB21C651E98DF25ull;
+    }
+    memcpy(&b, s + n - 8, 8);
+    h ^= b;
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, s, 4);
+    memcpy(&y, s + n - 4, 4);
+    h ^= (uint64_t)x << 32 | y;
+  } else if (n > 0) {
+    h ^= (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
+  }
+  return lmix(h);
+}
+
+/* a table of nslots (a power of 2) slots from the tags of the old one */
+static int lrehash(rs_mem *M, rs_loaded *r, size_t nslots) {
+  uint64_t *ns = rs_malloc(M, nslots * sizeof *ns);
+  size_t k, mask = nslots - 1;
+  if (!ns) return RS_ENOMEM;
+  memset(ns, 0, nslots * sizeof *ns);
+  for (k = 0; k < r->nlslots; k++) {
+    uint64_t e = r->lslots[k];
+    size_t i;
+    if (!e) continue;
+    i = (size_t)(e >> 32) & mask;
+    while (ns[i]) i = (i + 1) & mask;
+    ns[i] = e;
+  }
+  rs_free(M, r->lslots, r->nlslots * sizeof *r->lslots);
+  r->lslots = ns;
+  r->nlslots = nslots;
+  return RS_OK;
+}
+
+/* the local id of s[0..len), added when new */
+static int lintern(rs_mem *M, rs_loaded *r, const char *s, size_t len, uint32_t *id) {
+  rs_vocab *v = &r->lv;
+  uint64_t h = lhash((const unsigned char *)s, len);
+  uint32_t tag = (uint32_t)(h >> 32);
+  size_t mask = r->nlslots - 1, i = tag & mask;
+  for (;;) {
+    uint64_t e = r->lslots[i];
+    if (!e) break;
+    if ((uint32_t)(e >> 32) == tag) {
+      uint32_t cand = (uint32_t)e - 1;
+      if (v->off[cand + 1] - v->off[cand] == len && memcmp(v->chars.p + v->off[cand], s, len) == 0) {
+        *id = cand;
+        return RS_OK;
+      }
+    }
+    i = (i + 1) & mask;
+  }
+  if (v->n >= 0xFFFFFFF0u) return RS_ELIMIT;
+  if (rs_grow(M, (void **)&v->off, &v->offcap, (size_t)v->n + 2, sizeof *v->off) ||
+      rs_buf_add(M, &v->chars, s, len))
+    return RS_ENOMEM;
+  v->off[v->n + 1] = v->chars.n;
+  r->lslots[i] = (uint64_t)tag << 32 | (v->n + 1);
+  *id = v->n++;
+  if ((size_t)v->n * 2 > r->nlslots) return lrehash(M, r, r->nlslots * 2);
+  return RS_OK;
+}
+
+/* }====================================================== */
 
 /* read, parse and tokenize file i into r */
 static int process(loader *ld, size_t i, rs_loaded *r) {
@@ -161,10 +250,12 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
   ** tokens */
   rs_vocab_init(&r->lv);
   if (r->ntok && rs_grow(M, (void **)&r->lid, &r->lidcap, r->ntok, sizeof *r->lid)) return RS_ENOMEM;
+  if (rs_grow(M, (void **)&r->lv.off, &r->lv.offcap, 1024, sizeof *r->lv.off) ||
+      lrehash(M, r, 2048))
+    return RS_ENOMEM;
+  r->lv.off[0] = 0;
   for (k = 0; k < r->ntok; k++) {
-    int isnew;
-    rc = rs_vocab_intern(M, &r->lv, r->text + r->toks[k].start, r->toks[k].stop - r->toks[k].start,
-                         &r->lid[k], &isnew);
+    rc = lintern(M, r, r->text + r->toks[k].start, r->toks[k].stop - r->toks[k].start, &r->lid[k]);
     if (rc) return rc;
   }
   /* sentences: the splitter over each segment's tokens (the parser was
@@ -313,7 +404,7 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
   lm.mem.ud = &lm;
   pthread_mutex_init(&lm.mu, NULL);
   ld.M = &lm.mem;
-  ld.window = (size_t)nthreads * 4;
+  ld.window = (size_t)nthreads * 32;
   ld.res = rs_malloc(M, ld.window * sizeof *ld.res);
   ld.done = rs_malloc(M, ld.window);
   if (!ld.res || !ld.done) {

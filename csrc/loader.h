@@ -29,7 +29,9 @@ typedef struct rs_loaded {
   size_t nsent, sentcap;
   uint32_t *ends;  /* scratch for the splitter */
   size_t endcap;
-  rs_vocab lv;     /* the speech's own vocabulary */
+  rs_vocab lv;     /* the speech's own vocabulary (strings only: no hash index) */
+  uint64_t *lslots; /* the worker's index of lv: hash tag << 32 | id + 1 (0 empty) */
+  size_t nlslots;
   uint32_t *lid;   /* each token's type in lv */
   size_t lidcap;
   rs_docspans ds;

@@ -347,49 +347,56 @@ static void run_two(void *(*f)(void *), void *a, void *b, int par) {
   }
 }
 
+/* a word type's counters in the first pass, side by side: the pass
+** touches one cache line per token */
+typedef struct wcount {
+  uint64_t sz;      /* bytes of its postings (the first delta from 0) */
+  uint32_t freq, df;
+  uint32_t seen;    /* the last speech (id + 1) it was seen in */
+  uint32_t first;   /* its first position in the job's speeches */
+  uint32_t last;    /* its last position */
+  uint32_t pad;
+} wcount;
+
+/* one half of the speeches: word counts, and the document frequencies of
+** lower and stem types (a lower or stem type is new in a speech only when
+** one of its word types is) */
 typedef struct count_job {
   rs_builder *B;
-  uint32_t *seen, *last, *last1, *last2;
-  uint64_t *sz;
-  int attrs; /* 0: word frequencies, df, sizes; 1: df of lower and stem */
+  uint32_t d0, d1; /* speeches [d0, d1) */
+  wcount *wc;
+  uint32_t *seen1, *seen2; /* per lower / stem type: the last speech + 1 */
+  uint32_t *df1, *df2;
 } count_job;
 
 static void *count_pass(void *arg) {
   count_job *j = arg;
   rs_builder *B = j->B;
+  const uint32_t *m1 = B->map[1], *m2 = B->map[2];
+  wcount *wc = j->wc;
   uint32_t d, p;
-  for (d = 0; d < B->ndoc; d++) {
+  for (d = j->d0; d < j->d1; d++) {
     const rs_docrec *r = &B->docs[d];
     uint32_t tag = d + 1;
-    if (!j->attrs) {
-      uint32_t *f0 = B->freq[0], *df0 = B->df[0], *seen = j->seen, *last = j->last;
-      uint64_t *sz = j->sz;
-      for (p = r->first; p < r->first + r->ntok; p++) {
-        uint32_t w = B->stream[p];
-        f0[w]++;
-        sz[w] += vlen(p - last[w]);
-        last[w] = p;
-        if (seen[w] != tag) {
-          seen[w] = tag;
-          df0[w]++;
-        }
-      }
-    } else {
-      const uint32_t *m1 = B->map[1], *m2 = B->map[2];
-      uint32_t *df1 = B->df[1], *df2 = B->df[2], *seen = j->seen;
-      for (p = r->first; p < r->first + r->ntok; p++) {
-        uint32_t w = B->stream[p], t;
-        if (seen[w] == tag) continue;
-        seen[w] = tag;
+    for (p = r->first; p < r->first + r->ntok; p++) {
+      uint32_t w = B->stream[p];
+      wcount *c = &wc[w];
+      if (c->freq++ == 0) c->first = p;
+      c->sz += vlen(p - c->last);
+      c->last = p;
+      if (c->seen != tag) {
+        uint32_t t;
+        c->seen = tag;
+        c->df++;
         t = m1[w];
-        if (j->last1[t] != tag) {
-          j->last1[t] = tag;
-          df1[t]++;
+        if (j->seen1[t] != tag) {
+          j->seen1[t] = tag;
+          j->df1[t]++;
         }
         t = m2[w];
-        if (j->last2[t] != tag) {
-          j->last2[t] = tag;
-          df2[t]++;
+        if (j->seen2[t] != tag) {
+          j->seen2[t] = tag;
+          j->df2[t]++;
         }
       }
     }
@@ -397,10 +404,15 @@ static void *count_pass(void *arg) {
   return NULL;
 }
 
+/* a word type's write cursor and last position, side by side */
+typedef struct wcur {
+  uint64_t cur;
+  uint32_t last, pad;
+} wcur;
+
 typedef struct write_job {
   rs_builder *B;
-  uint64_t *cur;
-  uint32_t *last;
+  wcur *wc;
   uint32_t lo, hi; /* word types written by this job */
 } write_job;
 
@@ -408,12 +420,15 @@ static void *write_pass(void *arg) {
   write_job *j = arg;
   rs_builder *B = j->B;
   uint8_t *base = (uint8_t *)B->post.p;
-  uint32_t p;
+  uint32_t p, lo = j->lo, span = j->hi - j->lo;
+  wcur *wc = j->wc;
   for (p = 0; p < B->ntok; p++) {
     uint32_t w = B->stream[p];
-    if (w < j->lo || w >= j->hi) continue;
-    j->cur[w] = (uint64_t)(vput(base + j->cur[w], p - j->last[w]) - base);
-    j->last[w] = p;
+    wcur *c;
+    if (w - lo >= span) continue;
+    c = &wc[w];
+    c->cur = (uint64_t)(vput(base + c->cur, p - c->last) - base);
+    c->last = p;
   }
   return NULL;
 }
@@ -426,7 +441,7 @@ static uint32_t *alloc_u32(rs_mem *M, size_t n) {
 
 int rs_builder_finish(rs_builder *B, rs_index *ix) {
   rs_mem *M = B->M;
-  uint32_t nw = B->voc[0].n, a, *last = NULL;
+  uint32_t nw = B->voc[0].n, a;
   uint64_t total = 0;
   int err = RS_ENOMEM;
   free_derived(B);
@@ -437,39 +452,55 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
     B->df[a] = alloc_u32(M, nt);
     if (!B->freq[a] || !B->df[a]) goto fail;
   }
-  last = alloc_u32(M, nw);
-  if (!last) goto fail;
   /* postings offsets: sizes are counted in the same pass as frequencies */
   B->post_offn = (size_t)nw + 1;
   B->post_off = rs_malloc(M, B->post_offn * sizeof(uint64_t));
   if (!B->post_off) goto fail;
   memset(B->post_off, 0, B->post_offn * sizeof(uint64_t));
   {
-    /* two passes over the stream, on two threads for a large corpus:
-    ** word frequencies, document frequencies and postings sizes in one,
-    ** document frequencies of lower and stem types in the other (a lower
-    ** or stem type is new in a speech only when one of its word types is) */
-    count_job A, Bj;
-    uint32_t *seen = alloc_u32(M, nw), *seen2 = alloc_u32(M, nw),
-             *last1 = alloc_u32(M, B->voc[1].n), *last2 = alloc_u32(M, B->voc[2].n);
-    int ok = seen && seen2 && last1 && last2;
-    if (ok) {
-      memset(&A, 0, sizeof A);
-      A.B = B;
-      A.seen = seen;
-      A.last = last;
-      A.sz = B->post_off + 1;
-      Bj = A;
-      Bj.seen = seen2;
-      Bj.last1 = last1;
-      Bj.last2 = last2;
-      Bj.attrs = 1;
-      run_two(count_pass, &A, &Bj, B->ntok > (1u << 20));
+    /* one pass over the stream, the speeches in two halves on two threads
+    ** for a large corpus, then the halves merged */
+    count_job J[2];
+    size_t n1 = B->voc[1].n ? B->voc[1].n : 1, n2 = B->voc[2].n ? B->voc[2].n : 1, k;
+    uint32_t w, t, mid = 0;
+    int ok = 1;
+    while (mid < B->ndoc && B->docs[mid].first < B->ntok / 2) mid++;
+    memset(J, 0, sizeof J);
+    for (k = 0; k < 2; k++) {
+      J[k].B = B;
+      J[k].d0 = k ? mid : 0;
+      J[k].d1 = k ? B->ndoc : mid;
+      J[k].wc = rs_malloc(M, (nw ? nw : 1) * sizeof *J[k].wc);
+      J[k].seen1 = alloc_u32(M, n1);
+      J[k].seen2 = alloc_u32(M, n2);
+      J[k].df1 = k ? alloc_u32(M, n1) : B->df[1];
+      J[k].df2 = k ? alloc_u32(M, n2) : B->df[2];
+      if (!J[k].wc || !J[k].seen1 || !J[k].seen2 || !J[k].df1 || !J[k].df2) ok = 0;
+      else memset(J[k].wc, 0, (nw ? nw : 1) * sizeof *J[k].wc);
     }
-    rs_free(M, seen, (nw ? nw : 1) * sizeof *seen);
-    rs_free(M, seen2, (nw ? nw : 1) * sizeof *seen2);
-    rs_free(M, last1, (B->voc[1].n ? B->voc[1].n : 1) * sizeof *last1);
-    rs_free(M, last2, (B->voc[2].n ? B->voc[2].n : 1) * sizeof *last2);
+    if (ok) {
+      const wcount *x = J[0].wc, *y = J[1].wc;
+      run_two(count_pass, &J[0], &J[1], B->ntok > (1u << 20));
+      for (w = 0; w < nw; w++) {
+        uint64_t sz = x[w].sz + y[w].sz;
+        if (x[w].freq && y[w].freq) /* the second half's first delta, from the first's last */
+          sz = sz - vlen(y[w].first) + vlen(y[w].first - x[w].last);
+        B->freq[0][w] = x[w].freq + y[w].freq;
+        B->df[0][w] = x[w].df + y[w].df;
+        B->post_off[w + 1] = sz;
+      }
+      for (t = 0; t < B->voc[1].n; t++) B->df[1][t] += J[1].df1[t];
+      for (t = 0; t < B->voc[2].n; t++) B->df[2][t] += J[1].df2[t];
+    }
+    for (k = 0; k < 2; k++) {
+      rs_free(M, J[k].wc, (nw ? nw : 1) * sizeof *J[k].wc);
+      rs_free(M, J[k].seen1, n1 * sizeof(uint32_t));
+      rs_free(M, J[k].seen2, n2 * sizeof(uint32_t));
+      if (k) {
+        rs_free(M, J[k].df1, n1 * sizeof(uint32_t));
+        rs_free(M, J[k].df2, n2 * sizeof(uint32_t));
+      }
+    }
     if (!ok) goto fail;
   }
   /* lower and stem: frequencies summed over their word types; inverse maps */
@@ -501,32 +532,26 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   {
     /* write cursors: a u64 copy of the offsets; two threads write the
     ** word types below and above the middle of the postings bytes */
-    uint64_t *cur = rs_malloc(M, ((size_t)nw + 1) * sizeof *cur);
-    uint32_t *last2 = alloc_u32(M, nw), mid = 0;
+    wcur *wc = rs_malloc(M, (nw ? nw : 1) * sizeof *wc);
+    uint32_t mid = 0, w;
     write_job A, Bj;
-    if (!cur || !last2) {
-      rs_free(M, cur, ((size_t)nw + 1) * sizeof *cur);
-      rs_free(M, last2, (nw ? nw : 1) * sizeof *last2);
-      goto fail;
+    if (!wc) goto fail;
+    for (w = 0; w < nw; w++) {
+      wc[w].cur = B->post_off[w];
+      wc[w].last = 0;
+      wc[w].pad = 0;
     }
-    memcpy(cur, B->post_off, ((size_t)nw + 1) * sizeof *cur);
     while (mid < nw && B->post_off[mid] < total / 2) mid++;
     A.B = B;
-    A.cur = cur;
-    A.last = last;
+    A.wc = wc;
     A.lo = 0;
     A.hi = mid;
     Bj = A;
-    Bj.last = last2;
     Bj.lo = mid;
     Bj.hi = nw;
-    memset(last, 0, (nw ? nw : 1) * sizeof *last);
     run_two(write_pass, &A, &Bj, B->ntok > (1u << 20));
-    rs_free(M, cur, ((size_t)nw + 1) * sizeof *cur);
-    rs_free(M, last2, (nw ? nw : 1) * sizeof *last2);
+    rs_free(M, wc, (nw ? nw : 1) * sizeof *wc);
   }
-  rs_free(M, last, (nw ? nw : 1) * sizeof *last);
-  last = NULL;
   if (B->ckpt == NULL) { /* an empty corpus still has one checkpoint */
     if (rs_grow(M, (void **)&B->ckpt, &B->ckptcap, 1, sizeof *B->ckpt)) goto fail;
     B->ckpt[0] = 0;
@@ -562,7 +587,6 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   ix->metalen = B->meta.n;
   return RS_OK;
 fail:
-  rs_free(M, last, (nw ? nw : 1) * sizeof *last);
   free_derived(B);
   return err;
 }

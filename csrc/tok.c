@@ -465,14 +465,17 @@ static const char *const abbrevs[] = {
 static int is_abbrev(const char *s, const rs_token *t) {
   size_t len = t->stop - t->start;
   int i;
-  for (i = 0; abbrevs[i]; i++)
-    if (strlen(abbrevs[i]) == len && memcmp(abbrevs[i], s + t->start, len) == 0) return 1;
+  if (len == 0) return 0;
+  for (i = 0; abbrevs[i]; i++) /* the first byte rules out most */
+    if (abbrevs[i][0] == s[t->start] && strlen(abbrevs[i]) == len &&
+        memcmp(abbrevs[i], s + t->start, len) == 0)
+      return 1;
   return 0;
 }
 
 static int tok_is(const char *s, const rs_token *t, const char *lit) {
   size_t len = t->stop - t->start;
-  return strlen(lit) == len && memcmp(s + t->start, lit, len) == 0;
+  return len > 0 && s[t->start] == lit[0] && strlen(lit) == len && memcmp(s + t->start, lit, len) == 0;
 }
 
 static int is_terminal(const char *s, const rs_token *t) {

@@ -410,23 +410,22 @@ typedef struct wcur {
   uint32_t last, pad;
 } wcur;
 
+/* the postings of the tokens [p0, p1): each type's cursor starts where
+** the tokens before p0 left it */
 typedef struct write_job {
   rs_builder *B;
   wcur *wc;
-  uint32_t lo, hi; /* word types written by this job */
+  uint32_t p0, p1;
 } write_job;
 
 static void *write_pass(void *arg) {
   write_job *j = arg;
   rs_builder *B = j->B;
   uint8_t *base = (uint8_t *)B->post.p;
-  uint32_t p, lo = j->lo, span = j->hi - j->lo;
+  uint32_t p;
   wcur *wc = j->wc;
-  for (p = 0; p < B->ntok; p++) {
-    uint32_t w = B->stream[p];
-    wcur *c;
-    if (w - lo >= span) continue;
-    c = &wc[w];
+  for (p = j->p0; p < j->p1; p++) {
+    wcur *c = &wc[B->stream[p]];
     c->cur = (uint64_t)(vput(base + c->cur, p - c->last) - base);
     c->last = p;
   }
@@ -441,7 +440,8 @@ static uint32_t *alloc_u32(rs_mem *M, size_t n) {
 
 int rs_builder_finish(rs_builder *B, rs_index *ix) {
   rs_mem *M = B->M;
-  uint32_t nw = B->voc[0].n, a;
+  uint32_t nw = B->voc[0].n, a, half_doc = 0;
+  wcount *half = NULL; /* the counters of the first half of the speeches */
   uint64_t total = 0;
   int err = RS_ENOMEM;
   free_derived(B);
@@ -492,8 +492,10 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
       for (t = 0; t < B->voc[1].n; t++) B->df[1][t] += J[1].df1[t];
       for (t = 0; t < B->voc[2].n; t++) B->df[2][t] += J[1].df2[t];
     }
+    half = J[0].wc; /* the write pass starts the second half from it */
+    half_doc = mid;
     for (k = 0; k < 2; k++) {
-      rs_free(M, J[k].wc, (nw ? nw : 1) * sizeof *J[k].wc);
+      if (k) rs_free(M, J[k].wc, (nw ? nw : 1) * sizeof *J[k].wc);
       rs_free(M, J[k].seen1, n1 * sizeof(uint32_t));
       rs_free(M, J[k].seen2, n2 * sizeof(uint32_t));
       if (k) {
@@ -530,28 +532,38 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   if (rs_buf_reserve(M, &B->post, (size_t)total)) goto fail;
   B->post.n = (size_t)total;
   {
-    /* write cursors: a u64 copy of the offsets; two threads write the
-    ** word types below and above the middle of the postings bytes */
-    wcur *wc = rs_malloc(M, (nw ? nw : 1) * sizeof *wc);
-    uint32_t mid = 0, w;
+    /* two threads write the postings of the two halves of the speeches
+    ** counted apart: the second starts each type after the first half's
+    ** bytes, from its last position there */
+    wcur *wa = rs_malloc(M, (nw ? nw : 1) * sizeof *wa), *wb = rs_malloc(M, (nw ? nw : 1) * sizeof *wb);
+    uint32_t w, pmid = half_doc < B->ndoc ? B->docs[half_doc].first : B->ntok;
     write_job A, Bj;
-    if (!wc) goto fail;
-    for (w = 0; w < nw; w++) {
-      wc[w].cur = B->post_off[w];
-      wc[w].last = 0;
-      wc[w].pad = 0;
+    if (!wa || !wb) {
+      rs_free(M, wa, (nw ? nw : 1) * sizeof *wa);
+      rs_free(M, wb, (nw ? nw : 1) * sizeof *wb);
+      goto fail;
     }
-    while (mid < nw && B->post_off[mid] < total / 2) mid++;
+    for (w = 0; w < nw; w++) {
+      wa[w].cur = B->post_off[w];
+      wa[w].last = wa[w].pad = 0;
+      wb[w].cur = B->post_off[w] + half[w].sz;
+      wb[w].last = half[w].last;
+      wb[w].pad = 0;
+    }
     A.B = B;
-    A.wc = wc;
-    A.lo = 0;
-    A.hi = mid;
-    Bj = A;
-    Bj.lo = mid;
-    Bj.hi = nw;
+    A.wc = wa;
+    A.p0 = 0;
+    A.p1 = pmid;
+    Bj.B = B;
+    Bj.wc = wb;
+    Bj.p0 = pmid;
+    Bj.p1 = B->ntok;
     run_two(write_pass, &A, &Bj, B->ntok > (1u << 20));
-    rs_free(M, wc, (nw ? nw : 1) * sizeof *wc);
+    rs_free(M, wa, (nw ? nw : 1) * sizeof *wa);
+    rs_free(M, wb, (nw ? nw : 1) * sizeof *wb);
   }
+  rs_free(M, half, (nw ? nw : 1) * sizeof *half);
+  half = NULL;
   if (B->ckpt == NULL) { /* an empty corpus still has one checkpoint */
     if (rs_grow(M, (void **)&B->ckpt, &B->ckptcap, 1, sizeof *B->ckpt)) goto fail;
     B->ckpt[0] = 0;
@@ -587,6 +599,7 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   ix->metalen = B->meta.n;
   return RS_OK;
 fail:
+  rs_free(M, half, (nw ? nw : 1) * sizeof *half);
   free_derived(B);
   return err;
 }

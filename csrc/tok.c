@@ -215,7 +215,9 @@ int rs_tok_next(rs_tokenizer *T, rs_token *t) {
       int has_letter = 0, all_digit = 1;
       size_t j = i, ab;
       if (is_upper(cp)) t->flags |= RS_TF_UPPER;
-      if (k == C_LETTER && (ab = dotted_abbrev(T, i)) != 0) {
+      /* an abbreviation's first letter is followed by a dot */
+      if (k == C_LETTER && i + (size_t)len < n && s[i + (size_t)len] == '.' &&
+          (ab = dotted_abbrev(T, i)) != 0) {
         t->stop = (uint32_t)(i + ab);
         t->kind = RS_TOK_WORD;
         t->flags |= RS_TF_ABBREV;

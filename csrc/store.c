@@ -7,6 +7,7 @@
 */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,21 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc) {
   return n;
 }
 
+static int pwrite_all(int fd, const void *p, size_t n, off_t at) {
+  const char *c = p;
+  while (n > 0) {
+    ssize_t w = pwrite(fd, c, n, at);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    c += w;
+    n -= (size_t)w;
+    at += w;
+  }
+  return 0;
+}
+
 static int write_all(int fd, const void *p, uint64_t n) {
   const char *c = p;
   while (n > 0) {
@@ -143,14 +159,31 @@ static int write_all(int fd, const void *p, uint64_t n) {
   return 0;
 }
 
+/* the checksums of sections [0, n), on a thread of their own while the
+** sections are written */
+typedef struct sumjob {
+  section *s;
+  int n;
+} sumjob;
+
+static void *sum_sections(void *arg) {
+  sumjob *j = arg;
+  int i;
+  for (i = 0; i < j->n; i++)
+    j->s[i].sum = XXH3_64bits(j->s[i].data ? j->s[i].data : "", (size_t)j->s[i].size);
+  return NULL;
+}
+
 int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen) {
   section s[S_MAX];
   uint64_t sc[K_MAX], off;
-  int n = collect(ix, s, sc), i, fd;
+  int n = collect(ix, s, sc), i, fd, threaded = 0;
   size_t tlen = strlen(path) + 16, hsize;
   char *tmp = rs_malloc(M, tlen);
   unsigned char *head;
   static const unsigned char zeros[8] = {0};
+  pthread_t th;
+  sumjob sj;
   if (!tmp) return RS_ENOMEM;
   hsize = HEADER_SIZE + (size_t)n * ENTRY_SIZE;
   head = rs_malloc(M, hsize);
@@ -162,8 +195,34 @@ int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, si
   off = (hsize + 7) & ~(uint64_t)7;
   for (i = 0; i < n; i++) {
     s[i].off = off;
-    s[i].sum = XXH3_64bits(s[i].data ? s[i].data : "", (size_t)s[i].size);
     off = (off + s[i].size + 7) & ~(uint64_t)7;
+  }
+  snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
+  fd = mkstemp(tmp);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    goto fail_early;
+  }
+  /* the checksums on a second thread (or here, when it cannot start) */
+  sj.s = s;
+  sj.n = n;
+  threaded = pthread_create(&th, NULL, sum_sections, &sj) == 0;
+  /* the sections after room for the header, which is written last */
+  if (write_all(fd, head, hsize)) goto fail_io;
+  {
+    uint64_t pos = hsize;
+    for (i = 0; i < n; i++) {
+      if (s[i].off > pos && write_all(fd, zeros, s[i].off - pos)) goto fail_io;
+      if (s[i].size && write_all(fd, s[i].data, s[i].size)) goto fail_io;
+      pos = s[i].off + s[i].size;
+    }
+    if (off > pos && write_all(fd, zeros, off - pos)) goto fail_io;
+  }
+  if (threaded) {
+    pthread_join(th, NULL);
+    threaded = 0;
+  } else {
+    sum_sections(&sj);
   }
   memcpy(head, MAGIC, 8);
   put32(head + 8, FORMAT_VERSION);
@@ -180,22 +239,7 @@ int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, si
   }
   /* header checksum over everything but itself (bytes 28..31 hold it) */
   put32(head + 28, (uint32_t)XXH3_64bits(head, 28) ^ (uint32_t)XXH3_64bits(head + HEADER_SIZE, hsize - HEADER_SIZE));
-  snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
-  fd = mkstemp(tmp);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    goto fail_early;
-  }
-  if (write_all(fd, head, hsize)) goto fail_io;
-  {
-    uint64_t pos = hsize;
-    for (i = 0; i < n; i++) {
-      if (s[i].off > pos && write_all(fd, zeros, s[i].off - pos)) goto fail_io;
-      if (s[i].size && write_all(fd, s[i].data, s[i].size)) goto fail_io;
-      pos = s[i].off + s[i].size;
-    }
-    if (off > pos && write_all(fd, zeros, off - pos)) goto fail_io;
-  }
+  if (pwrite_all(fd, head, hsize, 0)) goto fail_io;
   if (fsync(fd) != 0) goto fail_io;
   if (close(fd) != 0) {
     fd = -1;
@@ -209,6 +253,7 @@ int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, si
   return RS_OK;
 fail_io:
   snprintf(err, errlen, "%s: %s", path, strerror(errno));
+  if (threaded) pthread_join(th, NULL);
   if (fd >= 0) close(fd);
   unlink(tmp);
 fail_early:

@@ -438,6 +438,37 @@ static uint32_t *alloc_u32(rs_mem *M, size_t n) {
   return p;
 }
 
+int rs_builder_base_view(rs_builder *B, rs_index *ix) {
+  int a;
+  if (B->ckpt == NULL) { /* an empty corpus still has one checkpoint */
+    if (rs_grow(B->M, (void **)&B->ckpt, &B->ckptcap, 1, sizeof *B->ckpt)) return RS_ENOMEM;
+    B->ckpt[0] = 0;
+  }
+  memset(ix, 0, sizeof *ix);
+  ix->ntok = B->ntok;
+  ix->ndoc = B->ndoc;
+  ix->stream = B->stream;
+  ix->gap = B->gap;
+  ix->ckpt = B->ckpt;
+  ix->gapx = B->gapx;
+  ix->ngapx = B->ngapx;
+  ix->text = B->text.p ? B->text.p : "";
+  ix->textlen = B->text.n;
+  ix->docs = B->docs;
+  for (a = 0; a < RS_NATTR; a++) {
+    ix->attr[a] = rs_vocab_view(&B->voc[a]);
+    ix->map[a] = a ? B->map[a] : NULL;
+  }
+  ix->post = (const uint8_t *)"";
+  for (a = 0; a < RS_NLEVEL; a++) {
+    ix->lv[a] = B->lv[a];
+    ix->nlv[a] = B->nlv[a];
+  }
+  ix->meta = (const uint8_t *)B->meta.p;
+  ix->metalen = B->meta.n;
+  return RS_OK;
+}
+
 int rs_builder_finish(rs_builder *B, rs_index *ix) {
   rs_mem *M = B->M;
   uint32_t nw = B->voc[0].n, a, half_doc = 0;
@@ -564,25 +595,9 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   }
   rs_free(M, half, (nw ? nw : 1) * sizeof *half);
   half = NULL;
-  if (B->ckpt == NULL) { /* an empty corpus still has one checkpoint */
-    if (rs_grow(M, (void **)&B->ckpt, &B->ckptcap, 1, sizeof *B->ckpt)) goto fail;
-    B->ckpt[0] = 0;
-  }
-  /* the view */
-  memset(ix, 0, sizeof *ix);
-  ix->ntok = B->ntok;
-  ix->ndoc = B->ndoc;
-  ix->stream = B->stream;
-  ix->gap = B->gap;
-  ix->ckpt = B->ckpt;
-  ix->gapx = B->gapx;
-  ix->ngapx = B->ngapx;
-  ix->text = B->text.p ? B->text.p : "";
-  ix->textlen = B->text.n;
-  ix->docs = B->docs;
+  if (rs_builder_base_view(B, ix)) goto fail;
+  /* the derived arrays */
   for (a = 0; a < RS_NATTR; a++) {
-    ix->attr[a] = rs_vocab_view(&B->voc[a]);
-    ix->map[a] = a ? B->map[a] : NULL;
     ix->freq[a] = B->freq[a];
     ix->df[a] = B->df[a];
     ix->inv_off[a] = a ? B->inv_off[a] : NULL;
@@ -591,12 +606,6 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   ix->post_off = B->post_off;
   ix->post = (const uint8_t *)(B->post.p ? B->post.p : "");
   ix->postlen = B->post.n;
-  for (a = 0; a < RS_NLEVEL; a++) {
-    ix->lv[a] = B->lv[a];
-    ix->nlv[a] = B->nlv[a];
-  }
-  ix->meta = (const uint8_t *)B->meta.p;
-  ix->metalen = B->meta.n;
   return RS_OK;
 fail:
   rs_free(M, half, (nw ? nw : 1) * sizeof *half);

@@ -140,6 +140,10 @@ void rs_builder_meta_view(const rs_builder *B, rs_index *ix);
 /* (re)build freq, df, postings and inverse maps; the view stays valid
 ** until the next add or free */
 int rs_builder_finish(rs_builder *B, rs_index *ix);
+/* the arrays that finishing leaves alone (text, stream, vocabularies,
+** maps, structures, metadata) as a view, the derived ones empty; 0 or
+** RS_ENOMEM */
+int rs_builder_base_view(rs_builder *B, rs_index *ix);
 uint32_t rs_builder_ndoc(const rs_builder *B);
 
 /* }====================================================== */
@@ -151,6 +155,12 @@ typedef struct rs_mapped rs_mapped;
 /* write ix to path through a temporary file, fsync and rename; returns 0 or
 ** an error code with a message in err (errno text) */
 int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen);
+/* finish B into ix and save it, writing what finishing leaves alone on a
+** second thread meanwhile; *finished is set when ix was finished (even if
+** the file could not be written). RS_ENOMEM from finishing leaves B as
+** rs_builder_finish does. */
+int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
+                    size_t errlen, int *finished);
 /* map a saved index: RS_OK, or RS_ENOTINDEX-like codes with err filled */
 int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
                   char *err, size_t errlen);

@@ -194,9 +194,15 @@ static int l_meta(lua_State *L) {
 static int l_save(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const char *path = rsl_checktext(L, 2, NULL); /* a number is no file name */
-  const rs_index *ix = view(L, c);
   char msg[512];
-  int err = rs_index_save(c->M, ix, path, msg, sizeof msg);
+  int err;
+  if (c->dirty) { /* finish and write at once: what finishing leaves alone is written meanwhile */
+    int finished = 0;
+    err = rs_builder_save(c->M, c->B, &c->ix, path, msg, sizeof msg, &finished);
+    if (finished) c->dirty = 0;
+  } else {
+    err = rs_index_save(c->M, view(L, c), path, msg, sizeof msg);
+  }
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
   if (err) return rsl_fail(L, msg, "EIO");
   lua_pushboolean(L, 1);

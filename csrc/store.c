@@ -1,9 +1,11 @@
 /*
 ** store.c: the index file. One file: a header (magic, format version,
 ** section count, header checksum), a section table (id, element size,
-** offset, size, checksum per section) and 8-byte aligned sections. Saved
-** through a temporary file that is flushed, synced and renamed; opened
-** with mmap, so opening costs the same whatever the corpus size.
+** offset, size, checksum per section) and 8-byte aligned sections, those
+** a builder has before it is finished first, the derived ones after. Saved
+** through a temporary file (the sections, then the header in place) that is
+** synced and renamed; opened with mmap, so opening costs the same whatever
+** the corpus size. Readers find sections by id, not by order.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -81,7 +83,10 @@ static uint64_t get64(const unsigned char *p) {
   return v;
 }
 
-static int collect(const rs_index *ix, section *s, uint64_t *sc) {
+/* The sections of ix, in file order: first those that finishing a
+** builder leaves alone (*nearly of them), then the derived ones (counts,
+** inverse maps, postings, and the scalars, which hold the postings size). */
+static int collect(const rs_index *ix, section *s, uint64_t *sc, int *nearly) {
   int n = 0, a;
 #define ADD(ID, ELT, PTR, COUNT)                   \
   do {                                             \
@@ -103,7 +108,6 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc) {
     sc[K_NSLOTS + a] = ix->attr[a].nslots;
   }
   for (a = 0; a < RS_NLEVEL; a++) sc[K_NLV + a] = ix->nlv[a];
-  ADD(S_SCALARS, 8, sc, K_MAX);
   ADD(S_STREAM, 4, ix->stream, ix->ntok);
   ADD(S_GAP, 1, ix->gap, ix->ntok);
   ADD(S_CKPT, 8, ix->ckpt, ix->ntok / 64 + 1);
@@ -115,6 +119,12 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc) {
     ADD(S_VCHARS + a, 1, ix->attr[a].chars, ix->attr[a].off[ix->attr[a].n]);
     ADD(S_VSLOTS + a, 4, ix->attr[a].slots, ix->attr[a].nslots);
     if (a) ADD(S_MAP + a, 4, ix->map[a], ix->attr[0].n);
+  }
+  for (a = 0; a < RS_NLEVEL; a++) ADD(S_LV + a, sizeof(rs_region), ix->lv[a], ix->nlv[a]);
+  ADD(S_META, 1, ix->meta, ix->metalen);
+  *nearly = n;
+  ADD(S_SCALARS, 8, sc, K_MAX);
+  for (a = 0; a < RS_NATTR; a++) {
     ADD(S_FREQ + a, 4, ix->freq[a], ix->attr[a].n);
     ADD(S_DF + a, 4, ix->df[a], ix->attr[a].n);
     if (a) {
@@ -124,8 +134,6 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc) {
   }
   ADD(S_POSTOFF, 8, ix->post_off, (uint64_t)ix->attr[0].n + 1);
   ADD(S_POST, 1, ix->post, ix->postlen);
-  for (a = 0; a < RS_NLEVEL; a++) ADD(S_LV + a, sizeof(rs_region), ix->lv[a], ix->nlv[a]);
-  ADD(S_META, 1, ix->meta, ix->metalen);
 #undef ADD
   return n;
 }
@@ -145,85 +153,112 @@ static int pwrite_all(int fd, const void *p, size_t n, off_t at) {
   return 0;
 }
 
-static int write_all(int fd, const void *p, uint64_t n) {
-  const char *c = p;
-  while (n > 0) {
-    ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : (size_t)n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    c += w;
-    n -= (uint64_t)w;
-  }
-  return 0;
-}
-
-/* the checksums of sections [0, n), on a thread of their own while the
-** sections are written */
-typedef struct sumjob {
+/* write sections [0, n) at their offsets, each followed by its checksum;
+** on a thread of its own while a builder is finished */
+typedef struct writejob {
+  int fd;
   section *s;
   int n;
-} sumjob;
+  int err_no; /* 0, or the errno of a failed write */
+} writejob;
 
-static void *sum_sections(void *arg) {
-  sumjob *j = arg;
+static void *write_sections(void *arg) {
+  writejob *j = arg;
+  static const unsigned char zeros[8] = {0};
   int i;
-  for (i = 0; i < j->n; i++)
-    j->s[i].sum = XXH3_64bits(j->s[i].data ? j->s[i].data : "", (size_t)j->s[i].size);
+  for (i = 0; i < j->n && !j->err_no; i++) {
+    const section *x = &j->s[i];
+    uint64_t pad = ((x->size + 7) & ~(uint64_t)7) - x->size;
+    if ((x->size && pwrite_all(j->fd, x->data, (size_t)x->size, (off_t)x->off)) ||
+        (pad && pwrite_all(j->fd, zeros, (size_t)pad, (off_t)(x->off + x->size))))
+      j->err_no = errno ? errno : EIO;
+    j->s[i].sum = XXH3_64bits(x->data ? x->data : "", (size_t)x->size);
+  }
   return NULL;
 }
 
-int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen) {
-  section s[S_MAX];
-  uint64_t sc[K_MAX], off;
-  int n = collect(ix, s, sc), i, fd, threaded = 0;
-  size_t tlen = strlen(path) + 16, hsize;
-  char *tmp = rs_malloc(M, tlen);
-  unsigned char *head;
-  static const unsigned char zeros[8] = {0};
-  pthread_t th;
-  sumjob sj;
-  if (!tmp) return RS_ENOMEM;
-  hsize = HEADER_SIZE + (size_t)n * ENTRY_SIZE;
-  head = rs_malloc(M, hsize);
-  if (!head) {
-    rs_free(M, tmp, tlen);
-    return RS_ENOMEM;
-  }
-  memset(head, 0, hsize);
-  off = (hsize + 7) & ~(uint64_t)7;
-  for (i = 0; i < n; i++) {
+/* lay out sections [a, b) from offset off; returns the offset past them */
+static uint64_t lay_out(section *s, int a, int b, uint64_t off) {
+  int i;
+  for (i = a; i < b; i++) {
     s[i].off = off;
     off = (off + s[i].size + 7) & ~(uint64_t)7;
   }
+  return off;
+}
+
+/* Save ix; with a builder B, ix is finished from B here (*finished set
+** when it was), while a second thread writes the sections that finishing
+** leaves alone. */
+static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
+                     size_t errlen, int *finished) {
+  section s[S_MAX], s2[S_MAX];
+  uint64_t sc[K_MAX], off;
+  int n, ne, i, fd = -1, threaded = 0, ferr = RS_OK;
+  size_t tlen = strlen(path) + 16, hsize;
+  char *tmp = NULL;
+  unsigned char *head = NULL;
+  rs_index base;
+  const rs_index *first = ix;
+  pthread_t th;
+  writejob wj;
+  if (B) {
+    if (rs_builder_base_view(B, &base)) return RS_ENOMEM;
+    first = &base;
+  }
+  n = collect(first, s, sc, &ne);
+  hsize = HEADER_SIZE + (size_t)n * ENTRY_SIZE;
+  tmp = rs_malloc(M, tlen);
+  head = rs_malloc(M, hsize);
+  if (!tmp || !head) {
+    rs_free(M, tmp, tlen);
+    rs_free(M, head, hsize);
+    return RS_ENOMEM;
+  }
+  memset(head, 0, hsize);
+  off = lay_out(s, 0, ne, (hsize + 7) & ~(uint64_t)7);
   snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
   fd = mkstemp(tmp);
   if (fd < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     goto fail_early;
   }
-  /* the checksums on a second thread (or here, when it cannot start) */
-  sj.s = s;
-  sj.n = n;
-  threaded = pthread_create(&th, NULL, sum_sections, &sj) == 0;
-  /* the sections after room for the header, which is written last */
-  if (write_all(fd, head, hsize)) goto fail_io;
-  {
-    uint64_t pos = hsize;
-    for (i = 0; i < n; i++) {
-      if (s[i].off > pos && write_all(fd, zeros, s[i].off - pos)) goto fail_io;
-      if (s[i].size && write_all(fd, s[i].data, s[i].size)) goto fail_io;
-      pos = s[i].off + s[i].size;
-    }
-    if (off > pos && write_all(fd, zeros, off - pos)) goto fail_io;
+  wj.fd = fd;
+  wj.s = s;
+  wj.n = ne;
+  wj.err_no = 0;
+  if (B) threaded = pthread_create(&th, NULL, write_sections, &wj) == 0;
+  if (!threaded) write_sections(&wj);
+  if (B) {
+    ferr = rs_builder_finish(B, ix);
+    if (ferr == RS_OK) *finished = 1;
   }
-  if (threaded) {
-    pthread_join(th, NULL);
-    threaded = 0;
-  } else {
-    sum_sections(&sj);
+  if (threaded) pthread_join(th, NULL);
+  threaded = 0;
+  if (ferr) {
+    close(fd);
+    unlink(tmp);
+    rs_free(M, tmp, tlen);
+    rs_free(M, head, hsize);
+    return ferr;
   }
+  if (wj.err_no) {
+    errno = wj.err_no;
+    goto fail_io;
+  }
+  if (B) { /* the derived sections, now there */
+    int ne2, n2 = collect(ix, s2, sc, &ne2);
+    for (i = ne; i < n2; i++) s[i] = s2[i];
+  }
+  off = lay_out(s, ne, n, off);
+  wj.s = s + ne;
+  wj.n = n - ne;
+  write_sections(&wj);
+  if (wj.err_no) {
+    errno = wj.err_no;
+    goto fail_io;
+  }
+  if (ftruncate(fd, (off_t)off) != 0) goto fail_io; /* the last padding */
   memcpy(head, MAGIC, 8);
   put32(head + 8, FORMAT_VERSION);
   put32(head + 12, (uint32_t)n);
@@ -253,13 +288,22 @@ int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, si
   return RS_OK;
 fail_io:
   snprintf(err, errlen, "%s: %s", path, strerror(errno));
-  if (threaded) pthread_join(th, NULL);
   if (fd >= 0) close(fd);
   unlink(tmp);
 fail_early:
   rs_free(M, tmp, tlen);
   rs_free(M, head, hsize);
   return RS_EIO;
+}
+
+int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen) {
+  return save_impl(M, NULL, (rs_index *)ix, path, err, errlen, NULL);
+}
+
+int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
+                    size_t errlen, int *finished) {
+  *finished = 0;
+  return save_impl(M, B, ix, path, err, errlen, finished);
 }
 
 /* {====================================================== open */

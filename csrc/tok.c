@@ -74,10 +74,8 @@ static int is_cluster_script(int32_t cp) {
          (cp >= 0x1000 && cp <= 0x109F);   /* Myanmar */
 }
 
-static int uclass(int32_t cp) {
+static int uclass_slow(int32_t cp) {
   const utf8proc_property_t *p;
-  if (cp < 0) return C_BAD;
-  if (cp < 0x80) return ascii_class[cp];
   if (rs_u8_space(cp)) return C_SPACE;
   if (is_han(cp)) return C_HAN;
   if (is_cluster_script(cp)) return C_CLUSTER;
@@ -104,7 +102,20 @@ static int uclass(int32_t cp) {
   }
 }
 
-static int ujoin(int32_t cp) {
+#if defined(__GNUC__)
+#define TOK_INLINE static __inline__ __attribute__((always_inline))
+#else
+#define TOK_INLINE static
+#endif
+
+/* the class of cp: a table for ASCII, the Unicode tables otherwise */
+TOK_INLINE int uclass(int32_t cp) {
+  if (cp < 0) return C_BAD;
+  if (cp < 0x80) return ascii_class[cp];
+  return uclass_slow(cp);
+}
+
+TOK_INLINE int ujoin(int32_t cp) {
   if (cp < 0x80) return cp < 0 ? J_NONE : ascii_join[cp];
   switch (cp) {
     case 0x2019: case 0x02BC: case 0xFF07: return J_APOS;
@@ -113,7 +124,7 @@ static int ujoin(int32_t cp) {
   }
 }
 
-static int is_upper(int32_t cp) {
+TOK_INLINE int is_upper(int32_t cp) {
   if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
   if (cp < 0) return 0;
   {
@@ -138,7 +149,7 @@ void rs_tok_init(rs_tokenizer *T, const char *s, size_t n, unsigned opts) {
 
 /* decode at i, counting invalid bytes once (only when they become part of
 ** a token or are skipped, so scanning ahead must use peek) */
-static int peek(const rs_tokenizer *T, size_t i, int32_t *cp) {
+TOK_INLINE int peek(const rs_tokenizer *T, size_t i, int32_t *cp) {
   if (i >= T->n) {
     *cp = -2; /* end of text */
     return 0;

@@ -374,11 +374,6 @@ static void push_flat(lua_State *L, const char *s, size_t n) {
 
 /* hits ahead whose data are prefetched */
 #define KWIC_AHEAD 8
-#if defined(__GNUC__)
-#define RS_PREFETCH(p) __builtin_prefetch(p)
-#else
-#define RS_PREFETCH(p) ((void)0)
-#endif
 
 /* h:kwic(starts, stops, context, chars, clip) -> speeches, lefts, matches, rights:
 ** context in tokens (or, when chars > 0, in characters, cut at a token

@@ -131,6 +131,24 @@ size_t rs_sentence_split(const char *s, const rs_token *toks, size_t ntok,
 
 /* }====================================================== */
 
+/* {====================================================== compiler hints */
+
+/* a small helper of a hot loop, inlined even where the compiler would not */
+#if defined(__GNUC__)
+#define RS_INLINE static __inline__ __attribute__((always_inline))
+#else
+#define RS_INLINE static
+#endif
+
+/* fetch the cache line at p ahead of use (a hint) */
+#if defined(__GNUC__)
+#define RS_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define RS_PREFETCH(p) ((void)0)
+#endif
+
+/* }====================================================== */
+
 /* {====================================================== limits */
 
 /* largest text handed to the tokenizer or parser (bytes); offsets are 32-bit */

@@ -41,12 +41,6 @@
 #define MAXWID 8191u
 #define BLOOM(s) (1u << (((s)*0x9E3779B1u) >> 27))
 
-#if defined(__GNUC__)
-#define RS_INLINE static __inline__ __attribute__((always_inline))
-#else
-#define RS_INLINE static
-#endif
-
 #define WORDBIT 0x80000000u
 /* the symbol's root state is a leaf counting one category: a one-token
 ** pattern that no longer one extends (see scan_piece) */

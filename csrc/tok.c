@@ -102,20 +102,14 @@ static int uclass_slow(int32_t cp) {
   }
 }
 
-#if defined(__GNUC__)
-#define TOK_INLINE static __inline__ __attribute__((always_inline))
-#else
-#define TOK_INLINE static
-#endif
-
 /* the class of cp: a table for ASCII, the Unicode tables otherwise */
-TOK_INLINE int uclass(int32_t cp) {
+RS_INLINE int uclass(int32_t cp) {
   if (cp < 0) return C_BAD;
   if (cp < 0x80) return ascii_class[cp];
   return uclass_slow(cp);
 }
 
-TOK_INLINE int ujoin(int32_t cp) {
+RS_INLINE int ujoin(int32_t cp) {
   if (cp < 0x80) return cp < 0 ? J_NONE : ascii_join[cp];
   switch (cp) {
     case 0x2019: case 0x02BC: case 0xFF07: return J_APOS;
@@ -124,7 +118,7 @@ TOK_INLINE int ujoin(int32_t cp) {
   }
 }
 
-TOK_INLINE int is_upper(int32_t cp) {
+RS_INLINE int is_upper(int32_t cp) {
   if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
   if (cp < 0) return 0;
   {
@@ -149,7 +143,7 @@ void rs_tok_init(rs_tokenizer *T, const char *s, size_t n, unsigned opts) {
 
 /* decode at i, counting invalid bytes once (only when they become part of
 ** a token or are skipped, so scanning ahead must use peek) */
-TOK_INLINE int peek(const rs_tokenizer *T, size_t i, int32_t *cp) {
+RS_INLINE int peek(const rs_tokenizer *T, size_t i, int32_t *cp) {
   if (i >= T->n) {
     *cp = -2; /* end of text */
     return 0;

@@ -617,6 +617,18 @@ fail:
 
 /* {====================================================== reading */
 
+uint64_t rs_index_gap(const rs_index *ix, uint32_t q) {
+  uint8_t g = ix->gap[q];
+  uint32_t lo = 0, hi = ix->ngapx;
+  if (g < 255) return g;
+  while (lo < hi) { /* binary search in the overflow pairs */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->gapx[mid * 2] < q) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ix->ngapx && ix->gapx[lo * 2] == q ? ix->gapx[lo * 2 + 1] : 0;
+}
+
 uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p) {
   uint32_t q = p & ~63u;
   uint64_t off;
@@ -624,21 +636,9 @@ uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p) {
   off = ix->ckpt[q / 64];
   while (q < p) {
     uint32_t w = ix->stream[q];
-    uint8_t g;
     if (w < ix->attr[0].n) off += ix->attr[0].off[w + 1] - ix->attr[0].off[w];
     q++;
-    g = ix->gap[q];
-    if (g < 255) {
-      off += g;
-    } else { /* binary search in the overflow pairs */
-      uint32_t lo = 0, hi = ix->ngapx;
-      while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (ix->gapx[mid * 2] < q) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo < ix->ngapx && ix->gapx[lo * 2] == q) off += ix->gapx[lo * 2 + 1];
-    }
+    off += rs_index_gap(ix, q);
   }
   return off > ix->textlen ? ix->textlen : off;
 }

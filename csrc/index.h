@@ -86,6 +86,8 @@ typedef struct rs_index {
   uint64_t metalen;
 } rs_index;
 
+/* bytes of white space before the token at position q < ntok */
+uint64_t rs_index_gap(const rs_index *ix, uint32_t q);
 /* byte offset in the text blob of the token at position p */
 uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p);
 /* the document holding position p */

@@ -288,21 +288,6 @@ static int sentence_of(const rs_index *ix, uint32_t p, uint32_t *a, uint32_t *b)
   return 1;
 }
 
-/* byte offsets of the ascending positions pos[0..n) in one walk from the
-** checkpoint before the first */
-/* the white space before token q (< ntok) */
-static uint64_t gap_at(const rs_index *ix, uint32_t q) {
-  uint8_t g = ix->gap[q];
-  uint32_t lo = 0, hi = ix->ngapx;
-  if (g < 255) return g;
-  while (lo < hi) { /* binary search in the overflow pairs */
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (ix->gapx[mid * 2] < q) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ix->ngapx && ix->gapx[lo * 2] == q ? ix->gapx[lo * 2 + 1] : 0;
-}
-
 /* the bytes of word type w (0 for a damaged id) */
 static uint64_t type_len(const rs_index *ix, uint32_t w) {
   return w < ix->attr[0].n ? ix->attr[0].off[w + 1] - ix->attr[0].off[w] : 0;
@@ -320,7 +305,7 @@ static void walk_offsets(const rs_index *ix, const uint32_t *pos, int n, uint64_
     q += 64;
     off = ix->ckpt[q / 64];
     while (q > pos[0]) {
-      off -= gap_at(ix, q) + type_len(ix, ix->stream[q - 1]);
+      off -= rs_index_gap(ix, q) + type_len(ix, ix->stream[q - 1]);
       q--;
     }
     if (off > ix->textlen) off = ix->textlen; /* a damaged index: any value, in range */
@@ -336,7 +321,7 @@ static void walk_offsets(const rs_index *ix, const uint32_t *pos, int n, uint64_
       while (k < n) out[k++] = ix->textlen;
       return;
     }
-    off += gap_at(ix, q);
+    off += rs_index_gap(ix, q);
   }
 }
 

@@ -88,7 +88,8 @@ static uint64_t get64(const unsigned char *p) {
 
 /* The sections of ix, in file order: first those that finishing a
 ** builder leaves alone (*nearly of them), then the derived ones (counts,
-** inverse maps, postings, and the scalars, which hold the postings size). */
+** inverse maps, postings, and the scalars, which hold the postings size).
+** Sets each section's id, elt, data and size only. */
 static int collect(const rs_index *ix, section *s, uint64_t *sc, int *nearly) {
   int n = 0, a;
 #define ADD(ID, ELT, PTR, COUNT)                   \
@@ -141,17 +142,17 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc, int *nearly) {
   return n;
 }
 
-static int pwrite_all(int fd, const void *p, size_t n, off_t at) {
+static int pwrite_all(int fd, const void *p, uint64_t n, uint64_t at) {
   const char *c = p;
   while (n > 0) {
-    ssize_t w = pwrite(fd, c, n, at);
+    ssize_t w = pwrite(fd, c, n > (1u << 30) ? (1u << 30) : (size_t)n, (off_t)at);
     if (w < 0) {
       if (errno == EINTR) continue;
       return -1;
     }
     c += w;
-    n -= (size_t)w;
-    at += w;
+    n -= (uint64_t)w;
+    at += (uint64_t)w;
   }
   return 0;
 }
@@ -172,8 +173,8 @@ static void *write_sections(void *arg) {
   for (i = 0; i < j->n && !j->err_no; i++) {
     const section *x = &j->s[i];
     uint64_t pad = ((x->size + 7) & ~(uint64_t)7) - x->size;
-    if ((x->size && pwrite_all(j->fd, x->data, (size_t)x->size, (off_t)x->off)) ||
-        (pad && pwrite_all(j->fd, zeros, (size_t)pad, (off_t)(x->off + x->size))))
+    if ((x->size && pwrite_all(j->fd, x->data, x->size, x->off)) ||
+        (pad && pwrite_all(j->fd, zeros, pad, x->off + x->size)))
       j->err_no = errno ? errno : EIO;
 #if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
     /* start writing a large section to the disk now: the final fsync then
@@ -201,7 +202,7 @@ static uint64_t lay_out(section *s, int a, int b, uint64_t off) {
 ** leaves alone. */
 static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
                      size_t errlen, int *finished) {
-  section s[S_MAX], s2[S_MAX];
+  section s[S_MAX];
   uint64_t sc[K_MAX], off;
   int n, ne, i, fd = -1, threaded = 0, ferr = RS_OK;
   size_t tlen = strlen(path) + 16, hsize;
@@ -255,10 +256,7 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
     errno = wj.err_no;
     goto fail_io;
   }
-  if (B) { /* the derived sections, now there */
-    int ne2, n2 = collect(ix, s2, sc, &ne2);
-    for (i = ne; i < n2; i++) s[i] = s2[i];
-  }
+  if (B) collect(ix, s, sc, &ne); /* the derived sections, now there (collect leaves off and sum) */
   off = lay_out(s, ne, n, off);
   wj.s = s + ne;
   wj.n = n - ne;
@@ -267,7 +265,6 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
     errno = wj.err_no;
     goto fail_io;
   }
-  if (ftruncate(fd, (off_t)off) != 0) goto fail_io; /* the last padding */
   memcpy(head, MAGIC, 8);
   put32(head + 8, FORMAT_VERSION);
   put32(head + 12, (uint32_t)n);

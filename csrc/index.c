@@ -471,7 +471,7 @@ int rs_builder_base_view(rs_builder *B, rs_index *ix) {
 
 int rs_builder_finish(rs_builder *B, rs_index *ix) {
   rs_mem *M = B->M;
-  uint32_t nw = B->voc[0].n, a, half_doc = 0;
+  uint32_t nw = B->voc[0].n, a, pmid = 0; /* pmid: the first position of the second half */
   wcount *half = NULL; /* the counters of the first half of the speeches */
   uint64_t total = 0;
   int err = RS_ENOMEM;
@@ -524,16 +524,14 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
       for (t = 0; t < B->voc[2].n; t++) B->df[2][t] += J[1].df2[t];
     }
     half = J[0].wc; /* the write pass starts the second half from it */
-    half_doc = mid;
+    pmid = mid < B->ndoc ? B->docs[mid].first : B->ntok;
     for (k = 0; k < 2; k++) {
-      if (k) rs_free(M, J[k].wc, (nw ? nw : 1) * sizeof *J[k].wc);
       rs_free(M, J[k].seen1, n1 * sizeof(uint32_t));
       rs_free(M, J[k].seen2, n2 * sizeof(uint32_t));
-      if (k) {
-        rs_free(M, J[k].df1, n1 * sizeof(uint32_t));
-        rs_free(M, J[k].df2, n2 * sizeof(uint32_t));
-      }
     }
+    rs_free(M, J[1].wc, (nw ? nw : 1) * sizeof *J[1].wc); /* J[0]'s df are B's own */
+    rs_free(M, J[1].df1, n1 * sizeof(uint32_t));
+    rs_free(M, J[1].df2, n2 * sizeof(uint32_t));
     if (!ok) goto fail;
   }
   /* lower and stem: frequencies summed over their word types; inverse maps */
@@ -567,7 +565,7 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
     ** counted apart: the second starts each type after the first half's
     ** bytes, from its last position there */
     wcur *wa = rs_malloc(M, (nw ? nw : 1) * sizeof *wa), *wb = rs_malloc(M, (nw ? nw : 1) * sizeof *wb);
-    uint32_t w, pmid = half_doc < B->ndoc ? B->docs[half_doc].first : B->ntok;
+    uint32_t w;
     write_job A, Bj;
     if (!wa || !wb) {
       rs_free(M, wa, (nw ? nw : 1) * sizeof *wa);

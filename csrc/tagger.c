@@ -42,10 +42,7 @@
 #define BLOOM(s) (1u << (((s)*0x9E3779B1u) >> 27))
 
 #define WORDBIT 0x80000000u
-/* the symbol's root state is a leaf counting one category: a one-token
-** pattern that no longer one extends (see scan_piece) */
-#define LEAFBIT 0x40000000u
-#define SYMMASK 0x3FFFFFFFu
+#define SYMMASK 0x7FFFFFFFu
 
 /* a state, as the walk reads it */
 typedef struct hnode {
@@ -568,10 +565,6 @@ int rs_tagger_finish(rs_tagger *T) {
   size_t ncnt = (size_t)T->maxdepth + 2;
   int err = RS_ENOMEM;
   if (T->finished) return RS_EINVAL;
-  if (nold > SYMMASK) { /* the symbols, at most one per state, must fit SYMMASK */
-    seterr(T, "too many pattern states", "", 0, "");
-    return RS_ELIMIT;
-  }
   /* dense symbols: those starting a pattern first, the frequent ones first */
   T->compact = zalloc(M, T->nsym, sizeof *T->compact);
   if (!T->compact) goto fail;
@@ -1024,23 +1017,6 @@ static void push(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32
   S->pend_end = end;
 }
 
-/* LEAFBIT if compact symbol s (0: none) starts a one-token pattern that
-** no longer pattern extends, with one category counted and no exclusion */
-static uint32_t leafbit(const rs_tagger *T, uint32_t s) {
-  uint32_t info;
-  if (s == 0 || s > T->nroot) return 0;
-  info = T->hot[s].info;
-  return (info & (F_CHILD | F_TERM)) == F_TERM && WID(info) ? LEAFBIT : 0;
-}
-
-/* count a one-token match of a leaf symbol at p (x: its symw entry) */
-RS_INLINE void leaf_count(scanner *S, uint32_t p, uint32_t x) {
-  walker *W = (walker *)S->ud;
-  const rs_tagger *T = W->T;
-  const hnode *hn = &T->hot[x & SYMMASK];
-  idx_count(S, W, W->cur, p, 1, x >> 31, hn->cat, T->wt[WID(hn->info)]);
-}
-
 /* Walks tokens [a, b) of stream, whose values map through symw (nw
 ** entries) to a dense symbol and the word bit; returns the word count. */
 static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const uint32_t *symw,
@@ -1051,7 +1027,7 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
   const tedge *h = T->h;
   size_t caph = T->caph;
   uint32_t st = 0, words = 0, p, nroot = T->nroot;
-  /* the walker counts one-token matches of leaf symbols on the spot */
+  /* the walker counts one-token matches at the root on the spot */
   int leaves = S->emit == idx_emit && !S->overlap;
   /* invariant: nothing is pending at the root (st == 0) */
   for (p = a; p < b; p++) {
@@ -1062,37 +1038,30 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
     if (!st) {
     root:
       /* at the root, tokens that start no pattern (no symbol, or one only
-      ** found inside patterns) leave it there: a tight loop. So do the
-      ** one-token patterns nothing extends, when the walker counts them
-      ** (every-match mode off): nothing can overlap such a match. */
+      ** found inside patterns) leave it there: a tight loop. So does a
+      ** pattern start that the next token cannot go on with (no child, or
+      ** its bloom says so), when the walker counts (every-match mode off):
+      ** the one-token match it may be is then the only one here. */
       for (;;) {
         if (s - 1u < nroot) {
+          const hnode *hn = &H[s];
+          uint32_t x2 = 0, s2 = 0;
           if (!leaves) break;
-          if (x & LEAFBIT) {
-            leaf_count(S, p, x);
-            if (S->err) return words;
-          } else {
-            /* a phrase start: when the next token cannot go on with it
-            ** (its bloom says so), the walk stays at the root, and the
-            ** one-token match it may be is the only one here */
-            const hnode *hn = &H[s];
-            uint32_t x2 = 0, s2 = 0;
-            if (p + 1 < b) {
-              uint32_t w2 = stream[p + 1];
-              x2 = symw[w2 < nw ? w2 : nw];
-              s2 = x2 & SYMMASK;
-            }
-            if (s2 && (hn->bloom & BLOOM(s2))) break; /* it may: the automaton decides */
-            if (hn->info & F_TERM) {
-              emit_node(S, p, 1, s);
-              if (S->err) return words;
-            }
-            if (++p >= b) goto end;
-            words += x2 >> 31;
-            x = x2;
-            s = s2;
-            continue;
+          if (p + 1 < b) {
+            uint32_t w2 = stream[p + 1];
+            x2 = symw[w2 < nw ? w2 : nw];
+            s2 = x2 & SYMMASK;
           }
+          if (s2 && (hn->bloom & BLOOM(s2))) break; /* it may: the automaton decides */
+          if (hn->info & F_TERM) {
+            emit_node(S, p, 1, s);
+            if (S->err) return words;
+          }
+          if (++p >= b) goto end;
+          words += x2 >> 31;
+          x = x2;
+          s = s2;
+          continue;
         }
         if (++p >= b) goto end;
         w = stream[p];
@@ -1176,7 +1145,7 @@ int rs_tagger_match(rs_tagger *T, const uint32_t *syms, size_t n, int overlap, r
   if (n > 0xFFFFFFFFu) return RS_ELIMIT;
   symw = zalloc(T->M, (size_t)T->nsym + 1, sizeof *symw);
   if (!symw) return RS_ENOMEM;
-  for (i = 0; i < T->nsym; i++) symw[i] = T->compact[i] | WORDBIT | leafbit(T, T->compact[i]);
+  for (i = 0; i < T->nsym; i++) symw[i] = T->compact[i] | WORDBIT;
   c.cb = cb;
   c.ud = ud;
   scan_init(&S, T, overlap, cb_emit, &c);
@@ -1280,7 +1249,7 @@ static int get_symw(rs_tagger *T, const rs_index *ix, int attr) {
     rs_token t;
     rs_tok_init(&tk, s, len, 0);
     if (rs_tok_next(&tk, &t) && (t.kind == RS_TOK_WORD || t.kind == RS_TOK_NUMBER)) x |= WORDBIT;
-    T->symw[w] = x | leafbit(T, x & SYMMASK);
+    T->symw[w] = x;
   }
   T->symw_attr = attr;
   T->symw_key1 = map;

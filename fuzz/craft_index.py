@@ -71,11 +71,18 @@ def write(path, secs):
     open(path, "wb").write(out)
 
 
-def sec(secs, name):
+def sec(secs, name, k=0):
+    """the section S[name] + k (k: an attribute or a level)"""
     for s in secs:
-        if s[0] == S[name]:
+        if s[0] == S[name] + k:
             return s
     raise KeyError(name)
+
+
+def fill(data, step, fmt, *values):
+    """pack values at every step bytes of data"""
+    for i in range(0, len(data), step):
+        struct.pack_into(fmt, data, i, *values)
 
 
 def scalar(secs, k, v=None):
@@ -117,17 +124,13 @@ def main():
     # every hash slot taken: a lookup probed forever
     def full_slots(s):
         for a in range(NATTR):
-            v = sec(s, "VSLOTS")[2] if a == 0 else [x for x in s if x[0] == S["VSLOTS"] + a][0][2]
-            for i in range(0, len(v), 4):
-                struct.pack_into("<I", v, i, 0xFFFFFFF0)
+            fill(sec(s, "VSLOTS", a)[2], 4, "<I", 0xFFFFFFF0)
     out("crafted-full-slots", full_slots)
 
     # type counts far above the token count: allocations sized by them
     def huge_freq(s):
         for a in range(NATTR):
-            f = [x for x in s if x[0] == S["FREQ"] + a][0][2]
-            for i in range(0, len(f), 4):
-                struct.pack_into("<I", f, i, 0xFFFFFFFF)
+            fill(sec(s, "FREQ", a)[2], 4, "<I", 0xFFFFFFFF)
     out("crafted-huge-freq", huge_freq)
 
     # checkpoints out of order: a text span from a later to an earlier byte
@@ -138,23 +141,16 @@ def main():
 
     # type ids past the vocabulary in the stream, map and inverse map
     def bad_ids(s):
-        for name in ("STREAM",):
-            d = sec(s, name)[2]
-            for i in range(0, len(d), 8):
-                struct.pack_into("<I", d, i, 0xFFFFFFFE)
+        fill(sec(s, "STREAM")[2], 8, "<I", 0xFFFFFFFE)
         for a in (1, 2):
             for base in ("MAP", "INV", "INVOFF"):
-                d = [x for x in s if x[0] == S[base] + a][0][2]
-                for i in range(0, len(d), 12):
-                    struct.pack_into("<I", d, i, 0x7FFFFFFF)
+                fill(sec(s, base, a)[2], 12, "<I", 0x7FFFFFFF)
     out("crafted-bad-ids", bad_ids)
 
     # regions past the stream and reversed
     def bad_regions(s):
         for lv in range(NLEVEL):
-            d = [x for x in s if x[0] == S["LV"] + lv][0][2]
-            for i in range(0, len(d), 24):
-                struct.pack_into("<IIi", d, i, 0xFFFFFFF0, 3, -1)
+            fill(sec(s, "LV", lv)[2], 24, "<IIi", 0xFFFFFFF0, 3, -1)
     out("crafted-bad-regions", bad_regions)
 
     # postings offsets and bytes damaged
@@ -170,7 +166,7 @@ def main():
     # vocabulary offsets out of order and past the characters
     def bad_voff(s):
         for a in range(NATTR):
-            d = [x for x in s if x[0] == S["VOFF"] + a][0][2]
+            d = sec(s, "VOFF", a)[2]
             for i in range(8, len(d) - 8, 16):
                 struct.pack_into("<Q", d, i, 0xFFFFFFFFFFFFFF)
     out("crafted-bad-voff", bad_voff)

@@ -3,6 +3,8 @@
 ** corpus handle:
 **   h:tag_compile(patterns, attr, ncat) -> tagger, info | nil, message, i
 **   h:tag_run(tagger, level, mask, overlap [, hits]) -> table of arrays
+** and to the module core._tag_simd([on]) -> whether the walk uses AVX2
+** (for the specs, which compare it with the plain walk).
 ** lua/rostra/themes.lua builds the ThemeTable on them.
 */
 #include <string.h>
@@ -303,10 +305,20 @@ static int l_tag_run(lua_State *L) {
   return 1;
 }
 
+/* core._tag_simd([on]) -> boolean: turns the AVX2 block test off (false)
+** or back on where the processor has it (true); says whether it is on */
+static int l_tag_simd(lua_State *L) {
+  int on = lua_isnoneornil(L, 1) ? -1 : lua_toboolean(L, 1);
+  lua_pushboolean(L, rs_tag_simd(on));
+  return 1;
+}
+
 void rsl_open_tagger(lua_State *L) {
   static const luaL_Reg methods[] = {{"tag_compile", l_tag_compile}, {"tag_run", l_tag_run},
                                      {NULL, NULL}};
   static const luaL_Reg tmethods[] = {{"info", l_tagger_info}, {NULL, NULL}};
+  lua_pushcfunction(L, l_tag_simd);
+  lua_setfield(L, -2, "_tag_simd");
   if (luaL_newmetatable(L, TAGGER_MT)) {
     luaL_newlib(L, tmethods);
     lua_setfield(L, -2, "__index");

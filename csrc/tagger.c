@@ -33,6 +33,14 @@
 #include "lexicon.h"
 #include "tagger.h"
 
+/* the root's block test in AVX2, chosen at run time (GCC and Clang, x86-64) */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(RS_NO_AVX2)
+#define RS_TAG_HAVE_AVX2 1
+#include <immintrin.h>
+#else
+#define RS_TAG_HAVE_AVX2 0
+#endif
+
 #define F_CHILD 1u /* has transitions */
 #define F_TERM 2u  /* some pattern ends here */
 #define F_OUT 4u   /* F_TERM, or a terminal state on the failure chain */
@@ -42,7 +50,9 @@
 #define BLOOM(s) (1u << (((s)*0x9E3779B1u) >> 27))
 
 #define WORDBIT 0x80000000u
-#define SYMMASK 0x7FFFFFFFu
+#define ROOTBIT 0x40000000u /* the symbol starts a pattern */
+#define SYMMASK 0x3FFFFFFFu
+#define MAXSYM 0x3FFFFFFFu
 
 /* a state, as the walk reads it */
 typedef struct hnode {
@@ -593,6 +603,11 @@ int rs_tagger_finish(rs_tagger *T) {
     if (!T->compact[s]) T->compact[s] = ++T->nused;
   }
   T->nroot = nroot;
+  if (T->nused > MAXSYM) { /* the walk keeps two flags beside a symbol */
+    seterr(T, "too many distinct words in the patterns", "", 0, "");
+    err = RS_ELIMIT;
+    goto fail;
+  }
   /* states: the root, one per symbol, then the deeper ones */
   n = nold + (T->nused - nroot);
   newid = zalloc(M, nold, sizeof *newid);
@@ -777,6 +792,7 @@ typedef void (*emitf)(scanner *S, uint32_t start, uint32_t len, uint32_t cat, do
 struct scanner {
   rs_tagger *T;
   int overlap;
+  int simd; /* classify the root's tokens with AVX2 (see block_avx2) */
   pmatch *pend;
   size_t np, cappend;
   uint32_t pend_end; /* the last token of the pending matches */
@@ -883,6 +899,7 @@ static void scan_init(scanner *S, rs_tagger *T, int overlap, emitf emit, void *u
   S->overlap = overlap;
   S->emit = emit;
   S->ud = ud;
+  S->simd = rs_tag_simd(-1);
 }
 
 static void scan_free(scanner *S) {
@@ -1017,86 +1034,40 @@ static void push(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32
   S->pend_end = end;
 }
 
-/* Walks tokens [a, b) of stream, whose values map through symw (nw
-** entries) to a dense symbol and the word bit; returns the word count. */
-static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const uint32_t *symw,
-                           uint32_t a, uint32_t b) {
+/* the walker's count of a one-token match at the root, state s, when it is
+** the common case (one category, every-match mode off, no hits kept):
+** inline, without the general path; 0 when that path must count it */
+RS_INLINE int quick_leaf(scanner *S, const hnode *hn, uint32_t tok) {
+  walker *W = (walker *)S->ud;
+  scratch *s = W->cur;
+  uint32_t c = hn->cat;
+  if (!WID(hn->info) || c >= W->T->ncat) return 0;
+  if (!s->count[c]) s->touched[s->nt++] = c;
+  s->count[c]++;
+  s->score[c] += W->T->wt[WID(hn->info)];
+  s->tokens[c] += tok;
+  W->out->matches++;
+  return 1;
+}
+
+/* The automaton from state st (the root's child by the symbol of token p)
+** until it is back at the root with nothing pending: returns the token the
+** root goes on from. Tokens from *counted on are counted as words here. */
+static uint32_t walk_from(scanner *S, const uint32_t *stream, size_t nw, const uint32_t *symw,
+                          uint32_t p, uint32_t b, uint32_t st, uint32_t *words,
+                          uint32_t *counted) {
   const rs_tagger *T = S->T;
   const hnode *H = T->hot;
   const cnode *C = T->cold;
   const tedge *h = T->h;
   size_t caph = T->caph;
-  uint32_t st = 0, words = 0, p, nroot = T->nroot;
-  /* the walker counts one-token matches at the root on the spot */
-  int leaves = S->emit == idx_emit && !S->overlap;
-  /* invariant: nothing is pending at the root (st == 0) */
-  for (p = a; p < b; p++) {
-    uint32_t w = stream[p], x, s, info, base;
-    x = symw[w < nw ? w : nw]; /* symw[nw] is 0: a damaged id matches nothing */
-    words += x >> 31;
-    s = x & SYMMASK;
-    if (!st) {
-    root:
-      /* at the root, tokens that start no pattern (no symbol, or one only
-      ** found inside patterns) leave it there: a tight loop. So does a
-      ** pattern start that the next token cannot go on with (no child, or
-      ** its bloom says so), when the walker counts (every-match mode off):
-      ** the one-token match it may be is then the only one here. */
-      for (;;) {
-        if (s - 1u < nroot) {
-          const hnode *hn = &H[s];
-          uint32_t x2 = 0, s2 = 0;
-          if (!leaves) break;
-          if (p + 1 < b) {
-            uint32_t w2 = stream[p + 1];
-            x2 = symw[w2 < nw ? w2 : nw];
-            s2 = x2 & SYMMASK;
-          }
-          if (s2 && (hn->bloom & BLOOM(s2))) break; /* it may: the automaton decides */
-          if (hn->info & F_TERM) {
-            emit_node(S, p, 1, s);
-            if (S->err) return words;
-          }
-          if (++p >= b) goto end;
-          words += x2 >> 31;
-          x = x2;
-          s = s2;
-          continue;
-        }
-        if (++p >= b) goto end;
-        w = stream[p];
-        x = symw[w < nw ? w : nw];
-        words += x >> 31;
-        s = x & SYMMASK;
-      }
-      st = s; /* the root's child by s */
-    } else {
-      /* the transition: st is a state with transitions, and so are the
-      ** states its failure links lead to */
-      if (!s) st = 0;
-      while (st) {
-        const hnode *n = &H[st];
-        uint32_t c;
-        if ((n->bloom & BLOOM(s)) && (c = hfind(h, caph, st, s)) != 0) {
-          st = c;
-          break;
-        }
-        st = n->fail;
-      }
-      if (!st) { /* back at the root: nothing pending can be overlapped any more */
-        if (S->np) {
-          resolve(S);
-          if (S->err) return words;
-        }
-        goto root;
-      }
-    }
-    info = H[st].info;
+  for (;;) {
+    uint32_t info = H[st].info, base, w, x, s;
     /* where the walk goes on from: the longest suffix it can extend */
     base = (info & F_CHILD) ? st : H[st].fail;
     if (S->np && (uint64_t)S->pend_end + DEPTH(info) < (uint64_t)p + 1) {
       resolve(S); /* no match from here on can overlap the pending ones */
-      if (S->err) return words;
+      if (S->err) return b;
     }
     if (info & F_OUT) {
       uint32_t t = (info & F_TERM) ? st : C[st].dict;
@@ -1107,20 +1078,210 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
         while (t) {
           uint32_t d = DEPTH(H[t].info);
           push(S, p + 1 - d, d, t, p);
-          if (S->err) return words;
+          if (S->err) return b;
           t = C[t].dict;
         }
       }
-      if (S->err) return words;
+      if (S->err) return b;
     }
     st = base;
-    if (!st && S->np) {
-      resolve(S);
-      if (S->err) return words;
+    if (++p >= b || !st) break; /* the root goes on from the next token */
+    w = stream[p];
+    x = symw[w < nw ? w : nw]; /* symw[nw] is 0: a damaged id matches nothing */
+    if (p >= *counted) {
+      *words += x >> 31;
+      *counted = p + 1;
     }
+    s = x & SYMMASK;
+    /* the transition: st is a state with transitions, and so are the
+    ** states its failure links lead to */
+    if (!s) st = 0;
+    while (st) {
+      const hnode *n = &H[st];
+      uint32_t c;
+      if ((n->bloom & BLOOM(s)) && (c = hfind(h, caph, st, s)) != 0) {
+        st = c;
+        break;
+      }
+      st = n->fail;
+    }
+    if (!st) break; /* back at the root, which looks at this token again */
   }
-end:
-  if (S->np) resolve(S);
+  if (S->np) resolve(S); /* nothing pending can be overlapped any more */
+  return p;
+}
+
+#define SCANBLOCK 16
+
+/* The root's view of a block of n <= SCANBLOCK tokens from p (of a piece
+** ending at b): sy[i] the symbol of token p+i, *hm the tokens that are a
+** pattern start the next token may go on with (*am, the automaton's) or a
+** one-token match it cannot (every: all pattern starts go to the
+** automaton); returns the word tokens. Two versions, one result. */
+static uint32_t block_scalar(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b,
+                             size_t nw, const uint32_t *symw, const hnode *H, uint32_t every,
+                             uint32_t *sy, uint32_t *hm, uint32_t *am, uint32_t *wm) {
+  uint32_t i, rm = 0, h = 0, a = 0, words = 0, wd = 0;
+  sy[n] = 0; /* a pattern never goes on past the piece */
+  if (p + n < b) {
+    uint32_t w = stream[p + n];
+    sy[n] = symw[w < nw ? w : nw] & SYMMASK;
+  }
+  /* backwards, so that the mask grows by doubling, not by shifts */
+  for (i = n; i-- > 0;) {
+    uint32_t w = stream[p + i], x = symw[w < nw ? w : nw];
+    words += x >> 31;
+    wd = wd + wd + (x >> 31);
+    rm = rm + rm + ((x >> 30) & 1u); /* ROOTBIT */
+    sy[i] = x & SYMMASK;
+  }
+  /* the pattern starts: masks, not branches */
+  while (rm) {
+    uint32_t s, s2, go, term;
+    const hnode *hn;
+    i = (uint32_t)__builtin_ctz(rm);
+    rm &= rm - 1;
+    s = sy[i];
+    s2 = sy[i + 1];
+    hn = &H[s];
+    go = (uint32_t)((hn->bloom & BLOOM(s2) & (0u - (uint32_t)(s2 != 0))) != 0) | every;
+    term = (hn->info >> 1) & 1u; /* F_TERM */
+    a |= go << i;
+    h |= (go | term) << i;
+  }
+  *hm = h;
+  *am = a;
+  *wm = wd;
+  return words;
+}
+
+#if RS_TAG_HAVE_AVX2
+typedef char hnode_is_four_words[sizeof(hnode) == 16 ? 1 : -1];
+
+/* block_scalar eight tokens at a time: the word types' and the states'
+** entries gathered, the tests done on all eight at once */
+__attribute__((target("avx2,popcnt"))) static uint32_t
+block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw,
+           const uint32_t *symw, const hnode *H, uint32_t every, uint32_t *sy, uint32_t *hm,
+           uint32_t *am, uint32_t *wm) {
+  const int *sw = (const int *)symw, *hw = (const int *)H;
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i rot = _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0); /* lane k+1 to k */
+  const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
+  const __m256i nwv = _mm256_set1_epi32((int)(uint32_t)nw), symmask = _mm256_set1_epi32(SYMMASK);
+  const __m256i everyv = _mm256_set1_epi32(every ? -1 : 0);
+  const __m256i golden = _mm256_set1_epi32((int)0x9E3779B1u);
+  __m256i x[2];
+  uint32_t j, h = 0, a = 0, wd = 0, next = 0;
+  /* the word types' entries, eight lanes at a time (lane k valid while k < n) */
+  for (j = 0; j < n; j += 8) {
+    __m256i v = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - j)), lane);
+    __m256i w = _mm256_min_epu32(_mm256_maskload_epi32((const int *)stream + p + j, v), nwv);
+    x[j / 8] = _mm256_mask_i32gather_epi32(zero, sw, w, v, 4);
+    wd |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(x[j / 8])) << j;
+  }
+  if (p + n < b) { /* the token after the block (a pattern never goes on past the piece) */
+    uint32_t w = stream[p + n];
+    next = symw[w < nw ? w : nw];
+  }
+  for (j = 0; j < n; j += 8) {
+    __m256i s, s2, root, idx, bloom, info, b2, go, term;
+    /* each lane's next token: the lanes moved down by one, the last from after them */
+    __m256i after = _mm256_set1_epi32((int)(j + 8 < n ? (uint32_t)_mm256_extract_epi32(x[1], 0) : next));
+    /* (in a short block, n < 16, the lane after the last is zero, as is
+    ** next: the block ends the piece) */
+    __m256i x1 = _mm256_blend_epi32(_mm256_permutevar8x32_epi32(x[j / 8], rot), after, 0x80);
+    s = _mm256_and_si256(x[j / 8], symmask);
+    s2 = _mm256_and_si256(x1, symmask);
+    _mm256_storeu_si256((__m256i *)(sy + j), s);
+    root = _mm256_srai_epi32(_mm256_slli_epi32(x[j / 8], 1), 31); /* ROOTBIT */
+    idx = _mm256_slli_epi32(_mm256_and_si256(s, root), 2); /* in words */
+    bloom = _mm256_i32gather_epi32(hw + 2, idx, 4);
+    info = _mm256_i32gather_epi32(hw + 1, idx, 4);
+    b2 = _mm256_sllv_epi32(one, _mm256_srli_epi32(_mm256_mullo_epi32(s2, golden), 27));
+    b2 = _mm256_andnot_si256(_mm256_cmpeq_epi32(s2, zero), b2);
+    go = _mm256_andnot_si256(_mm256_cmpeq_epi32(_mm256_and_si256(bloom, b2), zero), root);
+    go = _mm256_or_si256(go, _mm256_and_si256(everyv, root));
+    term = _mm256_and_si256(_mm256_srai_epi32(_mm256_slli_epi32(info, 30), 31), root);
+    a |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(go)) << j;
+    h |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(go, term))) << j;
+  }
+  h &= (n < 32 ? (1u << n) : 0u) - 1u;
+  a &= h;
+  *hm = h;
+  *am = a;
+  *wm = wd;
+  return (uint32_t)_mm_popcnt_u32(wd);
+}
+#endif
+
+int rs_tag_simd(int on) {
+#if RS_TAG_HAVE_AVX2
+  static int state = -1;
+  if (state < 0) {
+    const char *e = getenv("ROSTRA_NO_SIMD");
+    __builtin_cpu_init();
+    state = __builtin_cpu_supports("avx2") && !(e && *e && strcmp(e, "0") != 0);
+  }
+  if (on == 0) state = 0;
+  else if (on > 0) state = __builtin_cpu_supports("avx2") ? 1 : 0;
+  return state;
+#else
+  (void)on;
+  return 0;
+#endif
+}
+
+/* Walks tokens [a, b) of stream, whose values map through symw (nw
+** entries) to a dense symbol and the word bit; returns the word count.
+** At the root the tokens are looked at SCANBLOCK at a time, without
+** branches: a mask of the ones that start a pattern the next token may go
+** on with (the state's bloom filter says so), and of the one-token matches
+** the next token cannot extend, which are counted on the spot when the
+** walker counts (every-match mode off; otherwise every pattern start goes
+** to the automaton). The branches that remain are per hit, not per token. */
+static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const uint32_t *symw,
+                           uint32_t a, uint32_t b) {
+  const hnode *H = S->T->hot;
+  uint32_t words = 0, p = a, counted = a;
+  int leaves = S->emit == idx_emit && !S->overlap;
+  int quick = leaves && ((walker *)S->ud)->o->hits == RS_TAG_NOHITS;
+  uint32_t every = leaves ? 0u : 1u;
+  int simd = S->simd;
+  while (p < b) {
+    uint32_t n = b - p < SCANBLOCK ? b - p : SCANBLOCK, i, hm, am, wm;
+    uint32_t sy[SCANBLOCK + 1];
+#if RS_TAG_HAVE_AVX2
+    if (simd)
+      words += block_avx2(stream, p, n, b, nw, symw, H, every, sy, &hm, &am, &wm);
+    else
+#endif
+      words += block_scalar(stream, p, n, b, nw, symw, H, every, sy, &hm, &am, &wm);
+    /* the first token may have been counted by the automaton already */
+    words -= (counted - p) & wm;
+    counted = p + n;
+    while (hm) {
+      i = (uint32_t)__builtin_ctz(hm);
+      hm &= hm - 1;
+      if (am >> i & 1u) {
+        uint32_t q = walk_from(S, stream, nw, symw, p + i, b, sy[i], &words, &counted);
+        if (S->err) return words;
+        if (q - p >= n) { /* past this block */
+          p = q;
+          goto next;
+        }
+        hm &= ~((1u << (q - p)) - 1u); /* the masks of the tokens from q on still hold */
+        continue;
+      }
+      /* a one-token match no pattern can extend here */
+      if (!(quick && quick_leaf(S, &H[sy[i]], wm >> i & 1u))) {
+        emit_node(S, p + i, 1, sy[i]);
+        if (S->err) return words;
+      }
+    }
+    p += n;
+  next:;
+  }
   return words;
 }
 
@@ -1145,7 +1306,8 @@ int rs_tagger_match(rs_tagger *T, const uint32_t *syms, size_t n, int overlap, r
   if (n > 0xFFFFFFFFu) return RS_ELIMIT;
   symw = zalloc(T->M, (size_t)T->nsym + 1, sizeof *symw);
   if (!symw) return RS_ENOMEM;
-  for (i = 0; i < T->nsym; i++) symw[i] = T->compact[i] | WORDBIT;
+  for (i = 0; i < T->nsym; i++)
+    symw[i] = T->compact[i] | WORDBIT | (T->compact[i] - 1u < T->nroot ? ROOTBIT : 0);
   c.cb = cb;
   c.ud = ud;
   scan_init(&S, T, overlap, cb_emit, &c);
@@ -1249,6 +1411,7 @@ static int get_symw(rs_tagger *T, const rs_index *ix, int attr) {
     rs_token t;
     rs_tok_init(&tk, s, len, 0);
     if (rs_tok_next(&tk, &t) && (t.kind == RS_TOK_WORD || t.kind == RS_TOK_NUMBER)) x |= WORDBIT;
+    if ((x & SYMMASK) - 1u < T->nroot) x |= ROOTBIT;
     T->symw[w] = x;
   }
   T->symw_attr = attr;

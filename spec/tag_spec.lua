@@ -147,6 +147,70 @@ describe("themes", function()
       assert.same({ "1/1/a=1,1", "1/1/b=1,1" }, rows_of(c:tag(lex, { case = true })))
     end)
 
+    it("finds matches wherever they fall in a long sentence (the walk reads 16 tokens at a time)", function()
+      -- "x1 ... x40" with the patterns placed around the 16th and 32nd tokens
+      local words = {}
+      for i = 1, 40 do words[i] = "x" .. i end
+      for _, i in ipairs { 15, 16, 17, 31, 32, 33, 40 } do words[i] = "gamma" end
+      words[16], words[17] = "alpha", "beta" -- a phrase across the first boundary
+      words[32], words[33] = "alpha", "beta" -- one across the second
+      words[1] = "beta"                      -- a phrase's second word alone
+      local text = table.concat(words, " ") .. "."
+      local lex = rostra.lexicon { A = { "alpha beta", "gamma" }, B = { "alpha" }, C = { "beta gamma" } }
+      local want = { "1/1/a=5,7" } -- 15, 16-17, 31, 32-33, 40: "alpha" never alone
+      for _, simd in ipairs { false, true } do
+        local was = core._tag_simd(simd)
+        local ok, got = pcall(function() return rows_of(corpus_of(text):tag(lex, { level = "sentence" })) end)
+        core._tag_simd(was)
+        assert(ok, got)
+        assert.same(want, got)
+      end
+    end)
+
+    it("gives the same rows with the AVX2 block test and without it", function()
+      -- a lexicon drawn from the sample's own words: single words, globs and
+      -- phrases of two or three words, in 8 themes (a fixed generator)
+      local c = assert(rostra.load { support.sample })
+      local ntok = #c
+      local state = 7
+      local function rand(k)
+        state = (state * 1103515245 + 12345) % 2147483648
+        return state % k + 1
+      end
+      local lex = {}
+      for k = 1, 8 do lex["t" .. k] = {} end
+      for i = 1, 400 do
+        local p = rand(ntok - 3)
+        local w = c:token(p, "lower")
+        local pat
+        if i % 4 == 0 and #w >= 5 then pat = w:sub(1, 4) .. "*"
+        elseif i % 4 == 1 then pat = w .. " " .. c:token(p + 1, "lower")
+        elseif i % 4 == 2 then pat = w .. " " .. c:token(p + 1, "lower") .. " " .. c:token(p + 2, "lower")
+        else pat = w end
+        if pat:find("^[%w%-' *]+$") then table.insert(lex["t" .. rand(8)], pat) end
+      end
+      lex = assert(rostra.lexicon(lex))
+      local function all()
+        local out = {}
+        for _, level in ipairs { "sentence", "segment", "point", "speech" } do
+          for _, overlap in ipairs { false, true } do
+            local t = c:tag(lex, { level = level, overlap = overlap })
+            out[#out + 1] = table.concat(rows_of(t, true), " ")
+          end
+        end
+        return out
+      end
+      local was = core._tag_simd(false)
+      local ok, plain = pcall(all)
+      core._tag_simd(true)
+      local ok2, fast = pcall(all)
+      core._tag_simd(was)
+      assert(ok, plain)
+      assert(ok2, fast)
+      assert.is_true(#plain[1] > 100) -- it matched something
+      assert.same(plain, fast)
+    end)
+
     it("does not match across segments", function()
       local sp = assert(rostra.parse("We spoke of security.\n\nCouncil members agreed.", { header = false }))
       local lex = rostra.lexicon { A = { "security" }, B = { "security council" } }

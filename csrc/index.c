@@ -291,7 +291,14 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
     for (level = 0; level < RS_NLEVEL; level++) {
       for (i = 0; i < spans->nlv[level]; i++) {
         const rs_bspan *sp = &spans->lv[level][i];
-        size_t a = tok_at(toks, ntok, sp->start), b = tok_at(toks, ntok, sp->stop);
+        size_t a, b;
+        if (spans->tokens) {
+          a = sp->start < ntok ? sp->start : ntok;
+          b = sp->stop < ntok ? sp->stop : ntok;
+        } else {
+          a = tok_at(toks, ntok, sp->start);
+          b = tok_at(toks, ntok, sp->stop);
+        }
         if ((err = add_region(B, level, first + (uint32_t)a, first + (uint32_t)b, sp->attr)))
           return err;
       }

@@ -109,7 +109,9 @@ uint32_t rs_postings(const rs_index *ix, int a, uint32_t t, uint32_t *out, uint3
 /* {====================================================== builder */
 
 /* spans of a document in bytes [start, stop) of its text, as the parser
-** found them; token regions are derived by the builder */
+** found them; token regions are derived by the builder. With tokens set,
+** they are the token indices [start, stop) within the document instead
+** (the loader's workers, which know them, spare the builder the search). */
 typedef struct rs_bspan {
   uint32_t start, stop;
   int32_t attr;
@@ -118,6 +120,7 @@ typedef struct rs_bspan {
 typedef struct rs_docspans {
   const rs_bspan *lv[RS_NLEVEL]; /* segments, points, sentences, quotations */
   size_t nlv[RS_NLEVEL];
+  int tokens; /* start and stop are token indices, not bytes */
 } rs_docspans;
 
 typedef struct rs_builder rs_builder;

@@ -152,7 +152,7 @@ static int l_add(lua_State *L) {
   size_t n;
   const char *text = rsl_checktext(L, 2, &n);
   const char *lang = luaL_optstring(L, 4, "english");
-  rs_docspans sp, *spp = NULL;
+  rs_docspans sp = {0}, *spp = NULL;
   int err, top;
   if (!c->B) return luaL_error(L, "this corpus was opened from an index and is read-only; "
                                   "load into a new corpus with rostra.corpus()");

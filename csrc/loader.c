@@ -278,36 +278,39 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
       r->sentcap = cap;
       for (j = 0; j < ns; j++) {
         size_t e = a + r->ends[j];
-        r->sents[r->nsent].start = r->toks[s0].start;
-        r->sents[r->nsent].stop = r->toks[e].stop;
+        r->sents[r->nsent].start = (uint32_t)s0;
+        r->sents[r->nsent].stop = (uint32_t)e + 1;
         r->sents[r->nsent].attr = 0;
         r->nsent++;
         s0 = e + 1;
       }
     }
   }
-  /* structures as byte spans */
+  /* structures as token spans (the sentences are already): the first
+  ** token starting at or after each end's byte, as the builder would find */
   {
     const rs_speech *sp = &r->sp;
     size_t total = sp->nsegs + sp->npoints + sp->nquotes, j = 0;
+    const rs_token *tk = r->toks;
+    size_t nt = r->ntok;
     r->nspans = total;
     r->spans = rs_malloc(M, (total ? total : 1) * sizeof *r->spans);
     if (!r->spans) return RS_ENOMEM;
+    r->ds.tokens = 1;
     r->ds.lv[RS_LV_SEGMENT] = r->spans + j;
     r->ds.nlv[RS_LV_SEGMENT] = sp->nsegs;
     for (k = 0; k < sp->nsegs; k++, j++) {
-      r->spans[j].start = sp->segs[k].start;
-      r->spans[j].stop = sp->segs[k].stop;
+      r->spans[j].start = (uint32_t)tok_at(tk, nt, sp->segs[k].start);
+      r->spans[j].stop = (uint32_t)tok_at(tk, nt, sp->segs[k].stop);
       r->spans[j].attr = sp->segs[k].kind;
     }
     r->ds.lv[RS_LV_POINT] = r->spans + j;
     r->ds.nlv[RS_LV_POINT] = sp->npoints;
     for (k = 0; k < sp->npoints; k++, j++) {
       const rs_point *p = &sp->points[k];
-      uint32_t a = p->first_seg < sp->nsegs ? sp->segs[p->first_seg].start : 0;
-      uint32_t b = p->last_seg < sp->nsegs ? sp->segs[p->last_seg].stop : 0;
-      r->spans[j].start = a;
-      r->spans[j].stop = b;
+      /* its segments' spans, just made (a point past them: token 0) */
+      r->spans[j].start = p->first_seg < sp->nsegs ? r->spans[p->first_seg].start : 0;
+      r->spans[j].stop = p->last_seg < sp->nsegs ? r->spans[p->last_seg].stop : 0;
       r->spans[j].attr = p->ordinal;
     }
     r->ds.lv[RS_LV_SENTENCE] = r->sents;
@@ -315,8 +318,8 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
     r->ds.lv[RS_LV_QUOTATION] = r->spans + j;
     r->ds.nlv[RS_LV_QUOTATION] = sp->nquotes;
     for (k = 0; k < sp->nquotes; k++, j++) {
-      r->spans[j].start = sp->quotes[k].start;
-      r->spans[j].stop = sp->quotes[k].stop;
+      r->spans[j].start = (uint32_t)tok_at(tk, nt, sp->quotes[k].start);
+      r->spans[j].stop = (uint32_t)tok_at(tk, nt, sp->quotes[k].stop);
       r->spans[j].attr = (int32_t)sp->quotes[k].depth;
     }
   }

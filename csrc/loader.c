@@ -240,10 +240,13 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
   if (rc) return rc;
   /* tokens of the whole text */
   rs_tok_init(&T, r->text, r->n, 0);
-  while (rs_tok_next(&T, &t)) {
+  /* room for a token per five bytes (the UN debates have one per 5.7) */
+  if (rs_grow(M, (void **)&r->toks, &r->tokcap, r->n / 5 + 16, sizeof t)) return RS_ENOMEM;
+  for (;;) {
     if (r->ntok == r->tokcap && rs_grow(M, (void **)&r->toks, &r->tokcap, r->ntok + 1, sizeof t))
       return RS_ENOMEM;
-    r->toks[r->ntok++] = t;
+    if (!rs_tok_next(&T, &r->toks[r->ntok])) break;
+    r->ntok++;
   }
   r->bad = T.bad;
   /* the speech's own vocabulary: the main thread then interns types, not

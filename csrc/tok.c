@@ -131,6 +131,26 @@ RS_INLINE int is_upper(int32_t cp) {
 
 /* {====================================================== scanner */
 
+/* word bytes eight at a time where a 64-bit load is little-endian: the
+** high bit of each byte of *lm says an ASCII letter (or '_'), of *wm a
+** letter or digit, as ascii_class has them (bytes past 0x7F: neither) */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define RS_TOK_SWAR 1
+#define SWAR_REP(b) (0x0101010101010101ull * (uint64_t)(b))
+#define SWAR_HI SWAR_REP(0x80)
+RS_INLINE void swar_word(uint64_t x, uint64_t *lm, uint64_t *wm) {
+  uint64_t ascii = ~x & SWAR_HI, v = x & SWAR_REP(0x7F); /* bytes of 0..0x7F, no carries */
+  uint64_t y = v | SWAR_REP(0x20);                     /* A-Z folded onto a-z */
+  uint64_t letter = (y + SWAR_REP(0x80 - 'a')) & ~(y + SWAR_REP(0x7F - 'z'));
+  uint64_t under = ~((v ^ SWAR_REP('_')) + SWAR_REP(0x7F));
+  uint64_t digit = (v + SWAR_REP(0x80 - '0')) & ~(v + SWAR_REP(0x7F - '9'));
+  *lm = (letter | under) & ascii;
+  *wm = (letter | under | digit) & ascii;
+}
+#else
+#define RS_TOK_SWAR 0
+#endif
+
 void rs_tok_init(rs_tokenizer *T, const char *s, size_t n, unsigned opts) {
   pthread_once(&classes_once, init_classes);
   T->s = (const unsigned char *)s;
@@ -234,6 +254,24 @@ int rs_tok_next(rs_tokenizer *T, rs_token *t) {
         int l2, l3, k2, jn;
         /* a run of word characters */
         for (;;) {
+#if RS_TOK_SWAR
+          /* eight ASCII letters or digits at a time */
+          while (j + 8 <= n) {
+            uint64_t x, lm, wm;
+            unsigned run;
+            memcpy(&x, s + j, 8);
+            swar_word(x, &lm, &wm);
+            if (wm == SWAR_HI) {
+              if (lm) { has_letter = 1; all_digit = 0; }
+              j += 8;
+              continue;
+            }
+            run = (unsigned)__builtin_ctzll(~wm & SWAR_HI) >> 3; /* the first other byte */
+            if (lm & ((1ull << (run * 8)) - 1)) { has_letter = 1; all_digit = 0; }
+            j += run;
+            break;
+          }
+#endif
           if (j < n && s[j] < 0x80) { /* ASCII fast path */
             unsigned char a = ascii_class[s[j]];
             if (a == C_LETTER) { has_letter = 1; all_digit = 0; j++; continue; }

@@ -61,6 +61,31 @@ describe("rostra.tokenize", function()
       assert.are.same({ "in", "2020", "." }, texts("in 2020."))
     end)
 
+    it("reads long words, digits, '_' and accents the same wherever they fall (8 bytes at a time)", function()
+      -- words of 1 to 20 letters from every start offset, so that they end
+      -- inside, at and past an eight-byte step, and at the end of the text
+      local alpha = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+      for len = 1, 20 do
+        for lead = 0, 9 do
+          local w = alpha:sub(lead + 1, lead + len)
+          assert.same({ w }, texts((" "):rep(lead) .. w))
+          assert.same({ w, "." }, texts((" "):rep(lead) .. w .. "."))
+          assert.same({ w, ",", "x" }, texts((" "):rep(lead) .. w .. ", x"))
+        end
+      end
+      assert.same({ "internationalization", "snake_case_words_here", "2020", "x2020y" },
+        texts("internationalization snake_case_words_here 2020 x2020y"))
+      assert.same({ "word", "number", "word" }, kinds("internationally 20202020202020 a"))
+      assert.same({ "Konstantinopolitanischer", "café", "naïveté", "Zürich-based" },
+        texts("Konstantinopolitanischer café naïveté Zürich-based"))
+      -- the bytes next to the letters and digits in ASCII end a word
+      for _, c in ipairs { "@", "[", "`", "{", "/", ":" } do
+        assert.same({ "abc", c, "defghijklmnop" }, texts("abc" .. c .. "defghijklmnop"))
+        assert.same({ "ABCDEFGHIJ", c, "KLMNOPQRSTUV" }, texts("ABCDEFGHIJ" .. c .. "KLMNOPQRSTUV"))
+        assert.same({ "123", c, "4567890123456" }, texts("123" .. c .. "4567890123456"))
+      end
+    end)
+
     it("keeps dotted abbreviations as one token", function()
       assert.are.same({ "the", "U.S.", "and", "U.N." }, texts("the U.S. and U.N."))
       assert.are.same({ "e.g.", "this" }, texts("e.g. this"))

@@ -1111,7 +1111,7 @@ static uint32_t walk_from(scanner *S, const uint32_t *stream, size_t nw, const u
   return p;
 }
 
-#define SCANBLOCK 16
+#define SCANBLOCK 32
 
 /* The root's view of a block of n <= SCANBLOCK tokens from p (of a piece
 ** ending at b): sy[i] the symbol of token p+i, *hm the tokens that are a
@@ -1171,7 +1171,7 @@ block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw
   const __m256i nwv = _mm256_set1_epi32((int)(uint32_t)nw), symmask = _mm256_set1_epi32(SYMMASK);
   const __m256i everyv = _mm256_set1_epi32(every ? -1 : 0);
   const __m256i golden = _mm256_set1_epi32((int)0x9E3779B1u);
-  __m256i x[2];
+  __m256i x[SCANBLOCK / 8];
   uint32_t j, h = 0, a = 0, wd = 0, next = 0;
   /* the word types' entries, eight lanes at a time (lane k valid while k < n) */
   for (j = 0; j < n; j += 8) {
@@ -1187,9 +1187,9 @@ block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw
   for (j = 0; j < n; j += 8) {
     __m256i s, s2, root, idx, bloom, info, b2, go, term;
     /* each lane's next token: the lanes moved down by one, the last from after them */
-    __m256i after = _mm256_set1_epi32((int)(j + 8 < n ? (uint32_t)_mm256_extract_epi32(x[1], 0) : next));
-    /* (in a short block, n < 16, the lane after the last is zero, as is
-    ** next: the block ends the piece) */
+    __m256i after = _mm256_set1_epi32((int)(j + 8 < n ? (uint32_t)_mm256_extract_epi32(x[j / 8 + 1], 0) : next));
+    /* (in a short block, n < SCANBLOCK, the lane after the last is zero,
+    ** as is next: the block ends the piece) */
     __m256i x1 = _mm256_blend_epi32(_mm256_permutevar8x32_epi32(x[j / 8], rot), after, 0x80);
     s = _mm256_and_si256(x[j / 8], symmask);
     s2 = _mm256_and_si256(x1, symmask);

@@ -147,23 +147,49 @@ describe("themes", function()
       assert.same({ "1/1/a=1,1", "1/1/b=1,1" }, rows_of(c:tag(lex, { case = true })))
     end)
 
-    it("finds matches wherever they fall in a long sentence (the walk reads 16 tokens at a time)", function()
-      -- "x1 ... x40" with the patterns placed around the 16th and 32nd tokens
-      local words = {}
-      for i = 1, 40 do words[i] = "x" .. i end
-      for _, i in ipairs { 15, 16, 17, 31, 32, 33, 40 } do words[i] = "gamma" end
-      words[16], words[17] = "alpha", "beta" -- a phrase across the first boundary
-      words[32], words[33] = "alpha", "beta" -- one across the second
-      words[1] = "beta"                      -- a phrase's second word alone
-      local text = table.concat(words, " ") .. "."
+    it("finds matches wherever they fall in a long sentence (the walk reads blocks of tokens)", function()
+      -- long sentences of four words in a fixed pseudo-random order; the
+      -- counts as a left-to-right longest match finds them (which is the
+      -- rule here: no pattern is longer than two words)
       local lex = rostra.lexicon { A = { "alpha beta", "gamma" }, B = { "alpha" }, C = { "beta gamma" } }
-      local want = { "1/1/a=5,7" } -- 15, 16-17, 31, 32-33, 40: "alpha" never alone
-      for _, simd in ipairs { false, true } do
-        local was = core._tag_simd(simd)
-        local ok, got = pcall(function() return rows_of(corpus_of(text):tag(lex, { level = "sentence" })) end)
-        core._tag_simd(was)
-        assert(ok, got)
-        assert.same(want, got)
+      local vocab = { "x", "alpha", "beta", "gamma" }
+      local state = 11
+      for _ = 1, 6 do
+        local words = {}
+        for i = 1, 150 do
+          state = (state * 1103515245 + 12345) % 2147483648
+          words[i] = vocab[(state >> 16) % 4 + 1]
+        end
+        local want = { A = { 0, 0 }, B = { 0, 0 }, C = { 0, 0 } }
+        local i = 1
+        while i <= #words do
+          local w, nx = words[i], words[i + 1]
+          local theme, len
+          if w == "alpha" and nx == "beta" then theme, len = "A", 2
+          elseif w == "beta" and nx == "gamma" then theme, len = "C", 2
+          elseif w == "gamma" then theme, len = "A", 1
+          elseif w == "alpha" then theme, len = "B", 1 end
+          if theme then
+            want[theme][1] = want[theme][1] + 1
+            want[theme][2] = want[theme][2] + len
+          end
+          i = i + (len or 1)
+        end
+        local rows = {}
+        for _, k in ipairs { "A", "B", "C" } do
+          local n, ntok = want[k][1], want[k][2]
+          if n > 0 then rows[#rows + 1] = ("1/1/%s=%d,%d"):format(k:lower(), n, ntok) end
+        end
+        local text = table.concat(words, " ") .. "."
+        for _, simd in ipairs { false, true } do
+          local was = core._tag_simd(simd)
+          local ok, got = pcall(function()
+            return rows_of(corpus_of(text):tag(lex, { level = "sentence" }))
+          end)
+          core._tag_simd(was)
+          assert(ok, got)
+          assert.same(rows, got)
+        end
       end
     end)
 

@@ -699,7 +699,8 @@ static int load_cb_body(lua_State *L) {
     lua_pushinteger(L, i + 1);
     lua_pushinteger(L, (lua_Integer)cx->total);
     lua_pushinteger(L, (lua_Integer)cx->bytes);
-    lua_call(L, 3, 0);
+    lua_rawgeti(L, 4, i + 1);
+    lua_call(L, 4, 0);
   }
   return 0;
 }
@@ -726,7 +727,8 @@ static int load_cb(void *ud, size_t i, const rs_loaded *r) {
 }
 
 /* h:load_files(paths, threads [, lang [, progress]]) -> results: for each
-** path {doc =, meta =, front =, bad =} or {error =, code =} */
+** path {doc =, meta =, front =, bad =} or {error =, code =}; progress(done,
+** total, bytes, result) is called after each file, in path order */
 static int l_load_files(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   lua_Integer threads = luaL_optinteger(L, 3, 1);

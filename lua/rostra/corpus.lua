@@ -536,9 +536,10 @@ function M.load(what, opts)
   local c = M.new()
   c._extra.warnings = warnings
   local h = c._h
-  local results = h:load_files(paths, threads, opts.lang and M.stemmer_for(opts.lang) or nil,
-    opts.progress)
-  for i, r in ipairs(results) do
+  -- each file's metadata is made as it is added (on this thread, while
+  -- the workers parse the next files), then the caller's progress
+  local progress = opts.progress
+  local function each(i, total, bytes, r)
     local path = paths[i]
     local rel = base and path:sub(#base + 2) or path
     if r.doc then
@@ -562,7 +563,9 @@ function M.load(what, opts)
     else
       warnings[#warnings + 1] = ("skipped %s (%s)"):format(r.error, r.code)
     end
+    if progress then progress(i, total, bytes) end
   end
+  h:load_files(paths, threads, opts.lang and M.stemmer_for(opts.lang) or nil, each)
   return c
 end
 

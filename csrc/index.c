@@ -328,8 +328,9 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
 
 /* {====================================================== derived arrays */
 
-static unsigned vlen(uint32_t v) {
-  return v < (1u << 7) ? 1 : v < (1u << 14) ? 2 : v < (1u << 21) ? 3 : v < (1u << 28) ? 4 : 5;
+static unsigned vlen(uint32_t v) { /* seven bits a byte, without branches */
+  return 1u + (unsigned)(v >= (1u << 7)) + (unsigned)(v >= (1u << 14)) + (unsigned)(v >= (1u << 21)) +
+         (unsigned)(v >= (1u << 28));
 }
 
 static uint8_t *vput(uint8_t *p, uint32_t v) {

@@ -389,24 +389,18 @@ static void *count_pass(void *arg) {
     for (p = r->first; p < r->first + r->ntok; p++) {
       uint32_t w = B->stream[p];
       wcount *c = &wc[w];
+      uint32_t t1 = m1[w], t2 = m2[w];
       if (c->freq++ == 0) c->first = p;
       c->sz += vlen(p - c->last);
       c->last = p;
-      if (c->seen != tag) {
-        uint32_t t;
-        c->seen = tag;
-        c->df++;
-        t = m1[w];
-        if (j->seen1[t] != tag) {
-          j->seen1[t] = tag;
-          j->df1[t]++;
-        }
-        t = m2[w];
-        if (j->seen2[t] != tag) {
-          j->seen2[t] = tag;
-          j->df2[t]++;
-        }
-      }
+      /* new in this speech or not, without branches (it is, about every
+      ** other token): a lower or stem type already seen here is not */
+      c->df += c->seen != tag;
+      c->seen = tag;
+      j->df1[t1] += j->seen1[t1] != tag;
+      j->seen1[t1] = tag;
+      j->df2[t2] += j->seen2[t2] != tag;
+      j->seen2[t2] = tag;
     }
   }
   return NULL;

@@ -261,39 +261,12 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
     rc = lintern(M, r, r->text + r->toks[k].start, r->toks[k].stop - r->toks[k].start, &r->lid[k]);
     if (rc) return rc;
   }
-  /* sentences: the splitter over each segment's tokens (the parser was
-  ** told not to tokenize again) */
+  /* structures as token spans: the first token starting at or after each
+  ** end's byte, as the builder would find; sentences by the splitter over
+  ** each segment's tokens (the parser was told not to tokenize again) */
   {
     const rs_speech *sp = &r->sp;
-    size_t cap = 0;
-    r->nsent = 0;
-    if (r->ntok && rs_grow(M, (void **)&r->ends, &r->endcap, r->ntok, sizeof *r->ends))
-      return RS_ENOMEM;
-    for (k = 0; k < sp->nsegs; k++) {
-      size_t a = tok_at(r->toks, r->ntok, sp->segs[k].start);
-      size_t b = tok_at(r->toks, r->ntok, sp->segs[k].stop), ns, j, s0 = a;
-      if (b <= a) continue;
-      ns = rs_sentence_split(r->text, r->toks + a, b - a, r->ends);
-      if (rs_grow(M, (void **)&r->sents, &cap, r->nsent + ns, sizeof *r->sents)) {
-        r->sentcap = cap;
-        return RS_ENOMEM;
-      }
-      r->sentcap = cap;
-      for (j = 0; j < ns; j++) {
-        size_t e = a + r->ends[j];
-        r->sents[r->nsent].start = (uint32_t)s0;
-        r->sents[r->nsent].stop = (uint32_t)e + 1;
-        r->sents[r->nsent].attr = 0;
-        r->nsent++;
-        s0 = e + 1;
-      }
-    }
-  }
-  /* structures as token spans (the sentences are already): the first
-  ** token starting at or after each end's byte, as the builder would find */
-  {
-    const rs_speech *sp = &r->sp;
-    size_t total = sp->nsegs + sp->npoints + sp->nquotes, j = 0;
+    size_t total = sp->nsegs + sp->npoints + sp->nquotes, j = 0, cap = 0;
     const rs_token *tk = r->toks;
     size_t nt = r->ntok;
     r->nspans = total;
@@ -306,6 +279,27 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
       r->spans[j].start = (uint32_t)tok_at(tk, nt, sp->segs[k].start);
       r->spans[j].stop = (uint32_t)tok_at(tk, nt, sp->segs[k].stop);
       r->spans[j].attr = sp->segs[k].kind;
+    }
+    r->nsent = 0;
+    if (r->ntok && rs_grow(M, (void **)&r->ends, &r->endcap, r->ntok, sizeof *r->ends))
+      return RS_ENOMEM;
+    for (k = 0; k < sp->nsegs; k++) {
+      size_t a = r->spans[k].start, b = r->spans[k].stop, ns, q, s0 = a;
+      if (b <= a) continue;
+      ns = rs_sentence_split(r->text, r->toks + a, b - a, r->ends);
+      if (rs_grow(M, (void **)&r->sents, &cap, r->nsent + ns, sizeof *r->sents)) {
+        r->sentcap = cap;
+        return RS_ENOMEM;
+      }
+      r->sentcap = cap;
+      for (q = 0; q < ns; q++) {
+        size_t e = a + r->ends[q];
+        r->sents[r->nsent].start = (uint32_t)s0;
+        r->sents[r->nsent].stop = (uint32_t)e + 1;
+        r->sents[r->nsent].attr = 0;
+        r->nsent++;
+        s0 = e + 1;
+      }
     }
     r->ds.lv[RS_LV_POINT] = r->spans + j;
     r->ds.nlv[RS_LV_POINT] = sp->npoints;

@@ -860,17 +860,13 @@ RS_INLINE void idx_count(scanner *S, walker *W, scratch *s, uint32_t start, uint
   }
 }
 
-/* count the categories of state node matched at [start, start+len) */
-static void idx_match(scanner *S, uint32_t start, uint32_t len, uint32_t node) {
+/* count the categories of state node matched at [start, start+len), tok
+** of them word tokens */
+RS_INLINE void idx_counts(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32_t tok) {
   walker *W = (walker *)S->ud;
   const rs_tagger *T = W->T;
   const hnode *hn = &T->hot[node];
   scratch *s = W->cur;
-  uint32_t q, tok = 0, e = start + len;
-  for (q = start; q < e; q++) {
-    uint32_t t = W->ix->stream[q];
-    tok += W->symw[t < W->nw ? t : W->nw] >> 31;
-  }
   if (WID(hn->info)) {
     idx_count(S, W, s, start, len, tok, hn->cat, T->wt[WID(hn->info)]);
   } else {
@@ -879,6 +875,17 @@ static void idx_match(scanner *S, uint32_t start, uint32_t len, uint32_t node) {
     uint32_t k;
     for (k = 0; k < x->ncount; k++) idx_count(S, W, s, start, len, tok, o[k].cat, o[k].weight);
   }
+}
+
+/* the same, its word tokens counted here */
+static void idx_match(scanner *S, uint32_t start, uint32_t len, uint32_t node) {
+  walker *W = (walker *)S->ud;
+  uint32_t q, tok = 0, e = start + len;
+  for (q = start; q < e; q++) {
+    uint32_t t = W->ix->stream[q];
+    tok += W->symw[t < W->nw ? t : W->nw] >> 31;
+  }
+  idx_counts(S, start, len, node, tok);
 }
 
 /* the walker's emitf: one category of a match (every-match mode; it also
@@ -1032,22 +1039,6 @@ static void push(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32
   m->node = node;
   m->ok = 0;
   S->pend_end = end;
-}
-
-/* the walker's count of a one-token match at the root, state s, when it is
-** the common case (one category, every-match mode off, no hits kept):
-** inline, without the general path; 0 when that path must count it */
-RS_INLINE int quick_leaf(scanner *S, const hnode *hn, uint32_t tok) {
-  walker *W = (walker *)S->ud;
-  scratch *s = W->cur;
-  uint32_t c = hn->cat;
-  if (!WID(hn->info) || c >= W->T->ncat) return 0;
-  if (!s->count[c]) s->touched[s->nt++] = c;
-  s->count[c]++;
-  s->score[c] += W->T->wt[WID(hn->info)];
-  s->tokens[c] += tok;
-  W->out->matches++;
-  return 1;
 }
 
 /* The automaton from state st (the root's child by the symbol of token p)
@@ -1245,7 +1236,6 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
   const hnode *H = S->T->hot;
   uint32_t words = 0, p = a, counted = a;
   int leaves = S->emit == idx_emit && !S->overlap;
-  int quick = leaves && ((walker *)S->ud)->o->hits == RS_TAG_NOHITS;
   uint32_t every = leaves ? 0u : 1u;
   int simd = S->simd;
   while (p < b) {
@@ -1273,11 +1263,10 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
         hm &= ~((1u << (q - p)) - 1u); /* the masks of the tokens from q on still hold */
         continue;
       }
-      /* a one-token match no pattern can extend here */
-      if (!(quick && quick_leaf(S, &H[sy[i]], wm >> i & 1u))) {
-        emit_node(S, p + i, 1, sy[i]);
-        if (S->err) return words;
-      }
+      /* a one-token match no pattern can extend here (only the walker
+      ** has these: otherwise every pattern start went to the automaton) */
+      idx_counts(S, p + i, 1, sy[i], wm >> i & 1u);
+      if (S->err) return words;
     }
     p += n;
   next:;

@@ -647,8 +647,7 @@ static int l_walk(lua_State *L) {
 
 typedef struct loadctx {
   lua_State *L;
-  int results; /* stack index of the results table */
-  int progress; /* stack index of the progress function, or 0 */
+  int each; /* stack index of the per-file function, or 0 */
   size_t total;
   uint64_t bytes;
   uint32_t ndoc; /* documents in the builder */
@@ -664,8 +663,8 @@ static const char *status_code(int st) {
   }
 }
 
-/* builds results[i] (and calls progress) under lua_pcall; arguments: the
-** context, the loaded file, i, the results table, progress or nil */
+/* builds file i's entry and calls each with it, under lua_pcall; arguments:
+** the context, the loaded file, i, each */
 static int load_cb_body(lua_State *L) {
   loadctx *cx = (loadctx *)lua_touserdata(L, 1);
   const rs_loaded *r = (const rs_loaded *)lua_touserdata(L, 2);
@@ -693,15 +692,12 @@ static int load_cb_body(lua_State *L) {
     lua_pushstring(L, r->status == RS_EIO_LOAD && r->err_no == 2 ? "ENOENT" : status_code(r->status));
     lua_setfield(L, -2, "code");
   }
-  lua_rawseti(L, 4, i + 1);
-  if (cx->progress) {
-    lua_pushvalue(L, 5);
-    lua_pushinteger(L, i + 1);
-    lua_pushinteger(L, (lua_Integer)cx->total);
-    lua_pushinteger(L, (lua_Integer)cx->bytes);
-    lua_rawgeti(L, 4, i + 1);
-    lua_call(L, 4, 0);
-  }
+  lua_pushvalue(L, 4);
+  lua_pushinteger(L, i + 1);
+  lua_pushinteger(L, (lua_Integer)cx->total);
+  lua_pushinteger(L, (lua_Integer)cx->bytes);
+  lua_rotate(L, -5, -1); /* the entry last */
+  lua_call(L, 4, 0);
   return 0;
 }
 
@@ -712,23 +708,22 @@ static int load_cb(void *ud, size_t i, const rs_loaded *r) {
     cx->ndoc++;
     cx->bytes += r->n;
   }
+  if (!cx->each) return 0;
   lua_pushcfunction(L, load_cb_body);
   lua_pushlightuserdata(L, cx);
   lua_pushlightuserdata(L, (void *)r);
   lua_pushinteger(L, (lua_Integer)i);
-  lua_pushvalue(L, cx->results);
-  if (cx->progress) lua_pushvalue(L, cx->progress);
-  else lua_pushnil(L);
-  if (lua_pcall(L, 5, 0, 0) != LUA_OK) {
+  lua_pushvalue(L, cx->each);
+  if (lua_pcall(L, 4, 0, 0) != LUA_OK) {
     cx->failed = 1; /* keep the error on the stack */
     return 1;
   }
   return 0;
 }
 
-/* h:load_files(paths, threads [, lang [, progress]]) -> results: for each
-** path {doc =, meta =, front =, bad =} or {error =, code =}; progress(done,
-** total, bytes, result) is called after each file, in path order */
+/* h:load_files(paths, threads [, lang [, each]]): each(done, total, bytes,
+** entry) is called after each file, in path order, with entry {doc =,
+** meta =, front =, bad =} or {error =, code =} */
 static int l_load_files(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   lua_Integer threads = luaL_optinteger(L, 3, 1);
@@ -748,11 +743,9 @@ static int l_load_files(lua_State *L) {
     if (!paths[i]) return luaL_error(L, "bad path #%d", (int)i + 1);
     lua_pop(L, 1);
   }
-  lua_createtable(L, (int)n, 0);
   memset(&cx, 0, sizeof cx);
   cx.L = L;
-  cx.results = lua_gettop(L);
-  cx.progress = lua_isnoneornil(L, 5) ? 0 : 5;
+  cx.each = lua_isnoneornil(L, 5) ? 0 : 5;
   cx.total = n;
   cx.ndoc = rs_builder_ndoc(c->B);
   luaL_checkstack(L, 20, "load");
@@ -762,8 +755,7 @@ static int l_load_files(lua_State *L) {
   if (rc == RS_ELIMIT)
     return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens");
   if (rc) return rsl_raise(L, rc, NULL);
-  lua_pushvalue(L, cx.results);
-  return 1;
+  return 0;
 }
 
 /* }====================================================== */

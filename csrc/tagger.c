@@ -798,6 +798,7 @@ struct scanner {
   uint32_t pend_end; /* the last token of the pending matches */
   uint8_t *occ;
   size_t capocc;
+  const uint8_t *brk; /* bit t: no match goes on from token t-1 to t (or NULL) */
   emitf emit;
   void *ud;
   int err;
@@ -805,7 +806,9 @@ struct scanner {
 
 typedef struct scratch {
   uint32_t unit, words, nt;
-  uint32_t *count, *tokens, *touched;
+  uint64_t *ct;     /* per category: its count << 32 | its word tokens */
+  uint64_t tmask;   /* with at most 64 categories: those counted */
+  uint32_t *touched; /* with more: those counted, as they came */
   double *score;
 } scratch;
 
@@ -820,6 +823,8 @@ typedef struct walker {
   scratch sc[2]; /* the current unit, the current speech's outside */
   scratch *cur;
   uint32_t doc;
+  int small; /* at most 64 categories: the counted ones are a bit mask */
+  int plain; /* no every-match mode, no hits kept */
   int err;
 } walker;
 
@@ -827,9 +832,13 @@ typedef struct walker {
 RS_INLINE void idx_count(scanner *S, walker *W, scratch *s, uint32_t start, uint32_t len, uint32_t tok,
                          uint32_t cat, double w) {
   if (cat >= W->T->ncat) return;
-  if (s->count[cat] == 0) s->touched[s->nt++] = cat;
-  s->count[cat]++;
+  if (W->small) s->tmask |= (uint64_t)1 << cat;
+  else if (s->ct[cat] == 0) s->touched[s->nt++] = cat;
   s->score[cat] += w;
+  if (W->plain) {
+    s->ct[cat] += ((uint64_t)1 << 32) + tok;
+    return;
+  }
   if (S->overlap) { /* a token counts once per category */
     uint32_t e = start + len, c = W->cov[cat];
     if (c > start) {
@@ -842,8 +851,7 @@ RS_INLINE void idx_count(scanner *S, walker *W, scratch *s, uint32_t start, uint
     }
     if (e > c) W->cov[cat] = e;
   }
-  s->tokens[cat] += tok;
-  W->out->matches++;
+  s->ct[cat] += ((uint64_t)1 << 32) + tok;
   if (W->o->hits != RS_TAG_NOHITS && (W->o->hits == RS_TAG_ALL || W->o->hits == cat)) {
     rs_tagout *out = W->out;
     rs_taghit *h;
@@ -1041,6 +1049,20 @@ static void push(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32
   S->pend_end = end;
 }
 
+/* does a match never go on from token t-1 to t? */
+RS_INLINE int brk_at(const uint8_t *brk, uint32_t t) { return brk && (brk[t >> 3] >> (t & 7) & 1u); }
+
+/* the break bits of tokens t .. t+31 (the bit map has bytes to spare) */
+RS_INLINE uint32_t brk_bits(const uint8_t *brk, uint32_t t) {
+  const uint8_t *b;
+  uint64_t x;
+  if (!brk) return 0;
+  b = brk + (t >> 3);
+  x = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
+      (uint64_t)b[4] << 32;
+  return (uint32_t)(x >> (t & 7));
+}
+
 /* The automaton from state st (the root's child by the symbol of token p)
 ** until it is back at the root with nothing pending: returns the token the
 ** root goes on from. Tokens from *counted on are counted as words here. */
@@ -1076,7 +1098,7 @@ static uint32_t walk_from(scanner *S, const uint32_t *stream, size_t nw, const u
       if (S->err) return b;
     }
     st = base;
-    if (++p >= b || !st) break; /* the root goes on from the next token */
+    if (++p >= b || !st || brk_at(S->brk, p)) break; /* the root goes on from the next token */
     w = stream[p];
     x = symw[w < nw ? w : nw]; /* symw[nw] is 0: a damaged id matches nothing */
     if (p >= *counted) {
@@ -1104,15 +1126,16 @@ static uint32_t walk_from(scanner *S, const uint32_t *stream, size_t nw, const u
 
 #define SCANBLOCK 32
 
+
 /* The root's view of a block of n <= SCANBLOCK tokens from p (of a piece
-** ending at b): sy[i] the symbol of token p+i, *hm the tokens that are a
-** pattern start the next token may go on with (*am, the automaton's) or a
-** one-token match it cannot (every: all pattern starts go to the
-** automaton); returns the word tokens. Two versions, one result. */
+** ending at b): sy[i] the symbol of token p+i, *gm the tokens that are a
+** pattern start the next token may go on with (every: all pattern starts),
+** *tm those where a pattern ends, *wm the word tokens; returns the word
+** tokens. Two versions, one result. */
 static uint32_t block_scalar(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b,
                              size_t nw, const uint32_t *symw, const hnode *H, uint32_t every,
-                             uint32_t *sy, uint32_t *hm, uint32_t *am, uint32_t *wm) {
-  uint32_t i, rm = 0, h = 0, a = 0, words = 0, wd = 0;
+                             uint32_t *sy, uint32_t *gm, uint32_t *tm, uint32_t *wm) {
+  uint32_t i, rm = 0, g = 0, tb = 0, words = 0, wd = 0;
   sy[n] = 0; /* a pattern never goes on past the piece */
   if (p + n < b) {
     uint32_t w = stream[p + n];
@@ -1137,11 +1160,11 @@ static uint32_t block_scalar(const uint32_t *stream, uint32_t p, uint32_t n, uin
     hn = &H[s];
     go = (uint32_t)((hn->bloom & BLOOM(s2) & (0u - (uint32_t)(s2 != 0))) != 0) | every;
     term = (hn->info >> 1) & 1u; /* F_TERM */
-    a |= go << i;
-    h |= (go | term) << i;
+    g |= go << i;
+    tb |= term << i;
   }
-  *hm = h;
-  *am = a;
+  *gm = g;
+  *tm = tb;
   *wm = wd;
   return words;
 }
@@ -1153,8 +1176,8 @@ typedef char hnode_is_four_words[sizeof(hnode) == 16 ? 1 : -1];
 ** entries gathered, the tests done on all eight at once */
 __attribute__((target("avx2,popcnt"))) static uint32_t
 block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw,
-           const uint32_t *symw, const hnode *H, uint32_t every, uint32_t *sy, uint32_t *hm,
-           uint32_t *am, uint32_t *wm) {
+           const uint32_t *symw, const hnode *H, uint32_t every, uint32_t *sy, uint32_t *gm,
+           uint32_t *tm, uint32_t *wm) {
   const int *sw = (const int *)symw, *hw = (const int *)H;
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   const __m256i rot = _mm256_setr_epi32(1, 2, 3, 4, 5, 6, 7, 0); /* lane k+1 to k */
@@ -1163,7 +1186,7 @@ block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw
   const __m256i everyv = _mm256_set1_epi32(every ? -1 : 0);
   const __m256i golden = _mm256_set1_epi32((int)0x9E3779B1u);
   __m256i x[SCANBLOCK / 8];
-  uint32_t j, h = 0, a = 0, wd = 0, next = 0;
+  uint32_t j, g = 0, tb = 0, wd = 0, next = 0;
   /* the word types' entries, eight lanes at a time (lane k valid while k < n) */
   for (j = 0; j < n; j += 8) {
     __m256i v = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - j)), lane);
@@ -1194,13 +1217,12 @@ block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw
     go = _mm256_andnot_si256(_mm256_cmpeq_epi32(_mm256_and_si256(bloom, b2), zero), root);
     go = _mm256_or_si256(go, _mm256_and_si256(everyv, root));
     term = _mm256_and_si256(_mm256_srai_epi32(_mm256_slli_epi32(info, 30), 31), root);
-    a |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(go)) << j;
-    h |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(go, term))) << j;
+    g |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(go)) << j;
+    tb |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(term)) << j;
   }
-  h &= (n < 32 ? (1u << n) : 0u) - 1u;
-  a &= h;
-  *hm = h;
-  *am = a;
+  j = (n < 32 ? (1u << n) : 0u) - 1u;
+  *gm = g & j;
+  *tm = tb & j;
   *wm = wd;
   return (uint32_t)_mm_popcnt_u32(wd);
 }
@@ -1239,14 +1261,18 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
   uint32_t every = leaves ? 0u : 1u;
   int simd = S->simd;
   while (p < b) {
-    uint32_t n = b - p < SCANBLOCK ? b - p : SCANBLOCK, i, hm, am, wm;
+    uint32_t n = b - p < SCANBLOCK ? b - p : SCANBLOCK, i, hm, am, wm, tm;
     uint32_t sy[SCANBLOCK + 1];
 #if RS_TAG_HAVE_AVX2
     if (simd)
-      words += block_avx2(stream, p, n, b, nw, symw, H, every, sy, &hm, &am, &wm);
+      words += block_avx2(stream, p, n, b, nw, symw, H, every, sy, &am, &tm, &wm);
     else
 #endif
-      words += block_scalar(stream, p, n, b, nw, symw, H, every, sy, &hm, &am, &wm);
+      words += block_scalar(stream, p, n, b, nw, symw, H, every, sy, &am, &tm, &wm);
+    /* a pattern start followed by a break is a one-token match or nothing
+    ** (every: the automaton sees the break) */
+    if (!every) am &= ~brk_bits(S->brk, p + 1);
+    hm = am | tm;
     /* the first token may have been counted by the automaton already */
     words -= (counted - p) & wm;
     counted = p + n;
@@ -1313,17 +1339,15 @@ int rs_tagger_match(rs_tagger *T, const uint32_t *syms, size_t n, int overlap, r
 
 static int scratch_init(rs_mem *M, scratch *s, uint32_t ncat) {
   memset(s, 0, sizeof *s);
-  s->count = zalloc(M, ncat, sizeof *s->count);
-  s->tokens = zalloc(M, ncat, sizeof *s->tokens);
+  s->ct = zalloc(M, ncat, sizeof *s->ct);
   s->touched = zalloc(M, ncat, sizeof *s->touched);
   s->score = zalloc(M, ncat, sizeof *s->score);
   s->unit = RS_TAG_OUTSIDE;
-  return s->count && s->tokens && s->touched && s->score ? RS_OK : RS_ENOMEM;
+  return s->ct && s->touched && s->score ? RS_OK : RS_ENOMEM;
 }
 
 static void scratch_free(rs_mem *M, scratch *s, uint32_t ncat) {
-  if (s->count) zfree(M, s->count, ncat, sizeof *s->count);
-  if (s->tokens) zfree(M, s->tokens, ncat, sizeof *s->tokens);
+  if (s->ct) zfree(M, s->ct, ncat, sizeof *s->ct);
   if (s->touched) zfree(M, s->touched, ncat, sizeof *s->touched);
   if (s->score) zfree(M, s->score, ncat, sizeof *s->score);
 }
@@ -1337,21 +1361,26 @@ static int cmp_u32(const void *a, const void *b) {
 static int flush(walker *W, scratch *s) {
   rs_mem *M = W->T->M;
   rs_tagout *out = W->out;
-  uint32_t k;
-  if (s->nt) {
+  uint32_t k, n = s->nt;
+  if (W->small) n = (uint32_t)__builtin_popcountll(s->tmask);
+  if (n) {
     rs_tagunit *u;
+    rs_tagrow *r;
+    uint64_t m = s->tmask;
     if (rs_grow(M, (void **)&out->units, &out->capunit, out->nunit + 1, sizeof *out->units) ||
-        rs_grow(M, (void **)&out->rows, &out->caprow, out->nrow + s->nt, sizeof *out->rows))
+        rs_grow(M, (void **)&out->rows, &out->caprow, out->nrow + n, sizeof *out->rows))
       return RS_ENOMEM;
-    if ((size_t)s->nt * 4 >= W->T->ncat) { /* many: every category in order */
-      uint32_t c, n = 0;
+    if (W->small) { /* the categories in order: the mask's bits */
+      for (k = 0; m; k++, m &= m - 1) s->touched[k] = (uint32_t)__builtin_ctzll(m);
+    } else if ((size_t)n * 4 >= W->T->ncat) { /* many: every category in order */
+      uint32_t c, j = 0;
       for (c = 0; c < W->T->ncat; c++)
-        if (s->count[c]) s->touched[n++] = c;
-    } else if (s->nt > 24) {
-      qsort(s->touched, s->nt, sizeof *s->touched, cmp_u32);
+        if (s->ct[c]) s->touched[j++] = c;
+    } else if (n > 24) {
+      qsort(s->touched, n, sizeof *s->touched, cmp_u32);
     } else {
       uint32_t i, j;
-      for (i = 1; i < s->nt; i++) {
+      for (i = 1; i < n; i++) {
         uint32_t x = s->touched[i];
         for (j = i; j > 0 && s->touched[j - 1] > x; j--) s->touched[j] = s->touched[j - 1];
         s->touched[j] = x;
@@ -1362,19 +1391,23 @@ static int flush(walker *W, scratch *s) {
     u->region = s->unit;
     u->words = s->words;
     u->row = (uint32_t)out->nrow;
-    u->nrow = s->nt;
-    for (k = 0; k < s->nt; k++) {
+    u->nrow = n;
+    r = out->rows + out->nrow;
+    out->nrow += n;
+    for (k = 0; k < n; k++, r++) {
       uint32_t c = s->touched[k];
-      rs_tagrow *r = &out->rows[out->nrow++];
+      uint64_t ct = s->ct[c];
       r->cat = c;
-      r->count = s->count[c];
-      r->tokens = s->tokens[c];
+      r->count = (uint32_t)(ct >> 32);
+      r->tokens = (uint32_t)ct;
       r->score = s->score[c];
-      s->count[c] = s->tokens[c] = 0;
+      out->matches += ct >> 32;
+      s->ct[c] = 0;
       s->score[c] = 0;
     }
   }
   s->nt = 0;
+  s->tmask = 0;
   s->words = 0;
   return RS_OK;
 }
@@ -1427,6 +1460,8 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   const rs_region *segs, *sents, *units = NULL;
   uint32_t nseg, nsent, nunit = 0, d;
   int speech = o->level == RS_TAG_SPEECH, err = RS_OK;
+  uint8_t *brk = NULL;
+  size_t nbrk = 0;
   memset(out, 0, sizeof *out);
   if (!T->finished) return RS_EINVAL;
   if (o->attr < 0 || o->attr >= RS_NATTR || (o->attr != RS_ATTR_WORD && !ix->map[o->attr])) {
@@ -1453,6 +1488,8 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   W.out = out;
   W.symw = T->symw;
   W.nw = T->nsymw;
+  W.small = T->ncat <= 64;
+  W.plain = !o->overlap && o->hits == RS_TAG_NOHITS;
   if (o->overlap && !(W.cov = zalloc(M, T->ncat, sizeof *W.cov))) err = RS_ENOMEM;
   if (!err) err = scratch_init(M, &W.sc[0], T->ncat);
   if (!err) err = scratch_init(M, &W.sc[1], T->ncat);
@@ -1462,13 +1499,28 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   nseg = ix->nlv[RS_LV_SEGMENT];
   sents = ix->lv[RS_LV_SENTENCE];
   nsent = ix->nlv[RS_LV_SENTENCE];
+  /* a match stays within a sentence (or the gap between two): the tokens
+  ** where one starts or stops are breaks, so that a unit's tokens are
+  ** walked at once, however many sentences it has */
+  nbrk = ((size_t)ix->ntok + 64) / 8 + 8;
+  if (!(brk = zalloc(M, nbrk, 1))) {
+    err = RS_ENOMEM;
+    goto done;
+  }
+  for (d = 0; d < nsent; d++) {
+    uint32_t a = sents[d].start < ix->ntok ? sents[d].start : ix->ntok;
+    uint32_t e = sents[d].stop < ix->ntok ? sents[d].stop : ix->ntok;
+    brk[a >> 3] |= (uint8_t)(1u << (a & 7));
+    brk[e >> 3] |= (uint8_t)(1u << (e & 7));
+  }
+  S.brk = brk;
   if (!speech) {
     units = ix->lv[o->level];
     nunit = ix->nlv[o->level];
   }
   for (d = 0; d < ix->ndoc && !err; d++) {
     const rs_docrec *r = &ix->docs[d];
-    uint32_t first = r->first, end, g, cs, cu = 0, prev;
+    uint32_t first = r->first, end, g, cu = 0, prev;
     if (o->mask && !o->mask[d]) continue;
     if (first > ix->ntok) continue;
     end = r->ntok > ix->ntok - first ? ix->ntok : first + r->ntok;
@@ -1476,7 +1528,6 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
     W.sc[0].unit = RS_TAG_OUTSIDE;
     W.sc[1].unit = RS_TAG_OUTSIDE;
     g = first_from(segs, nseg, first);
-    cs = first_from(sents, nsent, first);
     if (!speech) cu = first_from(units, nunit, first);
     prev = first;
     for (; g < nseg && segs[g].start < end && !err; g++) {
@@ -1498,11 +1549,6 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
             unit = RS_TAG_OUTSIDE;
             if (cu < nunit && units[cu].start < q) q = units[cu].start;
           }
-        }
-        while (cs < nsent && sents[cs].stop <= p) cs++;
-        if (cs < nsent) {
-          uint32_t e = sents[cs].start <= p ? sents[cs].stop : sents[cs].start;
-          if (e < q) q = e;
         }
         if (unit == RS_TAG_OUTSIDE) {
           s = &W.sc[1];
@@ -1529,6 +1575,7 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   }
   scan_free(&S);
 done:
+  if (brk) zfree(M, brk, nbrk, 1);
   if (W.cov) zfree(M, W.cov, T->ncat, sizeof *W.cov);
   scratch_free(M, &W.sc[0], T->ncat);
   scratch_free(M, &W.sc[1], T->ncat);

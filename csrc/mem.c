@@ -1,8 +1,15 @@
 /*
 ** mem.c: the allocator hook and the small containers built on it.
 */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* mremap, MADV_HUGEPAGE */
+#endif
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "rostra.h"
 
@@ -89,6 +96,73 @@ int rs_grow(rs_mem *M, void **pp, size_t *cap, size_t need, size_t elt) {
   *cap = ncap;
   return RS_OK;
 }
+
+/* {====================================================== big arrays */
+
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+#define RS_BIGMAP 1
+#else
+#define RS_BIGMAP 0
+#endif
+
+#if RS_BIGMAP
+static size_t map_len(size_t bytes) {
+  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+  if (pg == 0 || pg == (size_t)-1) pg = 4096;
+  return (bytes + pg - 1) / pg * pg;
+}
+#endif
+
+int rs_big_grow(rs_mem *M, void **pp, size_t *cap, size_t need, size_t elt) {
+  size_t ncap;
+#if RS_BIGMAP
+  size_t olen, nlen;
+  void *np;
+#endif
+  if (need <= *cap) return RS_OK;
+  ncap = *cap ? *cap : 16;
+  while (ncap < need) {
+    if (ncap > ((size_t)-1 / 2) / elt) return RS_ENOMEM;
+    ncap *= 2;
+  }
+  if (ncap > ((size_t)-1 / 2) / elt) return RS_ENOMEM;
+#if RS_BIGMAP
+  if (ncap * elt >= RS_BIG) {
+    olen = *cap * elt;
+    nlen = map_len(ncap * elt);
+    if (olen >= RS_BIG) {
+      np = mremap(*pp, map_len(olen), nlen, MREMAP_MAYMOVE);
+    } else {
+      np = mmap(NULL, nlen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (np != MAP_FAILED && olen) {
+        memcpy(np, *pp, olen);
+        rs_free(M, *pp, olen);
+      }
+    }
+    if (np == MAP_FAILED) return RS_ENOMEM;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(np, nlen, MADV_HUGEPAGE); /* a hint: fewer page faults */
+#endif
+    *pp = np;
+    *cap = ncap;
+    return RS_OK;
+  }
+#endif
+  return rs_grow(M, pp, cap, ncap, elt);
+}
+
+void rs_big_free(rs_mem *M, void *p, size_t cap, size_t elt) {
+  if (!p) return;
+#if RS_BIGMAP
+  if (cap * elt >= RS_BIG) {
+    (void)munmap(p, map_len(cap * elt));
+    return;
+  }
+#endif
+  rs_free(M, p, cap * elt);
+}
+
+/* }====================================================== */
 
 const char *rs_errname(int code) {
   switch (code) {

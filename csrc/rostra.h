@@ -47,6 +47,15 @@ void rs_buf_free(rs_mem *M, rs_buf *b);
 ** returns 0 or RS_ENOMEM (the old array is kept on failure) */
 int rs_grow(rs_mem *M, void **pp, size_t *cap, size_t need, size_t elt);
 
+/* The same for arrays that may grow large (a tagging's rows): from RS_BIG
+** bytes on (on Linux) an anonymous mapping that grows in place or moves
+** without a copy and asks for transparent huge pages, which cost a
+** fraction of the page faults; below it, or elsewhere, rs_grow. Freed with
+** rs_big_free and the same cap; the mapping bypasses the hook M. */
+#define RS_BIG ((size_t)8 << 20)
+int rs_big_grow(rs_mem *M, void **pp, size_t *cap, size_t need, size_t elt);
+void rs_big_free(rs_mem *M, void *p, size_t cap, size_t elt);
+
 /* }====================================================== */
 
 /* {====================================================== errors */

@@ -855,7 +855,7 @@ RS_INLINE void idx_count(scanner *S, walker *W, scratch *s, uint32_t start, uint
   if (W->o->hits != RS_TAG_NOHITS && (W->o->hits == RS_TAG_ALL || W->o->hits == cat)) {
     rs_tagout *out = W->out;
     rs_taghit *h;
-    if (rs_grow(W->T->M, (void **)&out->hits, &out->caphit, out->nhit + 1, sizeof *out->hits)) {
+    if (rs_big_grow(W->T->M, (void **)&out->hits, &out->caphit, out->nhit + 1, sizeof *out->hits)) {
       S->err = RS_ENOMEM;
       return;
     }
@@ -1367,8 +1367,8 @@ static int flush(walker *W, scratch *s) {
     rs_tagunit *u;
     rs_tagrow *r;
     uint64_t m = s->tmask;
-    if (rs_grow(M, (void **)&out->units, &out->capunit, out->nunit + 1, sizeof *out->units) ||
-        rs_grow(M, (void **)&out->rows, &out->caprow, out->nrow + n, sizeof *out->rows))
+    if (rs_big_grow(M, (void **)&out->units, &out->capunit, out->nunit + 1, sizeof *out->units) ||
+        rs_big_grow(M, (void **)&out->rows, &out->caprow, out->nrow + n, sizeof *out->rows))
       return RS_ENOMEM;
     if (W->small) { /* the categories in order: the mask's bits */
       for (k = 0; m; k++, m &= m - 1) s->touched[k] = (uint32_t)__builtin_ctzll(m);
@@ -1502,11 +1502,14 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   /* a match stays within a sentence (or the gap between two): the tokens
   ** where one starts or stops are breaks, so that a unit's tokens are
   ** walked at once, however many sentences it has */
-  nbrk = ((size_t)ix->ntok + 64) / 8 + 8;
-  if (!(brk = zalloc(M, nbrk, 1))) {
-    err = RS_ENOMEM;
+  if ((err = rs_big_grow(M, (void **)&brk, &nbrk, ((size_t)ix->ntok + 64) / 8 + 8, 1)))
     goto done;
-  }
+  memset(brk, 0, nbrk);
+  /* room for the rows a tagging usually makes (one per 8 to 10 tokens on
+  ** the UNGDC at segment level): a mapping is only paid for where written */
+  if ((err = rs_big_grow(M, (void **)&out->rows, &out->caprow, ix->ntok / 8 + 16, sizeof *out->rows)) ||
+      (err = rs_big_grow(M, (void **)&out->units, &out->capunit, ix->ntok / 64 + 16, sizeof *out->units)))
+    goto done;
   for (d = 0; d < nsent; d++) {
     uint32_t a = sents[d].start < ix->ntok ? sents[d].start : ix->ntok;
     uint32_t e = sents[d].stop < ix->ntok ? sents[d].stop : ix->ntok;
@@ -1575,7 +1578,7 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   }
   scan_free(&S);
 done:
-  if (brk) zfree(M, brk, nbrk, 1);
+  rs_big_free(M, brk, nbrk, 1);
   if (W.cov) zfree(M, W.cov, T->ncat, sizeof *W.cov);
   scratch_free(M, &W.sc[0], T->ncat);
   scratch_free(M, &W.sc[1], T->ncat);
@@ -1583,9 +1586,9 @@ done:
 }
 
 void rs_tagout_free(rs_mem *M, rs_tagout *out) {
-  rs_free(M, out->units, out->capunit * sizeof *out->units);
-  rs_free(M, out->rows, out->caprow * sizeof *out->rows);
-  rs_free(M, out->hits, out->caphit * sizeof *out->hits);
+  rs_big_free(M, out->units, out->capunit, sizeof *out->units);
+  rs_big_free(M, out->rows, out->caprow, sizeof *out->rows);
+  rs_big_free(M, out->hits, out->caphit, sizeof *out->hits);
   if (out->doc_words) zfree(M, out->doc_words, out->ndoc, sizeof *out->doc_words);
   memset(out, 0, sizeof *out);
 }

@@ -305,11 +305,17 @@ static int l_tag_run(lua_State *L) {
   return 1;
 }
 
-/* core._tag_simd([on]) -> boolean: turns the AVX2 block test off (false)
-** or back on where the processor has it (true); says whether it is on */
+/* core._tag_simd([level]) -> level: the root's block test, 0 (or false)
+** the plain loop, 1 AVX2, 2 (or true) AVX-512, at most what the processor
+** has; returns the level in use (see rs_tag_simd) */
 static int l_tag_simd(lua_State *L) {
-  int on = lua_isnoneornil(L, 1) ? -1 : lua_toboolean(L, 1);
-  lua_pushboolean(L, rs_tag_simd(on));
+  int level = -1;
+  if (lua_isboolean(L, 1)) level = lua_toboolean(L, 1) ? 2 : 0;
+  else if (!lua_isnoneornil(L, 1)) {
+    lua_Integer k = luaL_checkinteger(L, 1);
+    level = k < 0 ? 0 : k > 2 ? 2 : (int)k;
+  }
+  lua_pushinteger(L, rs_tag_simd(level));
   return 1;
 }
 

@@ -33,7 +33,7 @@
 #include "lexicon.h"
 #include "tagger.h"
 
-/* the root's block test in AVX2, chosen at run time (GCC and Clang, x86-64) */
+/* the root's block test in AVX2 and AVX-512, chosen at run time (GCC and Clang, x86-64) */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(RS_NO_AVX2)
 #define RS_TAG_HAVE_AVX2 1
 #include <immintrin.h>
@@ -792,7 +792,7 @@ typedef void (*emitf)(scanner *S, uint32_t start, uint32_t len, uint32_t cat, do
 struct scanner {
   rs_tagger *T;
   int overlap;
-  int simd; /* classify the root's tokens with AVX2 (see block_avx2) */
+  int simd; /* the root's block test: 0 plain, 1 AVX2, 2 AVX-512 (rs_tag_simd) */
   pmatch *pend;
   size_t np, cappend;
   uint32_t pend_end; /* the last token of the pending matches */
@@ -1228,19 +1228,70 @@ block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw
 }
 #endif
 
-int rs_tag_simd(int on) {
 #if RS_TAG_HAVE_AVX2
-  static int state = -1;
+/* block_avx2 sixteen tokens at a time, the pattern starts' states
+** gathered for those lanes only */
+__attribute__((target("avx512f,popcnt"))) static uint32_t
+block_avx512(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw,
+             const uint32_t *symw, const hnode *H, uint32_t every, uint32_t *sy, uint32_t *gm,
+             uint32_t *tm, uint32_t *wm) {
+  const int *hw = (const int *)H;
+  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+  const __m512i nwv = _mm512_set1_epi32((int)(uint32_t)nw), symmask = _mm512_set1_epi32(SYMMASK);
+  const __m512i rootbit = _mm512_set1_epi32(ROOTBIT), termbit = _mm512_set1_epi32(F_TERM);
+  const __m512i golden = _mm512_set1_epi32((int)0x9E3779B1u);
+  __m512i x[SCANBLOCK / 16];
+  uint32_t j, g = 0, tb = 0, wd = 0, next = 0;
+  for (j = 0; j < n; j += 16) {
+    __mmask16 v = (__mmask16)(n - j >= 16 ? 0xFFFFu : (1u << (n - j)) - 1u);
+    __m512i w = _mm512_min_epu32(_mm512_maskz_loadu_epi32(v, stream + p + j), nwv);
+    x[j / 16] = _mm512_mask_i32gather_epi32(zero, v, w, symw, 4);
+    wd |= (uint32_t)_mm512_cmplt_epi32_mask(x[j / 16], zero) << j; /* WORDBIT */
+  }
+  if (p + n < b) { /* the token after the block (a pattern never goes on past the piece) */
+    uint32_t w = stream[p + n];
+    next = symw[w < nw ? w : nw];
+  }
+  for (j = 0; j < n; j += 16) {
+    /* each lane's next token: the lanes moved down by one, the last from
+    ** the next sixteen or after the block (zero in a short block, as next) */
+    __m512i after = j + 16 < n ? x[j / 16 + 1] : _mm512_set1_epi32((int)next);
+    __m512i x1 = _mm512_alignr_epi32(after, x[j / 16], 1);
+    __m512i s = _mm512_and_si512(x[j / 16], symmask), s2 = _mm512_and_si512(x1, symmask);
+    __mmask16 root = _mm512_test_epi32_mask(x[j / 16], rootbit), go, term;
+    __m512i idx = _mm512_slli_epi32(s, 2); /* in words */
+    __m512i bloom = _mm512_mask_i32gather_epi32(zero, root, idx, hw + 2, 4);
+    __m512i info = _mm512_mask_i32gather_epi32(zero, root, idx, hw + 1, 4);
+    __m512i b2 = _mm512_sllv_epi32(one, _mm512_srli_epi32(_mm512_mullo_epi32(s2, golden), 27));
+    _mm512_storeu_si512((void *)(sy + j), s);
+    go = _mm512_mask_test_epi32_mask(_mm512_test_epi32_mask(s2, s2) & root, bloom, b2);
+    if (every) go = root;
+    term = _mm512_mask_test_epi32_mask(root, info, termbit);
+    g |= (uint32_t)go << j;
+    tb |= (uint32_t)term << j;
+  }
+  j = (n < 32 ? (1u << n) : 0u) - 1u;
+  *gm = g & j;
+  *tm = tb & j;
+  *wm = wd;
+  return (uint32_t)_mm_popcnt_u32(wd);
+}
+#endif
+
+/* 0: the plain loop; 1: AVX2; 2: AVX-512 (where the processor has them) */
+int rs_tag_simd(int level) {
+#if RS_TAG_HAVE_AVX2
+  static int state = -1, best = 0;
   if (state < 0) {
     const char *e = getenv("ROSTRA_NO_SIMD");
     __builtin_cpu_init();
-    state = __builtin_cpu_supports("avx2") && !(e && *e && strcmp(e, "0") != 0);
+    best = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+    state = e && *e && strcmp(e, "0") != 0 ? 0 : best;
   }
-  if (on == 0) state = 0;
-  else if (on > 0) state = __builtin_cpu_supports("avx2") ? 1 : 0;
+  if (level >= 0) state = level < best ? level : best;
   return state;
 #else
-  (void)on;
+  (void)level;
   return 0;
 #endif
 }
@@ -1264,7 +1315,9 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
     uint32_t n = b - p < SCANBLOCK ? b - p : SCANBLOCK, i, hm, am, wm, tm;
     uint32_t sy[SCANBLOCK + 1];
 #if RS_TAG_HAVE_AVX2
-    if (simd)
+    if (simd == 2)
+      words += block_avx512(stream, p, n, b, nw, symw, H, every, sy, &am, &tm, &wm);
+    else if (simd == 1)
       words += block_avx2(stream, p, n, b, nw, symw, H, every, sy, &am, &tm, &wm);
     else
 #endif

@@ -98,10 +98,12 @@ void rs_tagger_set_freq(rs_tagger *T, const uint32_t *freq);
 ** after. Returns 0 or RS_ENOMEM. */
 int rs_tagger_finish(rs_tagger *T);
 
-/* Whether the walk classifies tokens with AVX2 (x86-64 processors that
-** have it, unless ROSTRA_NO_SIMD is set): on < 0 asks, 0 turns it off,
-** 1 on where the processor allows. The rows are the same either way. */
-int rs_tag_simd(int on);
+/* How the walk classifies tokens at the root: 0 a plain loop, 1 AVX2,
+** 2 AVX-512 (x86-64 processors that have them; the best one unless
+** ROSTRA_NO_SIMD is set). level < 0 asks; else sets the level, at most
+** the processor's best. Returns the level in use. The rows are the same
+** whichever it is. */
+int rs_tag_simd(int level);
 
 /* does the glob g[0..gn) match s[0..sn)? ('?' is one UTF-8 character) */
 int rs_glob_match(const char *g, size_t gn, const char *s, size_t sn);

@@ -547,13 +547,19 @@ static void test_alloc_fail_from(void) { alloc_failures(1); }
 /* }====================================================== */
 
 int main(void) {
+  int level;
   RUN(test_glob_match);
-  RUN(test_longest_and_overlap);
-  RUN(test_longest_first);
-  RUN(test_suffixes);
-  RUN(test_sets_and_ties);
-  RUN(test_excludes);
-  RUN(test_long_runs);
+  /* the root's block test: the plain loop, AVX2, AVX-512 (or the best the
+  ** processor has), one result */
+  for (level = 0; level <= 2; level++) {
+    rs_tag_simd(level);
+    RUN(test_longest_and_overlap);
+    RUN(test_longest_first);
+    RUN(test_suffixes);
+    RUN(test_sets_and_ties);
+    RUN(test_excludes);
+    RUN(test_long_runs);
+  }
   RUN(test_bad_calls);
   RUN(test_vocabulary);
   RUN(test_limits);

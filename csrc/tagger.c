@@ -989,6 +989,22 @@ static void resolve(scanner *S) {
     emit_node(S, p[0].start, p[0].len, p[0].node);
     return;
   }
+  if (n == 2 && !S->overlap) { /* the usual pair, a word and a phrase it starts or ends */
+    const pmatch *x = &p[0], *y = &p[1];
+    if (y->start < x->start || (y->start == x->start && y->len > x->len)) {
+      x = &p[1];
+      y = &p[0];
+    }
+    if (x->start + x->len <= y->start) { /* apart: both, x first */
+      emit_node(S, x->start, x->len, x->node);
+      emit_node(S, y->start, y->len, y->node);
+    } else if (y->len > x->len) { /* the longest wins, then the leftmost */
+      emit_node(S, y->start, y->len, y->node);
+    } else {
+      emit_node(S, x->start, x->len, x->node);
+    }
+    return;
+  }
   if (!S->overlap) {
     uint32_t lo = p[0].start, span;
     for (i = 1; i < n; i++)

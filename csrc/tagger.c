@@ -119,6 +119,7 @@ struct rs_tagger {
   tout *outs;
   size_t nouts;
   uint32_t maxdepth;
+  int weighted; /* some counted pattern weighs other than 1 */
   /* symbol table of an index's word types (see get_symw) */
   uint32_t *symw;
   size_t nsymw;
@@ -696,6 +697,8 @@ int rs_tagger_finish(rs_tagger *T) {
       }
       x->out = (uint32_t)first;
       x->ncount = (uint32_t)(k - first);
+      for (j = first; j < k; j++)
+        if (T->outs[j].weight != 1.0) T->weighted = 1;
       /* exclusions */
       if (all) {
         T->outs[k].cat = RS_TAG_ALL;
@@ -825,6 +828,8 @@ typedef struct walker {
   uint32_t doc;
   int small; /* at most 64 categories: the counted ones are a bit mask */
   int plain; /* no every-match mode, no hits kept */
+  int fast;  /* small and plain: a count is two or three additions */
+  int noscore; /* fast, and every weight 1: the scores are the counts */
   int err;
 } walker;
 
@@ -875,6 +880,26 @@ RS_INLINE void idx_counts(scanner *S, uint32_t start, uint32_t len, uint32_t nod
   const rs_tagger *T = W->T;
   const hnode *hn = &T->hot[node];
   scratch *s = W->cur;
+  if (W->fast) {
+    uint64_t inc = ((uint64_t)1 << 32) + tok;
+    if (WID(hn->info)) {
+      uint32_t c = hn->cat;
+      s->tmask |= (uint64_t)1 << c;
+      s->ct[c] += inc;
+      if (!W->noscore) s->score[c] += T->wt[WID(hn->info)];
+    } else {
+      const cnode *x = &T->cold[node];
+      const tout *o = T->outs + x->out;
+      uint32_t k;
+      for (k = 0; k < x->ncount; k++) {
+        uint32_t c = o[k].cat;
+        s->tmask |= (uint64_t)1 << c;
+        s->ct[c] += inc;
+        if (!W->noscore) s->score[c] += o[k].weight;
+      }
+    }
+    return;
+  }
   if (WID(hn->info)) {
     idx_count(S, W, s, start, len, tok, hn->cat, T->wt[WID(hn->info)]);
   } else {
@@ -1065,9 +1090,6 @@ static void push(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32
   S->pend_end = end;
 }
 
-/* does a match never go on from token t-1 to t? */
-RS_INLINE int brk_at(const uint8_t *brk, uint32_t t) { return brk && (brk[t >> 3] >> (t & 7) & 1u); }
-
 /* the break bits of tokens t .. t+31 (the bit map has bytes to spare) */
 RS_INLINE uint32_t brk_bits(const uint8_t *brk, uint32_t t) {
   const uint8_t *b;
@@ -1079,9 +1101,23 @@ RS_INLINE uint32_t brk_bits(const uint8_t *brk, uint32_t t) {
   return (uint32_t)(x >> (t & 7));
 }
 
+/* the first break at or after token t, or b */
+RS_INLINE uint32_t next_brk(const uint8_t *brk, uint32_t t, uint32_t b) {
+  if (!brk) return b;
+  for (; t < b; t += 32) {
+    uint32_t m = brk_bits(brk, t);
+    if (m) {
+      t += (uint32_t)__builtin_ctz(m);
+      return t < b ? t : b;
+    }
+  }
+  return b;
+}
+
 /* The automaton from state st (the root's child by the symbol of token p)
-** until it is back at the root with nothing pending: returns the token the
-** root goes on from. Tokens from *counted on are counted as words here. */
+** until it is back at the root with nothing pending, or at b (the end of
+** the piece: a break or the range's end): returns the token the root goes
+** on from. Tokens from *counted on are counted as words here. */
 static uint32_t walk_from(scanner *S, const uint32_t *stream, size_t nw, const uint32_t *symw,
                           uint32_t p, uint32_t b, uint32_t st, uint32_t *words,
                           uint32_t *counted) {
@@ -1114,7 +1150,7 @@ static uint32_t walk_from(scanner *S, const uint32_t *stream, size_t nw, const u
       if (S->err) return b;
     }
     st = base;
-    if (++p >= b || !st || brk_at(S->brk, p)) break; /* the root goes on from the next token */
+    if (++p >= b || !st) break; /* the root goes on from the next token */
     w = stream[p];
     x = symw[w < nw ? w : nw]; /* symw[nw] is 0: a damaged id matches nothing */
     if (p >= *counted) {
@@ -1349,7 +1385,9 @@ static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const 
       i = (uint32_t)__builtin_ctz(hm);
       hm &= hm - 1;
       if (am >> i & 1u) {
-        uint32_t q = walk_from(S, stream, nw, symw, p + i, b, sy[i], &words, &counted);
+        /* the walk ends at the next break */
+        uint32_t q = walk_from(S, stream, nw, symw, p + i, next_brk(S->brk, p + i + 1, b), sy[i],
+                               &words, &counted);
         if (S->err) return words;
         if (q - p >= n) { /* past this block */
           p = q;
@@ -1469,7 +1507,7 @@ static int flush(walker *W, scratch *s) {
       r->cat = c;
       r->count = (uint32_t)(ct >> 32);
       r->tokens = (uint32_t)ct;
-      r->score = s->score[c];
+      r->score = W->noscore ? (double)(ct >> 32) : s->score[c];
       out->matches += ct >> 32;
       s->ct[c] = 0;
       s->score[c] = 0;
@@ -1559,6 +1597,8 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   W.nw = T->nsymw;
   W.small = T->ncat <= 64;
   W.plain = !o->overlap && o->hits == RS_TAG_NOHITS;
+  W.fast = W.small && W.plain;
+  W.noscore = W.fast && !T->weighted;
   if (o->overlap && !(W.cov = zalloc(M, T->ncat, sizeof *W.cov))) err = RS_ENOMEM;
   if (!err) err = scratch_init(M, &W.sc[0], T->ncat);
   if (!err) err = scratch_init(M, &W.sc[1], T->ncat);

@@ -151,8 +151,15 @@ RS_INLINE uint32_t hmix(uint32_t a, uint32_t b) {
   return (uint32_t)(x >> 32);
 }
 
+/* an edge's slot in a table of cap (a power of 2) slots: the top bits of
+** a Fibonacci hash of the pair, one multiplication (the walk waits on it) */
+RS_INLINE size_t hslot(size_t cap, uint32_t st, uint32_t sym) {
+  uint64_t x = ((uint64_t)st << 32 | sym) * 0x9E3779B97F4A7C15ull;
+  return cap > 1 ? (size_t)(x >> (64 - __builtin_ctzll((unsigned long long)cap))) : 0;
+}
+
 RS_INLINE uint32_t hfind(const tedge *h, size_t cap, uint32_t st, uint32_t sym) {
-  size_t mask = cap - 1, i = hmix(st, sym) & mask;
+  size_t mask = cap - 1, i = hslot(cap, st, sym);
   for (;;) {
     const tedge *e = &h[i];
     if (e->child == 0) return 0;
@@ -162,7 +169,7 @@ RS_INLINE uint32_t hfind(const tedge *h, size_t cap, uint32_t st, uint32_t sym) 
 }
 
 static void hput(tedge *h, size_t cap, uint32_t st, uint32_t sym, uint32_t child) {
-  size_t mask = cap - 1, i = hmix(st, sym) & mask;
+  size_t mask = cap - 1, i = hslot(cap, st, sym);
   while (h[i].child) i = (i + 1) & mask;
   h[i].st = st;
   h[i].sym = sym;

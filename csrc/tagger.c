@@ -1575,7 +1575,7 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   uint32_t nseg, nsent, nunit = 0, d;
   int speech = o->level == RS_TAG_SPEECH, err = RS_OK;
   uint8_t *brk = NULL;
-  size_t nbrk = 0;
+  size_t nbrk = 0, nres;
   memset(out, 0, sizeof *out);
   if (!T->finished) return RS_EINVAL;
   if (o->attr < 0 || o->attr >= RS_NATTR || (o->attr != RS_ATTR_WORD && !ix->map[o->attr])) {
@@ -1622,9 +1622,11 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
     goto done;
   memset(brk, 0, nbrk);
   /* room for the rows a tagging usually makes (one per 8 to 10 tokens on
-  ** the UNGDC at segment level): a mapping is only paid for where written */
-  if ((err = rs_big_grow(M, (void **)&out->rows, &out->caprow, ix->ntok / 8 + 16, sizeof *out->rows)) ||
-      (err = rs_big_grow(M, (void **)&out->units, &out->capunit, ix->ntok / 64 + 16, sizeof *out->units)))
+  ** the UNGDC at segment level), up to 4M rows (96 MB): a mapping is only
+  ** paid for where written; past that the arrays grow as they fill */
+  nres = ix->ntok / 8 + 16 < ((size_t)1 << 22) ? ix->ntok / 8 + 16 : ((size_t)1 << 22);
+  if ((err = rs_big_grow(M, (void **)&out->rows, &out->caprow, nres, sizeof *out->rows)) ||
+      (err = rs_big_grow(M, (void **)&out->units, &out->capunit, nres / 8 + 16, sizeof *out->units)))
     goto done;
   for (d = 0; d < nsent; d++) {
     uint32_t a = sents[d].start < ix->ntok ? sents[d].start : ix->ntok;

@@ -15,8 +15,12 @@
 ** category (the largest weight), the categories excluded there removed.
 **
 ** Walking: per token, the word type is mapped to its symbol and its
-** "word-like" bit by one table lookup; at the root, tokens that start no
-** pattern are skipped in a tight loop. After each token the walk goes on
+** "word-like" bit by one table lookup; at the root, blocks of 32 tokens
+** are classified without branches (plain, AVX2 or AVX-512: which tokens
+** start a pattern the next token may extend, which are one-token matches
+** it cannot), and only those are visited. A unit's tokens are walked at
+** once, the ends of its sentences marked in a bit map that no match
+** crosses. After each token the walk goes on
 ** from the longest suffix it can extend (a state with transitions, or the
 ** root). Matches are reported at their last token and kept pending while a
 ** longer match could still overlap them (the depth of the current state
@@ -1362,7 +1366,9 @@ int rs_tag_simd(int level) {
 ** on with (the state's bloom filter says so), and of the one-token matches
 ** the next token cannot extend, which are counted on the spot when the
 ** walker counts (every-match mode off; otherwise every pattern start goes
-** to the automaton). The branches that remain are per hit, not per token. */
+** to the automaton). The branches that remain are per hit, not per token.
+** No match crosses a break (S->brk, a sentence's start or end): [a, b) is
+** one unit's tokens in a segment, however many sentences they hold. */
 static uint32_t scan_piece(scanner *S, const uint32_t *stream, size_t nw, const uint32_t *symw,
                            uint32_t a, uint32_t b) {
   const hnode *H = S->T->hot;

@@ -884,8 +884,18 @@ RS_INLINE void idx_count(scanner *S, walker *W, scratch *s, uint32_t start, uint
   }
 }
 
+/* idx_count when the walker is fast: two or three additions (inc: one
+** match and its word tokens; the weight read only for a weighted lexicon) */
+RS_INLINE void fast_count(const walker *W, scratch *s, uint32_t cat, const double *w,
+                           uint64_t inc) {
+  s->tmask |= (uint64_t)1 << cat;
+  s->ct[cat] += inc;
+  if (!W->noscore) s->score[cat] += *w;
+}
+
 /* count the categories of state node matched at [start, start+len), tok
-** of them word tokens */
+** of them word tokens (the fast walker's test made once per match, not
+** once per category) */
 RS_INLINE void idx_counts(scanner *S, uint32_t start, uint32_t len, uint32_t node, uint32_t tok) {
   walker *W = (walker *)S->ud;
   const rs_tagger *T = W->T;
@@ -894,20 +904,12 @@ RS_INLINE void idx_counts(scanner *S, uint32_t start, uint32_t len, uint32_t nod
   if (W->fast) {
     uint64_t inc = ((uint64_t)1 << 32) + tok;
     if (WID(hn->info)) {
-      uint32_t c = hn->cat;
-      s->tmask |= (uint64_t)1 << c;
-      s->ct[c] += inc;
-      if (!W->noscore) s->score[c] += T->wt[WID(hn->info)];
+      fast_count(W, s, hn->cat, &T->wt[WID(hn->info)], inc);
     } else {
       const cnode *x = &T->cold[node];
       const tout *o = T->outs + x->out;
       uint32_t k;
-      for (k = 0; k < x->ncount; k++) {
-        uint32_t c = o[k].cat;
-        s->tmask |= (uint64_t)1 << c;
-        s->ct[c] += inc;
-        if (!W->noscore) s->score[c] += o[k].weight;
-      }
+      for (k = 0; k < x->ncount; k++) fast_count(W, s, o[k].cat, &o[k].weight, inc);
     }
     return;
   }
@@ -1189,12 +1191,11 @@ static uint32_t walk_from(scanner *S, const uint32_t *stream, size_t nw, const u
 
 #define SCANBLOCK 32
 
-
 /* The root's view of a block of n <= SCANBLOCK tokens from p (of a piece
 ** ending at b): sy[i] the symbol of token p+i, *gm the tokens that are a
 ** pattern start the next token may go on with (every: all pattern starts),
 ** *tm those where a pattern ends, *wm the word tokens; returns the word
-** tokens. Two versions, one result. */
+** tokens. Three versions (this one, AVX2, AVX-512), one result. */
 static uint32_t block_scalar(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b,
                              size_t nw, const uint32_t *symw, const hnode *H, uint32_t every,
                              uint32_t *sy, uint32_t *gm, uint32_t *tm, uint32_t *wm) {
@@ -1289,9 +1290,7 @@ block_avx2(const uint32_t *stream, uint32_t p, uint32_t n, uint32_t b, size_t nw
   *wm = wd;
   return (uint32_t)_mm_popcnt_u32(wd);
 }
-#endif
 
-#if RS_TAG_HAVE_AVX2
 /* block_avx2 sixteen tokens at a time, the pattern starts' states
 ** gathered for those lanes only */
 __attribute__((target("avx512f,popcnt"))) static uint32_t
@@ -1627,13 +1626,6 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   if ((err = rs_big_grow(M, (void **)&brk, &nbrk, ((size_t)ix->ntok + 64) / 8 + 8, 1)))
     goto done;
   memset(brk, 0, nbrk);
-  /* room for the rows a tagging usually makes (one per 8 to 10 tokens on
-  ** the UNGDC at segment level), up to 4M rows (96 MB): a mapping is only
-  ** paid for where written; past that the arrays grow as they fill */
-  nres = ix->ntok / 8 + 16 < ((size_t)1 << 22) ? ix->ntok / 8 + 16 : ((size_t)1 << 22);
-  if ((err = rs_big_grow(M, (void **)&out->rows, &out->caprow, nres, sizeof *out->rows)) ||
-      (err = rs_big_grow(M, (void **)&out->units, &out->capunit, nres / 8 + 16, sizeof *out->units)))
-    goto done;
   for (d = 0; d < nsent; d++) {
     uint32_t a = sents[d].start < ix->ntok ? sents[d].start : ix->ntok;
     uint32_t e = sents[d].stop < ix->ntok ? sents[d].stop : ix->ntok;
@@ -1641,6 +1633,13 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
     brk[e >> 3] |= (uint8_t)(1u << (e & 7));
   }
   S.brk = brk;
+  /* room for the rows a tagging usually makes (one per 8 to 10 tokens on
+  ** the UNGDC at segment level), up to 4M rows (96 MB): a mapping is only
+  ** paid for where written; past that the arrays grow as they fill */
+  nres = ix->ntok / 8 + 16 < ((size_t)1 << 22) ? ix->ntok / 8 + 16 : ((size_t)1 << 22);
+  if ((err = rs_big_grow(M, (void **)&out->rows, &out->caprow, nres, sizeof *out->rows)) ||
+      (err = rs_big_grow(M, (void **)&out->units, &out->capunit, nres / 8 + 16, sizeof *out->units)))
+    goto done;
   if (!speech) {
     units = ix->lv[o->level];
     nunit = ix->nlv[o->level];

@@ -79,9 +79,11 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
   lua_createtable(L, (int)sp->nboiler, 0);
   for (k = 0; k < sp->nboiler; k++) {
     const rs_boiler *b = &sp->boiler[k];
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     setint(L, "line", b->line);
     setstr(L, "why", rs_bp_name(b->why));
+    setstr(L, "where", b->where == RS_BPW_FOOTER ? "footer" : b->where == RS_BPW_BODY ? "body"
+                                                                                     : "header");
     pushtext(L, text, b->start, b->stop);
     lua_setfield(L, -2, "text");
     setspan(L, "start", "stop", b->start, b->stop);
@@ -102,9 +104,73 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
       setint(L, "point", g->point);
       setint(L, "point_index", g->point_index);
     }
+    if (g->turn) {
+      const rs_turn *t = &sp->turns[g->turn - 1];
+      setint(L, "turn", g->turn);
+      if (t->speaker >= 0) {
+        const rs_speaker *x = &sp->speakers[t->speaker];
+        lua_pushlstring(L, x->name, x->name_len);
+        lua_setfield(L, -2, "speaker");
+      }
+    }
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
   lua_setfield(L, -2, "segments");
+  /* turns */
+  lua_createtable(L, (int)sp->nturns, 0);
+  for (k = 0; k < sp->nturns; k++) {
+    const rs_turn *t = &sp->turns[k];
+    lua_createtable(L, 0, 10);
+    if (t->speaker >= 0) {
+      const rs_speaker *x = &sp->speakers[t->speaker];
+      lua_pushlstring(L, x->name, x->name_len);
+      lua_setfield(L, -2, "speaker");
+      if (x->role) {
+        lua_pushlstring(L, x->role, x->role_len);
+        lua_setfield(L, -2, "role");
+      }
+      if (x->country) {
+        lua_pushlstring(L, x->country, x->country_len);
+        lua_setfield(L, -2, "country");
+      }
+      if (x->question) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "question");
+      }
+    }
+    if (t->label_stop > t->label_start) {
+      pushtext(L, text, t->label_start, t->label_stop);
+      lua_setfield(L, -2, "label");
+      setspan(L, "label_start", "label_stop", t->label_start, t->label_stop);
+    }
+    setint(L, "first", (lua_Integer)t->first_seg + 1);
+    setint(L, "last", (lua_Integer)t->last_seg + 1);
+    setspan(L, "start", "stop", t->start, t->stop);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "turns");
+  /* speakers, in order of their first turn */
+  lua_createtable(L, (int)sp->nspeakers, 0);
+  for (k = 0; k < sp->nspeakers; k++) {
+    const rs_speaker *x = &sp->speakers[k];
+    lua_createtable(L, 0, 5);
+    lua_pushlstring(L, x->name, x->name_len);
+    lua_setfield(L, -2, "name");
+    if (x->role) {
+      lua_pushlstring(L, x->role, x->role_len);
+      lua_setfield(L, -2, "role");
+    }
+    if (x->country) {
+      lua_pushlstring(L, x->country, x->country_len);
+      lua_setfield(L, -2, "country");
+    }
+    lua_pushboolean(L, x->question);
+    lua_setfield(L, -2, "question");
+    setint(L, "words", x->words);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "speakers");
+  if (sp->main_speaker >= 0) setint(L, "main_speaker", sp->main_speaker + 1);
   /* points */
   lua_createtable(L, (int)sp->npoints, 0);
   for (k = 0; k < sp->npoints; k++) {
@@ -157,18 +223,46 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
   for (k = 0; k < sp->nwarnings; k++) {
     const rs_warning *w = &sp->warnings[k];
     lua_createtable(L, 0, 5);
-    setstr(L, "code", w->code == RS_WARN_UTF8 ? "EUTF8" : w->code == RS_WARN_NUL ? "ENUL" : "ECTRL");
-    setint(L, "line", w->line);
-    setint(L, "offset", (lua_Integer)w->offset + 1);
+    setstr(L, "code", rs_warn_code(w->code));
     setint(L, "count", w->count);
-    lua_pushfstring(L, "%s%s%d: %s (%d, first at byte %d)", name ? name : "", name ? ":" : "",
-                    (int)w->line, rs_warn_message(w->code), (int)w->count, (int)w->offset + 1);
+    if (w->code <= RS_WARN_CTRL) { /* bad bytes */
+      setint(L, "line", w->line);
+      setint(L, "offset", (lua_Integer)w->offset + 1);
+      lua_pushfstring(L, "%s%s%d: %s (%d, first at byte %d)", name ? name : "", name ? ":" : "",
+                      (int)w->line, rs_warn_message(w->code), (int)w->count, (int)w->offset + 1);
+    } else if (w->code == RS_WARN_HEADER || w->code == RS_WARN_FOOTER || w->code == RS_WARN_NOTES) {
+      if (w->line) setint(L, "line", w->line);
+      lua_pushfstring(L, "%s%s%d %s%s", name ? name : "", name ? ": " : "", (int)w->count,
+                      w->code == RS_WARN_HEADER ? (w->count == 1 ? "header line removed"
+                                                                 : "header lines removed")
+                      : w->code == RS_WARN_FOOTER ? (w->count == 1 ? "footer line removed"
+                                                                   : "footer lines removed")
+                      : (w->count == 1 ? "note line removed from the speech"
+                                       : "note lines removed from the speech"),
+                      "");
+    } else if (w->code == RS_WARN_NOYEAR) {
+      lua_pushfstring(L, "%s%sa date without a year (month %d, day %d): no date set",
+                      name ? name : "", name ? ": " : "", (int)sp->date_month, (int)sp->date_day);
+    } else {
+      if (w->line) setint(L, "line", w->line);
+      lua_pushfstring(L, "%s%s%s", name ? name : "", name ? ": " : "", rs_warn_message(w->code));
+    }
     lua_setfield(L, -2, "message");
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
   lua_setfield(L, -2, "warnings");
   setint(L, "body_start", (lua_Integer)sp->body_start + 1);
   setint(L, "body_line", sp->body_line);
+  setint(L, "body_stop", (lua_Integer)sp->body_stop);
+  if (sp->date_month) {
+    char md[8];
+    md[0] = '-', md[1] = '-';
+    md[2] = (char)('0' + sp->date_month / 10 % 10), md[3] = (char)('0' + sp->date_month % 10);
+    md[4] = '-';
+    md[5] = (char)('0' + sp->date_day / 10 % 10), md[6] = (char)('0' + sp->date_day % 10);
+    lua_pushlstring(L, md, 7);
+    lua_setfield(L, -2, "date_md");
+  }
   setstr(L, "convention", convname(sp->convention));
   lua_pushboolean(L, (sp->convention & RS_CONV_IDEOGRAPHIC) != 0);
   lua_setfield(L, -2, "ideographic");

@@ -268,13 +268,58 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
   lua_setfield(L, -2, "ideographic");
 }
 
+/* opts.hints: {{line = n, what = "header"|"footer"|"label", why = "title"...,
+** len = bytes, name = "..."}, ...} sorted by line (rostra.layout makes them);
+** the names stay in the table (at index 3) while the parse runs */
+static rs_hint *check_hints(lua_State *L, size_t *nh) {
+  static const char *const whats[] = {"header", "footer", "label", NULL};
+  static const char *const whys[] = {"", "breadcrumb", "title", "byline", "dateline", "speaker",
+                                     "lede", "note", "time", "footer", NULL};
+  rs_hint *h;
+  lua_Integer k, n, last = 0;
+  *nh = 0;
+  if (lua_getfield(L, 3, "hints") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  luaL_argexpected(L, lua_istable(L, -1), 3, "table of hints");
+  n = luaL_len(L, -1);
+  h = (rs_hint *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *h, 0);
+  lua_insert(L, -2); /* the userdata below the hints table: freed with the stack */
+  for (k = 1; k <= n; k++) {
+    rs_hint *x = &h[k - 1];
+    memset(x, 0, sizeof *x);
+    if (lua_rawgeti(L, -1, k) != LUA_TTABLE) luaL_error(L, "hint %d: table expected", (int)k);
+    lua_getfield(L, -1, "line");
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) < last)
+      luaL_error(L, "hint %d: a line number (in order) expected", (int)k);
+    last = lua_tointeger(L, -1);
+    x->line = (uint32_t)(last > 0xFFFFFFFF ? 0xFFFFFFFF : last);
+    lua_getfield(L, -2, "what");
+    x->what = (uint8_t)(luaL_checkoption(L, -1, NULL, whats) + 1);
+    lua_getfield(L, -3, "why");
+    x->why = (uint8_t)luaL_checkoption(L, -1, "", whys);
+    lua_getfield(L, -4, "len");
+    x->len = (uint32_t)luaL_optinteger(L, -1, 0);
+    if (lua_getfield(L, -5, "name") == LUA_TSTRING) x->name = lua_tolstring(L, -1, &x->name_len);
+    lua_pop(L, 6); /* the name stays alive in the hint table */
+    if (x->what == RS_HINT_LABEL && (x->len == 0 || !x->name))
+      luaL_error(L, "hint %d: a label needs len and name", (int)k);
+  }
+  lua_pop(L, 1);
+  *nh = (size_t)n;
+  return h;
+}
+
 /* core.parse_speech(text [, name [, opts]]): opts.header = false (the text
-** has no header), opts.sentences = false (skip sentence splitting) */
+** has no header), opts.footer = false (no footer), opts.sentences = false
+** (skip sentence splitting), opts.hints (a site's rules) */
 static int l_parse_speech(lua_State *L) {
-  size_t n;
+  size_t n, nh = 0;
   const char *text = rsl_checktext(L, 1, &n);
   const char *name = luaL_optstring(L, 2, NULL);
   unsigned opts = 0;
+  rs_hint *hints = NULL;
   spbox *box;
   int rc;
   if (!lua_isnoneornil(L, 3)) {
@@ -282,14 +327,16 @@ static int l_parse_speech(lua_State *L) {
     if (lua_getfield(L, 3, "header") != LUA_TNIL && !lua_toboolean(L, -1)) opts |= RS_SP_NO_HEADER;
     if (lua_getfield(L, 3, "sentences") != LUA_TNIL && !lua_toboolean(L, -1))
       opts |= RS_SP_NO_SENTENCES;
-    lua_pop(L, 2);
+    if (lua_getfield(L, 3, "footer") != LUA_TNIL && !lua_toboolean(L, -1)) opts |= RS_SP_NO_FOOTER;
+    lua_pop(L, 3);
+    hints = check_hints(L, &nh); /* leaves its userdata on the stack */
   }
   if (n > RS_MAX_TEXT) return rsl_fail(L, "text too large", "ELIMIT");
   box = (spbox *)lua_newuserdatauv(L, sizeof *box, 0);
   box->live = 0;
   box->M = rsl_mem(L);
   luaL_setmetatable(L, BOX);
-  rc = rs_speech_parse(box->M, text, n, opts, &box->sp);
+  rc = rs_speech_parse_hints(box->M, text, n, opts, hints, nh, &box->sp);
   if (rc == RS_ELIMIT) return rsl_fail(L, "text too large", "ELIMIT");
   if (rc != RS_OK) return rsl_raise(L, rc, NULL); /* the engine freed it all */
   box->live = 1;

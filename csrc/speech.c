@@ -340,7 +340,7 @@ typedef struct ctx {
   size_t capsegpiece;
   uint8_t *hint_head;        /* per piece: 0, or 1 + RS_BP_* (1: why to guess) */
   rs_hint *hint_label;       /* per piece: a label (len 0: none) */
-  size_t hint_foot;          /* a site's footer start piece, or (size_t)-1 */
+  uint8_t *hint_foot;        /* per piece: 1 where a site's footer may begin */
   size_t nhint;              /* pieces when the hints were laid (their size) */
   int procedural;            /* a verbatim record: "called to order" in the head */
 } ctx;
@@ -2383,13 +2383,18 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     }
     return;
   }
-  if (k + 1 < C->npieces && !(C->pieces[k + 1].flags & PF_BLANK) &&
+  if (k + 1 < C->npieces && len >= 40 && !(C->pieces[k + 1].flags & PF_BLANK) &&
       (C->pieces[k + 1].flags & PF_LINE) &&
-      is_lower_start(s, C->pieces[k + 1].start, C->pieces[k + 1].stop) &&
-      !ci_word(s, C->pieces[k + 1].start, C->pieces[k + 1].stop, "at") &&
-      !ci_word(s, C->pieces[k + 1].start, C->pieces[k + 1].stop, "on")) {
-    h->cls = LC_PARA; /* a line of wrapped text: the next one goes on in lower case */
-    return;
+      is_lower_start(s, C->pieces[k + 1].start, C->pieces[k + 1].stop)) {
+    const piece *q = &C->pieces[k + 1];
+    hinfo hq;
+    size_t qa, qb;
+    memset(&hq, 0, sizeof hq);
+    if (!ci_word(s, q->start, q->stop, "at") && !ci_word(s, q->start, q->stop, "on") &&
+        !byline(s, q->start, q->stop, &qa, &qb) && !dateline(s, q->start, q->stop, &hq)) {
+      h->cls = LC_PARA; /* a line of wrapped text: the next one goes on in lower case */
+      return;
+    }
   }
   {
     /* a line that ends in "the", "of", "and": wrapped text, not a title */
@@ -2595,7 +2600,7 @@ static int header(ctx *C, size_t *body) {
   *body = 0;
   C->head_end = 0;
   if (C->opts & RS_SP_NO_HEADER) return RS_OK;
-  if (!C->hint_head && !C->hint_label) /* hints are laid per piece: keep the pieces */
+  if (!C->hint_head && !C->hint_label && !C->hint_foot) /* hints are per piece: keep them */
     for (k = 0; k < C->npieces && k < HWIN; k++)
       if (zh_split(C, k)) return RS_ENOMEM;
   W = C->npieces < HWIN ? C->npieces : HWIN;
@@ -2605,6 +2610,8 @@ static int header(ctx *C, size_t *body) {
       continue;
     }
     classify_piece(C, k, &H[k]);
+    if (C->hint_label) /* a site's rule: labels, and only they, are labels */
+      H[k].cls = C->hint_label[k].len ? LC_LABEL : H[k].cls == LC_LABEL ? LC_PARA : H[k].cls;
     if (C->hint_head && C->hint_head[k]) { /* a site's rule: header */
       if (H[k].cls == LC_SAL || H[k].cls == LC_LABEL || H[k].cls == LC_SECTION ||
           H[k].cls == LC_PARA)
@@ -4557,9 +4564,15 @@ void rs_speech_free(rs_mem *M, rs_speech *sp) {
 /* a site's rules, per piece */
 static int apply_hints(ctx *C, const rs_hint *hints, size_t nh) {
   size_t k = 0, h;
-  C->hint_foot = (size_t)-1;
   C->nhint = C->npieces + 1;
   if (nh == 0) return RS_OK;
+  for (h = 0; h < nh; h++)
+    if (hints[h].what == RS_HINT_FOOTER) {
+      C->hint_foot = rs_malloc(C->M, C->npieces + 1);
+      if (!C->hint_foot) return RS_ENOMEM;
+      memset(C->hint_foot, 0, C->npieces + 1);
+      break;
+    }
   for (h = 0; h < nh; h++)
     if (hints[h].what == RS_HINT_HEADER) {
       C->hint_head = rs_malloc(C->M, C->npieces + 1);
@@ -4585,7 +4598,7 @@ static int apply_hints(ctx *C, const rs_hint *hints, size_t nh) {
           C->hint_head[j] = (uint8_t)(1 + (x->why <= RS_BP_FOOTER ? x->why : 0));
         break;
       case RS_HINT_FOOTER:
-        if (C->hint_foot == (size_t)-1) C->hint_foot = k;
+        C->hint_foot[k] = 1;
         break;
       case RS_HINT_LABEL:
         if (x->len > 0) C->hint_label[k] = *x;
@@ -4620,9 +4633,17 @@ int rs_speech_parse_hints(rs_mem *M, const char *text, size_t n, unsigned opts,
     sp->body_start = (uint32_t)C.n;
     sp->body_line = 0;
   }
-  /* the footer: a site's rule, else the parser's */
-  if (C.hint_foot != (size_t)-1 && C.hint_foot >= body) foot = C.hint_foot;
-  else foot = find_footer(&C, body);
+  /* the footer: a site's rule (its first line after the header), else the parser's */
+  foot = (size_t)-1;
+  if (C.hint_foot) {
+    size_t k;
+    for (k = body; k < C.npieces; k++)
+      if (C.hint_foot[k]) {
+        foot = k;
+        break;
+      }
+  }
+  if (foot == (size_t)-1) foot = find_footer(&C, body);
   if (foot < body) foot = body;
   C.foot_start = foot;
   sp->body_stop = foot < C.npieces ? C.pieces[foot].start : (uint32_t)C.n;
@@ -4639,6 +4660,15 @@ int rs_speech_parse_hints(rs_mem *M, const char *text, size_t n, unsigned opts,
   if (!(opts & RS_SP_NO_SENTENCES) && (rc = sentences(&C)) != RS_OK) goto done;
   if ((rc = quotations(&C)) != RS_OK) goto done;
   if ((rc = guess_lang(&C)) != RS_OK) goto done;
+  /* the boilerplate in line order (header, notes, footer) */
+  {
+    size_t i, j;
+    for (i = 1; i < sp->nboiler; i++) {
+      rs_boiler x = sp->boiler[i];
+      for (j = i; j > 0 && sp->boiler[j - 1].start > x.start; j--) sp->boiler[j] = sp->boiler[j - 1];
+      sp->boiler[j] = x;
+    }
+  }
   /* what was not found */
   if (sp->nsegs == 0 && C.npieces > 0 && (rc = add_warning(&C, RS_WARN_EMPTY, 0, 0)) != RS_OK)
     goto done;
@@ -4657,6 +4687,7 @@ done:
   rs_free(M, C.segpiece, C.capsegpiece * sizeof *C.segpiece);
   if (C.hint_head) rs_free(M, C.hint_head, C.nhint);
   if (C.hint_label) rs_free(M, C.hint_label, C.nhint * sizeof *C.hint_label);
+  if (C.hint_foot) rs_free(M, C.hint_foot, C.nhint);
   if (rc != RS_OK) rs_speech_free(M, sp);
   return rc;
 }

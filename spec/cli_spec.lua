@@ -226,7 +226,8 @@ describe("rostra command", function()
   describe("formats", function()
     -- each: arguments, the TSV columns
     local cases = {
-      { { "parse", SAMPLE }, { "file", "index", "line", "kind", "point", "start", "stop", "text" } },
+      { { "parse", SAMPLE }, { "file", "index", "line", "kind", "point", "turn", "speaker", "start", "stop",
+                               "text" } },
       { { "parse", SAMPLE, "--level", "quotation" },
         { "file", "index", "segment", "depth", "start", "stop", "text" } },
       { { "kwic", "community", SAMPLE }, { "speech", "file", "start", "stop", "left", "match", "right" } },

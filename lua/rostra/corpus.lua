@@ -496,7 +496,8 @@ M.read_file = read_file
 
 --- Parse and add every `.txt` under a folder (recursively), a file, or a
 -- list of paths. Options: `meta` (template, lpeg pattern or function),
--- `sidecar`, `lang`, `progress(done, total, bytes)`, `threads`.
+-- `sidecar`, `lang`, `progress(done, total, bytes)`, `threads`, `layout` (a
+-- site's rules, see `rostra.layout`; the files are then parsed one by one).
 function M.load(what, opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
@@ -535,6 +536,27 @@ function M.load(what, opts)
   if opts.meta ~= nil then meta.compile(opts.meta) end -- a bad template raises now
   local c = M.new()
   c._extra.warnings = warnings
+  if opts.layout ~= nil then
+    -- a site's rules are Lua patterns: each file is parsed here, then added
+    local rostra = require "rostra"
+    local popts = { meta = opts.meta, sidecar = opts.sidecar, lang = opts.lang, base = base,
+                    layout = require("rostra.layout").compile(opts.layout, 2) }
+    local bytes = 0
+    for i, path in ipairs(paths) do
+      local rel = base and path:sub(#base + 2) or path
+      local sp, err, code = rostra.parse_file(path, popts)
+      if sp then
+        local d = c:add(sp)
+        c._metas[d].file = c._metas[d].file or rel
+        c._extra.names[d] = rel
+        bytes = bytes + #sp.text
+      else
+        warnings[#warnings + 1] = ("skipped %s (%s)"):format(err, code)
+      end
+      if opts.progress then opts.progress(i, #paths, bytes) end
+    end
+    return c
+  end
   local h = c._h
   -- each file's metadata is made as it is added (on this thread, while
   -- the workers parse the next files), then the caller's progress

@@ -30,16 +30,22 @@ local function argcheck(cond, n, fname, msg)
 end
 
 local PARSE_OPTS = { name = true, meta = true, sidecar = true, base = true, lang = true,
-                     header = true, _sidecar_cache = true }
+                     header = true, footer = true, layout = true, _sidecar_cache = true }
 
 local function check_opts(opts, fname)
   if opts == nil then return {} end
   argcheck(type(opts) == "table", 2, fname, "table expected, got " .. type(opts))
   for k in pairs(opts) do
     if not PARSE_OPTS[k] then
-      error(("unknown option '%s' to '%s' (valid: name, meta, sidecar, lang, header)"):format(
-        tostring(k), fname), 3)
+      error(("unknown option '%s' to '%s' (valid: name, meta, sidecar, lang, header, footer, layout)")
+        :format(tostring(k), fname), 3)
     end
+  end
+  if opts.layout ~= nil then
+    local o = {}
+    for k, v in pairs(opts) do o[k] = v end
+    o.layout = require("rostra.layout").compile(opts.layout, 3)
+    return o
   end
   return opts
 end
@@ -55,8 +61,13 @@ local function parse(text, opts)
   local name = opts.name or "input"
   local fm, body, code = core.frontmatter(text, name)
   if not fm then return nil, body, code end
-  local raw = core.parse_speech(blank_front(text, body), name,
-    opts.header == false and { header = false } or nil)
+  local popts
+  if opts.header == false or opts.footer == false or opts.layout then
+    local body_text = blank_front(text, body)
+    popts = { header = opts.header, footer = opts.footer,
+              hints = opts.layout and require("rostra.layout").hints(opts.layout, body_text) or nil }
+  end
+  local raw = core.parse_speech(blank_front(text, body), name, popts)
   if not raw then return nil, name .. ": text too large", "ELIMIT" end
   local meta = require "rostra.meta"
   local name_meta, side_meta
@@ -95,7 +106,9 @@ end
 -- @tparam string text the raw transcript
 -- @tparam[opt] table opts `name` (a file name, for templates and messages),
 --   `meta` (file-name template, lpeg pattern or function), `sidecar`,
---   `lang`, `header = false` (the text has no header)
+--   `lang`, `header = false` (the text has no header), `footer = false` (no
+--   footer), `layout` (a site's rules: `{header = ..., footer = ..., label = ...}`,
+--   see `rostra.layout` and docs/parsing.md)
 -- @return Speech, or nil, message, code
 function rostra.parse(text, opts)
   argcheck(type(text) == "string", 1, "parse", "string expected, got " .. type(text))

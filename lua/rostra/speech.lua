@@ -48,10 +48,12 @@ function speech.new(text, raw, extra)
     meta.date = ("%04d%s"):format(meta.year, raw.date_md:sub(2))
   end
   -- what the text did not give may have come from elsewhere
+  local text_meta = raw.meta or {}
+  local function elsewhere(k) return meta[k] ~= nil and meta[k] ~= text_meta[k] end
   local found = {
-    NOSPEAKER = meta.speaker ~= nil, GUESSSPEAKER = extra.meta and extra.meta.speaker ~= nil,
+    NOSPEAKER = meta.speaker ~= nil, GUESSSPEAKER = elsewhere("speaker"),
     NODATE = meta.date ~= nil, NOYEAR = meta.date ~= nil,
-    NOTITLE = extra.meta and extra.meta.title ~= nil, GUESSTITLE = extra.meta and extra.meta.title ~= nil,
+    NOTITLE = meta.title ~= nil, GUESSTITLE = elsewhere("title"),
   }
   local warnings = {}
   for _, w in ipairs(raw.warnings or {}) do

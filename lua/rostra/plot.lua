@@ -78,24 +78,23 @@ local function is_finite(v)
   return type(v) == "number" and v == v and v ~= huge and v ~= -huge
 end
 
---- The shortest decimal form of a number that reads back as the same
--- number (`nil` for NaN and infinities): the form of `data-*` attributes.
+--- A decimal form of a number that reads back as the same number (16
+-- significant digits, 17 where 16 do not suffice; `nil` for NaN and
+-- infinities): the form of `data-*` attributes.
 -- @tparam number v
 -- @treturn string|nil
 function M.num(v)
   if math_type(v) == "integer" then return format("%d", v) end
   if not is_finite(v) then return nil end
-  local s
-  for p = 15, 17 do
-    s = format("%." .. p .. "g", v)
-    if tonumber(s) == v then break end
-  end
+  local s = format("%.16g", v)
+  if tonumber(s) ~= v then s = format("%.17g", v) end
   return s
 end
 local num = M.num
 
 -- an integer with thousands separators
 local function thousands(n)
+  if n < 1000 and n > -1000 then return format("%d", n) end
   local s = format("%d", n)
   local sign, digits = s:match("^(%-?)(%d+)$")
   digits = digits:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "")
@@ -130,6 +129,7 @@ local show = M.show
 -- XML forbids (tab, newline and carriage return become spaces)
 local function clean_text(s)
   s = tostring(s)
+  if not s:find("[%c\128-\255]") then return s end
   if not utf8.len(s) then
     local out, i, n = {}, 1, #s
     while i <= n do
@@ -157,7 +157,9 @@ local ESC = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;",
 -- @param s a string (or a value, through tostring)
 -- @treturn string
 function M.escape(s)
-  return (clean_text(s):gsub("[&<>\"']", ESC))
+  s = clean_text(s)
+  if not s:find("[&<>\"']") then return s end
+  return (s:gsub("[&<>\"']", ESC))
 end
 local esc = M.escape
 
@@ -223,20 +225,34 @@ local function tick_label(v, step)
   return format("%." .. d .. "f", v)
 end
 
+local viridis_cache = {}
 local function viridis(t)
   if not is_finite(t) then t = 0 end
   t = math.max(0, math.min(1, t))
+  -- 1024 levels are more than a screen shows
+  local q = floor(t * 1023 + 0.5)
+  local hit = viridis_cache[q]
+  if hit then return hit end
+  t = q / 1023
   local x = t * (#VIRIDIS - 1)
   local i = math.min(floor(x), #VIRIDIS - 2)
   local f = x - i
   local a, b = VIRIDIS[i + 1], VIRIDIS[i + 2]
-  return format("#%02x%02x%02x", floor(a[1] + (b[1] - a[1]) * f + 0.5),
+  local c = format("#%02x%02x%02x", floor(a[1] + (b[1] - a[1]) * f + 0.5),
     floor(a[2] + (b[2] - a[2]) * f + 0.5), floor(a[3] + (b[3] - a[3]) * f + 0.5))
+  viridis_cache[q] = c
+  return c
 end
 
+-- a coordinate with one decimal at most (called for every mark: no format)
 local function px(v)
-  local s = format("%.1f", v)
-  return (s:gsub("%.0$", ""))
+  local r = floor(v * 10 + 0.5)
+  if r % 10 == 0 then return tostring(r // 10) end
+  if r < 0 then
+    r = -r
+    return "-" .. (r // 10) .. "." .. (r % 10)
+  end
+  return (r // 10) .. "." .. (r % 10)
 end
 
 -- data-* attributes from a list of {name, value}
@@ -614,12 +630,15 @@ local function dispersion_svg(t, o)
       if type(pos) == "table" and #pos > 0 then
         local ya, yb = y + (k - 1) * lane_h, y + k * lane_h - (nser > 1 and 1 or 0)
         local dd = {}
-        local tail = "," .. px(ya) .. "V" .. px(yb)
+        -- positions in ten-thousandths of the strip, in a group scaled to
+        -- it: one integer per hit (tens of thousands of hits stay cheap)
+        local tail = " 0v" .. px(yb - ya)
         for j = 1, #pos do
-          dd[j] = "M" .. px(x0 + pos[j] * (x1 - x0)) .. tail
+          dd[j] = "M" .. floor(pos[j] * 10000 + 0.5) .. tail
         end
-        d:add(format('<path class="hits" d="%s" stroke="%s" stroke-width="1" fill="none"%s/>',
-          concat(dd), M.PALETTE[(k - 1) % #M.PALETTE + 1],
+        d:add(format('<path class="hits" transform="translate(%s,%s) scale(%s,1)" d="%s" stroke="%s" '
+          .. 'stroke-width="1" vector-effect="non-scaling-stroke" fill="none"%s/>',
+          px(x0), px(ya), M.num((x1 - x0) / 10000), concat(dd), M.PALETTE[(k - 1) % #M.PALETTE + 1],
           data_attrs { { "series", series[k] }, { "hits", #pos }, { "per-million", row.per_million } }))
       end
     end
@@ -1005,32 +1024,32 @@ local function theme_cells(t, o)
       local ctx = rawget(t, "_ctx")
       local c = ctx and ctx.corpus
       local fn = c and M.key_function(c, key, 4)
-      local stored = false
-      if c then
-        for _, m in c:speeches() do
-          if m[key] ~= nil then stored = true break end
-        end
-      end
-      if stored or not c then
+      if not c or not ctx.doc_words then
         rows_t = t:by(key)
       else
-        -- a derived key (decade): matched tokens over the words of the
-        -- speeches with each value, as t:by counts them
+        -- matched tokens over the words of the speeches with each value, as
+        -- t:by counts them, for stored and derived keys (decade) alike
         local metas, words = {}, {}
         for d, m in c:speeches() do
           metas[d] = m
           local v = fn(m)
           if v ~= nil then words[v] = (words[v] or 0) + (ctx.doc_words[d] or 0) end
         end
-        local acc, cells = {}, {}
+        local acc, cells, value = {}, {}, {}
+        for d, m in pairs(metas) do value[d] = fn(m) end
         for _, row in t:rows() do
-          local v = fn(metas[row.speech] or {})
+          local v = value[row.speech]
           if v ~= nil then
-            local k = tostring(v) .. "\0" .. row.theme
-            local cell = acc[k]
+            local a = acc[v]
+            if not a then
+              a = {}
+              acc[v] = a
+            end
+            local theme = row.theme
+            local cell = a[theme]
             if not cell then
-              cell = { x = v, theme = row.theme, tokens = 0, count = 0, words = words[v] }
-              acc[k] = cell
+              cell = { x = v, theme = theme, tokens = 0, count = 0, words = words[v] }
+              a[theme] = cell
               cells[#cells + 1] = cell
             end
             cell.tokens = cell.tokens + (row.tokens or 0)
@@ -1074,7 +1093,8 @@ local function theme_cells(t, o)
           cells[#cells + 1] = cell
         end
       end
-      return cells, (key == "point" or (key == "unit" and meta.level == "point")) and "point" or key, meta.themes
+      return cells, (key == "point" or (key == "unit" and meta.level == "point")) and "point" or key,
+          meta.themes
     end
   elseif not (set.theme and set.share) then
     error("themes plot: a ThemeTable or a table with theme and share columns expected", 0)

@@ -39,6 +39,7 @@ build = {
     ["rostra.stats"] = "lua/rostra/stats.lua",
     ["rostra.themes"] = "lua/rostra/themes.lua",
     ["rostra.plot"] = "lua/rostra/plot.lua",
+    ["rostra.report"] = "lua/rostra/report.lua",
     ["rostra.cli"] = "lua/rostra/cli.lua",
     ["rostra.repl"] = "lua/rostra/repl.lua",
     ["rostra.stopwords"] = "lua/rostra/stopwords.lua",

@@ -1494,8 +1494,8 @@ end
 -- @param c a Corpus
 -- @tparam string key
 -- @treturn function(meta) -> value
-function M.key_function(c, key, level)
-  if type(key) ~= "string" then error("key expected, got " .. typename(key), (level or 1) + 1) end
+function M.key_function(c, key)
+  if type(key) ~= "string" then error("key expected, got " .. typename(key), 2) end
   local found, derived = false, M.derived[key]
   for _, m in c:speeches() do
     if m[key] ~= nil then found = true break end

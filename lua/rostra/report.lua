@@ -79,6 +79,9 @@ end
 M.theme_label = theme_label
 
 local function cell(v)
+  if type(v) == "table" and v.plain ~= nil then
+    return format('<td class="num" data-value="%s">%s</td>', esc(num(v.plain) or ""), esc(tostring(v.plain)))
+  end
   if type(v) == "number" then
     return format('<td class="num" data-value="%s">%s</td>', esc(num(v) or ""), esc(show(v)))
   end
@@ -108,6 +111,10 @@ local function html_table(rows, cols, o)
     for i, c in ipairs(cols) do
       local v = row[c]
       if o.show and o.show[c] then v = o.show[c](v, row) end
+      -- a key such as a year is a label, not an amount
+      if o.plain and o.plain[c] and type(v) == "number" then
+        v = { plain = v }
+      end
       tds[i] = cell(v)
     end
     out[#out + 1] = "<tr>" .. concat(tds) .. "</tr>"
@@ -232,7 +239,7 @@ function M.speech(sp, opts)
   add(html_table(meta_rows(m), { "key", "value" }, { class = "meta", caption = "Metadata" }))
   if #sp.boilerplate > 0 then
     add(html_table(sp.boilerplate, { "line", "why", "text" },
-      { class = "boiler", caption = "Set aside as boilerplate (line, why, text)" }))
+      { plain = { line = true }, class = "boiler", caption = "Set aside as boilerplate (line, why, text)" }))
   else
     add('<p class="note">Nothing was set aside as boilerplate.</p>')
   end
@@ -278,7 +285,7 @@ function M.speech(sp, opts)
     add(figure(tpoint:svg { by = "point", id = "speech-themes-by-point",
       title = format("themes by point (%s)", lexname) }, "Point 0 is the text outside every point."))
     add(numbers(html_table(tpoint, { "unit", "theme", "count", "tokens", "share" },
-      { labels = { unit = "point" } })))
+      { plain = { unit = true }, labels = { unit = "point" } })))
   end
   local totals = tseg:totals()
   add('<h2 id="themes">Themes of the speech</h2>')
@@ -494,7 +501,7 @@ function M.corpus(c, opts)
     local t = result.new({ by, "speeches", g.denominator }, rows, { meta = { by = by } })
     add(figure(t:svg { kind = "trend", key = by, value = "speeches", style = "bars", id = "speeches-by-key",
       title = format("speeches by %s", by) }))
-    add(numbers(html_table(t, { by, "speeches", g.denominator })))
+    add(numbers(html_table(t, { by, "speeches", g.denominator }, { plain = { [by] = true } })))
     if g.missing > 0 then
       add(format('<p class="note">%d speeches have no %s.</p>', g.missing, esc(by)))
     end
@@ -512,7 +519,8 @@ function M.corpus(c, opts)
     local t = result.new({ group, "speeches", g.denominator }, rows)
     add(figure(t:svg { kind = "bars", label = group, value = "speeches", top = top, id = "speeches-by-group",
       title = format("speeches by %s (the %d with the most)", group, math.min(top, #rows)) }))
-    add(numbers(html_table(t, { group, "speeches", g.denominator }, { limit = 200 })))
+    add(numbers(html_table(t, { group, "speeches", g.denominator }, { limit = 200,
+        plain = { [group] = true } })))
   end
 
   -- top words
@@ -540,7 +548,7 @@ function M.corpus(c, opts)
         per_1000_words = tonumber(share) * 1000 }
     end
     add(numbers(html_table(rows, { by, "theme", "count", "tokens", "per_1000_words" },
-      { labels = { per_1000_words = "per 1,000 words" } })))
+      { plain = { [by] = true }, labels = { per_1000_words = "per 1,000 words" } })))
   end
   local totals = th:totals()
   add(figure(totals:svg { kind = "bars", label = "theme", value = "share", id = "theme-totals",
@@ -555,7 +563,7 @@ function M.corpus(c, opts)
     local t = c:trend(queries, { by = by })
     add(figure(t:svg { id = "trend", title = t.title }))
     add(numbers(html_table(t, { "query", by, "count", "words", "per_million", "speeches" },
-      { labels = { words = (t.meta or {}).denominator or "words" } })))
+      { plain = { [by] = true }, labels = { words = (t.meta or {}).denominator or "words" } })))
   else
     add('<p class="note">No query was given (--query, repeatable).</p>')
   end

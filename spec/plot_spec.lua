@@ -496,3 +496,96 @@ describe("report", function()
       .. '<td class="num" data%-value="' .. n2020 .. '"'))
   end)
 end)
+
+describe("rostra plot and rostra report", function()
+  local cli = require "rostra.cli"
+  local function buffer()
+    local parts = {}
+    return {
+      write = function(self, ...)
+        for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+        return self
+      end,
+      flush = function(self) return self end,
+      text = function() return table.concat(parts) end,
+    }
+  end
+  local function main(args)
+    local out, err = buffer(), buffer()
+    local status = cli.main(args, { stdout = out, stderr = err, isatty = function() return false end,
+      getenv = function() return nil end })
+    return status, out.text(), err.text()
+  end
+
+  it("draws each kind from the command, with the numbers of the Lua result", function()
+    if not support.have_corpus() then pending("needs ../shared/corpus") return end
+    local dir = tmpdir()
+    local st, _, err = main { "plot", "trend", SOTU, "--sidecar", "index.csv", "--query", "freedom",
+      "--query",
+      "liberty", "--by", "decade", "-o", dir .. "/t.svg" }
+    assert.equal(0, st, err)
+    local svg = support.read(dir .. "/t.svg")
+    local c = assert(rostra.load(SOTU, { sidecar = "index.csv" }))
+    local t = c:trend({ "freedom", "liberty" }, { by = "decade" })
+    local pts = marks(svg, "circle", "point")
+    assert.equal(#t, #pts)
+    for i, row in t:rows() do
+      local p = pts[i]
+      assert.equal(row.query, p.series)
+      assert.equal(row.per_million, tonumber(p["per-million"]))
+    end
+    for _, args in ipairs {
+      { "dispersion", "--query", "freedom", "--by", "decade" },
+      { "keyness", "--target", "party=Republican", "--reference", "party=Democratic", "--top", "5" },
+      { "themes", "--by", "decade" },
+      { "themes", "--by", "decade", "--theme", "health" },
+      { "collocates", "--query", "freedom", "--measure", "logdice", "--top", "7" },
+    } do
+      local a = { "plot", args[1], SOTU, "--sidecar", "index.csv", "-o", dir .. "/x.svg" }
+      for i = 2, #args do a[#a + 1] = args[i] end
+      st, _, err = main(a)
+      assert.equal(0, st, table.concat(args, " ") .. ": " .. err)
+      assert_xml(support.read(dir .. "/x.svg"))
+    end
+    local coll = marks(support.read(dir .. "/x.svg"), "rect", "bar")
+    assert.equal(7, #coll)
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  it("exits 2 naming the keys for an unknown key or kind, 1 for a path it cannot write", function()
+    local st, _, err = main { "plot", "themes", support.sample, "--by", "presidnet" }
+    assert.equal(2, st)
+    assert.truthy(err:find("unknown metadata key 'presidnet' (keys: ", 1, true))
+    assert.truthy(err:find("speaker", 1, true))
+    st, _, err = main { "plot", "pie", support.sample }
+    assert.equal(2, st)
+    assert.truthy(err:find("dispersion", 1, true))
+    st, _, err = main { "plot", "dispersion", support.sample }
+    assert.equal(2, st)
+    assert.truthy(err:find("needs --query", 1, true))
+    local dir = tmpdir()
+    st, _, err = main { "plot", "themes", support.sample, "--level", "point", "-o", dir .. "/no/x.svg" }
+    assert.equal(1, st)
+    assert.truthy(err:find("No such file or directory", 1, true))
+    assert.same({}, ls(dir))
+    st, _, err = main { "report", support.sample, "-o", dir .. "/no/r.html" }
+    assert.equal(1, st)
+    assert.truthy(err:find("r.html: No such file or directory", 1, true))
+    assert.same({}, ls(dir))
+    st, _, err = main { "report", support.sample, "-o", dir .. "/r.html" }
+    assert.equal(0, st, err)
+    assert.truthy(support.read(dir .. "/r.html"):find('data-top-theme="people_to_people"', 1, true))
+    local out
+    st, out = main { "plot", "themes", support.sample, "--level", "point" }
+    assert.equal(0, st)
+    assert.truthy(out:find("^<svg "))
+    -- a cell for each point (0..4) and each theme the sample has
+    local themes, nth = {}, 0
+    local sp = assert(rostra.parse_file(support.sample))
+    for _, row in sp:tag(rostra.lexicon("political"), { level = "point" }):rows() do
+      if not themes[row.theme] then themes[row.theme] = true nth = nth + 1 end
+    end
+    assert.equal(5 * nth, #marks(out, "rect", "cell"))
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+end)

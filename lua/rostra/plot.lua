@@ -634,8 +634,9 @@ local function dispersion_svg(t, o)
         -- it: one integer per hit (tens of thousands of hits stay cheap)
         local tail = " 0v" .. px(yb - ya)
         for j = 1, #pos do
-          dd[j] = "M" .. floor(pos[j] * 10000 + 0.5) .. tail
+          dd[j] = floor(pos[j] * 10000 + 0.5)
         end
+        dd = { "M" .. concat(dd, tail .. "M") .. tail }
         d:add(format('<path class="hits" transform="translate(%s,%s) scale(%s,1)" d="%s" stroke="%s" '
           .. 'stroke-width="1" vector-effect="non-scaling-stroke" fill="none"%s/>',
           px(x0), px(ya), M.num((x1 - x0) / 10000), concat(dd), M.PALETTE[(k - 1) % #M.PALETTE + 1],
@@ -880,17 +881,39 @@ local function keyness_svg(t, o)
   if meta.d then sub[#sub + 1] = format("reference %s tokens", show(meta.d)) end
   sub[#sub + 1] = format("the top %d of each side", top)
   local subtitle = concat(sub, ", ")
+  -- the `top` highest and lowest scores, kept in order in one pass (a
+  -- keyness table of a large corpus has tens of thousands of rows)
   local pos, neg = {}, {}
+  local function keep(list, row, better)
+    local n = #list
+    if n == top and not better(row.score, list[n].score) then return end
+    local i = math.min(n, top - 1)
+    while i >= 1 and better(row.score, list[i].score) do
+      list[i + 1] = list[i]
+      i = i - 1
+    end
+    list[i + 1] = row
+  end
+  local higher = function(a, b) return a > b end
+  local lower = function(a, b) return a < b end
+  local npos, nneg = 0, 0
   for _, row in t:rows() do
     local v = row.score
-    if is_finite(v) and v > 0 then pos[#pos + 1] = row
-    elseif is_finite(v) and v < 0 then neg[#neg + 1] = row end
+    if is_finite(v) and v > 0 then
+      npos = npos + 1
+      keep(pos, row, higher)
+    elseif is_finite(v) and v < 0 then
+      nneg = nneg + 1
+      keep(neg, row, lower)
+    end
   end
-  if #neg == 0 and #pos > 0 then
+  if nneg == 0 and npos > 0 then
     subtitle = subtitle .. "; no negative score in the table (it may hold the top rows only: top = false)"
   end
-  table.sort(pos, function(a, b) return a.score > b.score end)
-  table.sort(neg, function(a, b) return a.score > b.score end)
+  -- highest first on both sides: the most negative at the bottom
+  local rev = {}
+  for i = #neg, 1, -1 do rev[#rev + 1] = neg[i] end
+  neg = rev
   local rows = {}
   local function add(row, color, gap)
     rows[#rows + 1] = { label = tostring(row.word), value = row.score, color = color, gap_before = gap,
@@ -900,9 +923,8 @@ local function keyness_svg(t, o)
       attrs = { { "word", row.word }, { "score", row.score }, { "a", row.a }, { "b", row.b },
         { "p", row.p }, { "sign", row.score > 0 and "+" or "-" } } }
   end
-  for i = 1, math.min(top, #pos) do add(pos[i], POSITIVE, false) end
-  for i = math.max(1, #neg - top + 1), #neg do add(neg[i], NEGATIVE, i == math.max(1,
-      #neg - top + 1) and #rows > 0) end
+  for i = 1, #pos do add(pos[i], POSITIVE, false) end
+  for i = 1, #neg do add(neg[i], NEGATIVE, i == 1 and #rows > 0) end
   if #rows == 0 then return nodata("keyness", title, subtitle, o) end
   return hbars("keyness", title, subtitle, rows, o, measure .. " (positive: more frequent in the target)",
     { { label = "target", color = POSITIVE }, { label = "reference", color = NEGATIVE } })
@@ -1121,6 +1143,8 @@ local function theme_cells(t, o)
   return cells, key, meta.themes
 end
 
+local EMPTY_CELL = { share = 0, tokens = 0, count = 0 }
+
 local function themes_svg(t, o)
   local cells, key, theme_order = theme_cells(t, o)
   local lexname = (t.meta or {}).lexicon
@@ -1188,9 +1212,11 @@ local function themes_svg(t, o)
       return a < b
     end)
   end
-  local grid, vmax = {}, 0
+  local grid_rows, vmax = {}, 0
   for _, c in ipairs(cells) do
-    grid[tostring(c.theme) .. "\0" .. tostring(c.x)] = c
+    local r = grid_rows[c.theme]
+    if not r then r = {} grid_rows[c.theme] = r end
+    r[c.x] = c
     if is_finite(c.share) and c.share > vmax then vmax = c.share end
   end
   local w = o.width or math.max(560, math.min(1400, 200 + #xs * 22))
@@ -1203,22 +1229,30 @@ local function themes_svg(t, o)
   local h = o.height or (top + #themes * ch + 80)
   ch = (h - top - 80) / #themes
   local d = new_doc("themes", w, h, title, subtitle, o.id)
+  -- what every row of cells shares
+  local xpos, xattr, xlab = {}, {}, {}
+  for j, x in ipairs(xs) do
+    xpos[j] = px(x0 + (j - 1) * cw)
+    xattr[j] = esc(type(x) == "number" and num(x) or tostring(x))
+    xlab[j] = esc(key == "decade" and decade_label(x) or tostring(x))
+  end
+  local cwt, cht = px(math.max(cw - 0.5, 0.5)), px(math.max(ch - 0.5, 0.5))
   d:add('<g class="marks">')
   for i, theme in ipairs(themes) do
     local y = top + (i - 1) * ch
     d:text(x0 - 6, y + ch / 2 + 4, fit(theme, label_w, 11),
         ' text-anchor="end" font-size="11" class="theme-label"')
+    local yy, th_attr, th_text = px(y), esc(tostring(theme)), esc(theme)
+    local row_cells = grid_rows[theme] or {}
     for j, x in ipairs(xs) do
-      local c = grid[tostring(theme) .. "\0" .. tostring(x)] or { share = 0, tokens = 0, count = 0 }
-      local xl = key == "decade" and decade_label(x) or tostring(x)
-      d:add(format('<rect class="cell" x="%s" y="%s" width="%s" height="%s" fill="%s"%s>'
-        .. '<title>%s</title></rect>',
-        px(x0 + (j - 1) * cw), px(y), px(math.max(cw - 0.5, 0.5)), px(math.max(ch - 0.5, 0.5)),
-        viridis(vmax > 0 and (c.share or 0) / vmax or 0),
-        data_attrs { { "theme", theme }, { "x", x }, { "share", c.share or 0 }, { "tokens", c.tokens or 0 },
-          { "count", c.count or 0 } },
-        esc(format("%s, %s: %s per 1,000 words (%s matches, %s words matched%s)", theme, xl, per(c.share),
-          show(c.count or 0), show(c.tokens or 0), c.words and (", of " .. show(c.words)) or ""))))
+      local c = row_cells[x] or EMPTY_CELL
+      local share = c.share or 0
+      d:add(format('<rect class="cell" x="%s" y="%s" width="%s" height="%s" fill="%s" data-theme="%s" '
+        .. 'data-x="%s" data-share="%s" data-tokens="%s" data-count="%s"><title>%s, %s: %s per 1,000 words '
+        .. '(%s matches, %s words matched%s)</title></rect>',
+        xpos[j], yy, cwt, cht, viridis(vmax > 0 and share / vmax or 0), th_attr, xattr[j], num(share) or "0",
+        num(c.tokens or 0), num(c.count or 0), th_text, xlab[j], per(share), show(c.count or 0),
+        show(c.tokens or 0), c.words and (", of " .. show(c.words)) or ""))
     end
   end
   d:add("</g>")
@@ -1406,12 +1440,20 @@ function M.bars(t, opts)
   if not ok then error(label, 2) end
   local lines, labels, vals, vmax, lw = {}, {}, {}, 0, 0
   if t.title then lines[1] = tostring(t.title) end
+  -- the query before the label when the table holds several
+  local several = false
+  if set.query and label ~= "query" then
+    local first
+    for _, row in t:rows() do
+      if first == nil then first = row.query elseif row.query ~= first then several = true break end
+    end
+  end
   local n = 0
   for _, row in t:rows() do
     n = n + 1
     if n > top then break end
     local lab = tostring(row[label] == nil and "" or row[label])
-    if set.query and label ~= "query" then lab = tostring(row.query) .. " " .. lab end
+    if several then lab = tostring(row.query) .. " " .. lab end
     if set.group and label ~= "group" and row.group ~= nil then lab = tostring(row.group) .. " " .. lab end
     lab = clean_text(lab)
     if result.width(lab) > 24 then lab = fit(lab, 24 * 7.2, 12) end

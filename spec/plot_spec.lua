@@ -563,6 +563,16 @@ describe("rostra plot and rostra report", function()
     st, _, err = main { "plot", "dispersion", support.sample }
     assert.equal(2, st)
     assert.truthy(err:find("needs --query", 1, true))
+    -- nothing silently ignored
+    st, _, err = main { "plot", "trend", support.sample, "--query", "health", "--window", "3" }
+    assert.equal(2, st)
+    assert.truthy(err:find("--window does not apply to plot trend", 1, true))
+    st, _, err = main { "plot", "trend", support.sample, "--query", "health", "--format", "json" }
+    assert.equal(2, st)
+    assert.truthy(err:find("unknown option '--format'", 1, true))
+    st, _, err = main { "report", support.sample, "--query", "health" }
+    assert.equal(2, st)
+    assert.truthy(err:find("--query applies to the report of a corpus", 1, true))
     local dir = tmpdir()
     st, _, err = main { "plot", "themes", support.sample, "--level", "point", "-o", dir .. "/no/x.svg" }
     assert.equal(1, st)

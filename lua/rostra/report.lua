@@ -253,8 +253,11 @@ function M.speech(sp, opts)
     #sp:sentences(), #quotes))
 
   -- themes: by segment (beside the text) and by point (the summary)
-  local tseg = sp:tag(lex, { level = "segment" })
-  local tpoint = sp:tag(lex, { level = "point" })
+  -- a one-speech corpus of its own: its segments' token spans place the hits
+  local c = rostra.corpus()
+  c:add(sp)
+  local tseg = c:tag(lex, { level = "segment" })
+  local tpoint = c:tag(lex, { level = "point" })
   local lexname = lex.name or "lexicon"
   if #points > 0 then
     add('<h2 id="points">Points and their themes</h2>')
@@ -305,11 +308,8 @@ function M.speech(sp, opts)
   local all = hits
   local byseg = {}
   local seg_tokens = {}
-  local c = rawget(tseg, "_ctx") and rawget(tseg, "_ctx").corpus
   local spans = {}
-  if c then
-    for s in c:spans("segment") do spans[#spans + 1] = s end
-  end
+  for s in c:spans("segment") do spans[#spans + 1] = s end
   -- theme of every hit: per theme
   local theme_of = {}
   for _, row in totals:rows() do

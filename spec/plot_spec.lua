@@ -86,10 +86,9 @@ describe("plot", function()
           by_hand[q][dec] = (by_hand[q][dec] or 0) + 1
         end
       end
-      for d, m in sotu:speeches() do
+      for _, m in sotu:speeches() do
         local dec = m.year // 10 * 10
         size[dec] = (size[dec] or 0) + (sotu:where(function(x) return x == m end):counts())
-        local _ = d
       end
       local svg = t:svg()
       assert_xml(svg)
@@ -360,18 +359,19 @@ describe("plot", function()
       ok, msg, code = t:plot(dir .. "/sub")
       assert.is_nil(ok)
       assert.equal("EISDIR", code)
+      assert.truthy(msg:find(dir .. "/sub: ", 1, true))
       if os.execute("[ $(id -u) != 0 ]") then
         os.execute("chmod 555 '" .. dir .. "'")
         ok, msg, code = t:plot(dir .. "/x.svg")
         assert.is_nil(ok)
         assert.equal("EACCES", code)
+        assert.truthy(msg:find("Permission denied", 1, true))
         os.execute("chmod 755 '" .. dir .. "'")
       end
       assert.same({ "sub" }, ls(dir))
       assert.same({}, ls(dir .. "/sub"))
       assert.is_true(t:plot(dir .. "/ok.svg"))
       assert.same({ "ok.svg", "sub" }, ls(dir))
-      local _ = msg
       os.execute("rm -rf '" .. dir .. "'")
     end)
 

@@ -530,8 +530,7 @@ end
 -- {====================================================== dispersion
 
 local function dispersion_svg(t, o)
-  local cols, set = columns_of(t)
-  local _ = cols
+  local _, set = columns_of(t)
   local meta = t.meta or {}
   local title = o.title or (type(t.title) == "string" and t.title:match("^(dispersion of .-): range") )
     or t.title or "dispersion"
@@ -1658,7 +1657,6 @@ function M.trend(c, queries, opts)
         per_million = w > 0 and n * 1e6 / w or 0 }
     end
   end
-  local h = c._root._h
   for _, q in ipairs(list) do
     local ok, m = pcall(c.query, c, q)
     if not ok then error(m, 2) end
@@ -1708,7 +1706,6 @@ function M.trend(c, queries, opts)
       add_series("theme " .. name, function(v) return counts[v] or 0, spc[v] or 0 end)
     end
   end
-  local _ = h
   local warnings = {}
   if g.missing > 0 then warnings[1] = format("%d speeches without '%s' left out", g.missing, by) end
   local what = {}

@@ -305,7 +305,6 @@ function M.speech(sp, opts)
   -- each segment by tokenizing the segment's text (the tokenizer is the one
   -- the corpus used, so the k-th token of the segment is the k-th here)
   local hits = tseg:hits(nil, { context = 0 })
-  local all = hits
   local byseg = {}
   local seg_tokens = {}
   local spans = {}
@@ -316,7 +315,6 @@ function M.speech(sp, opts)
     local k = tseg:hits(row.theme, { context = 0 })
     for _, line in ipairs(k) do theme_of[line.start .. ":" .. line.stop] = row.theme end
   end
-  local _ = all
   local function seg_index(pos)
     local lo, hi = 1, #spans
     while lo <= hi do

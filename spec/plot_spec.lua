@@ -74,7 +74,7 @@ describe("plot", function()
   end
 
   describe("trend", function()
-    it("draws the rows of c:trend, and their rates are count per million of the group's tokens", function()
+    it("draws the rows of c:trend, and their rates are count per million of the group's words", function()
       if not need() then return end
       local t = sotu:trend({ "freedom", "liberty" }, { by = "decade" })
       -- counted another way: each match's speech, its decade from the year
@@ -86,10 +86,14 @@ describe("plot", function()
           by_hand[q][dec] = (by_hand[q][dec] or 0) + 1
         end
       end
+      -- the words of each decade's speeches, summed by the core over a view
       for _, m in sotu:speeches() do
         local dec = m.year // 10 * 10
-        size[dec] = (size[dec] or 0) + (sotu:where(function(x) return x == m end):counts())
+        if size[dec] == nil then
+          size[dec] = sotu:where(function(x) return x.year // 10 * 10 == dec end):words()
+        end
       end
+      assert.equal("words", t.meta.denominator)
       local svg = t:svg()
       assert_xml(svg)
       local pts = marks(svg, "circle", "point")
@@ -171,6 +175,20 @@ describe("plot", function()
           assert.equal(row.hits, k)
           break
         end
+      end
+    end)
+
+    it("joins speeches into parts as c:dispersion does for a stored key", function()
+      if not need() then return end
+      local mine = plot.dispersion_of_matches(sotu:query("liberty"), "party")
+      local core = sotu:dispersion("liberty", { by = "party" })
+      assert.equal(#core, #mine)
+      for i, row in core:rows() do
+        local r = mine[i]
+        assert.equal(row.part, r.part)
+        assert.equal(row.size, r.size)
+        assert.equal(row.hits, r.hits)
+        for k, x in ipairs(row.positions) do assert.near(x, r.positions[k], 1e-12) end
       end
     end)
 

@@ -1571,8 +1571,7 @@ function M.group_words(c, key)
   local fn = M.key_function(c, key, 2)
   local words, speeches, values, missing = {}, {}, {}, 0
   local h = c._root._h
-  local views = type(c.words) == "function"
-  local members = {}
+  local denominator = "words"
   for d, m in c:speeches() do
     local v = fn(m)
     if v == nil then
@@ -1581,27 +1580,17 @@ function M.group_words(c, key)
       if not speeches[v] then
         speeches[v] = 0
         values[#values + 1] = v
-        members[v] = {}
       end
       speeches[v] = speeches[v] + 1
-      if views then
-        members[v][m] = true
-      else
-        local _, nt = h:doc(d)
-        words[v] = (words[v] or 0) + nt
-      end
-    end
-  end
-  if views then
-    for _, v in ipairs(values) do
-      local set = members[v]
-      local view = c:where(function(m) return set[m] == true end)
-      words[v] = view:words()
+      -- h:doc(d): first token, tokens, text bytes, words (an index of
+      -- rostra from before words were counted has no fourth value)
+      local _, nt, _, nw = h:doc(d)
+      if nw == nil then denominator, nw = "tokens", nt end
+      words[v] = (words[v] or 0) + nw
     end
   end
   table.sort(values, value_less)
-  return { words = words, values = values, speeches = speeches, missing = missing,
-    denominator = views and "words" or "tokens" }
+  return { words = words, values = values, speeches = speeches, missing = missing, denominator = denominator }
 end
 
 -- }======================================================
@@ -1844,43 +1833,55 @@ end
 -- they are) by speech or by a key.
 function M.dispersion_of_matches(m, by)
   local c = m.corpus
-  local h = c._root._h
   local fn
   if by ~= "speech" then fn = M.key_function(c, by, 3) end
-  local part_of, size, labels = {}, {}, {}
-  for d, meta in c:speeches() do
-    local v = by == "speech" and d or fn(meta)
+  -- per speech, as c:dispersion counts (sizes in words, positions the
+  -- words before a hit over the size)
+  local per = c:dispersion(m, { by = "speech" })
+  local metas = {}
+  for d, meta in c:speeches() do metas[d] = meta end
+  local rows, freq, range = {}, 0, 0
+  if by == "speech" then
+    for _, row in per:rows() do
+      rows[#rows + 1] = { part = row.part, file = (metas[row.part] or {}).file, size = row.size,
+          hits = row.hits,
+        per_million = row.per_million, positions = row.positions }
+      freq = freq + row.hits
+      if row.hits > 0 then range = range + 1 end
+    end
+    return result.new({ "part", "file", "size", "hits", "per_million", "positions" }, rows, {
+      title = format("dispersion of %s by speech", m.q or "the matches"),
+      meta = { by = by, freq = freq, range = range, parts = #rows } })
+  end
+  -- the speeches of a part in speech order, as c:dispersion joins them for
+  -- a stored key: a hit's offset in its part is the words of the part's
+  -- earlier speeches plus its offset in its speech
+  local size, labels, hits = {}, {}, {}
+  for _, row in per:rows() do
+    local v = fn(metas[row.part] or {})
     if v ~= nil then
-      if not size[v] then size[v] = 0 labels[#labels + 1] = v end
-      local _, nt = h:doc(d)
-      part_of[d] = { v, size[v] }
-      size[v] = size[v] + nt
+      if not size[v] then
+        size[v] = 0
+        labels[#labels + 1] = v
+        hits[v] = {}
+      end
+      local list = hits[v]
+      for _, rel in ipairs(row.positions or {}) do
+        list[#list + 1] = size[v] + math.floor(rel * row.size + 0.5)
+      end
+      size[v] = size[v] + row.size
     end
   end
   table.sort(labels, value_less)
-  local hits = {}
-  for d, a in m:iter() do
-    local p = part_of[d]
-    if p then
-      local first = h:doc(d)
-      local list = hits[p[1]]
-      if not list then list = {} hits[p[1]] = list end
-      list[#list + 1] = (p[2] + a - first) / size[p[1]]
-    end
-  end
-  local rows, freq, range = {}, 0, 0
   for _, v in ipairs(labels) do
-    local list = hits[v] or {}
-    table.sort(list)
+    local list = hits[v]
+    for k = 1, #list do list[k] = list[k] / size[v] end
     freq = freq + #list
     if #list > 0 then range = range + 1 end
     rows[#rows + 1] = { part = v, size = size[v], hits = #list,
-      per_million = size[v] > 0 and #list * 1e6 / size[v] or 0, positions = list,
-      file = by == "speech" and (c:meta(v) or {}).file or nil }
+      per_million = size[v] > 0 and #list * 1e6 / size[v] or 0, positions = list }
   end
-  local cols = { "part", "size", "hits", "per_million", "positions" }
-  if by == "speech" then cols = { "part", "file", "size", "hits", "per_million", "positions" } end
-  return result.new(cols, rows, {
+  return result.new({ "part", "size", "hits", "per_million", "positions" }, rows, {
     title = format("dispersion of %s by %s", m.q or "the matches", by),
     meta = { by = by, freq = freq, range = range, parts = #labels } })
 end

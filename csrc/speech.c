@@ -45,6 +45,7 @@ const char *rs_bp_name(int why) {
     case RS_BP_NOTE: return "note";
     case RS_BP_TIME: return "time";
     case RS_BP_FOOTER: return "footer";
+    case RS_BP_FRONT: return "front_matter";
     default: return "?";
   }
 }
@@ -3107,9 +3108,11 @@ static int body_notes(ctx *C, size_t from, size_t to) {
     strip_marks(s, &v, &e);
     if (v >= e) {
       if (is_rule_line(s, p->start, p->stop)) why = RS_BP_NOTE;
-    } else if (e - v <= 80 && is_bracketed(s, v, e) && !ends_sentence(s, v + 1, e - 1)) {
-      why = RS_BP_NOTE;
-    } else if (e - v <= 80 && is_bracketed(s, v, e) && count_words(s, v, e, 6) <= 4) {
+    } else if (e - v <= 80 && is_bracketed(s, v, e) && !ends_sentence(s, v + 1, e - 1) &&
+               !(all_caps(s, v, e) && count_words(s, v, e, 4) >= 3)) {
+      why = RS_BP_NOTE; /* "[INTERNATIONAL PEACE AND SECURITY]" is a heading */
+    } else if (e - v <= 80 && is_bracketed(s, v, e) && count_words(s, v, e, 6) <= 4 &&
+               !(all_caps(s, v, e) && count_words(s, v, e, 4) >= 3)) {
       why = RS_BP_NOTE; /* (Applause.) (Laughter.) */
     } else if (e - v <= 40 && is_time_line(s, v, e)) {
       why = RS_BP_TIME;
@@ -4670,8 +4673,6 @@ int rs_speech_parse_hints(rs_mem *M, const char *text, size_t n, unsigned opts,
     }
   }
   /* what was not found */
-  if (sp->nsegs == 0 && C.npieces > 0 && (rc = add_warning(&C, RS_WARN_EMPTY, 0, 0)) != RS_OK)
-    goto done;
   if (sp->nsegs > 0 && !sp->meta[RS_META_DATE] &&
       (rc = add_warning(&C, sp->date_month ? RS_WARN_NOYEAR : RS_WARN_NODATE, 0, 0)) != RS_OK)
     goto done;

@@ -32,7 +32,8 @@ enum {
   RS_BP_LEDE = 6,       /* a summary or agency lead before the speech */
   RS_BP_NOTE = 7,       /* "Check against delivery", "(Applause.)", procedure */
   RS_BP_TIME = 8,       /* "9:02 A.M. EST", "END 9:41 A.M." */
-  RS_BP_FOOTER = 9      /* share buttons, related links, release numbers ... */
+  RS_BP_FOOTER = 9,     /* share buttons, related links, release numbers ... */
+  RS_BP_FRONT = 32      /* the YAML front matter block (set aside by the ingest) */
 };
 
 /* where a boilerplate line is */

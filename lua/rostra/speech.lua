@@ -30,7 +30,8 @@ end
 --- A Speech from the text and the table of `core.parse_speech`.
 -- @tparam string text the raw transcript (kept: spans refer into it)
 -- @tparam table raw the table of `core.parse_speech(text)`
--- @tparam[opt] table extra `{meta = {...}, name = "...", warnings = {...}}`;
+-- @tparam[opt] table extra `{meta = {...}, name = "...", warnings = {...},
+--   front = {...}}` (front: the front matter, kept as `sp.front`);
 --   `extra.meta` (front matter, file-name metadata) overrides what the
 --   header gave
 -- @treturn Speech
@@ -66,6 +67,7 @@ function speech.new(text, raw, extra)
     meta = meta,
     boilerplate = raw.boilerplate or {},
     speakers = raw.speakers or {},
+    front = extra.front,
     warnings = warnings,
     body_start = raw.body_start,
     body_stop = raw.body_stop,

@@ -753,6 +753,7 @@ static int place_span(const uchar *s, size_t *pa, size_t *pb) {
     while (b > a && strchr(",;:()[]-.", s[b - 1])) b--;
     if (a == a0 && b == b0) break;
   }
+  if (ci_word(s, a, b, "in") || ci_word(s, a, b, "at")) a = skip_ws(s, a + 2, b);
   *pa = a, *pb = b;
   if (a >= b || b - a > 60) return 0;
   if (!is_upper_start(s, a, b)) return 0;
@@ -1191,7 +1192,8 @@ static const char *const roleword[] = {
   "french", "indian", "british", "german", "u.s.", "un", "eu", "defence", "defense",
   "finance", "interior", "external", "affairs", "trade", "majority", "minority",
   "general-secretary", "state", "white", "house", "senior", "admiral", "colonel",
-  "pr\xc3\xa9sident", "presidente", "ministre", "ministro", "the", NULL};
+  "pr\xc3\xa9sident", "presidente", "ministre", "ministro", "the", "gov.", "sen.", "rep.",
+  "amb.", "gen.", NULL};
 
 /* words that make a capitalised run an institution, not a person */
 static const char *const orgword[] = {
@@ -1301,6 +1303,16 @@ static int name_shaped(const uchar *s, size_t a, size_t b, size_t minw) {
   return is_upper_start(s, t[0].a, t[0].b) && is_upper_start(s, t[n - 1].a, t[n - 1].b);
 }
 
+static const char *const speechword[] = {
+  "speech", "remarks", "address", "statement", "message", "keynote", "interview",
+  "regular", "press", "opening", "closing", "full", "video", "new", "televised",
+  "inaugural", "lecture", "briefing", "media", "op-ed", "letter", "toast", NULL};
+
+/* words that end a name in a title ("Dana Whitfield Aboard Air Force One") */
+static const char *const namestop[] = {"aboard", "at", "in", "on", "during", "before", "after",
+                                       "with", "from", "to", "for", "following", "upon", "via",
+                                       "en", "regarding", "about", "and", "of", "as", NULL};
+
 /* "... by [the] [Role] Name[, Role,] [at ...]": a speaker named in a title
 ** or a "Delivered by" line; returns 1 with spans (name may be empty when
 ** only a role is given), *after past what was read */
@@ -1309,11 +1321,20 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
   size_t i;
   for (i = a; i + 3 < b; i++) {
     tspan t[MAXTOK];
-    size_t n, k, r0, r1, n0, n1, x;
-    if (!((i == a || s[i - 1] == ' ') && (s[i] == 'b' || s[i] == 'B') && s[i + 1] == 'y' &&
-          s[i + 2] == ' '))
+    size_t n, k, r0, r1, n0, n1, x, wl;
+    if (i > a && s[i - 1] != ' ') continue;
+    if ((s[i] == 'b' || s[i] == 'B') && s[i + 1] == 'y' && s[i + 2] == ' ') {
+      wl = 3;
+    } else if (ci_word(s, i, b, "from ") && i > a) {
+      /* "Statement from President X": after a speech word only */
+      size_t w = back_ws(s, a, i), w0 = w;
+      while (w0 > a && s[w0 - 1] != ' ') w0--;
+      if (!tok_in(s, w0, w, speechword)) continue;
+      wl = 5;
+    } else {
       continue;
-    x = skip_hon(s, i + 3, b);
+    }
+    x = skip_hon(s, i + wl, b);
     if (ci_word(s, x, b, "the")) x = skip_hon(s, x + 3, b);
     n = tokens(s, x, b, t, MAXTOK);
     if (n == 0 || !is_upper_start(s, t[0].a, t[0].b)) continue;
@@ -1329,7 +1350,9 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
     n1 = n0;
     while (k < n && name_tok(s, t[k].a, t[k].b)) {
       size_t e = tok_core_end(s, t[k].a, t[k].b);
-      if (ci_word(s, t[k].a, t[k].b, "and") || ci_word(s, t[k].a, t[k].b, "of")) break;
+      if (ci_word(s, t[k].a, t[k].b, "and") || ci_word(s, t[k].a, t[k].b, "of") ||
+          tok_in(s, t[k].a, t[k].b, namestop))
+        break;
       n1 = e;
       k++;
       if (e < t[k - 1].b) break; /* "Name," or "Name:" */
@@ -1356,10 +1379,6 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
   return 0;
 }
 
-static const char *const speechword[] = {
-  "speech", "remarks", "address", "statement", "message", "keynote", "interview",
-  "regular", "press", "opening", "closing", "full", "video", "new", "televised",
-  "inaugural", "lecture", "briefing", "media", "op-ed", "letter", "toast", NULL};
 
 /* "[Role] Name's speech at ...": name (and role) before a possessive */
 static int possessive(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb, size_t *ra,
@@ -1369,7 +1388,14 @@ static int possessive(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb
   for (k = 0; k + 1 < n; k++) {
     size_t e = t[k].b, j, n0;
     int apos = has_suffix(s, t[k].a, e, "'s") || has_suffix(s, t[k].a, e, "\xe2\x80\x99s");
-    if (!apos || !tok_in(s, t[k + 1].a, t[k + 1].b, speechword)) continue;
+    if (!apos) continue;
+    { /* a speech word soon after: "X's State of the City Address" */
+      size_t j2;
+      int sw = 0;
+      for (j2 = k + 1; j2 < n && j2 <= k + 6 && !sw; j2++)
+        sw = tok_in(s, t[j2].a, t[j2].b, speechword);
+      if (!sw) continue;
+    }
     e -= s[e - 2] == '\'' ? 2 : 4;
     /* back over the name, then honorifics, then role words */
     j = k + 1;
@@ -1876,12 +1902,26 @@ static int agency_dateline(const uchar *s, size_t a, size_t b, hinfo *h) {
   if (words == 0) return 0;
   i = skip_ws(s, i, b);
   if (i < b && s[i] == ',') {
-    i = skip_ws(s, i + 1, b);
-    if (date_at(s, i, b, &dt)) {
+    size_t j = skip_ws(s, i + 1, b);
+    if (date_at(s, j, b, &dt)) {
       dated = 1;
       i = dt.stop;
-    } else if (md_at(s, i, b, &m, &d, &i)) {
+    } else if (md_at(s, j, b, &m, &d, &j)) {
       dated = 2;
+      i = j;
+    } else {
+      /* a state or region: "Ill.", "D.C.", "N.Y.", "Calif." */
+      size_t w = tok_end(s, j, b);
+      if (w - j <= 7 && is_upper_start(s, j, w) && (s[w - 1] == '.' || is_all_caps(s, j, w))) {
+        c1 = w;
+        i = w;
+        j = skip_ws(s, w, b);
+        if (j < b && s[j] == ',') {
+          j = skip_ws(s, j + 1, b);
+          if (date_at(s, j, b, &dt)) dated = 1, i = dt.stop;
+          else if (md_at(s, j, b, &m, &d, &j)) dated = 2, i = j;
+        }
+      }
     }
     i = skip_ws(s, i, b);
   }
@@ -1913,6 +1953,24 @@ static const char *const ledemark[] = {"full text", "the following", "text of",
                                        "transcript", "below", "here is", "as follows",
                                        "excerpts", "reads", NULL};
 
+/* a line with a document symbol: "United Nations A/78/PV.12", "S/PV.9000" */
+static int doc_symbol(const uchar *s, size_t a, size_t b) {
+  tspan t[12];
+  size_t n, k;
+  if (b - a > 100) return 0;
+  n = tokens(s, a, b, t, 12);
+  for (k = 0; k < n; k++) {
+    size_t i, slash = 0, dig = 0;
+    for (i = t[k].a; i < t[k].b; i++) {
+      if (s[i] == '/') slash++;
+      else if (IS_DIGIT(s[i])) dig++;
+      else if (IS_ASCII_LOWER(s[i])) break;
+    }
+    if (i == t[k].b && slash >= 1 && dig >= 1 && IS_ASCII_UPPER(s[t[k].a])) return 1;
+  }
+  return 0;
+}
+
 /* a line that introduces the text: "The following is the full text of the speech:" */
 static int is_lede_mark(const uchar *s, size_t a, size_t b) {
   int32_t last = last_cp(s, a, b);
@@ -1938,6 +1996,8 @@ static const char *const titlestart[] = {
   "closing statement", "press conference", "press briefing", "media briefing",
   "joint press", "interview", "message by", "message of", "message from", "message on",
   "message to", "readout", "excerpts", "prepared remarks", "televised address",
+  "statement from", "remarks from", "press gaggle", "background press call", "press call",
+  "fireside chat", "roundtable", "town hall", "conversation with", "q&a", "news conference",
   "national address", "inaugural address", "new year", "christmas message", "lecture by",
   "toast by", "discours", "intervention", "declaraci\xc3\xb3n", "discurso", NULL};
 
@@ -2240,6 +2300,14 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     return;
   }
   memset(h, 0, sizeof *h);
+  if (agency_dateline(s, v, e, h)) { /* "BEIJING, Nov. 10 (Xinhua) -- ..." */
+    size_t na, nb, ra, rb, after;
+    h->cls = LC_LEDE;
+    if (by_phrase(s, v, e, &na, &nb, &ra, &rb, &after) || possessive(s, v, e, &na, &nb, &ra, &rb))
+      if (nb > na) h->name_a = na, h->name_b = nb, h->role_a = ra, h->role_b = rb, h->name_prio = 1;
+    return;
+  }
+  memset(h, 0, sizeof *h);
   if (is_note(s, v, e)) {
     h->cls = LC_NOTE;
     return;
@@ -2267,7 +2335,7 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     }
     return;
   }
-  if (is_nav(s, v, e) && !kw_at(s, v, e, titlestart)) {
+  if ((is_nav(s, v, e) && !kw_at(s, v, e, titlestart)) || doc_symbol(s, v, e)) {
     h->cls = LC_BREAD;
     return;
   }
@@ -2326,6 +2394,34 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     }
   }
   memset(h, 0, sizeof *h);
+  {
+    int32_t last = last_cp(s, v, e);
+    if (last != ',' && last != ':' && last != ';' && last != '!' && last != 0x2013 &&
+        last != 0x2014 && len <= 200 && !ends_sentence(s, v, e) && !inner_break(s, v, e) &&
+        (kw_at(s, v, e, titlestart) || kw_in(s, v, e, titlein))) {
+      size_t na, nb, ra, rb, after; /* "Secretary-General's remarks to ...": a title */
+      date_t dt;
+      h->cls = LC_TITLE;
+      if (by_phrase(s, v, e, &na, &nb, &ra, &rb, &after) || possessive(s, v, e, &na, &nb, &ra, &rb)) {
+        h->name_a = na, h->name_b = nb, h->role_a = ra, h->role_b = rb;
+        h->name_prio = 2;
+      }
+      if (find_date(s, v, e, &dt)) {
+        size_t c = dt.start, pa, pb;
+        h->date_ok = 1, h->date = dt, h->date_prio = 3;
+        pb = back_ws(s, v, c);
+        if (pb > v && s[pb - 1] == ',') {
+          pb--;
+          pa = pb;
+          while (pa > v && s[pa - 1] != ',') pa--;
+          if (pa > v && place_span(s, &pa, &pb) && count_words(s, pa, pb, 4) <= 3 &&
+              name_shaped(s, pa, pb, 1))
+            h->place_a = pa, h->place_b = pb;
+        }
+      }
+      return;
+    }
+  }
   {
     int32_t last = last_cp(s, v, e);
     size_t x = skip_hon(s, v, e);
@@ -2401,7 +2497,8 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     /* a line that ends in "the", "of", "and": wrapped text, not a title */
     static const char *const fnword[] = {"the", "of", "and", "to", "a", "an", "in", "for", "on",
                                          "with", "at", "from", "as", "or", "that", "which", "is",
-                                         "are", "our", "my", "its", "their", "this", NULL};
+                                         "are", "our", "my", "its", "their", "this", "by",
+                                         "we", "i", "will", "be", "has", "have", NULL};
     size_t w = e;
     while (w > v && s[w - 1] != ' ') w--;
     if (w > v && tok_in(s, w, e, fnword)) {
@@ -2523,10 +2620,18 @@ static int set_meta_clean(ctx *C, int key, size_t a, size_t b) {
   int caps;
   a = skip_ws(s, a, b);
   b = back_ws(s, a, b);
-  while (b > a && (s[b - 1] == ',' || s[b - 1] == ';' || s[b - 1] == ':' || s[b - 1] == '*' ||
-                   s[b - 1] == '-' || (s[b - 1] == '.' && key != RS_META_TITLE &&
-                                       !(b - a > 2 && s[b - 3] == '.'))))
+  for (;;) { /* trailing punctuation, but not an abbreviation's dot ("D.C.", "Ill.") */
+    size_t w = b;
+    if (b <= a) break;
+    if (s[b - 1] == ',' || s[b - 1] == ';' || s[b - 1] == ':' || s[b - 1] == '*' || s[b - 1] == '-') {
+      b = back_ws(s, a, b - 1);
+      continue;
+    }
+    if (s[b - 1] != '.' || key == RS_META_TITLE) break;
+    while (w > a && s[w - 1] != ' ') w--;
+    if (b - w <= 5 && IS_ASCII_UPPER(s[w])) break;
     b = back_ws(s, a, b - 1);
+  }
   while (a < b && (s[a] == '*' || s[a] == '_' || s[a] == '(')) a++;
   if (key == RS_META_SPEAKER && (has_suffix(s, a, b, " MP") || has_suffix(s, a, b, " QC")))
     b -= 3;
@@ -2540,7 +2645,17 @@ static int set_meta_clean(ctx *C, int key, size_t a, size_t b) {
   caps = key != RS_META_TITLE && all_caps((const uchar *)d, 0, len);
   /* one short word in capitals is an acronym (NAP, CCTV): kept */
   if (caps && !memchr(d, ' ', len) && len <= 4 && key != RS_META_PLACE) caps = 0;
-  if (caps) title_case(d, len);
+  if (caps) {
+    title_case(d, len);
+  } else if (key == RS_META_PLACE || key == RS_META_SPEAKER) { /* "SPRINGFIELD, Ill." */
+    size_t i = 0;
+    while (i < len) {
+      size_t w = i;
+      while (w < len && d[w] != ' ') w++;
+      if (w - i >= 4 && all_caps((const uchar *)d, i, w)) title_case(d + i, w - i);
+      i = w + 1;
+    }
+  }
   if (sp->meta[key]) rs_free(C->M, sp->meta[key], sp->meta_len[key] + 1);
   sp->meta[key] = d;
   sp->meta_len[key] = len;
@@ -2772,6 +2887,16 @@ static int header(ctx *C, size_t *body) {
           title_stop = C->pieces[j].stop;
         }
       }
+    }
+  }
+  /* the speaker the title names, whatever its form */
+  if (title != (size_t)-1 && H[title].name_b == H[title].name_a) {
+    const piece *tp = &C->pieces[title];
+    size_t v = tp->start, e = title_stop ? title_stop : tp->stop, na, nb, ra, rb, after;
+    strip_marks(s, &v, &e);
+    if (by_phrase(s, v, e, &na, &nb, &ra, &rb, &after) || possessive(s, v, e, &na, &nb, &ra, &rb)) {
+      H[title].name_a = na, H[title].name_b = nb, H[title].role_a = ra, H[title].role_b = rb;
+      H[title].name_prio = 2;
     }
   }
   /* the rest of the head */
@@ -3008,7 +3133,9 @@ static int foot_class(ctx *C, size_t k) {
   if (is_time_line(s, v, e)) return FC_TIME;
   if (len > 300) return FC_OTHER;
   if (kw_in(s, v, e, (const char *const[]){"appeared first on", "all rights reserved",
-                                           "opens in new tab", NULL}))
+                                           "opens in new tab", "contributed to this report",
+                                           "contributed reporting", "reporting by", "editing by",
+                                           NULL}))
     return FC_HARD;
   if (is_initials(s, v, e) || is_rule_line(s, p->start, p->stop) || is_docnum(s, v, e))
     return FC_LINE;
@@ -3465,7 +3592,7 @@ typedef struct known {
   size_t na, nb, ra, rb;
 } known;
 
-#define MAXKNOWN 32
+#define MAXKNOWN 96
 
 /* person names in s[a..b) ("Press Secretary Dana Whitfield" gives the name
 ** and its role), added to kn[n..max) */
@@ -3764,6 +3891,12 @@ static int resolve_speakers(ctx *C) {
   const uchar *s = C->s;
   known kn[MAXKNOWN];
   size_t nk = known_names(C, kn), k, j;
+  /* the chair of a verbatim record names whom it gives the floor */
+  for (k = 0; k < sp->nturns && nk < MAXKNOWN; k++) {
+    const rs_turn *t = &sp->turns[k];
+    if (t->speaker >= 0 && sp->speakers[t->speaker].role_only)
+      nk = scan_names(s, sp->segs[t->first_seg].start, sp->segs[t->first_seg].stop, kn, nk, MAXKNOWN);
+  }
   int labelled = sp->nturns > 1 || (sp->nturns == 1 && sp->turns[0].speaker >= 0);
   char *ms;
   size_t msl;
@@ -3912,13 +4045,38 @@ static int resolve_speakers(ctx *C) {
     }
   } else if (labelled) {
     int32_t best = -1;
-    for (k = 0; k < sp->nspeakers; k++) {
+    const char *tt = sp->meta[RS_META_TITLE];
+    size_t tl = sp->meta_len[RS_META_TITLE];
+    /* a role the title names ("PM interacts with ...", "Remarks by the President") */
+    for (k = 0; tt && k < sp->nspeakers && best < 0; k++) {
+      rs_speaker *x = &sp->speakers[k];
+      if (!x->role_only || !x->role || !x->words) continue;
+      if (x->role_len < 64) {
+        char low[64];
+        size_t i;
+        for (i = 0; i < x->role_len; i++) low[i] = (char)LOWER((uchar)x->role[i]);
+        low[i] = '\0';
+        if (ci_contains((const uchar *)tt, 0, tl, low) ||
+            (strcmp(low, "prime minister") == 0 && (ci_word((const uchar *)tt, 0, tl, "pm") ||
+                                                    ci_contains((const uchar *)tt, 0, tl, " pm "))))
+          best = (int32_t)k;
+      }
+    }
+    if (best >= 0) {
+      rs_speaker *x = &sp->speakers[best];
+      sp->main_speaker = best;
+      if (set_meta_copy(C, RS_META_SPEAKER, x->name, x->name_len)) return RS_ENOMEM;
+      if (!sp->meta[RS_META_ROLE] && set_meta_copy(C, RS_META_ROLE, x->role, x->role_len))
+        return RS_ENOMEM;
+      best = -2; /* done */
+    }
+    for (k = 0; k < sp->nspeakers && best != -2; k++) {
       rs_speaker *x = &sp->speakers[k];
       if (x->question || x->role_only || !x->words || (x->name_len == 1 && x->name[0] == 'A'))
         continue;
       if (best < 0 || x->words > sp->speakers[best].words) best = (int32_t)k;
     }
-    if (best >= 0) {
+    if (best >= 0 && sp->main_speaker < 0) {
       rs_speaker *x = &sp->speakers[best];
       sp->main_speaker = best;
       if (set_meta_copy(C, RS_META_SPEAKER, x->name, x->name_len)) return RS_ENOMEM;

@@ -139,7 +139,7 @@ local PAGES = {
   },
   ["ga_record.txt"] = {
     meta = { speaker = "Tomas Verde", date = "2021-09-21", place = "New York" },
-    first = 11, last = 18, turns = 5, who = { "The President", "Tomas Verde", "Lind" },
+    first = 11, last = 18, turns = 5, who = { "The President", "Tomas Verde", "Ana Lind" },
     why = { [5] = "dateline", [7] = "note", [8] = "note", [16] = "note", [19] = "footer", [21] = "footer" },
   },
   ["ga_record2.txt"] = {
@@ -165,6 +165,72 @@ local PAGES = {
              source = "Office of the President" },
     first = 5, last = 9, last_text = "Merdeka!", turns = 1,
   },
+  -- written as a second set, with these values, before the parser was run on them
+  ["whitehouse_statement.txt"] = {
+    meta = { title = "Statement from President Harlan on the Anniversary of the Clean Water Act",
+             speaker = "Harlan", role = "President", date = "2022-10-18" },
+    first = 5, last = 7, turns = 1, why = { [1] = "breadcrumb", [4] = "dateline", [8] = "footer" },
+  },
+  ["whitehouse_gaggle.txt"] = {
+    meta = { speaker = "Dana Whitfield", role = "Press Secretary", date = "2022-04-05",
+             place = "En Route Raleigh, North Carolina" },
+    first = 7, last = 12, turns = 5, who = { "Dana Whitfield", "Q" },
+    why = { [6] = "time", [13] = "time" },
+  },
+  ["kremlin_pressconf.txt"] = {
+    meta = { title = "News conference following talks with the President of Veltria",
+             speaker = "Vladimir Sokolov", role = "President of Russia", date = "2022-06-14",
+             place = "The Kremlin, Moscow" },
+    first = 6, last = 11, turns = 5, who = { "Vladimir Sokolov", "Jonas Petrauskas", "Q" },
+    why = { [12] = "footer", [14] = "footer" },
+  },
+  ["govuk_oral.txt"] = {
+    meta = { title = "Oral statement to Parliament on flood recovery", speaker = "Clara Penrose",
+             date = "2023-01-11", source = "Department for Environment, Food & Rural Affairs" },
+    first = 10, last = 13, last_text = "I commend this statement to the House.", turns = 1,
+    why = { [14] = "footer", [21] = "footer" },
+  },
+  ["pib_interaction.txt"] = {
+    meta = { title = "PM interacts with beneficiaries of the housing scheme", date = "2023-03-02",
+             source = "PIB Delhi", speaker = "Prime Minister" },
+    first = 4, last = 8, turns = 5, who = { "Prime Minister", "Beneficiary" },
+  },
+  ["agency_xinhua.txt"] = {
+    meta = { title = "Full text: Speech by Chinese Premier at the Summer Davos opening",
+             speaker = "Liang Qiang",
+             role = "Premier of the State Council of the People's Republic of China", date = "2023-06-27",
+             place = "Tianjin", source = "Xinhua" },
+    first = 9, last = 16, turns = 1, why = { [3] = "lede", [4] = "lede", [17] = "footer" },
+  },
+  ["mfa_remarks.txt"] = {
+    meta = { speaker = "Pavel Orlov", role = "Foreign Minister", date = "2022-05-12", place = "Moscow" },
+    first = 2, last = 7, turns = 5,
+  },
+  ["un_sg_remarks.txt"] = {
+    meta = { title = "Secretary-General's remarks to the Security Council on climate and security",
+             date = "2023-02-13", place = "New York" },
+    first = 4, last = 8, turns = 1, why = { [3] = "note" },
+  },
+  ["ga_record3.txt"] = {
+    meta = { title = "12th plenary meeting", date = "2023-09-23", place = "New York",
+             speaker = "Omar Haddad" },
+    first = 11, last = 18, turns = 6, who = { "The President", "Omar Haddad", "Ines Moreau", "Verde" },
+  },
+  ["blog_mayor.txt"] = {
+    meta = { title = "Mayor Rivera's State of the City Address", speaker = "Rivera", role = "Mayor",
+             date = "2020-03-03" },
+    first = 6, last = 10, turns = 1, why = { [11] = "footer", [17] = "footer" },
+  },
+  ["agency_ap.txt"] = {
+    meta = { title = "Text of the governor's address on the state budget", speaker = "Maria Delgado",
+             date = "2021-03-02", place = "Springfield, Ill.", source = "The Associated Press" },
+    first = 6, last = 9, turns = 1, why = { [5] = "lede", [10] = "footer", [11] = "footer" },
+  },
+  ["chancellery.txt"] = {
+    meta = { title = "Speech by Federal Chancellor Anna Weber at the Munich Security Conference",
+             speaker = "Anna Weber", role = "Federal Chancellor", date = "2023-02-18", place = "Munich" },
+    first = 5, last = 10, turns = 1, why = { [4] = "note", [11] = "footer" },
+  },
 }
 
 describe("rostra.parse on scraped pages", function()
@@ -177,7 +243,7 @@ describe("rostra.parse on scraped pages", function()
     assert.are.equal(#names, #files)
     local kinds = {}
     for _, name in ipairs(names) do
-      local kind = name:match("^(%a+)_")
+      local kind = name:match("^(%a+)_") or name:match("^(%a+)")
       kinds[kind] = (kinds[kind] or 0) + 1
     end
     for _, kind in ipairs({"whitehouse", "kremlin", "govuk", "pib", "agency", "mfa", "un", "ga"}) do

@@ -33,9 +33,7 @@ describe("rostra parse", function()
       assert.are.equal(1, #rows)
       local r = rows[1]
       assert.are.equal(PAGES, r.folder)
-      assert.are.equal(20, r.speeches)
-      -- counted by hand from spec/pages_spec.lua: every page has a title but
-      -- ga_record (17 + ga_record2 + ...), speakers on 17 of 20 ...
+      assert.are.equal(32, r.speeches)
       local n, have = 0, { title = 0, speaker = 0, date = 0, place = 0, source = 0 }
       local rostra = require "rostra"
       local turns, transcripts, header, footer, notes = 0, 0, 0, 0, 0
@@ -51,16 +49,16 @@ describe("rostra parse", function()
           elseif b.where == "footer" then footer = footer + 1 else notes = notes + 1 end
         end
       end
-      assert.are.equal(20, n)
+      assert.are.equal(32, n)
       for k, v in pairs(have) do assert.are.near(100 * v / n, r[k], 1e-9, k) end
       assert.are.equal(turns, r.turns)
       assert.are.equal(transcripts, r.transcripts)
       assert.are.equal(header, r.header_lines)
       assert.are.equal(footer, r.footer_lines)
       assert.are.equal(notes, r.notes)
-      -- the same counts, independently: 7 transcripts among the fixtures
-      -- (two White House, Kremlin meeting, two ministries, two GA records)
-      assert.are.equal(7, r.transcripts)
+      -- the same count, independently: 12 transcripts among the fixtures (three
+      -- White House, two Kremlin, three ministries, three GA records, PIB's interaction)
+      assert.are.equal(12, r.transcripts)
     end)
 
     it("lists lines that open or close many speeches of a folder", function()
@@ -84,8 +82,8 @@ describe("rostra parse", function()
     it("sums what the pages did not give in one line each, not one per file", function()
       local status, _, err = main { "parse", PAGES }
       assert.are.equal(0, status)
-      -- pib_rendering, party_blog and plain_statement name no speaker
-      assert.truthy(err:find("3 of 20 files: no speaker found", 1, true), err)
+      -- pib_rendering, party_blog, plain_statement and un_sg_remarks name no speaker
+      assert.truthy(err:find("4 of 32 files: no speaker found", 1, true), err)
       local status1, _, err1 = main { "parse", PAGES .. "/party_blog.txt" }
       assert.are.equal(0, status1)
       assert.truthy(err1:find("no speaker found", 1, true))

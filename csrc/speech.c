@@ -1153,6 +1153,14 @@ static void strip_marks(const uchar *s, size_t *pa, size_t *pb) {
   *pa = a, *pb = b;
 }
 
+/* is s[a..b) one of list, alone (a ':' or '...' after it allowed) */
+static int whole_line_in(const uchar *s, size_t a, size_t b, const char *const *list) {
+  while (b > a && (s[b - 1] == ':' || s[b - 1] == '.' || s[b - 1] == ' ' || s[b - 1] == '>' ||
+                   s[b - 1] == '|'))
+    b--;
+  return b > a && tok_in(s, a, b, list) ? 1 : b > a && kw_at(s, a, b, list) == b - a;
+}
+
 /* ---- names, roles and honorifics ---- */
 
 static const char *const honorifics[] = {
@@ -1191,7 +1199,10 @@ static const char *const roleword[] = {
   "pm", "fm", "cm", "union", "cabinet", "federal", "chinese", "russian", "american",
   "french", "indian", "british", "german", "u.s.", "un", "eu", "defence", "defense",
   "finance", "interior", "external", "affairs", "trade", "majority", "minority",
-  "general-secretary", "state", "white", "house", "senior", "admiral", "colonel",
+  "general-secretary", "state", "white", "house", "senior", "admiral", "colonel", "energy",
+  "health", "education", "environment", "agriculture", "transport", "labour", "labor",
+  "culture", "economy", "industry", "housing", "tourism", "science", "climate", "treasury",
+  "justice", "communications", "infrastructure", "development", "women", "youth", "sports",
   "pr\xc3\xa9sident", "presidente", "ministre", "ministro", "the", "gov.", "sen.", "rep.",
   "amb.", "gen.", NULL};
 
@@ -1358,6 +1369,21 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
       if (e < t[k - 1].b) break; /* "Name," or "Name:" */
     }
     if (n1 > n0 && r1 == r0 && count_words(s, n0, n1, 3) < 2) n1 = n0; /* one word needs a role */
+    if (n1 == n0 && r1 > r0) { /* "by the President of the Republic, Emile Durand, at" */
+      size_t c1 = find_lit(s, r0, b, ","), c2;
+      if (c1 < b && c1 - r0 < 80) {
+        size_t z = skip_ws(s, c1 + 1, b);
+        c2 = z;
+        while (c2 < b && s[c2] != ',' && s[c2] != '(' && s[c2] != '|') c2++;
+        c2 = back_ws(s, z, c2);
+        z = skip_hon(s, z, c2);
+        if (name_shaped(s, z, c2, 2)) {
+          *na = z, *nb = c2, *ra = r0, *rb = back_ws(s, r0, c1);
+          *after = c2;
+          return 1;
+        }
+      }
+    }
     if (n1 == n0 && r1 == r0) continue;
     *na = n0, *nb = n1, *ra = r0, *rb = r1;
     *after = n1 > n0 ? n1 : r1;
@@ -1668,18 +1694,16 @@ static int label_at(const uchar *s, size_t a, size_t b, size_t *le, size_t *te) 
   ** a country after it in a verbatim record) may be a label */
   if (starts_opener(s, a, *le)) {
     size_t x = skip_hon(s, a, *le), p = find_lit(s, a, *le, "(");
-    if (x == a || (p >= *le && !name_shaped(s, x, *le, 1))) return LB_NONE;
-  }
-  /* a vocative is not a label: "Mr. President:", "Madam Chair:" */
-  {
-    size_t x = skip_hon(s, a, *le);
-    if (x > a) {
+    if (x == a) return LB_NONE;
+    if (p >= *le && !name_shaped(s, x, *le, 1)) {
       tspan t[12];
       size_t n = tokens(s, x, *le, t, 12), k;
       for (k = 0; k < n && tok_in(s, t[k].a, t[k].b, roleword); k++) {}
-      if (k == n) return LB_NONE;
+      if (n == 0 || k < n) return LB_NONE; /* "Mr Speaker": the chair, weak */
     }
   }
+  /* "Mr. President:", "Madam Chair:", "Mr Speaker:" is a vocative but in a
+  ** transcript the chair: a weak label (label_strength) */
   /* "Question:" is a question */
   {
     size_t e = *le;
@@ -1693,7 +1717,13 @@ static int label_at(const uchar *s, size_t a, size_t b, size_t *le, size_t *te) 
 /* how sure a named label is a person: 3 strong (ALL CAPS, a role, an
 ** honorific, a country in brackets), 2 a name of 2-5 words, 1 one word */
 static int label_strength(const uchar *s, size_t a, size_t e) {
-  size_t p = find_lit(s, a, e, "("), words;
+  size_t p = find_lit(s, a, e, "("), words, x = skip_hon(s, a, e);
+  if (x > a && x < e && p >= e) { /* "Mr Speaker", "Madam Chair": vocatives, or the chair */
+    tspan t[12];
+    size_t n = tokens(s, x, e, t, 12), k;
+    for (k = 0; k < n && tok_in(s, t[k].a, t[k].b, roleword); k++) {}
+    if (k == n) return 1;
+  }
   if (p < e) return 3;
   if (s[a] >= 0xE0) return 3;
   if (is_all_caps(s, a, e)) return 3;
@@ -1828,6 +1858,10 @@ static int byline(const uchar *s, size_t a, size_t b, size_t *sa, size_t *sb) {
     size_t x = skip_ws(s, a + len, b), e = back_ws(s, x, b), bar;
     bar = find_lit(s, x, e, "|");
     if (bar < e) e = back_ws(s, x, bar);
+    bar = find_lit(s, x, e, "\xc2\xb7"); /* · */
+    if (bar < e) e = back_ws(s, x, bar);
+    bar = find_lit(s, x, e, "\xe2\x80\xa2"); /* • */
+    if (bar < e) e = back_ws(s, x, bar);
     while (e > x && (s[e - 1] == '.' || s[e - 1] == ',' || s[e - 1] == ']' || s[e - 1] == ')'))
       e--;
     if (x >= e || count_words(s, x, e, 16) > 14) return 0;
@@ -1930,6 +1964,8 @@ static int agency_dateline(const uchar *s, size_t a, size_t b, hinfo *h) {
     size_t j = i + 1;
     while (j < b && s[j] != close && j - i < 30) j++;
     if (j >= b || s[j] != close) return 0;
+    /* an agency is one word or capitals: "(Xinhua)", "(AP)", "/TASS/", not "(Edward Marsh)" */
+    if (find_lit(s, i + 1, j, " ") < j && !is_all_caps(s, i + 1, j)) return 0;
     h->src_a = i + 1, h->src_b = j;
     h->src_prio = 2;
     agency = 1;
@@ -1938,7 +1974,8 @@ static int agency_dateline(const uchar *s, size_t a, size_t b, hinfo *h) {
   }
   if (!(caps || agency)) return 0;
   if (has_prefix(s, i, b, "--") || has_prefix(s, i, b, "\xe2\x80\x94") ||
-      has_prefix(s, i, b, "\xe2\x80\x93") || (i < b && (s[i] == '-' || s[i] == ':'))) {
+      has_prefix(s, i, b, "\xe2\x80\x93") || (i < b && s[i] == '-') ||
+      (i < b && s[i] == ':' && caps)) {
     /* fine */
   } else if (!(agency && dated)) {
     return 0;
@@ -2316,8 +2353,20 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     h->cls = LC_BYLINE;
     h->src_prio = 3;
     dateline(s, v, e, h); /* a date in it too */
+    if (!h->date_ok) {
+      date_t dt;
+      if (find_date(s, v, e, &dt)) h->date_ok = 1, h->date = dt;
+    }
     if (h->date_ok) h->date_prio = 1;
     h->place_a = h->place_b = 0;
+    /* "By Senator Jane Holt": an author with a role or an honorific is the speaker */
+    if (h->src_b > h->src_a && (starts_role(s, h->src_a, h->src_b) ||
+                                skip_hon(s, h->src_a, h->src_b) > h->src_a)) {
+      size_t ra, rb, na, nb;
+      split_role_name(s, h->src_a, h->src_b, &ra, &rb, &na, &nb);
+      if (nb > na && name_shaped(s, na, nb, 2))
+        h->name_a = na, h->name_b = nb, h->role_a = ra, h->role_b = rb, h->name_prio = 1;
+    }
     /* "From: Office and The Rt Hon Name MP": the person, then the office */
     if (h->src_b > h->src_a) {
       size_t i;
@@ -2696,6 +2745,25 @@ static int lede_para(const hinfo *H, size_t k, size_t lim) {
   return 0;
 }
 
+/* "House of Commons", "General Assembly", "Federal Government": the name of
+** an institution (a site or section), not a title */
+static int institution(const uchar *s, size_t a, size_t b) {
+  static const char *const inst[] = {"house", "assembly", "parliament", "senate", "council",
+                                     "congress", "government", "ministry", "office", "commission",
+                                     "secretariat", "department", "chamber", "nations", NULL};
+  tspan t[6];
+  size_t n = tokens(s, a, b, t, 6), k;
+  int hit = 0;
+  if (n == 0 || n > 4) return 0;
+  for (k = 0; k < n; k++) {
+    if (tok_in(s, t[k].a, t[k].b, inst)) hit = 1;
+    if (!is_upper_start(s, t[k].a, t[k].b) && !ci_word(s, t[k].a, t[k].b, "of") &&
+        !ci_word(s, t[k].a, t[k].b, "the") && !ci_word(s, t[k].a, t[k].b, "for"))
+      return 0;
+  }
+  return hit;
+}
+
 static int is_evidence(int cls) {
   return cls == LC_TITLE || cls == LC_DATE || cls == LC_TIME || cls == LC_BYLINE ||
          cls == LC_ORG || cls == LC_NOTE || cls == LC_SPEAKER || cls == LC_LEDE ||
@@ -2768,6 +2836,14 @@ static int header(ctx *C, size_t *body) {
         if (C->hint_head[k]) lasthint = k, any = 1;
     if (any && lasthint >= S && S < W) S = lasthint + 1 < W ? lasthint + 1 : W;
   }
+  /* a section heading right before the first salutation ("Introduction") */
+  if (S < W && S > 1 && H[S - 1].cls == LC_SHORT) {
+    static const char *const headword[] = {"introduction", "overview", "background", "preamble",
+                                           "opening", "opening remarks", "foreword", "summary",
+                                           "part one", "part i", "chapter one", NULL};
+    const piece *q = &C->pieces[S - 1];
+    if (whole_line_in(s, q->start, q->stop, headword)) S--;
+  }
   B = S;
   if (S < W || S == C->npieces) {
     size_t npara = 0, pbytes = 0, ev = 0;
@@ -2776,7 +2852,10 @@ static int header(ctx *C, size_t *body) {
       if (H[k].cls == LC_PARA) {
         npara++;
         pbytes += C->pieces[k].stop - C->pieces[k].start;
-        if (!lede_para(H, k, S)) ok = 0;
+        if (!lede_para(H, k, S) &&
+            !(k + 1 == S && k > 0 && H[S].cls == LC_LABEL && H[k - 1].cls != LC_PARA &&
+              C->pieces[k].stop - C->pieces[k].start <= 400))
+          ok = 0;
       } else if (is_evidence(H[k].cls)) {
         ev++;
       }
@@ -2845,7 +2924,7 @@ static int header(ctx *C, size_t *body) {
     size_t best = 0;
     for (k = 0; k < firstev; k++) {
       const piece *p = &C->pieces[k];
-      if (H[k].cls == LC_SHORT &&
+      if (H[k].cls == LC_SHORT && !institution(s, p->start, p->stop) &&
           (count_words(s, p->start, p->stop, 4) >= 3 || p->stop - p->start >= 24) &&
           p->stop - p->start >= best) {
         title = k, title_rule = 3;
@@ -2854,12 +2933,18 @@ static int header(ctx *C, size_t *body) {
     }
   }
   if (title == (size_t)-1)
-    for (k = 0; k < B; k++)
-      if (H[k].cls == LC_SHORT && count_words(s, C->pieces[k].start, C->pieces[k].stop, 3) >= 2 &&
-          !(k > 0 && (H[k - 1].cls == LC_DATE || H[k - 1].cls == LC_TIME))) {
+    for (k = 0; k < B; k++) {
+      const piece *p = &C->pieces[k];
+      int near_date = (k > 0 && (H[k - 1].cls == LC_DATE || H[k - 1].cls == LC_TIME)) ||
+                      (k + 1 < B && (H[k + 1].cls == LC_DATE || H[k + 1].cls == LC_TIME));
+      if (H[k].cls == LC_SHORT && count_words(s, p->start, p->stop, 3) >= 2 &&
+          !institution(s, p->start, p->stop) &&
+          !(near_date && (find_lit(s, p->start, p->stop, ",") < p->stop ||
+                          (k + 1 < B && (H[k + 1].cls == LC_TIME || H[k + 1].cls == LC_PLACE))))) {
         title = k, title_rule = 3;
         break;
       }
+    }
   /* a title in several lines: "Statement by" / "H.E. Ms. X" / "Minister for ..." / "at the ..." */
   if (title != (size_t)-1) {
     const piece *tp = &C->pieces[title];
@@ -3054,7 +3139,8 @@ static const char *const softline[] = {
   "previous article", "next article", "previous post", "next post", "top", "home", "comments",
   "permalink", "download", "attachments", "documents", "translations", "sign up", "subscribe",
   "newsletter", "follow us", "contact", "contact us", "print this", "print version",
-  "printable version", "copy link", "copy the link", "listen", "watch", NULL};
+  "printable version", "copy link", "copy the link", "listen", "watch", "follow", "contents",
+  "table of contents", "on this page", NULL};
 
 /* ... and beginnings */
 static const char *const softpre[] = {
@@ -3067,15 +3153,9 @@ static const char *const softpre[] = {
   "this page in:", "read this", "sign up for", "subscribe to", "source:", "(source:",
   "photo:", "photos:", "image:", "credit:", "download the", "first published",
   "last updated", "originally published", "posted in", "filed under", "opt in",
-  "we'll be in touch", "we\xe2\x80\x99ll be in touch", NULL};
+  "we'll be in touch", "we\xe2\x80\x99ll be in touch", "written by", "more from", "about the author",
+  NULL};
 
-/* is s[a..b) one of list, alone (a ':' or '...' after it allowed) */
-static int whole_line_in(const uchar *s, size_t a, size_t b, const char *const *list) {
-  while (b > a && (s[b - 1] == ':' || s[b - 1] == '.' || s[b - 1] == ' ' || s[b - 1] == '>' ||
-                   s[b - 1] == '|'))
-    b--;
-  return b > a && tok_in(s, a, b, list) ? 1 : b > a && kw_at(s, a, b, list) == b - a;
-}
 
 static int is_initials(const uchar *s, size_t a, size_t b) {
   /* "DS/SH/NS", "DS/ST/NS", "RK/SKS" */
@@ -3545,26 +3625,38 @@ static int label_speaker(ctx *C, const lab *L, int32_t *out, int *role_only) {
     if (!name) return RS_ENOMEM;
     return find_speaker(C, name, 1, NULL, 0, NULL, 0, 0, out);
   }
-  /* "(Costa Verde) (spoke in Spanish)" */
+  /* "(Costa Verde) (spoke in Spanish)"; after a role alone, the name:
+  ** "The Prime Minister (Edward Marsh)" */
   p = find_lit(s, a, e, "(");
   if (p < e) {
-    size_t q = find_lit(s, p, e, ")");
+    size_t q = find_lit(s, p, e, ")"), e0 = back_ws(s, a, p);
+    split_role_name(s, a, e0, &ra, &rb, &na, &nb);
+    if (q < e && nb <= na && rb > ra && name_shaped(s, p + 1, q, 2)) {
+      size_t rl0 = 0, nl0 = 0;
+      if (ci_word(s, ra, rb, "the")) ra = skip_ws(s, ra + 3, rb);
+      name = clean_copy(C, p + 1, q, &nl0);
+      role = name ? clean_copy(C, ra, rb, &rl0) : NULL;
+      if (!name || !role) goto nomem;
+      if (find_speaker(C, name, nl0, role, rl0, NULL, 0, 0, out)) return RS_ENOMEM;
+      C->sp->speakers[*out].lkey = key_hash(s, a, e0); /* "The Prime Minister" */
+      return RS_OK;
+    }
     if (q < e && !ci_word(s, p + 1, q, "spoke") && !ci_word(s, p + 1, q, "interpretation") &&
         !ci_word(s, p + 1, q, "through") && !ci_word(s, p + 1, q, "in ") &&
-        !ci_word(s, p + 1, q, "translat")) {
+        !ci_word(s, p + 1, q, "translat") && !ci_word(s, p + 1, q, "retranslat")) {
       country = clean_copy(C, p + 1, q, &cl);
       if (!country) return RS_ENOMEM;
     }
-    e = back_ws(s, a, p);
+    e = e0;
   }
   if (s[a] >= 0xE0) { /* a Han label */
     na = a, nb = e, ra = rb = a;
   } else {
     split_role_name(s, a, e, &ra, &rb, &na, &nb);
   }
-  if (nb <= na) { /* a role alone: "THE PRESIDENT", "The Acting President" */
+  if (nb <= na) { /* a role alone: "THE PRESIDENT", "The Acting President", "Mr Speaker" */
     *role_only = 1;
-    na = a, nb = e;
+    na = skip_hon(s, a, e), nb = e;
     if (ci_word(s, ra, rb, "the")) ra = skip_ws(s, ra + 3, rb);
   }
   name = clean_copy(C, na, nb, &nl);
@@ -3578,7 +3670,9 @@ static int label_speaker(ctx *C, const lab *L, int32_t *out, int *role_only) {
       if (!role) goto nomem;
     }
   }
-  return find_speaker(C, name, nl, role, rl, country, cl, 0, out);
+  if (find_speaker(C, name, nl, role, rl, country, cl, 0, out)) return RS_ENOMEM;
+  if (*role_only) C->sp->speakers[*out].lkey = key_hash(s, a, e);
+  return RS_OK;
 nomem:
   if (name) rs_free(C->M, name, nl + 1);
   if (role) rs_free(C->M, role, rl + 1);
@@ -3936,6 +4030,22 @@ static int resolve_speakers(ctx *C) {
                (ci_eq(x->name, x->name_len, ms, msl) || tail_of(x->name, x->name_len, ms, msl)))
         named = 1;
     }
+    /* a role alone is the one named speaker with that role ("The Prime Minister"
+    ** after "The Prime Minister (Edward Marsh)") */
+    for (k = 0; k < sp->nspeakers; k++) {
+      rs_speaker *x = &sp->speakers[k];
+      size_t hit = (size_t)-1, nhit = 0;
+      if (!x->role_only || !x->role) continue;
+      for (j = 0; j < sp->nspeakers; j++) {
+        rs_speaker *y = &sp->speakers[j];
+        if (j != k && !y->role_only && y->lkey && y->lkey == x->lkey) hit = j, nhit++;
+      }
+      if (nhit == 1) {
+        merge_speaker(C, (int32_t)k, (int32_t)hit);
+        x->role_only = 0;
+        nroles--;
+      }
+    }
     /* "A" and "THE PRESIDENT" are the speech's speaker when the page names one */
     for (k = 0; ms && k < sp->nspeakers; k++) {
       rs_speaker *x = &sp->speakers[k];
@@ -4015,14 +4125,17 @@ static int resolve_speakers(ctx *C) {
     }
   }
   /* "A" answers: the one person an introduction before the first label names */
-  if (!ms && labelled && sp->nturns > 1 && sp->turns[0].speaker < 0) {
+  if (!ms && labelled && sp->nturns > 1) {
     known in[8];
     size_t ni = 0, x, a_ix = (size_t)-1;
     for (k = 0; k < sp->nspeakers; k++)
       if (sp->speakers[k].name_len == 1 && sp->speakers[k].name[0] == 'A') a_ix = k;
     if (a_ix != (size_t)-1) {
-      for (j = sp->turns[0].first_seg; j <= sp->turns[0].last_seg && j < 3; j++)
+      for (j = sp->turns[0].first_seg; sp->turns[0].speaker < 0 && j <= sp->turns[0].last_seg && j < 3; j++)
         ni = scan_names(s, sp->segs[j].start, sp->segs[j].stop, in, ni, 8);
+      for (j = 0; j < sp->nboiler && ni == 0; j++) /* an introduction set aside as a lede */
+        if (sp->boiler[j].why == RS_BP_LEDE && sp->boiler[j].where == RS_BPW_HEADER)
+          ni = scan_names(s, sp->boiler[j].start, sp->boiler[j].stop, in, ni, 8);
       for (x = 1; x < ni; x++)
         if (in[x].nb - in[x].na != in[0].nb - in[0].na ||
             memcmp(s + in[x].na, s + in[0].na, in[0].nb - in[0].na) != 0)
@@ -4031,6 +4144,9 @@ static int resolve_speakers(ctx *C) {
         if (set_meta_clean(C, RS_META_SPEAKER, in[0].na, in[0].nb)) return RS_ENOMEM;
         ms = sp->meta[RS_META_SPEAKER], msl = sp->meta_len[RS_META_SPEAKER];
         if (rename_speaker(C, &sp->speakers[a_ix], ms, msl)) return RS_ENOMEM;
+        if (in[0].rb > in[0].ra && !sp->meta[RS_META_ROLE]) {
+          if (set_meta_clean(C, RS_META_ROLE, in[0].ra, in[0].rb)) return RS_ENOMEM;
+        }
       }
     }
   }

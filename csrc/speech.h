@@ -107,6 +107,7 @@ typedef struct rs_speaker {
   char *country; size_t country_len; /* "(France)" of a verbatim record */
   uint8_t question; /* Q, Question:, Journalist: */
   uint8_t role_only; /* named by a role alone ("THE PRESIDENT") */
+  uint32_t lkey;     /* the hash of its label's role part (parse time only) */
   uint32_t words;   /* words of its turns */
 } rs_speaker;
 

@@ -231,6 +231,64 @@ local PAGES = {
              speaker = "Anna Weber", role = "Federal Chancellor", date = "2023-02-18", place = "Munich" },
     first = 5, last = 10, turns = 1, why = { [4] = "note", [11] = "footer" },
   },
+  -- a third set, also written with its values first; scored before any change
+  ["whitehouse_vp.txt"] = {
+    meta = { title = "Remarks by Vice President Ortiz at a Campaign Event | Phoenix, AZ",
+             speaker = "Ortiz",
+             role = "Vice President", date = "2024-09-09", place = "Phoenix, Arizona" },
+    first = 8, last = 14, turns = 3, why = { [10] = "note", [15] = "time" },
+  },
+  ["kremlin_interview.txt"] = {
+    meta = { title = "Interview to Rossiya television channel", speaker = "Vladimir Sokolov",
+             date = "2023-12-03" },
+    first = 4, last = 8, turns = 4, who = { "Pavel Zarubin", "Vladimir Sokolov" },
+  },
+  ["govuk_chancellor.txt"] = {
+    meta = { title = "Chancellor's speech at the Mansion House dinner", speaker = "Oliver Grant",
+             role = "Chancellor", date = "2022-05-04", source = "HM Treasury" },
+    first = 7, last = 13, turns = 1, why = { [14] = "footer", [17] = "footer" },
+  },
+  ["pib_president.txt"] = {
+    meta = { title = "Text of President's address to the nation on the eve of the Independence Day",
+             date = "2023-08-14", source = "PIB Delhi" },
+    no = { "speaker" }, first = 4, last = 8, turns = 1,
+  },
+  ["mfa_qa_short.txt"] = {
+    meta = { speaker = "Zhou Lan", role = "Foreign Ministry Spokesperson", date = "2024-07-04" },
+    first = 3, last = 7, turns = 4, who = { "Q", "Zhou Lan" },
+  },
+  ["un_delegation.txt"] = {
+    meta = { title = "Statement by the Delegation of Norland", date = "2022-10-05", place = "New York" },
+    no = { "speaker" }, first = 4, last = 7, turns = 1, why = { [2] = "note" },
+  },
+  ["news_rally.txt"] = {
+    meta = { title = "Transcript: Prime Minister Lee's National Day Rally speech", speaker = "Lee",
+             role = "Prime Minister", date = "2023-08-20", source = "Reporting Team" },
+    first = 5, last = 8, turns = 1, why = { [9] = "footer", [10] = "footer" },
+  },
+  ["parliament_hansard.txt"] = {
+    meta = { title = "Energy Prices", date = "2023-03-14", speaker = "Edward Marsh",
+             role = "Prime Minister" },
+    first = 4, last = 9, turns = 4, who = { "Edward Marsh", "Speaker", "Alan Boyd" },
+  },
+  ["presidency_elysee.txt"] = {
+    meta = { speaker = "Emile Durand", role = "President of the Republic", date = "2022-08-29",
+             place = "Paris" },
+    first = 3, last = 9, turns = 1,
+  },
+  ["blog_oped.txt"] = {
+    meta = { title = "Why we must act now on climate", speaker = "Jane Holt", role = "Senator",
+             date = "2021-04-22" },
+    first = 7, last = 13, turns = 1, why = { [15] = "footer", [17] = "footer" },
+  },
+  ["bare_speech.txt"] = {
+    meta = {}, no = { "title", "speaker", "date" }, first = 1, last = 5, turns = 1,
+  },
+  ["news_interview.txt"] = {
+    meta = { title = "Interview: Energy Minister on the winter outlook", speaker = "Tom Ashe",
+             role = "Energy Minister", date = "2022-11-02" },
+    first = 5, last = 8, turns = 4, who = { "Q", "Tom Ashe" }, why = { [4] = "lede" },
+  },
 }
 
 describe("rostra.parse on scraped pages", function()

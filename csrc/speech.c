@@ -635,6 +635,7 @@ static int valid_date(int y, int m, int d) {
 static int date_at(const uchar *s, size_t i, size_t b, date_t *dt) {
   size_t e, e2;
   int v, m, y;
+  if (i >= b) return 0;
   if (IS_DIGIT(s[i])) {
     v = num_at(s, i, b, 4, &e);
     if (v < 0) return 0;
@@ -3177,13 +3178,20 @@ static int is_initials(const uchar *s, size_t a, size_t b) {
   return slashes >= 1 && run > 0;
 }
 
+/* a rule: "***", "---", "___", "* * *", "———" */
 static int is_rule_line(const uchar *s, size_t a, size_t b) {
-  size_t i;
+  size_t i = a;
   if (b - a < 1 || b - a > 40) return 0;
-  for (i = a; i < b; i++)
+  while (i < b) {
+    if (has_prefix(s, i, b, "\xe2\x80\x94") || has_prefix(s, i, b, "\xe2\x80\x93")) {
+      i += 3;
+      continue;
+    }
     if (s[i] != '*' && s[i] != '-' && s[i] != '_' && s[i] != '=' && s[i] != '#' && s[i] != ' ' &&
-        s[i] != '~' && !has_prefix(s, i, b, "\xe2\x80\x94") && !(i > a && (s[i - 1] == 0xE2 || s[i - 2] == 0xE2)))
+        s[i] != '~')
       return 0;
+    i++;
+  }
   return 1;
 }
 

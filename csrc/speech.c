@@ -698,6 +698,11 @@ static int date_at(const uchar *s, size_t i, size_t b, date_t *dt) {
 static int find_date(const uchar *s, size_t a, size_t b, date_t *dt) {
   size_t i = a;
   int prev_alnum = 0;
+  {
+    size_t j; /* every form has digits */
+    for (j = a; j < b && !IS_DIGIT(s[j]); j++) {}
+    if (j >= b) return 0;
+  }
   while (i < b) {
     int32_t cp;
     int l = cp_at(s, b, i, &cp);
@@ -865,9 +870,9 @@ static const char *const invocations[] = {
 
 static int is_invocation(const uchar *s, size_t a, size_t b) {
   int k;
-  if (b - a >= 300) return 0;
+  if (a >= b || b - a >= 300) return 0;
   for (k = 0; invocations[k]; k++)
-    if (ci_word(s, a, b, invocations[k])) return 1;
+    if ((uchar)invocations[k][0] == LOWER(s[a]) && ci_word(s, a, b, invocations[k])) return 1;
   return 0;
 }
 
@@ -1075,22 +1080,32 @@ static int tok_in(const uchar *s, size_t a, size_t b, const char *const *list) {
 /* the length of the first entry of list that s[a..b) starts with, 0 if none */
 static size_t kw_at(const uchar *s, size_t a, size_t b, const char *const *list) {
   int k;
+  uchar c;
+  if (a >= b) return 0;
+  c = (uchar)LOWER(s[a]);
   for (k = 0; list[k]; k++)
-    if (ci_word(s, a, b, list[k])) return strlen(list[k]);
+    if ((uchar)list[k][0] == c && ci_word(s, a, b, list[k])) return strlen(list[k]);
   return 0;
 }
 
 /* does s[a..b) contain one of list (lower case): one pass over the text,
 ** trying the entries that start with each byte */
 static int kw_in(const uchar *s, size_t a, size_t b, const char *const *list) {
-  uint8_t first[256];
   size_t i;
   int k;
-  memset(first, 0, sizeof first);
-  for (k = 0; list[k]; k++) first[(uchar)list[k][0]] = 1;
-  for (i = a; i < b; i++) {
-    uchar c = (uchar)LOWER(s[i]);
-    if (!first[c]) continue;
+  uint32_t pairs[23]; /* a bit per pair of first two bytes (27 classes: a-z, other) */
+  memset(pairs, 0, sizeof pairs);
+  for (k = 0; list[k]; k++) {
+    uchar f = (uchar)list[k][0], g = (uchar)list[k][1];
+    unsigned x = (IS_ASCII_LOWER(f) ? (unsigned)(f - 'a') : 26u) * 27u +
+                 (IS_ASCII_LOWER(g) ? (unsigned)(g - 'a') : 26u);
+    pairs[x >> 5] |= 1u << (x & 31);
+  }
+  for (i = a; i + 1 < b; i++) {
+    uchar c = (uchar)LOWER(s[i]), d = (uchar)LOWER(s[i + 1]);
+    unsigned x = (IS_ASCII_LOWER(c) ? (unsigned)(c - 'a') : 26u) * 27u +
+                 (IS_ASCII_LOWER(d) ? (unsigned)(d - 'a') : 26u);
+    if (!(pairs[x >> 5] & (1u << (x & 31)))) continue;
     for (k = 0; list[k]; k++) {
       const char *w = list[k];
       size_t len, j;
@@ -1617,6 +1632,8 @@ static int label_at(const uchar *s, size_t a, size_t b, size_t *le, size_t *te) 
   }
   if (!is_upper_start(s, a, b)) return LB_NONE;
   lim = a + 110 < b ? a + 110 : b;
+  /* no colon near the start: no label (the common case, found fast) */
+  if (!memchr(s + a, ':', lim - a) && !memchr(s + a, 0xBC, lim - a)) return LB_NONE;
   while (i < lim) {
     uchar ch = s[i];
     if (ch == '(') {
@@ -1649,10 +1666,9 @@ static int label_at(const uchar *s, size_t a, size_t b, size_t *le, size_t *te) 
       while (w < lim && s[w] != ' ' && s[w] != '\t' && s[w] != ':' && s[w] != '(' &&
              !has_prefix(s, w, lim, "\xEF\xBC\x9A"))
         w++;
-      if (words == 0 && tok_in(s, i, w, notalabel)) return LB_NONE;
       if (!is_upper_start(s, i, w) && !tok_in(s, i, w, particles) &&
           !ci_word(s, i, w, "of") && !ci_word(s, i, w, "the") && !ci_word(s, i, w, "for") &&
-          !ci_word(s, i, w, "and") && !ci_word(s, i, w, "on") && !kw_at(s, i, w, honorifics))
+          !ci_word(s, i, w, "and") && !ci_word(s, i, w, "on"))
         return LB_NONE;
       /* a full stop only in abbreviations (Mr. H.E. St.) */
       {
@@ -1665,6 +1681,7 @@ static int label_at(const uchar *s, size_t a, size_t b, size_t *le, size_t *te) 
     }
   }
   if (i >= lim || paren || words == 0) return LB_NONE;
+  if (tok_in(s, a, tok_end(s, a, i), notalabel)) return LB_NONE; /* "Note:", "Today:" */
   c = i;
   *le = back_ws(s, a, c);
   i += s[i] == ':' ? 1 : 3;
@@ -1753,10 +1770,13 @@ static int is_nav(const uchar *s, size_t a, size_t b) {
   int k;
   if (b - a > 200 || ends_sentence(s, a, b)) return 0;
   words = count_words(s, a, b, 30);
-  for (k = 0; seps[k]; k++) {
-    size_t len = strlen(seps[k]);
-    for (i = a; i + len <= b; i++)
-      if (memcmp(s + i, seps[k], len) == 0) nsep++;
+  for (i = a; i + 2 < b; i++) { /* a space, then a separator: one pass */
+    if (s[i] != ' ') continue;
+    for (k = 0; seps[k]; k++)
+      if (s[i + 1] == (uchar)seps[k][1] && has_prefix(s, i, b, seps[k])) {
+        nsep++;
+        break;
+      }
   }
   if (nsep >= 2 && words <= 25) return 1;
   if (nsep == 1 && words <= 8) return 1;
@@ -1795,7 +1815,7 @@ static int is_note(const uchar *s, size_t a, size_t b) {
   if (b - a > 400) return 0;
   while (x < b && (s[x] == '(' || s[x] == '[' || s[x] == '*' || s[x] == '_')) x++;
   if (kw_at(s, x, b, notestart) || kw_at(s, a, b, notestart)) return 1;
-  if (b - a <= 300 && kw_in(s, a, b, notein)) return 1;
+  if (b - a <= 200 && kw_in(s, a, b, notein)) return 1;
   for (i = a; i < b; i++) { /* dot leaders */
     if (s[i] == '.') {
       if (++dots >= 6) return 1;
@@ -2297,7 +2317,7 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     h->cls = LC_BREAD;
     return;
   }
-  if (zh_header(s, a, b, h)) {
+  if ((memchr(s + a, 0xEF, b - a) || memchr(s + a, 0xE6, b - a)) && zh_header(s, a, b, h)) {
     h->cls = h->cls ? h->cls : LC_DATE;
     return;
   }
@@ -2787,7 +2807,9 @@ static int header(ctx *C, size_t *body) {
   if (C->opts & RS_SP_NO_HEADER) return RS_OK;
   if (!C->hint_head && !C->hint_label && !C->hint_foot) /* hints are per piece: keep them */
     for (k = 0; k < C->npieces && k < HWIN; k++)
-      if (zh_split(C, k)) return RS_ENOMEM;
+      if (memchr(s + C->pieces[k].start, 0xE5, C->pieces[k].stop - C->pieces[k].start) &&
+          zh_split(C, k)) /* only Chinese text has 尊敬的 */
+        return RS_ENOMEM;
   W = C->npieces < HWIN ? C->npieces : HWIN;
   for (k = 0; k < W; k++) {
     if (k > 0 && H[k - 1].cls == LC_KEY) {
@@ -3220,7 +3242,7 @@ static int foot_class(ctx *C, size_t k) {
   if (len <= 60 && ci_word(s, v, e, "end") && (v + 3 == e || is_time_line(s, v, e))) return FC_HARD;
   if (is_time_line(s, v, e)) return FC_TIME;
   if (len > 300) return FC_OTHER;
-  if (kw_in(s, v, e, (const char *const[]){"appeared first on", "all rights reserved",
+  if (len <= 200 && kw_in(s, v, e, (const char *const[]){"appeared first on", "all rights reserved",
                                            "opens in new tab", "contributed to this report",
                                            "contributed reporting", "reporting by", "editing by",
                                            NULL}))
@@ -3240,13 +3262,24 @@ static int foot_class(ctx *C, size_t k) {
 ** a time or date left at the very end. Returns the first footer piece. */
 static size_t find_footer(ctx *C, size_t from) {
   const uchar *s = C->s;
-  size_t n = C->npieces, lo = n > from + 50 ? n - 50 : from, k, f = n;
+  size_t n = C->npieces, lo = n > from + 50 ? n - 50 : from, base = lo, k, f = n, run = 0;
   uint8_t fc[50];
   if (C->opts & RS_SP_NO_FOOTER || n <= from) return n;
-  for (k = lo; k < n; k++) fc[k - lo] = (uint8_t)foot_class(C, k);
+  /* from the end: six paragraphs of speech in a row, and the footer is below them */
+  for (k = n; k > lo; k--) {
+    const piece *p = &C->pieces[k - 1];
+    fc[k - 1 - base] = (uint8_t)foot_class(C, k - 1);
+    if (fc[k - 1 - base] == FC_OTHER &&
+        (p->stop - p->start > 160 || ends_sentence(s, p->start, p->stop))) {
+      if (++run == 6) break;
+    } else {
+      run = 0;
+    }
+  }
+  if (k > lo) lo = k - 1;
   /* a hard line: the footer starts there (not on the first body piece) */
   for (k = lo; k < n; k++)
-    if (fc[k - lo] == FC_HARD && k > from) {
+    if (fc[k - base] == FC_HARD && k > from) {
       f = k;
       break;
     }
@@ -3254,10 +3287,10 @@ static size_t find_footer(ctx *C, size_t from) {
   for (k = lo; k < f; k++) {
     size_t j;
     int ok = 1;
-    if (fc[k - lo] != FC_SOFT || k == from) continue;
+    if (fc[k - base] != FC_SOFT || k == from) continue;
     for (j = k + 1; j < f && ok; j++) {
       const piece *q = &C->pieces[j];
-      if (fc[j - lo] != FC_OTHER) continue;
+      if (fc[j - base] != FC_OTHER) continue;
       if (q->stop - q->start > 160 || count_words(s, q->start, q->stop, 30) > 24 ||
           is_closing_shape(s, q->start, q->stop) || is_salutation(s, q->start, q->stop, 0, 0))
         ok = 0;
@@ -3268,8 +3301,8 @@ static size_t find_footer(ctx *C, size_t from) {
     }
   }
   /* footer lines just above it, and trailing times and dates */
-  while (f > from + 1 && f - 1 >= lo && fc[f - 1 - lo] != FC_OTHER) f--;
-  if (f > from + 1 && f - 1 >= lo && fc[f - 1 - lo] == FC_OTHER && f < n && fc[f - lo] == FC_DATE) {
+  while (f > from + 1 && f - 1 >= lo && fc[f - 1 - base] != FC_OTHER) f--;
+  if (f > from + 1 && f - 1 >= lo && fc[f - 1 - base] == FC_OTHER && f < n && fc[f - base] == FC_DATE) {
     /* "New Delhi" above "September 08, 2022" */
     const piece *q = &C->pieces[f - 1];
     size_t v = q->start, e = q->stop;

@@ -453,6 +453,40 @@ describe("rostra command", function()
       assert.equal(1, #lines(err))
     end)
 
+    it("themes --labels: the rows the decision rule keeps", function()
+      local sp = assert(rostra.parse_file(SAMPLE))
+      local t = sp:tag(rostra.lexicon("political"), { level = "segment" })
+      local want = t:labels { min_count = 3, min_share = 0.02 }
+      check({ "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3", "--min-share", "0.02" },
+        { "speech", "unit", "theme", "count", "tokens", "score", "share" })
+      local _, tsv = main { "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3",
+        "--min-share", "0.02", "--format", "tsv" }
+      assert.equal(#want + 1, #lines(tsv))
+      for i, r in want:rows() do
+        local f = split(lines(tsv)[i + 1], "\t")
+        assert.equal(r.unit .. "|" .. r.theme, f[2] .. "|" .. f[3])
+        assert.is_true(r.count >= 3 and r.share >= 0.02)
+      end
+      -- with --totals: the units labelled with each theme
+      local _, tot = main { "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3",
+        "--totals", "--format", "tsv" }
+      local units = {}
+      for _, r in t:labels({ min_count = 3 }):rows() do units[r.theme] = (units[r.theme] or 0) + 1 end
+      for i = 2, #lines(tot) do
+        local f = split(lines(tot)[i], "\t")
+        assert.equal(units[f[1]], tonumber(f[6]), f[1])
+      end
+      -- a bound without --labels, or out of range, is a usage error
+      for _, args in ipairs { { "themes", SAMPLE, "--min-count", "2" },
+                              { "themes", SAMPLE, "--labels", "--min-share", "2" },
+                              { "themes", SAMPLE, "--labels", "--min-count", "0" } } do
+        local status, out, err = main(args)
+        assert.equal(2, status)
+        assert.equal("", out)
+        assert.equal(1, #lines(err), err)
+      end
+    end)
+
     it("ngrams", function()
       if not has_method("ngrams") then
         pending("c:ngrams (statistics, lua/rostra/stats.lua) is not in this build yet")

@@ -252,6 +252,27 @@ local function whole(name, min)
   end
 end
 
+local function number(name, lo, hi)
+  return function(s)
+    local x = tonumber(s)
+    if not x or x ~= x or x == math.huge or x == -math.huge or (lo and x < lo) or (hi and x > hi) then
+      return nil, ("%s expects a number%s, got '%s'"):format(name,
+        lo and hi and (" from %g to %g"):format(lo, hi) or "", s)
+    end
+    return x
+  end
+end
+
+-- the options of a decision rule (themes --labels, validate)
+local function rule_options(c)
+  c:option("--min-count", "Rule: a theme needs at least N matches in the unit.", nil,
+    whole("--min-count", 1)):argname "<n>"
+  c:option("--min-share", "Rule: ... and its matches at least this share of the unit's words.", nil,
+    number("--min-share", 0, 1)):argname "<x>"
+  c:option("--min-score", "Rule: ... and at least this sum of pattern weights.", nil,
+    number("--min-score")):argname "<x>"
+end
+
 -- }======================================================
 
 -- {====================================================== loading
@@ -668,9 +689,14 @@ function cmd.themes(ctx, args)
   load_optional "rostra.themes"
   local lex, err = rostra.lexicon(args.lexicon or "political")
   if not lex then fail("%s", err) end
+  local rule = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score" })
+  if next(rule) and not args.labels then
+    usage("--min-count, --min-share and --min-score go with --labels")
+  end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
   local t = c:tag(lex, opts_of(args, { level = "level", by = "by" }))
+  if args.labels then t = t:labels(rule) end
   if args.totals then t = t:totals()
   elseif args.top then t = t:top(args.top)
   elseif args.by then t = t:by(args.by) end
@@ -861,6 +887,8 @@ M.commands = {
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),
         c:option("--top", "The N main themes of every unit.", nil, whole("--top", 1)):argname "<n>")
+      c:flag("--labels", "Only the themes each unit discusses, under the lexicon's decision rule.")
+      rule_options(c)
     end },
   { name = "freq", summary = "Frequency list.",
     example = "rostra freq examples/sample.txt --stopwords en --limit 20",

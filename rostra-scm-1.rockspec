@@ -38,6 +38,7 @@ build = {
     ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
     ["rostra.stats"] = "lua/rostra/stats.lua",
     ["rostra.themes"] = "lua/rostra/themes.lua",
+    ["rostra.validation"] = "lua/rostra/validation.lua",
     ["rostra.cli"] = "lua/rostra/cli.lua",
     ["rostra.repl"] = "lua/rostra/repl.lua",
     ["rostra.stopwords"] = "lua/rostra/stopwords.lua",

@@ -420,6 +420,7 @@ local LABEL_NAMES = "min_count, min_share, min_score, rules"
 -- @param lex Lexicon
 -- @tparam[opt] table opts
 -- @tparam[opt] string fname the function named in errors
+-- @tparam[opt] integer lvl the level of errors, as for `error`, counted from the caller
 function M.rule_of(lex, opts, fname, lvl)
   fname, lvl = fname or "rule_of", (lvl or 1) + 1
   opts = opts or {}

@@ -449,7 +449,15 @@ local function read_coded(src, names, lexname)
     where = "coded rows"
     local cols, seen = { "unit", "file", "line", "split", "text" }, {}
     for _, c in ipairs(cols) do seen[c] = true end
-    for _, t in ipairs(names) do cols[#cols + 1] = t; seen[t] = true end
+    for _, t in ipairs(names) do -- the themes some row has, in the lexicon's order
+      for _, r in ipairs(src) do
+        if type(r) == "table" and r[t] ~= nil then
+          cols[#cols + 1] = t
+          seen[t] = true
+          break
+        end
+      end
+    end
     for i, r in ipairs(src) do
       if type(r) ~= "table" then bad(("coded rows: row %d is a %s, not a table"):format(i, type(r))) end
       local extra = {}
@@ -476,6 +484,7 @@ local function read_coded(src, names, lexname)
       lines[i] = nil
     end
   end
+  local head = type(src) == "string" and where .. ":1" or where -- the header's place
   local function at(i) -- "coded.csv:14: row 13"
     if lines[i] then return ("%s:%d: row %d"):format(where, lines[i], i) end
     return ("%s: row %d"):format(where, i)
@@ -493,10 +502,10 @@ local function read_coded(src, names, lexname)
     local key = trim(name)
     if not index[key] and folded[key:lower()] and not clash[key:lower()] then key = folded[key:lower()] end
     if key == "" then
-      bad(("%s:1: column %d has no name"):format(where, j))
+      bad(("%s: column %d has no name"):format(head, j))
     end
     if col[key] then
-      bad(("%s:1: column '%s' appears twice (columns %d and %d)"):format(where, key, col[key], j))
+      bad(("%s: column '%s' appears twice (columns %d and %d)"):format(head, key, col[key], j))
     end
     col[key] = j
     if index[key] then
@@ -506,8 +515,8 @@ local function read_coded(src, names, lexname)
     end
   end
   if not col.unit then
-    bad(("%s:1: no 'unit' column (a coded file starts unit,file,line,split,text, then one column "
-      .. "per theme)"):format(where))
+    bad(("%s: no 'unit' column (a coded file starts unit,file,line,split,text, then one column "
+      .. "per theme)"):format(head))
   end
   -- an unknown column of codes (0/1) is a theme this lexicon does not have
   local unknown = {}
@@ -520,13 +529,13 @@ local function read_coded(src, names, lexname)
       elseif v ~= "" then other = true break end
     end
     if not other and any1 then
-      bad(("%s:1: column %d '%s': unknown theme (not a theme of %s; its themes: %s)"):format(where,
+      bad(("%s: column %d '%s': unknown theme (not a theme of %s; its themes: %s)"):format(head,
         c.j, c.name, lexname, table.concat(names, ", ")))
     end
     unknown[#unknown + 1] = c.name
   end
   if #themecol == 0 then
-    bad(("%s:1: no theme columns: none of the columns is a theme of %s (%s)"):format(where, lexname,
+    bad(("%s: no theme columns: none of the columns is a theme of %s (%s)"):format(head, lexname,
       table.concat(names, ", ")))
   end
   table.sort(themecol, function(a, b) return index[a.theme] < index[b.theme] end)
@@ -559,6 +568,9 @@ local function read_coded(src, names, lexname)
     local text = col.text and r[col.text] or nil
     if text and not utf8.len(text) then
       bad(("%s, column 'text': invalid UTF-8"):format(at(i)))
+    end
+    if text and text:find("\0", 1, true) then
+      bad(("%s, column 'text': a NUL byte (binary data?)"):format(at(i)))
     end
     local codes, any = {}, false
     for _, c in ipairs(themecol) do
@@ -1021,7 +1033,9 @@ function Lexicon:validate(coded, opts)
       end
     end
   end
-  local info = tag_texts(self, texts, opts.levels)
+  -- (an empty corpus cannot be tagged: nothing to score then)
+  local info = #texts > 0 and tag_texts(self, texts, opts.levels) or {}
+  if #texts == 0 then warnings[#warnings + 1] = "no coded units to score" end
   local reports = {}
   for k, s in ipairs(sets) do
     local pred, inf = {}, {}
@@ -1071,9 +1085,10 @@ function Report:format(o)
       self.split and (" (split " .. self.split .. ")") or "", #rep.themes_coded))
     add(("rule: %s%s"):format(themes.rule_text(self.rule),
       #rules > 0 and ("; per theme: " .. table.concat(rules, "; ")) or ""))
-    add(("micro  precision %s  recall %s  F1 %s (95%% bootstrap interval %s-%s)  kappa %s  "
-      .. "(tp %d, fp %d, fn %d)"):format(fmt3(m.precision), fmt3(m.recall), fmt3(m.f1), fmt3(m.f1_low),
-      fmt3(m.f1_high), fmt3(m.kappa), m.tp, m.fp, m.fn))
+    add(("micro  precision %s  recall %s  F1 %s%s  kappa %s  (tp %d, fp %d, fn %d)"):format(
+      fmt3(m.precision), fmt3(m.recall), fmt3(m.f1),
+      m.f1_low and (" (95%% bootstrap interval %s-%s)"):format(fmt3(m.f1_low), fmt3(m.f1_high)) or "",
+      fmt3(m.kappa), m.tp, m.fp, m.fn))
     add(("macro  precision %s  recall %s  F1 %s (over %d themes)"):format(fmt3(ma.precision),
       fmt3(ma.recall), fmt3(ma.f1), ma.themes))
     if #rep.splits > 1 then

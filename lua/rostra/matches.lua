@@ -4,6 +4,7 @@
 -- Adds these methods to rostra.corpus's Corpus.
 -- @module rostra.matches
 local query = require "rostra.query"
+local cjk = require "rostra.cjk"
 local result = require "rostra.result"
 
 local corpusmod = require "rostra.corpus"
@@ -68,10 +69,16 @@ end
 
 -- }======================================================
 
-local function compile(q, fname)
-  if type(q) == "string" then return query.compile(q) end
-  if type(q) == "table" and q.seq then return q end
-  error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
+-- the program of a query for corpus c: Han and Kana runs cut the ways the
+-- corpus has (rostra.cjk)
+local function compile(c, q, fname)
+  local prog
+  if type(q) == "string" then prog = query.compile(q)
+  elseif type(q) == "table" and q.seq then prog = q
+  else
+    error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
+  end
+  return cjk.expand(prog, c._root._h)
 end
 
 local function new_matches(c, starts, stops, q)
@@ -82,14 +89,14 @@ M.new = new_matches
 --- Matches of a query (a string in the query language, see docs/query.md).
 -- @treturn Matches (empty, never nil, when nothing matches)
 function Corpus:query(q)
-  local prog = compile(q, "query")
+  local prog = compile(self, q, "query")
   local starts, stops = self._root._h:query(prog, mask_for(self, prog))
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
 end
 
 --- The number of matches of a query.
 function Corpus:count(q)
-  local prog = compile(q, "count")
+  local prog = compile(self, q, "count")
   return self._root._h:query(prog, mask_for(self, prog), true)
 end
 
@@ -482,7 +489,7 @@ function Corpus:kwic(q, opts)
       table.move(q.stops, 1, #q.stops, 1, {}), q.q)
   elseif opts.limit and not opts.sort then
     -- a page in corpus order: count every hit, fetch only the page's
-    local prog = compile(q, "kwic")
+    local prog = compile(self, q, "kwic")
     local mask, h = mask_for(self, prog), self._root._h
     hits = h:query(prog, mask, true)
     local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit))

@@ -484,11 +484,15 @@ function M.passes(rule, count, share, score)
   return true
 end
 
--- "min_count 2, min_share 0.01"
+-- "min_count 2, min_share 0.01" ("min_count 1" only when it is the only
+-- bound: every unit with a row has a match)
 function M.rule_text(rule)
   local parts = {}
   for _, k in ipairs(lexmod.rule_keys) do
-    if rule[k] ~= nil then parts[#parts + 1] = ("%s %s"):format(k, tostring(rule[k])) end
+    local v = rule[k]
+    if v ~= nil and not (k == "min_count" and v == 1 and (rule.min_share or rule.min_score)) then
+      parts[#parts + 1] = ("%s %s"):format(k, math.type(v) == "float" and ("%g"):format(v) or tostring(v))
+    end
   end
   return table.concat(parts, ", ")
 end

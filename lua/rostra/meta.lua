@@ -98,12 +98,6 @@ function M.merge(text_meta, name_meta, sidecar_meta, front_meta)
   return out
 end
 
---- Turn a slug into a name: `"xi-jinping"` -> `"Xi Jinping"`.
--- Hyphens and underscores become spaces and each word gets an upper-case
--- first letter (ASCII letters only; the rest of each word is kept as is).
--- Never applied automatically.
--- @tparam string s
--- @treturn string
 --- The metadata of one speech, the same for every way in (`rostra.parse`,
 -- `parse_file`, `c:add`, `rostra.load`). By precedence, lowest first: what
 -- the text says (`text_meta`, the parser's header metadata), the file name
@@ -131,6 +125,12 @@ function M.for_speech(text_meta, front, rel, opts, sidecar)
   return m
 end
 
+--- Turn a slug into a name: `"xi-jinping"` -> `"Xi Jinping"`.
+-- Hyphens and underscores become spaces and each word gets an upper-case
+-- first letter (ASCII letters only; the rest of each word is kept as is).
+-- Never applied automatically.
+-- @tparam string s
+-- @treturn string
 function M.unslug(s)
   if type(s) ~= "string" then
     error(("bad argument #1 to 'unslug' (string expected, got %s)"):format(type(s)), 2)

@@ -39,6 +39,7 @@ build = {
     ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
     ["rostra.stats"] = "lua/rostra/stats.lua",
     ["rostra.themes"] = "lua/rostra/themes.lua",
+    ["rostra.validation"] = "lua/rostra/validation.lua",
     ["rostra.plot"] = "lua/rostra/plot.lua",
     ["rostra.report"] = "lua/rostra/report.lua",
     ["rostra.cli"] = "lua/rostra/cli.lua",

@@ -252,6 +252,47 @@ local function whole(name, min)
   end
 end
 
+local function integer(name)
+  return function(s)
+    local n = math.tointeger(tonumber(s))
+    if not n or not s:match("^%s*[-+]?%d+%s*$") then
+      return nil, ("%s expects a whole number, got '%s'"):format(name, s)
+    end
+    return n
+  end
+end
+
+local function share(name)
+  return function(s)
+    local x = tonumber(s)
+    if not x or x < 0 or x >= 1 then
+      return nil, ("%s expects a share from 0 to below 1, got '%s'"):format(name, s)
+    end
+    return x
+  end
+end
+
+local function number(name, lo, hi)
+  return function(s)
+    local x = tonumber(s)
+    if not x or x ~= x or x == math.huge or x == -math.huge or (lo and x < lo) or (hi and x > hi) then
+      return nil, ("%s expects a number%s, got '%s'"):format(name,
+        lo and hi and (" from %g to %g"):format(lo, hi) or "", s)
+    end
+    return x
+  end
+end
+
+-- the options of a decision rule (themes --labels, validate)
+local function rule_options(c)
+  c:option("--min-count", "Rule: a theme needs at least N matches in the unit.", nil,
+    whole("--min-count", 1)):argname "<n>"
+  c:option("--min-share", "Rule: ... and its matches at least this share of the unit's words.", nil,
+    number("--min-share", 0, 1)):argname "<x>"
+  c:option("--min-score", "Rule: ... and at least this sum of pattern weights.", nil,
+    number("--min-score")):argname "<x>"
+end
+
 -- }======================================================
 
 -- {====================================================== loading
@@ -659,12 +700,76 @@ function cmd.themes(ctx, args)
   load_optional "rostra.themes"
   local lex, err = rostra.lexicon(args.lexicon or "political")
   if not lex then fail("%s", err) end
+  local rule = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score" })
+  if next(rule) and not args.labels then
+    usage("--min-count, --min-share and --min-score go with --labels")
+  end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
   local t = c:tag(lex, opts_of(args, { level = "level", by = "by" }))
+  if args.labels then t = t:labels(rule) end
   if args.totals then t = t:totals()
   elseif args.top then t = t:top(args.top)
   elseif args.by then t = t:by(args.by) end
+  emit(ctx, args, t)
+end
+
+function cmd.sample(ctx, args)
+  local lex, err = rostra.lexicon(args.lexicon or "political")
+  if not lex then fail("%s", err) end
+  local c = open_corpus(ctx, args)
+  local t = c:sample { level = args.level, n = args.n, seed = args.seed, holdout = args.holdout,
+    min_words = args.min_words, lexicon = lex }
+  show_warnings(ctx, t.warnings)
+  -- a sample is for a spreadsheet: CSV unless told otherwise
+  if not args.format and not (args.output and args.output:match("%.[^./]+$")) then args.format = "csv" end
+  local fmt = output_format(args)
+  if fmt == "text" then return emit(ctx, args, t) end
+  write_out(ctx, args, render(t, fmt, { limit = 0 }))
+end
+
+local VALIDATE_TABLES = { "report", "themes", "errors", "confusion", "splits", "agreement", "disagreements" }
+
+function cmd.validate(ctx, args)
+  local validation = require "rostra.validation"
+  if args.where and #args.where > 0 then usage("--where does not apply to validate") end
+  local lex, err = rostra.lexicon(args.lexicon_file, { levels = args.levels })
+  if not lex then fail("%s", err) end
+  local opts = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score",
+    split = "split", level = "level", levels = "levels" })
+  if args.corpus then
+    opts.corpus = open_corpus(ctx, { inputs = { args.corpus }, meta = args.meta, sidecar = args.sidecar,
+      lang = args.lang, threads = args.threads })
+  end
+  local coded = #args.coded == 1 and args.coded[1] or args.coded
+  local v, verr = lex:validate(coded, opts)
+  if not v then fail("%s", verr) end
+  local _ = validation
+  show_warnings(ctx, v.warnings)
+  local fmt = output_format(args)
+  local which = args.table or (fmt == "text" and "report" or (fmt == "json" and "report" or "themes"))
+  if which == "report" then
+    if fmt == "text" then
+      local text = v:format { max_rows = max_rows(args) }
+      -- the warnings went to standard error
+      text = text:gsub("\nwarning: [^\n]*", "")
+      return write_out(ctx, args, text)
+    end
+    if fmt ~= "json" then
+      usage("--table report is text or JSON; choose a table for %s (--table themes)", fmt)
+    end
+    local cjson = require "cjson"
+    local enc = cjson.new and cjson.new() or cjson
+    if enc.encode_invalid_numbers then enc.encode_invalid_numbers("null") end
+    return write_out(ctx, args, enc.encode(v:to_table()))
+  end
+  local t
+  if which == "agreement" or which == "disagreements" then
+    t = v[which]
+    if not t then usage("--table %s needs two coded files or more", which) end
+  else
+    t = v[which]
+  end
   emit(ctx, args, t)
 end
 
@@ -1065,6 +1170,44 @@ M.commands = {
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),
         c:option("--top", "The N main themes of every unit.", nil, whole("--top", 1)):argname "<n>")
+      c:flag("--labels", "Only the themes each unit discusses, under the lexicon's decision rule.")
+      rule_options(c)
+    end },
+  { name = "sample", summary = "Draw a reproducible random sample of units to code by hand (CSV).",
+    example = "rostra sample ../shared/corpus/xi_en --level segment --n 200 --seed 1 -o tocode.csv\n"
+      .. "  rostra sample un.rostra --n 300 --holdout 0.33 --min-words 10 -o tocode.csv",
+    options = function(c)
+      c:option("--level", "Units: segment (default), point, sentence, speech.")
+        :choices { "speech", "segment", "point", "sentence" }
+      c:option("--n", "Units to draw (default 200).", nil, whole("--n", 1)):argname "<n>"
+      c:option("--seed", "Seed of the draw (default 1): the same seed, the same sample.", nil,
+        integer("--seed")):argname "<n>"
+      c:option("--holdout", "Share of the sample marked holdout in the split column, the rest tune "
+        .. "(default 0: no split).", nil, share("--holdout")):argname "<share>"
+      c:option("--min-words", "Leave out units of fewer words (default 1).", nil, whole("--min-words", 0))
+        :argname "<n>"
+    end },
+  { name = "validate", summary = "Score a lexicon against hand-coded units: precision, recall, F1, kappa.",
+    arguments = function(c)
+      c:argument("lexicon_file", "A lexicon file (.yaml, .dic, .cat, .lc3) or a bundled name.")
+        :argname "<lexicon>"
+      c:argument("coded", "Coded CSV files: unit,file,line,split,text, then one 0/1 column per theme "
+        .. "(two or more: the coders' agreement too).")
+        :args "+"
+    end,
+    example = "rostra validate political coded.csv --split tune\n"
+      .. "  rostra validate themes.yaml coder1.csv coder2.csv --table agreement",
+    options = function(c)
+      c:option("--corpus", "Find each coded unit in this corpus (text files, a folder or an index); "
+        .. "a unit no longer there is an error."):argname "<input>"
+      c:option("--level", "Level of the units in --corpus: segment (default), point, sentence, speech.")
+        :choices { "speech", "segment", "point", "sentence" }
+      c:option("--split", "Score only the rows of this split: tune or holdout."):choices { "tune", "holdout" }
+      c:option("--levels", "Fold the lexicon's categories deeper than this.", nil, whole("--levels", 1))
+        :argname "<n>"
+      c:option("--table", "One table: report (default in text and JSON), themes (default in TSV, CSV), "
+        .. "errors, confusion, splits, agreement, disagreements."):choices(VALIDATE_TABLES)
+      rule_options(c)
     end },
   { name = "freq", summary = "Frequency list.",
     example = "rostra freq examples/sample.txt --stopwords en --limit 20",
@@ -1156,12 +1299,18 @@ local function build_parser(seen)
     if spec.query then c:argument("query", "A query (see docs/query.md).") end
     if spec.kinds then c:argument("kind", "The plot: " .. table.concat(spec.kinds,
         ", ") .. "."):choices(spec.kinds) end
-    c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
+    if spec.arguments then
+      spec.arguments(c)
+    else
+      c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
+    end
     if spec.options then spec.options(c) end
-    -- --lexicon only where themes are tagged (themes) or may be (repl)
-    if spec.name == "themes" or spec.name == "repl" or spec.name == "plot" or spec.name == "report" then
+    -- --lexicon only where themes are tagged (themes, plot, report), coded (sample) or may be (repl)
+    if spec.name == "themes" or spec.name == "repl" or spec.name == "plot" or spec.name == "report"
+        or spec.name == "sample" then
       c:option("--lexicon", "A lexicon file (.yaml, .dic, .cat, .lc3) or a bundled name"
-        .. (spec.name == "themes" and " (default: political)." or ", bound to lex."))
+        .. (spec.name == "repl" and ", bound to lex." or spec.name == "sample"
+            and " whose themes are the columns to code (default: political)." or " (default: political)."))
         :argname "<lexicon>"
     end
     c:option("--meta", "File-name template for metadata, e.g. '{country}_{session}_{year}.txt'.")

@@ -381,11 +381,18 @@ describe("validation", function()
       local v = assert(lex:validate(CODER1, { corpus = c }))
       near(12 / 17, v.micro.f1)
       local moved = coder1_with(function(s) return (s:gsub("\nc%.txt:3,c%.txt,3,", "\nc.txt:4,c.txt,4,")) end)
-      local ok, msg, code = lex:validate(moved, { corpus = c })
+      local ok, msg, code = lex:validate(moved, { corpus = c, level = "segment" })
       assert.is_nil(ok)
       assert.equal("ENOUNIT", code)
       assert.equal(moved .. ":9: row 8: unit 'c.txt:4' no longer exists: no segment of c.txt starts at "
         .. "line 4", msg)
+      -- with no level given, the error says which level was inferred
+      ok, msg, code = lex:validate(moved, { corpus = c })
+      assert.is_nil(ok)
+      assert.equal("ENOUNIT", code)
+      assert.equal(moved .. ":9: row 8: unit 'c.txt:4' no longer exists: no segment of c.txt starts at "
+        .. "line 4 (units taken as segments, the level their ids suggest, nor found as points or speeches; "
+        .. "give the level if they are sentences)", msg)
       local changed = coder1_with(function(s) return (s:gsub("Exports and jobs", "Exports and wages")) end)
       ok, msg, code = lex:validate(changed, { corpus = c })
       assert.is_nil(ok)
@@ -397,6 +404,38 @@ describe("validation", function()
       assert.equal("ENOUNIT", code)
       assert.matches(":4: row 3: unit 'd.txt:5': the corpus has no file 'd.txt'", msg, 1, true)
       for _, p in ipairs { moved, changed, gone } do os.remove(p) end
+    end)
+
+    it("infers the level of the units in the corpus when none is given, and says which", function()
+      local c = rostra.load(FIX .. "corpus")
+      local function coded_at(level)
+        local t = c:sample { lexicon = lex, n = 3, seed = 1, level = level }
+        local rows = {}
+        for i, r in t:rows() do
+          local row = {}
+          for k, val in pairs(r) do row[k] = val end
+          row.health, row.economy, row.culture = 0, 0, 0
+          rows[i] = row
+        end
+        return write_tmp(result.new(t:columns(), rows):to_csv())
+      end
+      for _, level in ipairs { "segment", "sentence", "speech" } do
+        local path = coded_at(level)
+        local v = assert(lex:validate(path, { corpus = c }))
+        assert.equal(level, v.level)
+        assert.equal(3, v.units)
+        assert.matches("3 units (" .. level .. "s of the corpus)", tostring(v), 1, true)
+        -- the level given wins: speech ids are not sentences
+        if level == "speech" then
+          local ok, msg, code = lex:validate(path, { corpus = c, level = "sentence" })
+          assert.is_nil(ok)
+          assert.equal("EPARSE", code)
+          assert.matches("is not FILE:LINE:COL", msg, 1, true)
+        end
+        os.remove(path)
+      end
+      -- no corpus, no level in the report
+      assert.is_nil(assert(lex:validate(CODER1)).level)
     end)
 
     it("reads what rostra sample writes, once coded", function()

@@ -299,6 +299,23 @@ describe("validation", function()
       near(4 / 7, hold.micro.f1)
     end)
 
+    it("reads a later holdout (holdout2, ...) as a split of its own", function()
+      -- the holdout rows of coder1.csv made holdout2: the same figures under that name
+      local later = coder1_with(function(s) return (s:gsub(",holdout,", ",holdout2,")) end)
+      local v = assert(lex:validate(later))
+      local s = by(v.splits, "split")
+      assert.is_nil(s.holdout)
+      assert.same({ 4, 2, 1, 2 }, { s.holdout2.units, s.holdout2.tp, s.holdout2.fp, s.holdout2.fn })
+      local h2 = assert(lex:validate(later, { split = "holdout2" }))
+      assert.equal(4, h2.units)
+      near(4 / 7, h2.micro.f1)
+      assert.equal(0, assert(lex:validate(later, { split = "holdout" })).units)
+      os.remove(later)
+      for _, bad in ipairs { "holdout0", "holdout-2", "holdouts", "Holdout2" } do
+        assert.has_error(function() lex:validate(CODER1, { split = bad }) end)
+      end
+    end)
+
     it("lists every false positive and false negative with the unit's text and the words that fired",
       function()
       local v = assert(lex:validate(CODER1))
@@ -524,7 +541,7 @@ describe("validation", function()
           ":3: row 2, column 'economy': 'yes' is not 0, 1 or empty")
         fails(H .. "a:1,a,1,,Health.,1,0,2\n", ":2: row 1, column 'culture': '2' is not 0, 1 or empty")
         fails(H .. "a:1,a,1,test,Health.,1,0,0\n",
-          ":2: row 1, column 'split': 'test' is not tune, holdout or empty")
+          ":2: row 1, column 'split': 'test' is not tune, holdout (holdout2, ... for a later one) or empty")
         fails(H .. "a:x,a,x,,Health.,1,0,0\n", ":2: row 1, column 'line': 'x' is not a line number")
         -- a quoted text over two lines: the next row starts on line 4
         fails(H .. "a:1,a,1,,\"Health\nand more.\",1,0,0\na:1,a,1,,Again.,1,0,0\n",
@@ -573,7 +590,7 @@ describe("validation", function()
 
       it("raises on a caller's mistake", function()
         assert.has_error(function() lex:validate(CODER1, { split = "test" }) end,
-          "bad option 'split' to 'validate' (\"tune\" or \"holdout\" expected, got test)")
+          "bad option 'split' to 'validate' (\"tune\", \"holdout\" or \"holdout2\", ... expected, got test)")
         assert.has_error(function() lex:validate(CODER1, { min_cont = 2 }) end)
         assert.has_error(function() lex:validate(42) end)
       end)

@@ -422,7 +422,11 @@ end
 -- columns a coded file may have besides its themes
 local KNOWN = { unit = true, file = true, line = true, split = true, text = true, coder = true,
   notes = true, note = true, comment = true, comments = true, words = true, level = true }
-local SPLITS = { tune = true, holdout = true }
+-- a split: tune, holdout, or a later holdout (holdout2, holdout3, ...)
+local function is_split(s)
+  return type(s) == "string" and (s == "tune" or s == "holdout" or s:match("^holdout[1-9]%d*$") ~= nil)
+end
+M.is_split = is_split
 
 local function trim(s)
   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
@@ -562,8 +566,9 @@ local function read_coded(src, names, lexname)
       end
     end
     local split = col.split and trim(r[col.split] or "") or ""
-    if split ~= "" and not SPLITS[split] then
-      bad(("%s, column 'split': '%s' is not tune, holdout or empty"):format(at(i), split))
+    if split ~= "" and not is_split(split) then
+      bad(("%s, column 'split': '%s' is not tune, holdout (holdout2, ... for a later one) or empty")
+        :format(at(i), split))
     end
     local text = col.text and r[col.text] or nil
     if text and not utf8.len(text) then
@@ -999,9 +1004,9 @@ function Lexicon:validate(coded, opts)
   if opts.levels ~= nil and (math.type(opts.levels) ~= "integer" or opts.levels < 1) then
     error("bad option 'levels' to 'validate' (positive integer expected)", 2)
   end
-  if opts.split ~= nil and not SPLITS[opts.split] then
-    error(("bad option 'split' to 'validate' (\"tune\" or \"holdout\" expected, got %s)"):format(
-      tostring(opts.split)), 2)
+  if opts.split ~= nil and not is_split(opts.split) then
+    error(("bad option 'split' to 'validate' (\"tune\", \"holdout\" or \"holdout2\", ... expected, got %s)")
+      :format(tostring(opts.split)), 2)
   end
   if opts.corpus ~= nil and getmetatable(opts.corpus) ~= Corpus then
     error("bad option 'corpus' to 'validate' (a Corpus expected)", 2)

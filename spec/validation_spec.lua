@@ -234,6 +234,35 @@ describe("validation", function()
       local all = assert(political:validate(CODED, { split = "tune", min_score = 0 }))
       assert.is_true(all.micro.f1 < tune.micro.f1 - 0.1)
     end)
+
+    -- the second coder's fresh sample (coded2.csv), scored once after the
+    -- revision, and the two coders' agreement on 40 units of the first
+    local CODED2 = "spec/fixtures/validation/coded2.csv"
+    local OVERLAP = "spec/fixtures/validation/coded2_overlap.csv"
+
+    it("keeps its figure on the fresh sample of a second coder (150 units, F1 >= 0.67)", function()
+      local v = assert(political:validate(CODED2))
+      assert.equal(150, v.units)
+      assert.same({}, v.warnings)
+      assert.equal(252, v.micro.tp + v.micro.fn)
+      assert.equal(150, by(v.splits, "split").holdout2.units)
+      assert.is_true(v.micro.f1 >= 0.67, v.micro.f1)
+      assert.is_true(v.micro.precision >= 0.64, v.micro.precision)
+      assert.is_true(v.micro.recall >= 0.71, v.micro.recall)
+    end)
+
+    it("reads the two coders' agreement on the overlap: 7 disagreements in 960 decisions", function()
+      local v = assert(political:validate({ CODED, OVERLAP }))
+      assert.equal(7, #v.disagreements)
+      local pooled = by(v.agreement, "theme")["(all)"]
+      assert.equal(960, pooled.units)
+      near(953 / 960, pooled.agreement)
+      -- 65 labels from the first coder, 60 from the second, 59 shared:
+      -- kappa = (po - pe) / (1 - pe), pe = (65*60 + 895*900) / 960^2
+      local pe = (65 * 60 + 895 * 900) / 960 ^ 2
+      near((953 / 960 - pe) / (1 - pe), pooled.kappa)
+      assert.equal(125, pooled.positives)
+    end)
   end)
 
   describe("lex:validate", function()

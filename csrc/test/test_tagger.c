@@ -545,9 +545,9 @@ static void alloc_failures(int fail_after) {
 ** map to lower or stem forms: tagging it is an empty result at every level,
 ** for every attribute, not a bad attribute */
 static void test_empty_index(void) {
-  static const char *const texts[2] = {NULL, "  \n\n "};
+  static const char *const texts[3] = {NULL, "  \n\n ", ""}; /* "": a first speech of no byte */
   int k, a, lv;
-  for (k = 0; k < 2; k++) {
+  for (k = 0; k < 3; k++) {
     rs_mem mem = rs_mem_default();
     rs_builder *B = rs_builder_new(&mem);
     rs_index ix;

@@ -432,7 +432,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     for (a = 0; ok && a < RS_NATTR; a++) {
       uint64_t t = sc[K_NTYPES + a], ns = sc[K_NSLOTS + a];
       ok = t < 0xFFFFFFFFu && ns <= 0x80000000u && len[S_VOFF + a] == (t + 1) * 8 && len[S_VSLOTS + a] == ns * 4 &&
-           (ns & (ns - 1)) == 0 && ns > t && len[S_FREQ + a] == t * 4 && len[S_DF + a] == t * 4 &&
+           (ns & (ns - 1)) == 0 && (ns > t || (ns == 0 && t == 0)) && len[S_FREQ + a] == t * 4 && len[S_DF + a] == t * 4 &&
            ptr[S_VOFF + a] != NULL &&
            ((const uint64_t *)ptr[S_VOFF + a])[t] == len[S_VCHARS + a] &&
            ((const uint64_t *)ptr[S_VOFF + a])[0] == 0;

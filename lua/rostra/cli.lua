@@ -291,6 +291,8 @@ local function rule_options(c)
     number("--min-share", 0, 1)):argname "<x>"
   c:option("--min-score", "Rule: ... and at least this sum of pattern weights.", nil,
     number("--min-score")):argname "<x>"
+  c:option("--min-dominance", "Rule: ... and a score at least this share of the unit's top theme's.",
+    nil, number("--min-dominance", 0, 1)):argname "<x>"
 end
 
 -- }======================================================
@@ -700,9 +702,10 @@ function cmd.themes(ctx, args)
   load_optional "rostra.themes"
   local lex, err = rostra.lexicon(args.lexicon or "political")
   if not lex then fail("%s", err) end
-  local rule = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score" })
+  local rule = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score",
+    min_dominance = "min_dominance" })
   if next(rule) and not args.labels then
-    usage("--min-count, --min-share and --min-score go with --labels")
+    usage("--min-count, --min-share, --min-score and --min-dominance go with --labels")
   end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
@@ -736,6 +739,7 @@ function cmd.validate(ctx, args)
   local lex, err = rostra.lexicon(args.lexicon_file, { levels = args.levels })
   if not lex then fail("%s", err) end
   local opts = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score",
+    min_dominance = "min_dominance",
     split = "split", level = "level", levels = "levels" })
   if args.corpus then
     opts.corpus = open_corpus(ctx, { inputs = { args.corpus }, meta = args.meta, sidecar = args.sidecar,

@@ -312,14 +312,105 @@ static int l_doc_text(lua_State *L) {
   return 1;
 }
 
-static int check_attr(lua_State *L, int i) {
-  static const char *const names[] = {"word", "lower", "stem", NULL};
-  return luaL_checkoption(L, i, "word", names);
+/* the attribute named by the string at index i (def when nil), raising
+** an error that lists the index's attributes for any other name */
+int rsl_attr_arg(lua_State *L, const rs_index *ix, int i, const char *def) {
+  const char *name = def ? luaL_optstring(L, i, def) : luaL_checkstring(L, i);
+  int a = rs_attr_find(ix, name);
+  if (a < 0) {
+    luaL_Buffer B;
+    uint32_t k;
+    luaL_buffinit(L, &B);
+    for (k = 0; k < ix->nattr; k++) {
+      if (k) luaL_addstring(&B, ", ");
+      luaL_addstring(&B, ix->attr_name[k]);
+    }
+    luaL_pushresult(&B);
+    return luaL_error(L, "unknown attribute '%s' (valid: %s)", name, lua_tostring(L, -1));
+  }
+  return a;
 }
 
-static int check_level(lua_State *L, int i) {
-  static const char *const names[] = {"segment", "point", "sentence", "quotation", NULL};
-  return luaL_checkoption(L, i, NULL, names);
+static int check_attr(lua_State *L, const rs_index *ix, int i) {
+  return rsl_attr_arg(L, ix, i, "word");
+}
+
+static int check_level(lua_State *L, const rs_index *ix, int i) {
+  const char *name = luaL_checkstring(L, i);
+  int lv = rs_level_find(ix, name);
+  if (lv < 0) return luaL_argerror(L, i, lua_pushfstring(L, "unknown structure '%s'", name));
+  return lv;
+}
+
+/* h:attributes() -> the names of the attributes (word, lower, stem, then
+** the extra ones), the names of the extra structures, and the structure
+** attributes as {level = name, name = name} */
+static int l_attributes(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  static const char *const lvn[RS_NLEVEL] = {"segment", "point", "sentence", "quotation"};
+  uint32_t k;
+  lua_createtable(L, (int)ix->nattr, 0);
+  for (k = 0; k < ix->nattr; k++) {
+    lua_pushstring(L, ix->attr_name[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_createtable(L, (int)ix->nxlv, 0);
+  for (k = 0; k < ix->nxlv; k++) {
+    lua_pushstring(L, ix->lv_name[RS_LV_X0 + k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_createtable(L, (int)ix->nsattr, 0);
+  for (k = 0; k < ix->nsattr; k++) {
+    int lv = ix->sattr[k].level;
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, lv < RS_NLEVEL ? lvn[lv] : ix->lv_name[lv]);
+    lua_setfield(L, -2, "level");
+    lua_pushstring(L, ix->sattr[k].name);
+    lua_setfield(L, -2, "name");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 3;
+}
+
+/* h:region_values(level, name [, d]) -> the values of a structure
+** attribute for the regions of level (of speech d, or all), false where a
+** region has none, in the order of h:regions */
+static int l_region_values(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int lv = check_level(L, ix, 2), j;
+  const char *name = luaL_checkstring(L, 3);
+  uint32_t i, lo = 0, hi = ix->nlv[lv];
+  j = rs_sattr_find(ix, lv, name);
+  if (j < 0) return luaL_error(L, "structure '%s' has no attribute '%s'", lua_tostring(L, 2), name);
+  if (!lua_isnoneornil(L, 4)) {
+    lua_Integer d = luaL_checkinteger(L, 4);
+    const rs_docrec *r;
+    uint32_t a = 0, b = ix->nlv[lv];
+    luaL_argcheck(L, d >= 1 && d <= (lua_Integer)ix->ndoc, 4, "no such speech");
+    r = &ix->docs[d - 1];
+    while (a < b) {
+      uint32_t mid = a + (b - a) / 2;
+      if (ix->lv[lv][mid].start < r->first) a = mid + 1;
+      else b = mid;
+    }
+    lo = hi = a;
+    while (hi < ix->nlv[lv] && ix->lv[lv][hi].start < r->first + r->ntok) hi++;
+  }
+  lua_createtable(L, (int)(hi - lo), 0);
+  for (i = lo; i < hi; i++) {
+    uint32_t v = ix->sattr[j].val[i];
+    if (v == RS_NOVAL || v >= ix->svals.n) {
+      lua_pushboolean(L, 0);
+    } else {
+      size_t l;
+      const char *s = rs_strtab_get(&ix->svals, v, &l);
+      lua_pushlstring(L, s, l);
+    }
+    lua_rawseti(L, -2, (lua_Integer)(i - lo) + 1);
+  }
+  return 1;
 }
 
 /* h:text_span(p, q) -> the source text from token p to token q (1-based,
@@ -351,14 +442,13 @@ static int l_token(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
   lua_Integer p = luaL_checkinteger(L, 2);
-  int a = check_attr(L, 3);
+  int a = check_attr(L, ix, 3);
   uint32_t w;
   size_t l;
   const char *s;
   luaL_argcheck(L, p >= 1 && p <= (lua_Integer)ix->ntok, 2, "position out of range");
-  w = ix->stream[p - 1];
-  if (w >= ix->attr[0].n) return luaL_error(L, "corrupt index: bad type id");
-  if (a) w = ix->map[a][w];
+  w = rs_type_at(ix, a, (uint32_t)(p - 1));
+  if (w == 0xFFFFFFFFu) return luaL_error(L, "corrupt index: bad type id");
   s = rs_strtab_get(&ix->attr[a], w, &l);
   lua_pushlstring(L, s, l);
   return 1;
@@ -368,7 +458,7 @@ static int l_token(lua_State *L) {
 static int l_type_info(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int a = check_attr(L, 2);
+  int a = check_attr(L, ix, 2);
   size_t l;
   const char *s = luaL_checklstring(L, 3, &l);
   int64_t id = rs_strtab_find(&ix->attr[a], s, l);
@@ -382,7 +472,7 @@ static int l_type_info(lua_State *L) {
 static int l_ntypes(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  lua_pushinteger(L, ix->attr[check_attr(L, 2)].n);
+  lua_pushinteger(L, ix->attr[check_attr(L, ix, 2)].n);
   return 1;
 }
 
@@ -400,7 +490,7 @@ static const char *check_mask(lua_State *L, int i, const rs_index *ix) {
 static int l_positions(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int a = check_attr(L, 2);
+  int a = check_attr(L, ix, 2);
   size_t l;
   const char *s = luaL_checklstring(L, 3, &l);
   const char *mask = check_mask(L, 4, ix);
@@ -470,7 +560,7 @@ static void sift(const rs_strtab *st, fentry *h, size_t n, size_t i) {
 static int l_freq(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int a = check_attr(L, 2);
+  int a = check_attr(L, ix, 2);
   const char *mask = check_mask(L, 3, ix);
   lua_Integer min = luaL_optinteger(L, 4, 1), top = luaL_optinteger(L, 5, 0);
   int words_only = lua_toboolean(L, 6);
@@ -487,9 +577,7 @@ static int l_freq(lua_State *L) {
       const rs_docrec *r = &ix->docs[d];
       if (!mask[d]) continue;
       for (p = r->first; p < r->first + r->ntok && p < ix->ntok; p++) {
-        uint32_t w = ix->stream[p];
-        if (w >= ix->attr[0].n) continue;
-        w = a ? ix->map[a][w] : w;
+        uint32_t w = rs_type_at(ix, a, p);
         if (w < nt) tmp[w]++;
       }
     }
@@ -548,7 +636,7 @@ static int l_freq(lua_State *L) {
 static int l_regions(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int lv = check_level(L, 2);
+  int lv = check_level(L, ix, 2);
   uint32_t i, lo = 0, hi = ix->nlv[lv];
   lua_Integer k = 0;
   if (!lua_isnoneornil(L, 3)) { /* binary search the speech's range */
@@ -594,12 +682,18 @@ static int l_sizes(lua_State *L) {
   const rs_index *ix = view(L, c);
   uint64_t vocab = 0, maps = 0, structs = 0;
   int a;
-  for (a = 0; a < RS_NATTR; a++) {
+  uint64_t xattrs = 0;
+  for (a = 0; a < (int)ix->nattr; a++) {
     vocab += ix->attr[a].off[ix->attr[a].n] + ((uint64_t)ix->attr[a].n + 1) * 8 +
              (uint64_t)ix->attr[a].nslots * 4 + (uint64_t)ix->attr[a].n * 8;
-    if (a) maps += (uint64_t)ix->attr[0].n * 8 + ((uint64_t)ix->attr[a].n + 1) * 4;
+    if (a && a < RS_NATTR) maps += (uint64_t)ix->attr[0].n * 8 + ((uint64_t)ix->attr[a].n + 1) * 4;
+    if (a >= RS_NATTR)
+      xattrs += (uint64_t)ix->ntok * 4 + ix->xpostlen[a] + ((uint64_t)ix->attr[a].n + 1) * 8;
   }
-  for (a = 0; a < RS_NLEVEL; a++) structs += (uint64_t)ix->nlv[a] * sizeof(rs_region);
+  for (a = 0; a < RS_MAXLEVEL; a++) structs += (uint64_t)ix->nlv[a] * sizeof(rs_region);
+  for (a = 0; a < (int)ix->nsattr; a++)
+    structs += (uint64_t)ix->nlv[ix->sattr[a].level] * 4;
+  structs += ix->svals.off[ix->svals.n] + ((uint64_t)ix->svals.n + 1) * 8 + (uint64_t)ix->svals.nslots * 4;
   lua_newtable(L);
 #define SET(name, v)                 \
   lua_pushinteger(L, (lua_Integer)(v)); \
@@ -609,6 +703,7 @@ static int l_sizes(lua_State *L) {
   SET("postings", ix->postlen + ((uint64_t)ix->attr[0].n + 1) * 8);
   SET("vocabulary", vocab);
   SET("maps", maps);
+  SET("attributes", xattrs);
   SET("structures", structs + (uint64_t)ix->ndoc * sizeof(rs_docrec));
   SET("metadata", ix->metalen);
   SET("text", ix->textlen);
@@ -870,6 +965,7 @@ void rsl_open_corpus(lua_State *L) {
     {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish},
     {"words", l_words},       {"boilerplate", l_boilerplate}, {"add_ingested", l_add_ingested},
     {"add_from", l_add_from},       {"is_file", l_is_file},
+    {"attributes", l_attributes},   {"region_values", l_region_values},
     {NULL, NULL}};
   static const luaL_Reg fns[] = {{"corpus_new", l_corpus_new}, {"corpus_open", l_open},
                                  {"walk", l_walk}, {"ncpu", l_ncpu}, {"clock", l_clock}, {NULL, NULL}};

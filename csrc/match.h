@@ -29,16 +29,22 @@ const char *rs_query_error(const rs_query *Q);
 
 /* a new empty set of word types; returns its id or -1 (no memory) */
 int rs_qset_new(rs_query *Q);
-/* add the word types whose form of attr equals value (after folding by
-** flags); 0 or an error code */
+/* a new empty set for tests of attribute attr: of word types for word,
+** lower and stem, of the attribute's own types for an extra one (tested at
+** each position); -1 (no memory, or no such attribute) */
+int rs_qset_new_attr(rs_query *Q, int attr);
+/* add the types whose form of attr equals value (after folding by
+** flags); 0 or an error code (RS_EINVAL: attr is not of the set's kind) */
 int rs_qset_literal(rs_query *Q, int set, int attr, const char *value, size_t n, int flags);
 /* add the word types whose form of attr matches the PCRE2 pattern whole;
 ** RS_EPARSE for a bad pattern, RS_ELIMIT when the match limit is hit */
 int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int flags);
 void rs_qset_all(rs_query *Q, int set);
-void rs_qset_not(rs_query *Q, int set);
-void rs_qset_and(rs_query *Q, int set, int other); /* set &= other */
-void rs_qset_or(rs_query *Q, int set, int other);  /* set |= other */
+/* set = !set, set &= other, set |= other: sets of the same kind combine
+** as sets, others as tests checked at each position; 0 or RS_ENOMEM */
+int rs_qset_not(rs_query *Q, int set);
+int rs_qset_and(rs_query *Q, int set, int other);
+int rs_qset_or(rs_query *Q, int set, int other);
 
 /* }====================================================== */
 

@@ -8,7 +8,7 @@ GOOD is a small saved index (fuzz_index writes one with
 FUZZ_INDEX_SEED_DIR set; one.rostra). Each output file is that index with
 one kind of damage; sections are re-laid out and every checksum recomputed
 (so even a verified open accepts the file) unless the name says 'raw'.
-The layout follows csrc/store.c (format version 2).
+The layout follows csrc/store.c (format version 3).
 """
 import ctypes
 import os
@@ -43,7 +43,7 @@ K = dict(NTOK=0, NDOC=1, NGAPX=2, TEXTLEN=3, POSTLEN=4, METALEN=5, NTYPES=6)
 K["NSLOTS"] = K["NTYPES"] + NATTR
 K["NLV"] = K["NSLOTS"] + NATTR
 K["NBOILER"] = K["NLV"] + NLEVEL
-VERSION = 2
+VERSION = 3
 DOCREC = 32  # text_off, text_len (u64); first, ntok, words, aside (u32)
 
 

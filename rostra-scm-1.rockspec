@@ -43,6 +43,7 @@ build = {
     ["rostra.repl"] = "lua/rostra/repl.lua",
     ["rostra.stopwords"] = "lua/rostra/stopwords.lua",
     ["rostra.cjk"] = "lua/rostra/cjk.lua",
+    ["rostra.dfm"] = "lua/rostra/dfm.lua",
     ["rostra.stopwords.en"] = "lua/rostra/stopwords/en.lua",
     ["rostra.stopwords.fr"] = "lua/rostra/stopwords/fr.lua",
     ["rostra.stopwords.es"] = "lua/rostra/stopwords/es.lua",
@@ -56,7 +57,7 @@ build = {
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
         "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/lmeta.c", "csrc/llexicon.c", "csrc/lstats.c",
-        "csrc/ltagger.c",
+        "csrc/ltagger.c", "csrc/ldfm.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
       libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "icuuc", "icudata", "pthread", "m" },

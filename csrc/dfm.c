@@ -37,8 +37,7 @@ static void free_n(rs_mem *M, void *p, size_t n, size_t elt) {
 
 void rs_dfm_free(rs_mem *M, rs_dfm *d) {
   free_n(M, d->rowptr, (size_t)d->nrows + 1, sizeof *d->rowptr);
-  free_n(M, d->col, (size_t)d->nnz, sizeof *d->col);
-  free_n(M, d->val, (size_t)d->nnz, sizeof *d->val);
+  if (d->ent) rs_big_free(M, d->ent, d->entcap, sizeof *d->ent);
   free_n(M, d->feat, d->ncols, sizeof *d->feat);
   free_n(M, d->fcount, d->ncols, sizeof *d->fcount);
   free_n(M, d->fdocs, d->ncols, sizeof *d->fdocs);
@@ -68,45 +67,12 @@ static int fcand_cmp(const void *a, const void *b) {
   return lx < ly ? -1 : lx > ly;
 }
 
-/* sort v[0..n) of (column << 32 | count) ascending */
-static void sort_u64(uint64_t *v, size_t n) {
-  while (n > 16) { /* quicksort, the smaller side recursively */
-    uint64_t p = v[n / 2], t;
-    size_t i = 0, j = n - 1;
-    for (;;) {
-      while (v[i] < p) i++;
-      while (v[j] > p) j--;
-      if (i >= j) break;
-      t = v[i];
-      v[i] = v[j];
-      v[j] = t;
-      i++;
-      j--;
-    }
-    if (j + 1 < n - j - 1) {
-      sort_u64(v, j + 1);
-      v += j + 1;
-      n -= j + 1;
-    } else {
-      sort_u64(v + j + 1, n - j - 1);
-      n = j + 1;
-    }
-  }
-  {
-    size_t i, j;
-    for (i = 1; i < n; i++) {
-      uint64_t x = v[i];
-      for (j = i; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
-      v[j] = x;
-    }
-  }
-}
-
 int rs_dfm_build(rs_mem *M, const rs_index *ix, const rs_dfm_opts *o, rs_dfm *out) {
   uint32_t a = (uint32_t)o->attr, nt, d, r, t, *cnt = NULL, *touched = NULL, *order = NULL,
            *first = NULL, *colof = NULL, *df = NULL;
   uint64_t *pairs = NULL, *tot = NULL, npairs = 0, pcap = 0, k;
-  uint64_t *rstart = NULL;
+  uint64_t *rstart = NULL, *bitmap = NULL;
+  uint32_t *colcnt = NULL;
   fcand *cand = NULL;
   size_t ncand = 0, i;
   int err = RS_ENOMEM;
@@ -137,9 +103,11 @@ int rs_dfm_build(rs_mem *M, const rs_index *ix, const rs_dfm_opts *o, rs_dfm *ou
     free_n(M, pos, (size_t)o->nrows + 1, sizeof *pos);
   }
   /* pass 1: (type, count) pairs row by row */
-  pcap = (uint64_t)ix->ntok / 4 + 1024;
-  pairs = alloc_n(M, (size_t)pcap, sizeof *pairs);
-  if (!pairs) goto done;
+  {
+    size_t cap = 0;
+    if (rs_big_grow(M, (void **)&pairs, &cap, (size_t)ix->ntok / 3 + 1024, sizeof *pairs)) goto done;
+    pcap = cap;
+  }
   for (r = 0; r < o->nrows; r++) {
     uint32_t nw = 0, j;
     rstart[r] = npairs;
@@ -173,7 +141,7 @@ int rs_dfm_build(rs_mem *M, const rs_index *ix, const rs_dfm_opts *o, rs_dfm *ou
     }
     if (npairs + nw > pcap) {
       size_t cap = (size_t)pcap;
-      if (rs_grow(M, (void **)&pairs, &cap, (size_t)(npairs + nw), sizeof *pairs)) goto done;
+      if (rs_big_grow(M, (void **)&pairs, &cap, (size_t)(npairs + nw), sizeof *pairs)) goto done;
       pcap = cap;
     }
     for (j = 0; j < nw; j++) {
@@ -214,28 +182,41 @@ int rs_dfm_build(rs_mem *M, const rs_index *ix, const rs_dfm_opts *o, rs_dfm *ou
     out->fdocs[i] = df[t];
     colof[t] = (uint32_t)i;
   }
-  /* pass 2: the rows over the columns, in place (kept pairs move down) */
+  /* pass 2: the rows over the columns; a bitmap over the columns puts a
+  ** row's entries in column order without sorting */
   out->rowptr = alloc_n(M, (size_t)o->nrows + 1, sizeof *out->rowptr);
-  if (!out->rowptr) goto done;
-  k = 0;
-  for (r = 0; r < o->nrows; r++) {
-    uint64_t j, s = k;
+  bitmap = zalloc_n(M, (size_t)ncand / 64 + 1, sizeof *bitmap);
+  colcnt = alloc_n(M, ncand, sizeof *colcnt);
+  if (!out->rowptr || !bitmap || !colcnt) goto done;
+  for (k = 0, r = 0; r < o->nrows; r++) {
+    uint64_t j;
+    uint32_t lo = NONE, hi = 0, wd;
     out->rowptr[r] = k;
     for (j = rstart[r]; j < rstart[r + 1]; j++) {
       uint32_t c = colof[pairs[j] >> 32];
-      if (c != NONE) pairs[k++] = (uint64_t)c << 32 | (pairs[j] & 0xFFFFFFFFu);
+      if (c == NONE) continue;
+      bitmap[c >> 6] |= (uint64_t)1 << (c & 63);
+      colcnt[c] = (uint32_t)pairs[j];
+      if (c < lo) lo = c;
+      if (c > hi) hi = c;
     }
-    sort_u64(pairs + s, (size_t)(k - s));
+    if (lo == NONE) continue;
+    /* the kept pairs go back into pairs[k..], which trails j */
+    for (wd = lo >> 6; wd <= hi >> 6; wd++) {
+      uint64_t bw = bitmap[wd];
+      bitmap[wd] = 0;
+      while (bw) {
+        uint32_t c = wd * 64 + (uint32_t)__builtin_ctzll(bw);
+        bw &= bw - 1;
+        pairs[k++] = (uint64_t)c << 32 | colcnt[c];
+      }
+    }
   }
   out->rowptr[o->nrows] = k;
   out->nnz = k;
-  out->col = alloc_n(M, (size_t)k, sizeof *out->col);
-  out->val = alloc_n(M, (size_t)k, sizeof *out->val);
-  if (!out->col || !out->val) goto done;
-  for (k = 0; k < out->nnz; k++) {
-    out->col[k] = (uint32_t)(pairs[k] >> 32);
-    out->val[k] = (uint32_t)pairs[k];
-  }
+  out->ent = pairs; /* the pairs are the entries now */
+  out->entcap = (size_t)pcap;
+  pairs = NULL;
   err = RS_OK;
 done:
   free_n(M, cnt, nt, sizeof *cnt);
@@ -245,7 +226,9 @@ done:
   free_n(M, first, (size_t)o->nrows + 1, sizeof *first);
   free_n(M, order, ix->ndoc, sizeof *order);
   free_n(M, rstart, (size_t)o->nrows + 1, sizeof *rstart);
-  free_n(M, pairs, (size_t)pcap, sizeof *pairs);
+  if (pairs) rs_big_free(M, pairs, (size_t)pcap, sizeof *pairs);
+  free_n(M, bitmap, (size_t)ncand / 64 + 1, sizeof *bitmap);
+  free_n(M, colcnt, ncand, sizeof *colcnt);
   free_n(M, cand, nt, sizeof *cand);
   free_n(M, colof, nt, sizeof *colof);
   if (err) rs_dfm_free(M, out);
@@ -265,63 +248,34 @@ static char *put_u64(char *p, uint64_t v) {
   return p;
 }
 
-int rs_dfm_write_mtx(rs_mem *M, const rs_dfm *d, const char *path, const char *comment,
-                     char *err, size_t errlen, int *err_no) {
-  size_t tlen = strlen(path) + 16, bufsz = (size_t)1 << 20, used = 0;
-  char *tmp = rs_malloc(M, tlen), *buf = rs_malloc(M, bufsz);
+/* a temporary file beside path, opened for writing */
+static FILE *open_tmp(rs_mem *M, const char *path, char **tmp, size_t *tlen, char *err,
+                      size_t errlen, int *err_no) {
+  int fd;
   FILE *f = NULL;
-  int fd, ok = 1;
-  uint32_t r;
-  *err_no = 0;
-  if (!tmp || !buf) {
-    rs_free(M, tmp, tlen);
-    rs_free(M, buf, bufsz);
-    return RS_ENOMEM;
-  }
-  snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
-  fd = mkstemp(tmp);
+  *tlen = strlen(path) + 16;
+  *tmp = rs_malloc(M, *tlen);
+  if (!*tmp) return NULL;
+  snprintf(*tmp, *tlen, "%s.tmpXXXXXX", path);
+  fd = mkstemp(*tmp);
   if (fd < 0 || !(f = fdopen(fd, "wb"))) {
     *err_no = errno;
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     if (fd >= 0) {
       close(fd);
-      unlink(tmp);
+      unlink(*tmp);
     }
-    rs_free(M, tmp, tlen);
-    rs_free(M, buf, bufsz);
-    return RS_EIO;
+    rs_free(M, *tmp, *tlen);
+    *tmp = NULL;
   }
-  fputs("%%MatrixMarket matrix coordinate integer general\n", f);
-  while (comment && *comment) {
-    const char *nl = strchr(comment, '\n');
-    size_t n = nl ? (size_t)(nl - comment) : strlen(comment);
-    fputc('%', f);
-    fwrite(comment, 1, n, f);
-    fputc('\n', f);
-    comment += n + (nl != NULL);
-  }
-  fprintf(f, "%u %u %llu\n", (unsigned)d->nrows, (unsigned)d->ncols, (unsigned long long)d->nnz);
-  for (r = 0; r < d->nrows && ok; r++) {
-    uint64_t k;
-    for (k = d->rowptr[r]; k < d->rowptr[r + 1]; k++) {
-      char *p;
-      if (used + 64 > bufsz) {
-        if (fwrite(buf, 1, used, f) != used) ok = 0;
-        used = 0;
-      }
-      p = buf + used;
-      p = put_u64(p, (uint64_t)r + 1);
-      *p++ = ' ';
-      p = put_u64(p, (uint64_t)d->col[k] + 1);
-      *p++ = ' ';
-      p = put_u64(p, d->val[k]);
-      *p++ = '\n';
-      used = (size_t)(p - buf);
-    }
-  }
-  if (ok && used && fwrite(buf, 1, used, f) != used) ok = 0;
+  return f;
+}
+
+/* close f and rename it over path (ok: nothing failed so far); the result code */
+static int close_tmp(rs_mem *M, FILE *f, char *tmp, size_t tlen, const char *path, int ok,
+                     char *err, size_t errlen, int *err_no) {
   if (fflush(f) != 0 || ferror(f)) ok = 0;
-  if (!ok) *err_no = errno ? errno : EIO;
+  if (!ok && !*err_no) *err_no = errno ? errno : EIO;
   if (fclose(f) != 0 && ok) {
     ok = 0;
     *err_no = errno ? errno : EIO;
@@ -341,8 +295,85 @@ int rs_dfm_write_mtx(rs_mem *M, const rs_dfm *d, const char *path, const char *c
     unlink(tmp);
   }
   rs_free(M, tmp, tlen);
-  rs_free(M, buf, bufsz);
   return ok ? RS_OK : RS_EIO;
+}
+
+int rs_dfm_write_mtx(rs_mem *M, const rs_dfm *d, const char *path, const char *comment,
+                     char *err, size_t errlen, int *err_no) {
+  size_t tlen, bufsz = (size_t)1 << 20, used = 0;
+  char *tmp, *buf = rs_malloc(M, bufsz);
+  FILE *f;
+  int ok = 1;
+  uint32_t r;
+  *err_no = 0;
+  if (!buf) return RS_ENOMEM;
+  f = open_tmp(M, path, &tmp, &tlen, err, errlen, err_no);
+  if (!f) {
+    rs_free(M, buf, bufsz);
+    return tmp || *err_no ? RS_EIO : RS_ENOMEM;
+  }
+  fputs("%%MatrixMarket matrix coordinate integer general\n", f);
+  while (comment && *comment) {
+    const char *nl = strchr(comment, '\n');
+    size_t n = nl ? (size_t)(nl - comment) : strlen(comment);
+    fputc('%', f);
+    fwrite(comment, 1, n, f);
+    fputc('\n', f);
+    comment += n + (nl != NULL);
+  }
+  fprintf(f, "%u %u %llu\n", (unsigned)d->nrows, (unsigned)d->ncols, (unsigned long long)d->nnz);
+  for (r = 0; r < d->nrows && ok; r++) {
+    uint64_t k;
+    char rs[24];
+    size_t rl = (size_t)(put_u64(rs, (uint64_t)r + 1) - rs);
+    for (k = d->rowptr[r]; k < d->rowptr[r + 1]; k++) {
+      char *p;
+      if (used + 64 > bufsz) {
+        if (fwrite(buf, 1, used, f) != used) ok = 0;
+        used = 0;
+      }
+      p = buf + used;
+      memcpy(p, rs, rl);
+      p += rl;
+      *p++ = ' ';
+      p = put_u64(p, (uint64_t)RS_DFM_COL(d->ent[k]) + 1);
+      *p++ = ' ';
+      p = put_u64(p, RS_DFM_VAL(d->ent[k]));
+      *p++ = '\n';
+      used = (size_t)(p - buf);
+    }
+  }
+  if (ok && used && fwrite(buf, 1, used, f) != used) ok = 0;
+  rs_free(M, buf, bufsz);
+  return close_tmp(M, f, tmp, tlen, path, ok, err, errlen, err_no);
+}
+
+int rs_dfm_write_features(rs_mem *M, const rs_dfm *d, const rs_index *ix, const char *path,
+                          char *err, size_t errlen, int *err_no) {
+  size_t tlen;
+  char *tmp;
+  FILE *f;
+  uint32_t c;
+  int ok = 1;
+  *err_no = 0;
+  f = open_tmp(M, path, &tmp, &tlen, err, errlen, err_no);
+  if (!f) return tmp || *err_no ? RS_EIO : RS_ENOMEM;
+  fputs("feature\tcount\tdocs\n", f);
+  for (c = 0; c < d->ncols; c++) {
+    size_t l, i;
+    const char *s = rs_strtab_get(&ix->attr[d->attr], d->feat[c], &l);
+    for (i = 0; i < l; i++) { /* TSV: \\ \t \n \r escaped, as rostra's result tables */
+      char ch = s[i];
+      if (ch == '\\') fputs("\\\\", f);
+      else if (ch == '\t') fputs("\\t", f);
+      else if (ch == '\n') fputs("\\n", f);
+      else if (ch == '\r') fputs("\\r", f);
+      else putc(ch, f);
+    }
+    fprintf(f, "\t%llu\t%u\n", (unsigned long long)d->fcount[c], (unsigned)d->fdocs[c]);
+  }
+  if (ferror(f)) ok = 0;
+  return close_tmp(M, f, tmp, tlen, path, ok, err, errlen, err_no);
 }
 
 /* }====================================================== */

@@ -11,6 +11,8 @@
 #include "index.h"
 
 #define RS_DFM_NOROW 0xFFFFFFFFu /* a speech outside every row */
+#define RS_DFM_COL(e) ((uint32_t)((e) >> 32))
+#define RS_DFM_VAL(e) ((uint32_t)(e))
 
 typedef struct rs_dfm_opts {
   int attr;                /* an attribute of the index */
@@ -30,8 +32,8 @@ typedef struct rs_dfm {
   uint32_t nrows, ncols;
   uint64_t nnz;
   uint64_t *rowptr;  /* nrows + 1: row r's entries are [rowptr[r], rowptr[r+1]) */
-  uint32_t *col;     /* nnz column ids, ascending in a row */
-  uint32_t *val;     /* nnz counts */
+  uint64_t *ent;     /* nnz entries: column id << 32 | count, columns ascending in a row */
+  size_t entcap;     /* (allocated with rs_big_grow) */
   uint32_t *feat;    /* ncols: the attribute type of each column */
   uint64_t *fcount;  /* ncols: the column's total */
   uint32_t *fdocs;   /* ncols: the rows where it occurs */
@@ -50,5 +52,11 @@ void rs_dfm_free(rs_mem *M, rs_dfm *d);
 ** (*err_no set to errno). */
 int rs_dfm_write_mtx(rs_mem *M, const rs_dfm *d, const char *path, const char *comment,
                      char *err, size_t errlen, int *err_no);
+
+/* Write the features of d (ix: the index it was built on) as TSV: a header
+** "feature\tcount\tdocs", one line per column, backslash, tab, newline and
+** carriage return escaped as \\ \t \n \r; as rs_dfm_write_mtx. */
+int rs_dfm_write_features(rs_mem *M, const rs_dfm *d, const rs_index *ix, const char *path,
+                          char *err, size_t errlen, int *err_no);
 
 #endif

@@ -227,6 +227,32 @@ static int node(lua_State *L, qbox *b, int t, int depth) {
       lua_pop(L, 1);
     }
     id = rs_qnode_struct(b->Q, op[0] == 'o' ? RS_QN_OPEN : RS_QN_CLOSE, lv, has, attr);
+    if (id >= 0 && op[0] == 'o') { /* structure attributes from annotated files */
+      lua_getfield(L, t, "attrs");
+      if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+          if (k && !(lv < RS_NLEVEL && (strcmp(k, "kind") == 0 || strcmp(k, "ordinal") == 0 ||
+                                        strcmp(k, "depth") == 0))) {
+            int j = rs_sattr_find(b->ix, lv, k);
+            size_t vl;
+            const char *v;
+            int64_t vid;
+            if (j < 0) luaL_error(L, "structure '%s' has no attribute '%s'", st, k);
+            lua_pushvalue(L, -1);
+            v = lua_tolstring(L, -1, &vl);
+            if (!v) luaL_error(L, "bad query program: value of '%s'", k);
+            vid = rs_strtab_find(&b->ix->svals, v, vl);
+            lua_pop(L, 1);
+            if (rs_qnode_cond(b->Q, id, j, vid < 0 ? 0xFFFFFFFEu : (uint32_t)vid))
+              luaL_error(L, "too many attribute tests in one structure tag (%d at most)", RS_Q_MAXCOND);
+          }
+          lua_pop(L, 1);
+        }
+      }
+      lua_pop(L, 1);
+    }
   } else {
     luaL_error(L, "bad query program: op '%s'", op);
   }

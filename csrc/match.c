@@ -19,11 +19,17 @@ typedef struct qnode {
   int op, nkids, kid0; /* kids: Q->kids[kid0 .. kid0+nkids) */
   int min, max, set, level, has_attr;
   int32_t attr;
+  int ncond;                        /* structure attribute tests of an open tag */
+  int cj[RS_Q_MAXCOND];             /* the structure attribute */
+  uint32_t cv[RS_Q_MAXCOND];        /* the value id it must have */
 } qnode;
 
 typedef struct qstate {
   int type, out1, out2, set, level, has_attr;
   int32_t attr;
+  int ncond;
+  int cj[RS_Q_MAXCOND];
+  uint32_t cv[RS_Q_MAXCOND];
 } qstate;
 
 /* a token test: a set of types of one attribute's domain (word types for
@@ -535,6 +541,19 @@ int rs_qnode_struct(rs_query *Q, int op, int level, int has_attr, int32_t attr) 
   return id;
 }
 
+int rs_qnode_cond(rs_query *Q, int node, int sattr, uint32_t value) {
+  qnode *n;
+  if (node < 0 || (size_t)node >= Q->nnodes) return RS_EINVAL;
+  n = &Q->nodes[node];
+  if (n->op != RS_QN_OPEN || n->ncond == RS_Q_MAXCOND || sattr < 0 ||
+      (uint32_t)sattr >= Q->ix->nsattr || Q->ix->sattr[sattr].level != n->level)
+    return RS_EINVAL;
+  n->cj[n->ncond] = sattr;
+  n->cv[n->ncond] = value;
+  n->ncond++;
+  return RS_OK;
+}
+
 static int new_state(rs_query *Q, int type, int out1, int out2) {
   qstate *s;
   if (Q->nst >= RS_Q_MAXSTATES) return -2;
@@ -566,6 +585,9 @@ static int build(rs_query *Q, int id, int next, int depth) {
         Q->st[s].level = n.level;
         Q->st[s].has_attr = n.has_attr;
         Q->st[s].attr = n.attr;
+        Q->st[s].ncond = n.ncond;
+        memcpy(Q->st[s].cj, n.cj, sizeof n.cj);
+        memcpy(Q->st[s].cv, n.cv, sizeof n.cv);
       }
       return s;
     case RS_QN_SEQ:
@@ -758,6 +780,16 @@ static int region_at(const rs_index *ix, int lv, uint32_t p, uint32_t *a, uint32
   return 0;
 }
 
+/* do region i of the state's level have the structure attribute values it asks for? */
+static int conds_ok(const rs_index *ix, const qstate *s, uint32_t i) {
+  int k;
+  for (k = 0; k < s->ncond; k++) {
+    const rs_sattr *a = &ix->sattr[s->cj[k]];
+    if (a->val[i] != s->cv[k]) return 0;
+  }
+  return 1;
+}
+
 /* zero-width structure tests at position p (between tokens p-1 and p) */
 static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
   const rs_region *r;
@@ -784,7 +816,7 @@ static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
       else hi = mid;
     }
     for (; lo < n && r[lo].start == p; lo++)
-      if (!s->has_attr || r[lo].attr == s->attr) return 1;
+      if ((!s->has_attr || r[lo].attr == s->attr) && conds_ok(ix, s, lo)) return 1;
     return 0;
   }
   if (p == 0) return 0;

@@ -13,6 +13,7 @@
 
 #define RS_Q_MAXSTATES 200000 /* NFA states after expanding repetitions */
 #define RS_Q_UNBOUNDED 100    /* tokens an unbounded * or + may span without within */
+#define RS_Q_MAXCOND 8        /* structure attribute tests of one open tag */
 
 enum { RS_QN_SEQ = 1, RS_QN_ALT, RS_QN_REP, RS_QN_TOK, RS_QN_OPEN, RS_QN_CLOSE };
 enum { RS_QF_CASE = 1, RS_QF_DIACRITICS = 2 };
@@ -57,6 +58,11 @@ int rs_qnode_tok(rs_query *Q, int set);
 /* level: RS_LV_*; has_attr: test attr (segment kind, point ordinal,
 ** quotation depth) == attr */
 int rs_qnode_struct(rs_query *Q, int op, int level, int has_attr, int32_t attr);
+
+/* an open tag node (rs_qnode_struct) also asks that the region's
+** structure attribute sattr (of the tag's level) has the value id value
+** (of ix->svals; one no value has, to match nothing); RS_EINVAL otherwise */
+int rs_qnode_cond(rs_query *Q, int node, int sattr, uint32_t value);
 
 /* compile from the root (a SEQ); within: a level, RS_LV_SPEECH, or -1 */
 int rs_query_compile(rs_query *Q, int root, int within);

@@ -29,7 +29,6 @@ M.EXIT_OK, M.EXIT_ERROR, M.EXIT_USAGE = 0, 1, 2
 local FORMATS = { "text", "tsv", "csv", "json" }
 local EXT_FORMAT = { tsv = "tsv", tab = "tsv", csv = "csv", json = "json", txt = "text" }
 local LEVELS = { "speech", "segment", "point", "sentence", "quotation" }
-local ATTRS = { "word", "lower", "stem" }
 
 -- the analysis modules written beside this one register their methods on
 -- the Corpus when loaded; load them when they are installed
@@ -235,11 +234,23 @@ local function parse_sort(s)
   return keys
 end
 
-local function check_query(q)
+-- a query checked before anything is loaded (any attribute or structure
+-- name: the corpus says which it has), then against the corpus
+local function check_query(q, c)
   local query = require "rostra.query"
-  local ok, err = pcall(query.compile, q)
+  local names = { attributes = true, structures = true }
+  if c then names = require("rostra.matches").names(c) end
+  local ok, err = pcall(query.compile, q, names)
   if not ok then usage("%s", strip_position(err)) end
   return q
+end
+
+-- --attr: an attribute of the corpus
+local function check_attr(c, attr)
+  if attr ~= nil and not c:has_attribute(attr) then
+    usage("unknown attribute '%s' for --attr (valid: %s)", attr, table.concat(c:attributes(), ", "))
+  end
+  return attr
 end
 
 local function whole(name, min)
@@ -567,6 +578,7 @@ function cmd.kwic(ctx, args)
   local q = check_query(args.query)
   local sort = parse_sort(args.sort)
   local c = open_corpus(ctx, args)
+  check_query(q, c)
   local limit = args.limit ~= 0 and args.limit or nil
   local fmt = output_format(args)
   if fmt == "text" and args.limit == nil then limit = 50 end
@@ -610,6 +622,7 @@ end
 function cmd.count(ctx, args)
   local q = check_query(args.query)
   local c = open_corpus(ctx, args)
+  check_query(q, c)
   local m = c:query(q)
   local t
   if args.by then
@@ -670,6 +683,7 @@ end
 
 function cmd.freq(ctx, args)
   local c = open_corpus(ctx, args)
+  check_attr(c, args.attr)
   local o = opts_of(args, { attr = "attr", by = "by", min = "min", stopwords = "stopwords", punct = "punct" })
   o.top = top(args)
   emit(ctx, args, c:freq(o))
@@ -679,6 +693,7 @@ function cmd.ngrams(ctx, args)
   load_optional "rostra.stats"
   local c = open_corpus(ctx, args)
   need(c, "ngrams", "the statistics, rostra.stats")
+  check_attr(c, args.attr)
   local o = opts_of(args, { n = "n", attr = "attr", min = "min", stopwords = "stopwords", within = "within" })
   o.top = top(args, false)
   emit(ctx, args, c:ngrams(o))
@@ -690,6 +705,8 @@ function cmd.collocates(ctx, args)
   check_measure(args.measure)
   local c = open_corpus(ctx, args)
   need(c, "collocates", "the statistics, rostra.stats")
+  check_query(q, c)
+  check_attr(c, args.attr)
   local o = opts_of(args, { window = "window", measure = "measure", min = "min", attr = "attr",
                             stopwords = "stopwords", within = "within", punct = "punct" })
   o.top = top(args, false)
@@ -703,6 +720,7 @@ function cmd.keyness(ctx, args)
   load_optional "rostra.stats"
   local c, _, where = open_corpus(ctx, args)
   need(c, "keyness", "the statistics, rostra.stats")
+  check_attr(c, args.attr)
   local target = c:where(tspec)
   local reference
   if rspec then
@@ -726,6 +744,7 @@ function cmd.dispersion(ctx, args)
   load_optional "rostra.stats"
   local c = open_corpus(ctx, args)
   need(c, "dispersion", "the statistics, rostra.stats")
+  check_query(q, c)
   emit(ctx, args, c:dispersion(q, opts_of(args, { by = "by" })))
 end
 
@@ -765,6 +784,26 @@ local function meta_summary(c)
   return rows
 end
 
+function cmd.dfm(ctx, args)
+  if not args.output then
+    usage("dfm needs -o DIR, the folder to write matrix.mtx, features.tsv and docvars.csv in")
+  end
+  if args.format then usage("dfm writes a folder of three files: --format does not apply") end
+  if args.limit then usage("dfm writes every row: --limit does not apply (see --max-features)") end
+  load_optional "rostra.dfm"
+  local c = open_corpus(ctx, args)
+  need(c, "dfm", "the document-feature matrix, rostra.dfm")
+  check_attr(c, args.attr)
+  local m = c:dfm(opts_of(args, { attr = "attr", by = "by", min_count = "min_count", min_docs = "min_docs",
+                                 max_features = "max_features", stopwords = "stopwords", punct = "punct" }))
+  for _, w in ipairs(m.warnings) do warn(ctx, w) end
+  local ok, err = m:export(args.output)
+  if not ok then fail("%s", err) end
+  ctx.out:write(("wrote %s/: %s × %s (%s), %s\n"):format(args.output:gsub("/+$", ""),
+    plural(m.nrows, "document", "documents"), plural(m.ncols, "feature", "features"), m.attr,
+    plural(m.nnz, "non-zero entry", "non-zero entries")))
+end
+
 function cmd.info(ctx, args)
   local c = open_corpus(ctx, args)
   local i = c:info()
@@ -775,13 +814,14 @@ function cmd.info(ctx, args)
     { field = "words", value = i.words },
     { field = "punctuation", value = i.punctuation },
     { field = "set_aside", value = i.aside },
-    { field = "types.word", value = i.types.word },
-    { field = "types.lower", value = i.types.lower },
-    { field = "types.stem", value = i.types.stem },
+    { field = "attributes", value = table.concat(i.attributes, ", ") },
     { field = "bytes_per_token", value = i.bytes_per_token },
     { field = "levels", value = table.concat(i.levels, ", ") },
     { field = "warnings", value = #i.warnings },
   }
+  for k, a in ipairs(i.attributes) do
+    table.insert(rows, 7 + k, { field = "types." .. a, value = i.types[a] })
+  end
   for _, r in ipairs(meta_summary(c)) do rows[#rows + 1] = r end
   emit(ctx, args, result.new({ "field", "value" }, rows, { align = { value = "left" }, formats = {
     value = function(v) if math.type(v) == "float" then return ("%.2f"):format(v) end end } }))
@@ -859,7 +899,7 @@ M.commands = {
   { name = "freq", summary = "Frequency list.",
     example = "rostra freq examples/sample.txt --stopwords en --limit 20",
     options = function(c)
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--by", "One list per value of a metadata key."):argname "<key>"
       c:option("--min", "Leave out forms seen fewer times.", nil, whole("--min", 1)):argname "<n>"
       c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
@@ -869,7 +909,7 @@ M.commands = {
     example = "rostra ngrams -n 3 examples/sample.txt --limit 20",
     options = function(c)
       c:option("-n", "Tokens per n-gram (default 2).", nil, whole("-n", 1)):argname "<n>"
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--min", "Leave out n-grams seen fewer times.", nil, whole("--min", 1)):argname "<n>"
       c:option("--stopwords", "Leave out n-grams that start or end with a stopword (en, fr, es, zh).")
       c:option("--within", "N-grams stay within: sentence (default), segment, point, quotation, speech.")
@@ -884,7 +924,7 @@ M.commands = {
       c:option("--measure", "mi (default), mi3, t, z, ll, logdice, dice, chi2, or all.")
       c:flag("--punct", "Keep punctuation and symbols.")
       c:option("--min", "Leave out collocates seen fewer times.", nil, whole("--min", 1)):argname "<n>"
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
     end },
   { name = "keyness", summary = "Key words of some speeches (--target) against the others.",
@@ -899,13 +939,28 @@ M.commands = {
       c:option("--measure", "ll (default), chi2, logratio, pdiff.")
       c:flag("--punct", "Keep punctuation and symbols.")
       c:option("--min", "Leave out words seen fewer times.", nil, whole("--min", 1)):argname "<n>"
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
     end },
   { name = "dispersion", summary = "How a query's matches spread over the speeches.", query = true,
     example = "rostra dispersion pandemic un.rostra --by year",
     options = function(c)
       c:option("--by", "Parts: speech (default) or a metadata key."):argname "<key>"
+    end },
+  { name = "dfm", summary = "Document-feature matrix: matrix.mtx, features.tsv, docvars.csv.",
+    example = "rostra dfm un.rostra --stopwords en --min-docs 5 -o un_dfm\n"
+      .. "  rostra dfm un.rostra --by country --attr lemma -o by_country",
+    options = function(c)
+      c:option("--attr", "The features: lower (default), word, stem, or an attribute of annotated files.")
+      c:option("--by", "Rows: speech (default) or one per value of a metadata key."):argname "<key>"
+      c:option("--min-count", "Leave out features seen fewer times.", nil, whole("--min-count", 1))
+        :argname "<n>"
+      c:option("--min-docs", "Leave out features found in fewer documents.", nil, whole("--min-docs", 1))
+        :argname "<n>"
+      c:option("--max-features", "Keep the N most frequent features.", nil, whole("--max-features", 1))
+        :argname "<n>"
+      c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
+      c:flag("--punct", "Keep punctuation and symbols.")
     end },
   { name = "info", summary = "Sizes, counts and metadata of a corpus or index.",
     example = "rostra info un.rostra" },

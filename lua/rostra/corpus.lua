@@ -16,7 +16,6 @@ M.Corpus = Corpus
 local LEVELS = { segment = true, point = true, sentence = true, quotation = true, speech = true }
 local LEVEL_ALIAS = { paragraph = "segment", s = "sentence" }
 local SEG_KINDS = { "salutation", "paragraph", "closing", "heading" }
-local ATTRS = { word = true, lower = true, stem = true }
 
 -- Snowball algorithm names for the languages rostra meets
 local SNOWBALL = {
@@ -341,9 +340,44 @@ function Corpus:text(d)
   return self._root._h:doc_text(d)
 end
 
---- The form of token p (`attr`: word, lower or stem).
+--- The form of token p (`attr`: word, lower, stem or any attribute of the
+-- index, see `c:attributes()`).
 function Corpus:token(p, attr)
   return self._root._h:token(p, attr)
+end
+
+--- The positional attributes of the index: word, lower, stem, then those
+-- read from annotated files (lemma, upos, ...), in the order they came.
+-- @treturn {string,...}
+function Corpus:attributes()
+  return (self._root._h:attributes())
+end
+
+--- The structures of the index: the built-in levels (speech, segment,
+-- point, sentence, quotation), then those read from annotated files
+-- (structure tags of a VRT file), and the attributes of each structure
+-- (`{level = {names}}`: segment kind, point ordinal, quotation depth are
+-- built in; others come from the files).
+-- @treturn {string,...} levels
+-- @treturn table level -> list of attribute names
+function Corpus:structures()
+  local _, extra, sattrs = self._root._h:attributes()
+  local levels = { "speech", "segment", "point", "sentence", "quotation" }
+  for _, n in ipairs(extra) do levels[#levels + 1] = n end
+  local attrs = { segment = { "kind" }, point = { "ordinal" }, quotation = { "depth" } }
+  for _, a in ipairs(sattrs) do
+    attrs[a.level] = attrs[a.level] or {}
+    table.insert(attrs[a.level], a.name)
+  end
+  return levels, attrs
+end
+
+--- Is name an attribute of the index?
+function Corpus:has_attribute(name)
+  for _, a in ipairs(self:attributes()) do
+    if a == name then return true end
+  end
+  return false
 end
 
 --- Sizes, counts, attributes and warnings: `tokens` (the speech's tokens),
@@ -356,13 +390,18 @@ function Corpus:info()
   local s = h:sizes()
   local words, ntok, aside, ndoc = h:words(self._mask)
   local index_bytes = s.stream + s.offsets + s.postings + s.vocabulary + s.maps + s.structures
+    + s.attributes
+  local attrs = self:attributes()
+  local types = {}
+  for _, a in ipairs(attrs) do types[a] = h:ntypes(a) end
+  local levels = self:structures()
   return {
     tokens = ntok, words = words, punctuation = ntok - words, aside = aside,
     speeches = ndoc, sizes = s,
     bytes_per_token = ntok > 0 and index_bytes / ntok or 0,
-    attributes = { "word", "lower", "stem" },
-    levels = { "speech", "segment", "point", "sentence", "quotation" },
-    types = { word = s.word_types, lower = s.lower_types, stem = s.stem_types },
+    attributes = attrs,
+    levels = levels,
+    types = types,
     warnings = self._root._extra.warnings or {},
     path = self._root._path,
     view = self._mask ~= nil,
@@ -467,7 +506,10 @@ function Corpus:freq(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table expected)", 2) end
   local attr = opts.attr or "lower"
-  if not ATTRS[attr] then error(("unknown attribute '%s' (valid: word, lower, stem)"):format(attr), 2) end
+  if type(attr) ~= "string" or not self:has_attribute(attr) then
+    error(("unknown attribute '%s' (valid: %s)"):format(tostring(attr),
+      table.concat(self:attributes(), ", ")), 2)
+  end
   local top, min = opts.top, opts.min or 1
   if top ~= nil and (math.type(top) ~= "integer" or top < 0) then
     error("top must be a non-negative integer", 2)

@@ -486,6 +486,7 @@ static int reserved_level(const char *name) {
 const char *rs_builder_error(const rs_builder *B) { return B->errmsg; }
 void rs_builder_set_xlimit(rs_builder *B, uint32_t limit) { B->xlimit = limit ? limit : 1; }
 uint32_t rs_builder_ntok(const rs_builder *B) { return B->ntok; }
+rs_mem *rs_builder_mem(const rs_builder *B) { return B->M; }
 
 int rs_builder_xattr(rs_builder *B, const char *name) {
   uint32_t k;

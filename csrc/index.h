@@ -288,6 +288,8 @@ int rs_builder_region(rs_builder *B, int lv, uint32_t start, uint32_t stop, int3
 int rs_builder_sset(rs_builder *B, int j, uint32_t index, uint32_t v);
 /* tokens so far */
 uint32_t rs_builder_ntok(const rs_builder *B);
+/* the allocator the builder was made with */
+rs_mem *rs_builder_mem(const rs_builder *B);
 /* the message of the last RS_ELIMIT or RS_EINVAL of the functions above ("" if none) */
 const char *rs_builder_error(const rs_builder *B);
 /* testing: the limit of distinct values of an extra attribute (default

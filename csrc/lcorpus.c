@@ -733,6 +733,17 @@ static int cmp_str(const void *a, const void *b) {
 
 /* walk dir recursively, appending the paths of files whose names end in
 ** ext to the table at index out; unreadable folders go to warnings */
+/* does name end in one of the NUL-separated, empty-ended extensions exts? */
+static int has_ext(const char *name, const char *exts) {
+  size_t l = strlen(name);
+  while (*exts) {
+    size_t el = strlen(exts);
+    if (l >= el && strcmp(name + l - el, exts) == 0) return 1;
+    exts += el + 1;
+  }
+  return 0;
+}
+
 static void walk(lua_State *L, int out, const char *dir, const char *ext, int depth, int warn) {
   DIR *d;
   struct dirent *e;
@@ -771,8 +782,7 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
       walk(L, out, path, ext, depth + 1, warn);
       lua_pop(L, 1);
     } else if (S_ISREG(st.st_mode)) {
-      size_t l = strlen(names[i]), el = strlen(ext);
-      if (l >= el && strcmp(names[i] + l - el, ext) == 0) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
+      if (has_ext(names[i], ext)) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
       else lua_pop(L, 1);
     } else {
       lua_pop(L, 1);
@@ -781,10 +791,33 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
   lua_settop(L, t);
 }
 
-/* core.walk(dir [, ext]) -> sorted paths (byte order, recursive), warnings */
+/* core.walk(dir [, ext]) -> sorted paths (byte order, recursive), warnings;
+** ext: an extension (".txt") or a list of them */
 static int l_walk(lua_State *L) {
   const char *dir = luaL_checkstring(L, 1);
-  const char *ext = luaL_optstring(L, 2, ".txt");
+  const char *ext;
+  if (lua_istable(L, 2)) { /* the extensions NUL-separated, an empty one last */
+    luaL_Buffer B;
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, 2);
+    luaL_buffinit(L, &B);
+    for (i = 1; i <= n; i++) {
+      lua_rawgeti(L, 2, i);
+      luaL_addstring(&B, luaL_checkstring(L, -1));
+      lua_pop(L, 1);
+      luaL_addchar(&B, '\0');
+    }
+    luaL_addchar(&B, '\0');
+    luaL_pushresult(&B);
+    lua_replace(L, 2);
+    ext = lua_tostring(L, 2);
+  } else {
+    const char *e = luaL_optstring(L, 2, ".txt");
+    lua_pushstring(L, e);
+    lua_pushlstring(L, "\0", 1);
+    lua_concat(L, 2);
+    lua_replace(L, 2);
+    ext = lua_tostring(L, 2);
+  }
   struct stat st;
   size_t l = strlen(dir);
   if (stat(dir, &st) != 0) return rsl_fail(L, lua_pushfstring(L, "%s: No such file or directory", dir), "ENOENT");
@@ -829,7 +862,44 @@ static int load_cb_body(lua_State *L) {
   lua_Integer i = lua_tointeger(L, 3);
   int k;
   lua_createtable(L, 0, 6);
-  if (r->status == RS_OK) {
+  if (r->status == RS_OK && r->an) { /* an annotated file: its documents */
+    const rs_annot *an = r->an;
+    size_t d;
+    uint32_t k;
+    lua_createtable(L, (int)an->ndoc, 0);
+    for (d = 0; d < an->ndoc; d++) {
+      const rs_adoc *doc = &an->docs[d];
+      lua_createtable(L, 0, 4);
+      lua_pushinteger(L, (lua_Integer)(cx->ndoc - an->ndoc + d + 1));
+      lua_setfield(L, -2, "doc");
+      lua_pushlstring(L, an->strs.p ? an->strs.p + doc->name : "", doc->namen);
+      lua_setfield(L, -2, "name");
+      lua_pushinteger(L, doc->line);
+      lua_setfield(L, -2, "line");
+      lua_pushinteger(L, doc->ntok);
+      lua_setfield(L, -2, "tokens");
+      lua_createtable(L, 0, (int)doc->nkv);
+      for (k = 0; k < doc->nkv; k++) {
+        const rs_akv *kv = &an->kvs[doc->kv0 + k];
+        lua_pushlstring(L, an->strs.p + kv->k, kv->kn);
+        lua_pushlstring(L, an->strs.p + kv->v, kv->vn);
+        lua_rawset(L, -3);
+      }
+      lua_setfield(L, -2, "meta");
+      lua_rawseti(L, -2, (lua_Integer)d + 1);
+    }
+    lua_setfield(L, -2, "docs");
+    lua_pushinteger(L, (lua_Integer)an->ntok);
+    lua_setfield(L, -2, "tokens");
+    lua_pushinteger(L, (lua_Integer)an->rebuilt);
+    lua_setfield(L, -2, "rebuilt");
+    lua_pushinteger(L, an->rebuilt_line);
+    lua_setfield(L, -2, "rebuilt_line");
+    lua_pushinteger(L, (lua_Integer)an->derived);
+    lua_setfield(L, -2, "derived");
+    lua_pushinteger(L, 0);
+    lua_setfield(L, -2, "bad");
+  } else if (r->status == RS_OK) {
     lua_pushinteger(L, cx->ndoc);
     lua_setfield(L, -2, "doc");
     lua_createtable(L, 0, RS_META_N);
@@ -874,7 +944,7 @@ static int load_cb(void *ud, size_t i, rs_loaded *r) {
   loadctx *cx = (loadctx *)ud;
   lua_State *L = cx->L;
   if (r->status == RS_OK) {
-    cx->ndoc++;
+    cx->ndoc += r->an ? (uint32_t)r->an->ndoc : 1;
     cx->bytes += r->n;
   }
   if (!cx->each) return 0;
@@ -903,6 +973,9 @@ static int l_load_files(lua_State *L) {
   unsigned flags = 0;
   size_t n, i;
   const char **paths;
+  const char *cols[RS_MAX_XATTR * 2];
+  int ncols = 0, have_cols = 0;
+  uint32_t xlimit = 0;
   loadctx cx;
   int rc;
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -913,6 +986,21 @@ static int l_load_files(lua_State *L) {
     if (lua_getfield(L, 6, "cjk") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "chars") == 0)
       flags |= RS_IN_CJK_CHARS;
     lua_pop(L, 2);
+    if (lua_getfield(L, 6, "xlimit") == LUA_TNUMBER) xlimit = (uint32_t)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (lua_getfield(L, 6, "attributes") == LUA_TTABLE) { /* the names of VRT columns */
+      lua_Integer k;
+      ncols = (int)lua_rawlen(L, -1);
+      if (ncols > RS_MAX_XATTR * 2) return luaL_error(L, "too many attribute names");
+      for (k = 1; k <= ncols; k++) {
+        lua_rawgeti(L, -1, k);
+        cols[k - 1] = lua_tostring(L, -1);
+        if (!cols[k - 1]) return luaL_error(L, "attribute names must be strings");
+        lua_pop(L, 1); /* anchored by the options table */
+      }
+      have_cols = 1;
+    }
+    lua_pop(L, 1);
   }
   if (!c->B) return luaL_error(L, "this corpus was opened from an index and is read-only");
   n = (size_t)lua_rawlen(L, 2);
@@ -930,8 +1018,12 @@ static int l_load_files(lua_State *L) {
   cx.ndoc = rs_builder_ndoc(c->B);
   luaL_checkstack(L, 20, "load");
   c->dirty = 1;
+  rs_load_set_columns(have_cols ? cols : NULL, ncols, xlimit);
   rc = rs_load(c->M, c->B, paths, n, (int)threads, flags, lang, load_cb, &cx);
+  rs_load_set_columns(NULL, 0, 0);
   if (cx.failed) return lua_error(L);
+  if ((rc == RS_ELIMIT || rc == RS_EINVAL) && rs_builder_error(c->B)[0])
+    return luaL_error(L, "%s", rs_builder_error(c->B));
   if (rc == RS_ELIMIT)
     return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens");
   if (rc) return rsl_raise(L, rc, NULL);

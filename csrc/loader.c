@@ -56,7 +56,24 @@ static size_t tok_at(const rs_token *t, size_t n, uint32_t b) {
   return lo;
 }
 
+/* the columns of VRT files (rs_load_set_columns), read by the workers */
+static struct {
+  const char *const *names;
+  int n;
+  uint32_t xlimit;
+} columns;
+
+void rs_load_set_columns(const char *const *names, int n, uint32_t xlimit) {
+  columns.names = names;
+  columns.n = n;
+  columns.xlimit = xlimit;
+}
+
 void rs_loaded_free(rs_mem *M, rs_loaded *r) {
+  if (r->an) {
+    rs_annot_free(M, r->an);
+    rs_free(M, r->an, sizeof *r->an);
+  }
   if (r->own_wb) rs_wordbreak_free(M, r->wb);
   rs_free(M, r->text, r->cap);
   rs_free(M, r->toks, r->tokcap * sizeof *r->toks);
@@ -478,6 +495,18 @@ static int process(loader *ld, size_t i, rs_loaded *r, rs_wordbreak **wb) {
   memset(r, 0, sizeof *r);
   rc = read_file(ld->M, ld->paths[i], r);
   if (rc) return rc;
+  {
+    int kind = rs_annot_kind(ld->paths[i]);
+    if (kind) { /* an annotated file: its own reader; the text is built from it */
+      r->an = rs_malloc(ld->M, sizeof *r->an);
+      if (!r->an) return RS_ENOMEM;
+      memset(r->an, 0, sizeof *r->an);
+      r->an->xlimit = columns.xlimit;
+      rc = rs_annot_read(ld->M, r->an, kind, r->text, r->n, ld->paths[i], columns.names, columns.n);
+      if (rc) memcpy(r->err, r->an->err, sizeof r->err);
+      return rc;
+    }
+  }
   r->wb = *wb;
   rc = rs_ingest(ld->M, r, ld->paths[i], ld->flags);
   if (r->own_wb) { /* made here: the worker keeps it */
@@ -491,7 +520,11 @@ int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
   rs_strtab lt = rs_vocab_view(&r->lv);
   const char *l = r->lang[0] ? rs_snowball_name(r->lang)
                   : lang     ? lang
-                             : rs_snowball_name(r->sp.meta[RS_META_LANG]);
+                             : rs_snowball_name(r->an ? NULL : r->sp.meta[RS_META_LANG]);
+  if (r->an) {
+    char msg[200];
+    return rs_builder_add_annot(B, r->an, l, msg, sizeof msg);
+  }
   return rs_builder_add_tokens(B, r->text, r->n, r->toks, r->ntok, r->lid, &lt, &r->ds, l);
 }
 

@@ -52,6 +52,7 @@ int rsl_attr_arg(lua_State *L, const struct rs_index *ix, int i, const char *def
 void rsl_open_measures(lua_State *L);
 void rsl_open_meta(lua_State *L); /* lmeta.c: the metadata blob of an index */
 void rsl_open_stats(lua_State *L);
-void rsl_open_dfm(lua_State *L); /* ldfm.c: the document-feature matrix (after corpus) */ /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
+void rsl_open_dfm(lua_State *L);
+void rsl_open_annot(lua_State *L); /* lannot.c: vertical files out (after corpus) */ /* ldfm.c: the document-feature matrix (after corpus) */ /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
 
 #endif

@@ -283,7 +283,7 @@ local function expand(inputs)
   local core = require "rostra.core"
   local list, found = {}, {}
   for _, p in ipairs(inputs) do
-    local files = core.walk(p)
+    local files = core.walk(p, require("rostra.corpus").extensions)
     if files then
       for _, f in ipairs(files) do
         list[#list + 1] = f
@@ -349,7 +349,7 @@ local function open_corpus(ctx, args)
       local more = #warnings > 1 and (" (and %d more)"):format(#warnings - 1) or ""
       fail("%s%s", warnings[1]:gsub("^skipped ", ""), more)
     elseif ndoc == 0 then
-      fail("no speeches in %s (rostra reads .txt files)", table.concat(inputs, ", "))
+      fail("no speeches in %s (rostra reads .txt, .conllu and .vrt files)", table.concat(inputs, ", "))
     end
     show_warnings(ctx, warnings)
   end

@@ -596,21 +596,54 @@ local function read_file(path)
 end
 M.read_file = read_file
 
---- Parse and add every `.txt` under a folder (recursively), a file, or a
--- list of paths. Options: `meta` (template, lpeg pattern or function),
--- `sidecar`, `lang`, `progress(done, total, bytes)`, `threads`.
+--- The extensions of the files `rostra.load` reads from a folder: plain
+-- texts, CoNLL-U and CWB vertical files.
+M.extensions = { ".txt", ".conllu", ".vrt" }
+
+-- the metadata of the documents of an annotated file (CoNLL-U, VRT)
+local function annotated_docs(c, r, rel, opts, sidecar, meta, warnings)
+  local lang
+  local multi = #r.docs > 1
+  for i, d in ipairs(r.docs) do
+    local m = meta.for_speech({}, d.meta, rel, opts, sidecar)
+    local id = d.meta.id
+    local name = d.name ~= "" and d.name or (id ~= nil and id ~= "" and id)
+      or (multi and ("%s#%d"):format(rel, i) or rel)
+    if d.meta.file == nil then m.file = name end
+    c._metas[d.doc] = m
+    c._extra.names[d.doc] = name
+    if lang == nil and m.lang ~= nil then lang = M.stemmer_for(m.lang) end
+  end
+  if #r.docs == 0 then
+    warnings[#warnings + 1] = ("%s: no document found"):format(rel)
+  elseif r.tokens == 0 then
+    warnings[#warnings + 1] = ("%s: no token found"):format(rel)
+  end
+  if r.rebuilt > 0 then
+    warnings[#warnings + 1] = ("%s:%d: %d sentences whose '# text' does not hold their forms in order: "
+      .. "their text was rebuilt from the forms"):format(rel, r.rebuilt_line, r.rebuilt)
+  end
+  return lang
+end
+
+--- Parse and add every `.txt`, `.conllu` and `.vrt` under a folder
+-- (recursively), a file, or a list of paths. Options: `meta` (template,
+-- lpeg pattern or function), `sidecar`, `lang`, `progress(done, total,
+-- bytes)`, `threads`, `attributes` (the names of a VRT file's columns after
+-- the word, when it does not name them). See docs/interchange.md for
+-- annotated files.
 function M.load(what, opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
   local paths, base, warnings = {}, nil, {}
   if type(what) == "string" then
-    local list, w = core.walk(what)
+    local list, w = core.walk(what, M.extensions)
     if list then
       paths, base = list, what:gsub("/+$", "")
       for _, x in ipairs(w) do warnings[#warnings + 1] = x end
     else
       if w and w:find("not a folder") then paths = { what }
-      else return nil, w, select(3, core.walk(what)) end
+      else return nil, w, select(3, core.walk(what, M.extensions)) end
     end
   elseif type(what) == "table" then
     for i, p in ipairs(what) do
@@ -630,6 +663,16 @@ function M.load(what, opts)
   if opts.progress ~= nil and type(opts.progress) ~= "function" then
     error("progress must be a function", 3)
   end
+  if opts.attributes ~= nil then
+    if type(opts.attributes) ~= "table" then error("attributes must be a list of names", 3) end
+    for i, a in ipairs(opts.attributes) do
+      if type(a) ~= "string" then error(("attributes: name #%d is not a string"):format(i), 3) end
+      if a == "word" or a == "lower" or a == "stem" then
+        error(("attributes: '%s' clashes with a built-in attribute (word, lower, stem): "
+          .. "name the column otherwise"):format(a), 3)
+      end
+    end
+  end
   local meta = require "rostra.meta"
   local sidecar
   if opts.sidecar ~= nil then
@@ -648,7 +691,9 @@ function M.load(what, opts)
     local path = paths[i]
     local rel = base and path:sub(#base + 2) or path
     local lang
-    if r.doc then
+    if r.docs then
+      lang = annotated_docs(c, r, rel, opts, sidecar, meta, warnings)
+    elseif r.doc then
       local m = meta.for_speech(r.meta, r.front, rel, opts, sidecar)
       c._metas[r.doc] = m
       c._extra.names[r.doc] = rel
@@ -669,7 +714,8 @@ function M.load(what, opts)
     if progress then progress(i, total, bytes) end
     return lang
   end
-  h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk })
+  h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk,
+                                            attributes = opts.attributes })
   return c
 end
 

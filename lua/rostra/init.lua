@@ -134,6 +134,7 @@ require "rostra.matches" -- c:query, c:count, c:kwic
 require "rostra.stats"   -- c:ngrams, c:collocates, c:keyness, c:dispersion
 require "rostra.themes"  -- c:tag, sp:tag
 require "rostra.dfm"     -- c:dfm
+require "rostra.vrt"     -- c:export_vrt
 
 --- A new, empty in-memory corpus.
 function rostra.corpus()

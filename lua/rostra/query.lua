@@ -339,6 +339,9 @@ end
 local function token_string(s, i)
   local raw, j = scan_string(s, i)
   local fc, fd, fl = false, false, false
+  -- flags follow the string, with or without spaces ("x"%c, "x" %c), as in CQP
+  local nb = find(s, "[^ \t\r\n]", j) or j
+  if nb > j and sub(s, nb, nb) == "%" then j = nb end
   if sub(s, j, j) == "%" then
     j = j + 1
     local letters = match(s, "^%a*", j)

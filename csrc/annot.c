@@ -73,6 +73,7 @@ typedef struct stok {
 
 /* an open structure tag (VRT) */
 typedef struct open_tag {
+  char tag[RS_MAX_NAME + 1]; /* as written */
   int level;
   int outside; /* opened outside every document (a wrapper such as <corpus>): dropped */
   uint32_t start, line;
@@ -565,7 +566,7 @@ static int conllu_token(rd *R, const char *line, size_t n) {
   if (k != 10 || memchr(p, '\t', (size_t)(e - p))) {
     int m = k;
     while (p < e && (p = memchr(p, '\t', (size_t)(e - p))) != NULL) p++, m++;
-    return fail(R, RS_EPARSE, "%s%ld columns, a CoNLL-U line has 10", "", m);
+    return fail(R, RS_EPARSE, "%s%ld tab-separated fields, a CoNLL-U line has 10", "", m);
   }
   if (!parse_id(f[0], fl[0], &a, &b, &kind)) {
     char id[40];
@@ -802,7 +803,7 @@ static int vrt_tag(rd *R, const char *s, size_t n) {
         open_tag *o = &R->open[i - 1];
         if (o->outside) continue;
         R->line = o->line;
-        return fail(R, RS_EPARSE, "<%s> is not closed before </text>", R->an->levname[o->level], 0);
+        return fail(R, RS_EPARSE, "<%s> is not closed before </text>", o->tag, 0);
       }
       return close_doc(R);
     }
@@ -812,7 +813,7 @@ static int vrt_tag(rd *R, const char *s, size_t n) {
         open_tag *o = &R->open[i - 1];
         if (o->outside) continue;
         R->line = o->line;
-        return fail(R, RS_EPARSE, "<%s> is not closed before <text>", R->an->levname[o->level], 0);
+        return fail(R, RS_EPARSE, "<%s> is not closed before <text>", o->tag, 0);
       }
       if ((err = close_doc(R))) return err;
     }
@@ -841,7 +842,12 @@ static int vrt_tag(rd *R, const char *s, size_t n) {
   if (closing) {
     size_t i = R->nopen;
     while (i > 0 && R->open[i - 1].level != lv) i--;
-    if (i == 0) return fail(R, RS_EPARSE, "</%s> closes no open tag of its name", lvname, 0);
+    if (i == 0) {
+      char tag[RS_MAX_NAME + 1];
+      memcpy(tag, nm, nl < RS_MAX_NAME ? nl : RS_MAX_NAME);
+      tag[nl < RS_MAX_NAME ? nl : RS_MAX_NAME] = 0;
+      return fail(R, RS_EPARSE, "</%s> closes no open tag of its name", tag, 0);
+    }
     {
       open_tag o = R->open[i - 1];
       memmove(R->open + i - 1, R->open + i, (R->nopen - i) * sizeof *R->open);
@@ -859,6 +865,8 @@ static int vrt_tag(rd *R, const char *s, size_t n) {
     open_tag *o = &R->open[R->nopen];
     o->outside = !R->indoc;
     o->level = lv;
+    memcpy(o->tag, nm, nl < RS_MAX_NAME ? nl : RS_MAX_NAME);
+    o->tag[nl < RS_MAX_NAME ? nl : RS_MAX_NAME] = 0;
     o->start = doc_ntok(R);
     o->line = R->line;
     o->attr = strcmp(lvname, "segment") == 0 ? RS_REGION_PARAGRAPH : 0;
@@ -969,7 +977,7 @@ static int read_vrt(rd *R, const char *s, size_t n, const char *const *names, in
   if (R->nopen) {
     open_tag *o = &R->open[R->nopen - 1];
     R->line = o->line;
-    return fail(R, RS_EPARSE, "<%s> is never closed", R->an->levname[o->level], 0);
+    return fail(R, RS_EPARSE, "<%s> is never closed", o->tag, 0);
   }
   if (R->indoc && R->explicit_doc) return fail(R, RS_EPARSE, "%s<text> is never closed", "", 0);
   return close_doc(R);

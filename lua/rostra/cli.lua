@@ -907,6 +907,26 @@ function cmd.dfm(ctx, args)
     plural(m.nnz, "non-zero entry", "non-zero entries")))
 end
 
+function cmd.export(ctx, args)
+  if not args.output then usage("export needs -o FILE, the file to write") end
+  local fmt = args.format
+  if not fmt then
+    local ext = args.output:match("%.([^./]+)$")
+    if ext and ext:lower() == "vrt" then fmt = "vrt" end
+  end
+  if fmt ~= "vrt" then usage("export needs --format vrt (or -o FILE.vrt): the one format it writes") end
+  load_optional "rostra.vrt"
+  local c = open_corpus(ctx, args)
+  need(c, "export_vrt", "CWB export, rostra.vrt")
+  local info, err = c:export_vrt(args.output, { corpus = args.corpus, data = args.data,
+                                                registry = args.registry })
+  if not info then fail("%s", err) end
+  for _, w in ipairs(info.warnings) do warn(ctx, w) end
+  ctx.out:write(("wrote %s: %s, %s\nindex it with CWB (cwb-encode and cwb-make), then query it with cqp "
+    .. "or add it to CQPweb:\n  %s\n  %s\n"):format(args.output, plural(info.speeches, "speech", "speeches"),
+    plural(info.tokens, "token", "tokens"), info.command, info.make))
+end
+
 function cmd.info(ctx, args)
   local c = open_corpus(ctx, args)
   local i = c:info()
@@ -1324,6 +1344,18 @@ M.commands = {
         :argname "<n>"
       c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
       c:flag("--punct", "Keep punctuation and symbols.")
+    end },
+  { name = "export", summary = "Write the corpus as a CWB vertical file, with the cwb-encode command.",
+    example = "rostra export --format vrt un.rostra -o un.vrt --corpus un\n"
+      .. "  rostra export speeches.conllu -o speeches.vrt",
+    options = function(c)
+      c:option("--format", "vrt (the default for -o FILE.vrt): a CWB vertical file."):choices { "vrt" }
+      c:option("--corpus", "The CWB corpus id in the command printed (default: the file's name).")
+        :argname "<id>"
+      c:option("--data", "The folder of CWB's data files in the command (default: /corpora/data).")
+        :argname "<dir>"
+      c:option("--registry", "CWB's registry folder in the command (default: /usr/local/share/cwb/registry).")
+        :argname "<dir>"
     end },
   { name = "info", summary = "Sizes, counts and metadata of a corpus or index.",
     example = "rostra info un.rostra" },

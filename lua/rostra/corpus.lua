@@ -635,14 +635,14 @@ end
 function M.load(what, opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
-  local paths, base, warnings = {}, nil, {}
+  local paths, base, warnings, single = {}, nil, {}, false
   if type(what) == "string" then
     local list, w = core.walk(what, M.extensions)
     if list then
       paths, base = list, what:gsub("/+$", "")
       for _, x in ipairs(w) do warnings[#warnings + 1] = x end
     else
-      if w and w:find("not a folder") then paths = { what }
+      if w and w:find("not a folder") then paths, single = { what }, true
       else return nil, w, select(3, core.walk(what, M.extensions)) end
     end
   elseif type(what) == "table" then
@@ -710,12 +710,18 @@ function M.load(what, opts)
       lang = m.lang ~= nil and M.stemmer_for(m.lang) or nil
     else
       warnings[#warnings + 1] = ("skipped %s (%s)"):format(r.error, r.code)
+      if single then c._failed = { r.error, r.code } end
     end
     if progress then progress(i, total, bytes) end
     return lang
   end
   h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk,
                                             attributes = opts.attributes })
+  if c._failed then -- the one file asked for could not be read: bad data, not an empty corpus
+    local f = c._failed
+    c:close()
+    return nil, f[1], f[2]
+  end
   return c
 end
 

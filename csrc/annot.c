@@ -47,12 +47,12 @@ int rs_annot_kind(const char *name) {
 void rs_annot_free(rs_mem *M, rs_annot *an) {
   int c;
   rs_buf_free(M, &an->text);
-  rs_free(M, an->toks, an->tokcap * sizeof *an->toks);
-  rs_free(M, an->wid, an->widcap * sizeof *an->wid);
+  rs_big_free(M, an->toks, an->tokcap, sizeof *an->toks);
+  rs_big_free(M, an->wid, an->widcap, sizeof *an->wid);
   rs_vocab_free(M, &an->wv);
   for (c = 0; c < RS_MAX_XATTR; c++) {
     rs_vocab_free(M, &an->cv[c]);
-    rs_free(M, an->cid[c], an->cidcap[c] * sizeof(uint32_t));
+    rs_big_free(M, an->cid[c], an->cidcap[c], sizeof(uint32_t));
   }
   rs_free(M, an->regs, an->regcap * sizeof *an->regs);
   rs_free(M, an->kvs, an->kvcap * sizeof *an->kvs);
@@ -68,7 +68,7 @@ typedef struct stok {
   const char *form;
   uint32_t flen, wid;
   int space_after;
-  uint32_t ids[RS_MAX_XATTR];
+  uint32_t ids[5]; /* lemma, upos, xpos, feats, deprel */
 } stok;
 
 /* an open structure tag (VRT) */
@@ -103,9 +103,20 @@ typedef struct rd {
   int seg_open;
   uint32_t seg_start, seg_kv0, seg_nkv;
   long expect;         /* the next token ID */
-  rs_vocab tv;         /* tuples FORM..FEATS, and for each its ids */
-  uint32_t *tids;
+  /* the tuples FORM..FEATS seen, each with its ids: a table of its own,
+  ** 32 bits of each key's hash beside its id, so that a probe compares
+  ** bytes only when those agree */
+  rs_buf tkeys;        /* the keys, one after another */
+  uint64_t *toff;      /* key t is tkeys[toff[t], toff[t+1]) */
+  size_t toffcap;
+  uint64_t *tslots;    /* hash tag << 32 | id + 1, 0 empty */
+  size_t ntslots;
+  uint32_t nt;
+  uint32_t *tids;      /* 5 ids per tuple: word, lemma, upos, xpos, feats */
   size_t tidcap;
+  char last_d[32];     /* the last DEPREL and its id */
+  size_t last_dl;
+  uint32_t last_did;
   rs_buf join[RS_MAX_XATTR]; /* a multi-word token's joined values */
   int mwt;
   long mwt_lo, mwt_hi;
@@ -243,11 +254,11 @@ static int grow_tokens(rd *R) {
     if (c == an->ncol) return RS_OK;
   }
   if (an->ntok >= 0xFFFFFFF0u) return RS_ELIMIT;
-  if (rs_grow(R->M, (void **)&an->toks, &an->tokcap, an->ntok + 1, sizeof *an->toks) ||
-      rs_grow(R->M, (void **)&an->wid, &an->widcap, an->ntok + 1, sizeof *an->wid))
+  if (rs_big_grow(R->M, (void **)&an->toks, &an->tokcap, an->ntok + 1, sizeof *an->toks) ||
+      rs_big_grow(R->M, (void **)&an->wid, &an->widcap, an->ntok + 1, sizeof *an->wid))
     return RS_ENOMEM;
   for (c = 0; c < an->ncol; c++)
-    if (rs_grow(R->M, (void **)&an->cid[c], &an->cidcap[c], an->ntok + 1, sizeof(uint32_t)))
+    if (rs_big_grow(R->M, (void **)&an->cid[c], &an->cidcap[c], an->ntok + 1, sizeof(uint32_t)))
       return RS_ENOMEM;
   return RS_OK;
 }
@@ -514,37 +525,119 @@ static int conllu_comment(rd *R, const char *s, size_t n) {
   return RS_OK;
 }
 
+static uint64_t tmix(uint64_t x) {
+  x ^= x >> 32;
+  x *= 0xD6E8FEB86659FD93ull;
+  x ^= x >> 32;
+  x *= 0xD6E8FEB86659FD93ull;
+  return x ^ (x >> 32);
+}
+
+/* a fast hash of a short key, eight bytes at a time (as loader.c's) */
+static uint64_t thash(const unsigned char *s, size_t n) {
+  uint64_t a, b, h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+  if (n >= 8) {
+    size_t i;
+    for (i = 0; i + 8 < n; i += 8) {
+      memcpy(&a, s + i, 8);
+      h = (h ^ a) * 0x9FB21C651E98DF25ull;
+    }
+    memcpy(&b, s + n - 8, 8);
+    h ^= b;
+  } else if (n >= 4) {
+    uint32_t x, y;
+    memcpy(&x, s, 4);
+    memcpy(&y, s + n - 4, 4);
+    h ^= (uint64_t)x << 32 | y;
+  } else if (n > 0) {
+    h ^= (uint64_t)s[0] << 16 | (uint64_t)s[n / 2] << 8 | s[n - 1];
+  }
+  return tmix(h);
+}
+
+static int trehash(rd *R, size_t nslots) {
+  uint64_t *ns = rs_malloc(R->M, nslots * sizeof *ns);
+  size_t k, mask = nslots - 1;
+  if (!ns) return RS_ENOMEM;
+  memset(ns, 0, nslots * sizeof *ns);
+  for (k = 0; k < R->ntslots; k++) {
+    uint64_t e = R->tslots[k];
+    size_t i;
+    if (!e) continue;
+    i = (size_t)(e >> 32) & mask;
+    while (ns[i]) i = (i + 1) & mask;
+    ns[i] = e;
+  }
+  rs_free(R->M, R->tslots, R->ntslots * sizeof *R->tslots);
+  R->tslots = ns;
+  R->ntslots = nslots;
+  return RS_OK;
+}
+
 /* the ids of a token line's columns: the tuple FORM..FEATS through the
-** tuple cache, DEPREL apart */
+** tuple table, DEPREL apart */
 static int conllu_ids(rd *R, const char *f[10], const size_t fl[10], stok *t) {
   rs_annot *an = R->an;
-  uint32_t tid;
-  int isnew, err, c;
   const char *key = f[1];
-  size_t kn = (size_t)(f[5] + fl[5] - f[1]);
-  if ((err = rs_vocab_intern(R->M, &R->tv, key, kn, &tid, &isnew))) return err;
-  if (isnew) {
-    uint32_t *x;
-    if (rs_grow(R->M, (void **)&R->tids, &R->tidcap, ((size_t)tid + 1) * 5, sizeof *R->tids)) {
-      rs_vocab_pop(&R->tv);
-      return RS_ENOMEM;
+  size_t kn = (size_t)(f[5] + fl[5] - f[1]), mask, i;
+  uint64_t h = thash((const unsigned char *)key, kn);
+  uint32_t tag = (uint32_t)(h >> 32), tid;
+  int isnew, err, c;
+  const uint32_t *x;
+  if (!R->ntslots && (err = trehash(R, 4096))) return err;
+  mask = R->ntslots - 1;
+  i = tag & mask;
+  for (;;) {
+    uint64_t e = R->tslots[i];
+    if (!e) break;
+    if ((uint32_t)(e >> 32) == tag) {
+      uint32_t cand = (uint32_t)e - 1;
+      if (R->toff[cand + 1] - R->toff[cand] == kn && memcmp(R->tkeys.p + R->toff[cand], key, kn) == 0) {
+        x = R->tids + (size_t)cand * 5;
+        goto found;
+      }
     }
-    x = R->tids + (size_t)tid * 5;
-    if ((err = rs_vocab_intern(R->M, &an->wv, f[1], fl[1], &x[0], &isnew))) goto undo;
-    for (c = 0; c < 4; c++)
-      if ((err = col_intern(R, c, f[CONLLU_FIELD[c]], fl[CONLLU_FIELD[c]], &x[1 + c]))) goto undo;
-    goto done;
-  undo:
-    rs_vocab_pop(&R->tv);
-    return err;
+    i = (i + 1) & mask;
   }
-done:
+  /* a new tuple: its values interned, then it */
+  tid = R->nt;
+  if (rs_grow(R->M, (void **)&R->tids, &R->tidcap, ((size_t)tid + 1) * 5, sizeof *R->tids) ||
+      rs_grow(R->M, (void **)&R->toff, &R->toffcap, (size_t)tid + 2, sizeof *R->toff))
+    return RS_ENOMEM;
   {
-    const uint32_t *x = R->tids + (size_t)tid * 5;
-    t->wid = x[0];
-    for (c = 0; c < 4; c++) t->ids[c] = x[1 + c];
+    uint32_t *y = R->tids + (size_t)tid * 5;
+    if ((err = rs_vocab_intern(R->M, &an->wv, f[1], fl[1], &y[0], &isnew))) return err;
+    for (c = 0; c < 4; c++)
+      if ((err = col_intern(R, c, f[CONLLU_FIELD[c]], fl[CONLLU_FIELD[c]], &y[1 + c]))) return err;
   }
-  return col_intern(R, 4, f[7], fl[7], &t->ids[4]);
+  if (tid == 0) R->toff[0] = 0;
+  if (rs_buf_add(R->M, &R->tkeys, key, kn)) return RS_ENOMEM;
+  R->toff[tid + 1] = R->tkeys.n;
+  R->tslots[i] = (uint64_t)tag << 32 | (tid + 1);
+  R->nt++;
+  x = R->tids + (size_t)tid * 5;
+  if ((size_t)R->nt * 2 > R->ntslots) {
+    if ((err = trehash(R, R->ntslots * 2))) return err;
+  }
+found:
+  t->wid = x[0];
+  for (c = 0; c < 4; c++) t->ids[c] = x[1 + c];
+  /* DEPREL: a few dozen values; the last one seen is the likeliest */
+  {
+    const char *d = f[7];
+    size_t dl = fl[7];
+    if (R->last_dl == dl && dl <= sizeof R->last_d && memcmp(R->last_d, d, dl) == 0) {
+      t->ids[4] = R->last_did;
+      return RS_OK;
+    }
+    if ((err = col_intern(R, 4, d, dl, &t->ids[4]))) return err;
+    if (dl <= sizeof R->last_d) {
+      memcpy(R->last_d, d, dl);
+      R->last_dl = dl;
+      R->last_did = t->ids[4];
+    }
+  }
+  return RS_OK;
 }
 
 static int conllu_token(rd *R, const char *line, size_t n) {
@@ -555,17 +648,26 @@ static int conllu_token(rd *R, const char *line, size_t n) {
   const char *p = line, *e = line + n;
   stok t;
   R->doc_header = 0;
-  while (k < 10) {
-    const char *tab = memchr(p, '\t', (size_t)(e - p));
-    f[k] = p;
-    fl[k] = tab ? (size_t)(tab - p) : (size_t)(e - p);
-    k++;
-    if (!tab) break;
-    p = tab + 1;
+  f[0] = p;
+  while (p < e && k < 9) { /* one pass over the line for the tabs */
+    if (*p == '\t') {
+      fl[k] = (size_t)(p - f[k]);
+      f[++k] = p + 1;
+    }
+    p++;
   }
-  if (k != 10 || memchr(p, '\t', (size_t)(e - p))) {
+  if (k == 9) {
+    fl[9] = (size_t)(e - f[9]);
+    k = 10;
+  } else {
+    fl[k] = (size_t)(e - f[k]);
+    k++;
+  }
+  if (k != 10 || memchr(f[9], '\t', fl[9])) {
     int m = k;
-    while (p < e && (p = memchr(p, '\t', (size_t)(e - p))) != NULL) p++, m++;
+    p = f[9];
+    if (k == 10)
+      while (p < e && (p = memchr(p, '\t', (size_t)(e - p))) != NULL) p++, m++;
     return fail(R, RS_EPARSE, "%s%ld tab-separated fields, a CoNLL-U line has 10", "", m);
   }
   if (!parse_id(f[0], fl[0], &a, &b, &kind)) {
@@ -993,13 +1095,27 @@ int rs_annot_read(rs_mem *M, rs_annot *an, int kind, const char *text, size_t n,
   R.M = M;
   R.an = an;
   R.name = name ? name : "input";
+  R.line = an->line0;
   an->kind = kind;
   if (!an->xlimit) an->xlimit = RS_MAX_XTYPES;
-  rs_vocab_init(&R.tv);
   for (c = 0; c < RS_MAX_XATTR; c++) rs_buf_init(&R.join[c]);
   rs_buf_init(&R.scratch);
   R.lv_seg = level_id(&R, "segment", 7);
   R.lv_sent = level_id(&R, "sentence", 8);
+  if (n > ((size_t)1 << 20)) { /* room from the file's size: the arrays grow once or twice, not twenty times */
+    size_t est = n / 48 + 16;
+    if (rs_big_grow(M, (void **)&an->toks, &an->tokcap, est, sizeof *an->toks) ||
+        rs_big_grow(M, (void **)&an->wid, &an->widcap, est, sizeof *an->wid) ||
+        rs_buf_reserve(M, &an->text, n / 4)) {
+      err = RS_ENOMEM;
+      goto done;
+    }
+    for (c = 0; c < (kind == RS_AN_CONLLU ? NCONLLU : 0); c++)
+      if (rs_big_grow(M, (void **)&an->cid[c], &an->cidcap[c], est, sizeof(uint32_t))) {
+        err = RS_ENOMEM;
+        goto done;
+      }
+  }
   if (n && memchr(text, 0, n < 8192 ? n : 8192)) {
     snprintf(an->err, sizeof an->err, "not a text file: %s (NUL bytes)", R.name);
     err = RS_ENOTTEXT;
@@ -1008,8 +1124,11 @@ int rs_annot_read(rs_mem *M, rs_annot *an, int kind, const char *text, size_t n,
   } else {
     err = read_vrt(&R, text, n, names, nnames);
   }
+done:
   rs_free(M, R.st, R.stcap * sizeof *R.st);
-  rs_vocab_free(M, &R.tv);
+  rs_buf_free(M, &R.tkeys);
+  rs_free(M, R.toff, R.toffcap * sizeof *R.toff);
+  rs_free(M, R.tslots, R.ntslots * sizeof *R.tslots);
   rs_free(M, R.tids, R.tidcap * sizeof *R.tids);
   for (c = 0; c < RS_MAX_XATTR; c++) rs_buf_free(M, &R.join[c]);
   rs_free(M, R.open, R.opencap * sizeof *R.open);
@@ -1076,6 +1195,7 @@ int rs_builder_add_annot(rs_builder *B, const rs_annot *an, const char *lang, ch
       if (err == RS_ELIMIT) snprintf(msg, msglen, "%s", rs_builder_error(B));
     }
   }
+  if (!err) err = rs_builder_reserve(B, an->ntok, an->text.n);
   for (d = 0; d < an->ndoc; d++) {
     if (an->docs[d].ntok > maxtok) maxtok = an->docs[d].ntok;
     if (an->docs[d].nreg > maxreg) maxreg = an->docs[d].nreg;

@@ -63,6 +63,8 @@ typedef struct rs_annot {
   uint32_t rebuilt_line; /* the first of them */
   size_t derived;       /* VRT columns named lower or stem, left to rostra (they are its own) */
   uint32_t xlimit;      /* distinct values of a column, at most */
+  uint32_t line0;       /* lines before the text read (a part of a file) */
+  size_t n2;            /* (the loader's: the bytes of a second part) */
   char err[512];
 } rs_annot;
 

@@ -163,7 +163,7 @@ void rs_builder_free(rs_builder *B) {
   rs_buf_free(M, &B->meta);
   for (a = 0; a < (int)B->nx; a++) {
     rs_vocab_free(M, &B->x[a].voc);
-    rs_free(M, B->x[a].stream, B->x[a].streamcap * sizeof(uint32_t));
+    rs_big_free(M, B->x[a].stream, B->x[a].streamcap, sizeof(uint32_t));
   }
   for (a = 0; a < (int)B->nsattr; a++) rs_free(M, B->sa[a].val, B->sa[a].cap * sizeof(uint32_t));
   rs_vocab_free(M, &B->svoc);
@@ -297,7 +297,7 @@ static int reserve_doc(rs_builder *B, size_t n, size_t ntok, const rs_docspans *
                sizeof *B->boiler)))
     return RS_ENOMEM;
   for (k = 0; k < B->nx; k++)
-    if (rs_grow(M, (void **)&B->x[k].stream, &B->x[k].streamcap, B->ntok + ntok, sizeof(uint32_t)))
+    if (rs_big_grow(M, (void **)&B->x[k].stream, &B->x[k].streamcap, B->ntok + ntok, sizeof(uint32_t)))
       return RS_ENOMEM;
   return RS_OK;
 }
@@ -486,6 +486,22 @@ static int reserved_level(const char *name) {
 const char *rs_builder_error(const rs_builder *B) { return B->errmsg; }
 void rs_builder_set_xlimit(rs_builder *B, uint32_t limit) { B->xlimit = limit ? limit : 1; }
 uint32_t rs_builder_ntok(const rs_builder *B) { return B->ntok; }
+
+int rs_builder_reserve(rs_builder *B, size_t ntok, size_t nbytes) {
+  rs_mem *M = B->M;
+  size_t need = (size_t)B->ntok + ntok;
+  uint32_t k;
+  if (need >= 0xFFFFFFFFu) return RS_OK; /* adding will say so */
+  if (rs_grow(M, (void **)&B->stream, &B->streamcap, need, sizeof *B->stream) ||
+      rs_grow(M, (void **)&B->gap, &B->gapcap, need, 1) ||
+      rs_grow(M, (void **)&B->ckpt, &B->ckptcap, need / 64 + 1, sizeof *B->ckpt) ||
+      rs_buf_reserve(M, &B->text, nbytes))
+    return RS_ENOMEM;
+  for (k = 0; k < B->nx; k++)
+    if (rs_big_grow(M, (void **)&B->x[k].stream, &B->x[k].streamcap, need, sizeof(uint32_t)))
+      return RS_ENOMEM;
+  return RS_OK;
+}
 rs_mem *rs_builder_mem(const rs_builder *B) { return B->M; }
 
 int rs_builder_xattr(rs_builder *B, const char *name) {
@@ -515,10 +531,10 @@ int rs_builder_xattr(rs_builder *B, const char *name) {
   memset(x, 0, sizeof *x);
   rs_vocab_init(&x->voc);
   if ((err = rs_vocab_intern(B->M, &x->voc, RS_UNDEF, strlen(RS_UNDEF), &x->undef, &isnew)) ||
-      rs_grow(B->M, (void **)&x->stream, &x->streamcap, B->ntok > B->streamcap ? B->ntok : B->streamcap,
-              sizeof(uint32_t))) {
+      rs_big_grow(B->M, (void **)&x->stream, &x->streamcap, B->ntok > B->streamcap ? B->ntok : B->streamcap,
+                  sizeof(uint32_t))) {
     rs_vocab_free(B->M, &x->voc);
-    rs_free(B->M, x->stream, x->streamcap * sizeof(uint32_t));
+    rs_big_free(B->M, x->stream, x->streamcap, sizeof(uint32_t));
     return RS_ENOMEM;
   }
   for (k = 0; k < B->ntok; k++) x->stream[k] = x->undef;

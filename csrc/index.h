@@ -286,6 +286,9 @@ int rs_builder_region(rs_builder *B, int lv, uint32_t start, uint32_t stop, int3
                       uint32_t *index);
 /* set structure attribute j of region index of its level to value id v */
 int rs_builder_sset(rs_builder *B, int j, uint32_t index, uint32_t v);
+/* room for ntok more tokens and nbytes more text (a file of many speeches
+** added at once grows its arrays once); 0 or RS_ENOMEM */
+int rs_builder_reserve(rs_builder *B, size_t ntok, size_t nbytes);
 /* tokens so far */
 uint32_t rs_builder_ntok(const rs_builder *B);
 /* the allocator the builder was made with */

@@ -883,14 +883,22 @@ static int load_cb_body(lua_State *L) {
   int k;
   lua_createtable(L, 0, 6);
   if (r->status == RS_OK && r->an) { /* an annotated file: its documents */
-    const rs_annot *an = r->an;
-    size_t d;
-    uint32_t k;
-    lua_createtable(L, (int)an->ndoc, 0);
+    const rs_annot *an;
+    size_t d, all = 0, seen = 0, ntok = 0, rebuilt = 0, derived = 0;
+    uint32_t k, rline = 0;
+    int part;
+    for (part = 0; part < r->nan; part++) all += r->an[part].ndoc;
+    lua_createtable(L, (int)all, 0);
+    for (part = 0; part < r->nan; part++) {
+    an = &r->an[part];
+    ntok += an->ntok;
+    if (an->rebuilt && !rebuilt) rline = an->rebuilt_line;
+    rebuilt += an->rebuilt;
+    derived += an->derived;
     for (d = 0; d < an->ndoc; d++) {
       const rs_adoc *doc = &an->docs[d];
       lua_createtable(L, 0, 4);
-      lua_pushinteger(L, (lua_Integer)(cx->ndoc - an->ndoc + d + 1));
+      lua_pushinteger(L, (lua_Integer)(cx->ndoc - all + (++seen)));
       lua_setfield(L, -2, "doc");
       lua_pushlstring(L, an->strs.p ? an->strs.p + doc->name : "", doc->namen);
       lua_setfield(L, -2, "name");
@@ -906,16 +914,17 @@ static int load_cb_body(lua_State *L) {
         lua_rawset(L, -3);
       }
       lua_setfield(L, -2, "meta");
-      lua_rawseti(L, -2, (lua_Integer)d + 1);
+      lua_rawseti(L, -2, (lua_Integer)seen);
+    }
     }
     lua_setfield(L, -2, "docs");
-    lua_pushinteger(L, (lua_Integer)an->ntok);
+    lua_pushinteger(L, (lua_Integer)ntok);
     lua_setfield(L, -2, "tokens");
-    lua_pushinteger(L, (lua_Integer)an->rebuilt);
+    lua_pushinteger(L, (lua_Integer)rebuilt);
     lua_setfield(L, -2, "rebuilt");
-    lua_pushinteger(L, an->rebuilt_line);
+    lua_pushinteger(L, rline);
     lua_setfield(L, -2, "rebuilt_line");
-    lua_pushinteger(L, (lua_Integer)an->derived);
+    lua_pushinteger(L, (lua_Integer)derived);
     lua_setfield(L, -2, "derived");
     lua_pushinteger(L, 0);
     lua_setfield(L, -2, "bad");
@@ -964,7 +973,12 @@ static int load_cb(void *ud, size_t i, rs_loaded *r) {
   loadctx *cx = (loadctx *)ud;
   lua_State *L = cx->L;
   if (r->status == RS_OK) {
-    cx->ndoc += r->an ? (uint32_t)r->an->ndoc : 1;
+    if (r->an) {
+      int part;
+      for (part = 0; part < r->nan; part++) cx->ndoc += (uint32_t)r->an[part].ndoc;
+    } else {
+      cx->ndoc++;
+    }
     cx->bytes += r->n;
   }
   if (!cx->each) return 0;

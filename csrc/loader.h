@@ -51,7 +51,8 @@ typedef struct rs_loaded {
   uint32_t *lid;   /* each token's type in lv */
   size_t lidcap;
   rs_docspans ds;
-  rs_annot *an;    /* an annotated file (.conllu, .vrt): its documents, read by annot.c */
+  rs_annot *an;    /* an annotated file (.conllu, .vrt): its documents, read by annot.c, */
+  int nan;         /* in nan parts (a large CoNLL-U file is read in two halves at once) */
 } rs_loaded;
 
 /* The one way a text becomes a speech ready for a corpus: r->text[0..r->n)

@@ -753,15 +753,17 @@ static int cmp_str(const void *a, const void *b) {
 
 /* walk dir recursively, appending the paths of files whose names end in
 ** ext to the table at index out; unreadable folders go to warnings */
-/* does name end in one of the NUL-separated, empty-ended extensions exts? */
+/* does name end in one of the extensions exts, separated by '\1' (an
+** empty one matches every name)? */
 static int has_ext(const char *name, const char *exts) {
   size_t l = strlen(name);
-  while (*exts) {
-    size_t el = strlen(exts);
-    if (l >= el && strcmp(name + l - el, exts) == 0) return 1;
-    exts += el + 1;
+  for (;;) {
+    const char *sep = strchr(exts, '\1');
+    size_t el = sep ? (size_t)(sep - exts) : strlen(exts);
+    if (l >= el && memcmp(name + l - el, exts, el) == 0) return 1;
+    if (!sep) return 0;
+    exts = sep + 1;
   }
-  return 0;
 }
 
 static void walk(lua_State *L, int out, const char *dir, const char *ext, int depth, int warn) {
@@ -816,27 +818,21 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
 static int l_walk(lua_State *L) {
   const char *dir = luaL_checkstring(L, 1);
   const char *ext;
-  if (lua_istable(L, 2)) { /* the extensions NUL-separated, an empty one last */
+  if (lua_istable(L, 2)) { /* the extensions joined by '\1' */
     luaL_Buffer B;
     lua_Integer i, n = (lua_Integer)lua_rawlen(L, 2);
     luaL_buffinit(L, &B);
     for (i = 1; i <= n; i++) {
+      if (i > 1) luaL_addchar(&B, '\1');
       lua_rawgeti(L, 2, i);
       luaL_addstring(&B, luaL_checkstring(L, -1));
       lua_pop(L, 1);
-      luaL_addchar(&B, '\0');
     }
-    luaL_addchar(&B, '\0');
     luaL_pushresult(&B);
     lua_replace(L, 2);
     ext = lua_tostring(L, 2);
   } else {
-    const char *e = luaL_optstring(L, 2, ".txt");
-    lua_pushstring(L, e);
-    lua_pushlstring(L, "\0", 1);
-    lua_concat(L, 2);
-    lua_replace(L, 2);
-    ext = lua_tostring(L, 2);
+    ext = luaL_optstring(L, 2, ".txt");
   }
   struct stat st;
   size_t l = strlen(dir);

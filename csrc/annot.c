@@ -150,6 +150,7 @@ static int add_kv(rd *R, const char *k, size_t kn, const char *v, size_t vn) {
   rs_annot *an = R->an;
   rs_akv *x;
   int err;
+  if (!an->strs.p && rs_buf_reserve(R->M, &an->strs, 64)) return RS_ENOMEM; /* never NULL past here */
   if (an->nkv == an->kvcap && rs_grow(R->M, (void **)&an->kvs, &an->kvcap, an->nkv + 1, sizeof *an->kvs))
     return RS_ENOMEM;
   x = &an->kvs[an->nkv];
@@ -1213,15 +1214,15 @@ int rs_builder_add_annot(rs_builder *B, const rs_annot *an, const char *lang, ch
     memset(&sp, 0, sizeof sp);
     sp.tokens = 1; /* no structures but the file's: no sentence splitting */
     for (i = 0; i < doc->ntok; i++) ids[i] = wmap[an->wid[doc->tok0 + i]];
-    err = rs_builder_add_ids(B, an->text.p + doc->text0, (size_t)doc->textn, an->toks + doc->tok0,
-                             doc->ntok, ids, &sp);
+    err = rs_builder_add_ids(B, an->text.p ? an->text.p + doc->text0 : "", (size_t)doc->textn,
+                             an->toks ? an->toks + doc->tok0 : NULL, doc->ntok, ids, &sp);
     if (err == RS_ELIMIT) snprintf(msg, msglen, "corpus full: an index holds fewer than 2^32 tokens");
     if (err) break;
     for (c = 0; c < an->ncol; c++) {
       for (i = 0; i < doc->ntok; i++) vals[i] = xmap[c][an->cid[c][doc->tok0 + i]];
       rs_builder_xset(B, attr[c], first, vals, doc->ntok);
     }
-    memcpy(regs, an->regs + doc->reg0, doc->nreg * sizeof *regs);
+    if (doc->nreg) memcpy(regs, an->regs + doc->reg0, doc->nreg * sizeof *regs);
     qsort(regs, doc->nreg, sizeof *regs, reg_cmp);
     for (i = 0; i < doc->nreg && !err; i++) {
       const rs_areg *g = &regs[i];

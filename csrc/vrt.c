@@ -188,7 +188,7 @@ int rs_vrt_write(rs_mem *M, const rs_index *ix, const char *mask, const char *co
       }
     }
     if (!ok) break;
-    qsort(ev, nev, sizeof *ev, vev_cmp);
+    if (nev) qsort(ev, nev, sizeof *ev, vev_cmp);
     fputs(text_tags && text_tags[d] ? text_tags[d] : "<text>", f);
     putc('\n', f);
     ei = 0;

@@ -380,3 +380,17 @@ describe("bad annotated input", function()
     assert.are.equal("ELIMIT", got.code)
   end)
 end)
+
+describe("structures of annotated files", function()
+  it("are levels of c:spans, with their attributes", function()
+    local c = assert(rostra.load(FIX .. "speeches.vrt"))
+    local turns = {}
+    for s in c:spans("turn") do turns[#turns + 1] = { s.speech, s.start, s.stop, s.speaker, s.text } end
+    assert.are.same({ { 2, 13, 16, "Biden", "We develop alliances ." } }, turns)
+    local ids = {}
+    for s in c:spans("sentence") do ids[#ids + 1] = s.id .. (s.mood and ("/" .. s.mood) or "") end
+    assert.are.same({ "1", "2/decl", "3", "1" }, ids)
+    assert.has_error(function() c:spans("chapter") end,
+      "unknown level 'chapter' (valid: speech, segment, point, sentence, quotation, turn)")
+  end)
+end)

@@ -245,6 +245,15 @@ local function check_query(q, c)
   return q
 end
 
+-- --within: a structure of the corpus
+local function check_within(c, within)
+  if within == nil then return nil end
+  local levels = c:structures()
+  for _, l in ipairs(levels) do if l == within then return within end end
+  if within == "s" or within == "paragraph" then return within end
+  usage("unknown structure '%s' for --within (valid: %s)", within, table.concat(levels, ", "))
+end
+
 -- --attr: an attribute of the corpus
 local function check_attr(c, attr)
   if attr ~= nil and not c:has_attribute(attr) then
@@ -799,6 +808,7 @@ function cmd.ngrams(ctx, args)
   local c = open_corpus(ctx, args)
   need(c, "ngrams", "the statistics, rostra.stats")
   check_attr(c, args.attr)
+  check_within(c, args.within)
   local o = opts_of(args, { n = "n", attr = "attr", min = "min", stopwords = "stopwords", within = "within" })
   o.top = top(args, false)
   emit(ctx, args, c:ngrams(o))
@@ -812,6 +822,7 @@ function cmd.collocates(ctx, args)
   need(c, "collocates", "the statistics, rostra.stats")
   check_query(q, c)
   check_attr(c, args.attr)
+  check_within(c, args.within)
   local o = opts_of(args, { window = "window", measure = "measure", min = "min", attr = "attr",
                             stopwords = "stopwords", within = "within", punct = "punct" })
   o.top = top(args, false)
@@ -1283,15 +1294,15 @@ M.commands = {
       c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--min", "Leave out n-grams seen fewer times.", nil, whole("--min", 1)):argname "<n>"
       c:option("--stopwords", "Leave out n-grams that start or end with a stopword (en, fr, es, zh).")
-      c:option("--within", "N-grams stay within: sentence (default), segment, point, quotation, speech.")
-        :choices(LEVELS)
+      c:option("--within", "N-grams stay within: sentence (default), segment, point, quotation, speech, "
+        .. "or a structure of annotated files.")
     end },
   { name = "collocates", summary = "Collocates of a query.", query = true,
     example = "rostra collocates cooperation examples/sample.txt --window 5 --measure logdice",
     options = function(c)
       c:option("--window", "Tokens on each side (default 5).", nil, whole("--window", 1)):argname "<n>"
-      c:option("--within", "Windows stay within: sentence (default), segment, point, quotation, speech.")
-        :choices(LEVELS)
+      c:option("--within", "Windows stay within: sentence (default), segment, point, quotation, speech, "
+        .. "or a structure of annotated files.")
       c:option("--measure", "mi (default), mi3, t, z, ll, logdice, dice, chi2, or all.")
       c:flag("--punct", "Keep punctuation and symbols.")
       c:option("--min", "Leave out collocates seen fewer times.", nil, whole("--min", 1)):argname "<n>"

@@ -424,13 +424,19 @@ function Corpus:boilerplate(d)
   return out
 end
 
-local function check_level(level, fname)
+local function check_level(level, fname, c)
   if type(level) ~= "string" then
     error(("bad argument #1 to '%s' (level name expected)"):format(fname), 3)
   end
   level = LEVEL_ALIAS[level] or level
   if not LEVELS[level] then
-    error(("unknown level '%s' (valid: speech, segment, point, sentence, quotation)"):format(level), 3)
+    local levels = c and c._root._h:is_open() and c:structures() or {}
+    for i = 6, #levels do
+      if levels[i] == level then return level end
+    end
+    local valid = { "speech", "segment", "point", "sentence", "quotation" }
+    for i = 6, #levels do valid[#valid + 1] = levels[i] end
+    error(("unknown level '%s' (valid: %s)"):format(level, table.concat(valid, ", ")), 3)
   end
   return level
 end
@@ -444,9 +450,13 @@ local QUOTE = {
 
 --- Iterate the spans of a level: `{speech, start, stop, text, kind | ordinal}`
 -- (positions 1-based inclusive; `text` is the source text, for quotations
--- without the marks). `c:spans("boilerplate")` iterates the text set aside
--- instead, as `c:boilerplate(d)` gives it (byte positions in the speech's
--- text, not token positions).
+-- without the marks). Structures read from annotated files (`"turn"`) are
+-- levels too, and a span carries the attributes of its structure
+-- (`span.speaker`, a sentence's `span.id`) when it has them (one named
+-- as a field of the span, `start` or `text`, is left to `h:region_values`).
+-- `c:spans("boilerplate")` iterates the text set aside instead, as
+-- `c:boilerplate(d)` gives it (byte positions in the speech's text, not
+-- token positions).
 function Corpus:spans(level)
   if level == "boilerplate" then
     local list, i = {}, 0
@@ -458,7 +468,7 @@ function Corpus:spans(level)
       return list[i]
     end
   end
-  level = check_level(level, "spans")
+  level = check_level(level, "spans", self)
   local h = self._root._h
   local _, ndoc = h:counts()
   if level == "speech" then
@@ -472,6 +482,14 @@ function Corpus:spans(level)
     end
   end
   local starts, stops, attrs = h:regions(level)
+  local _, sattrs = self:structures()
+  local values = {}
+  for _, name in ipairs(sattrs[level] or {}) do
+    if not (level == "segment" and name == "kind") and not (level == "point" and name == "ordinal")
+      and not (level == "quotation" and name == "depth") then
+      values[name] = h:region_values(level, name)
+    end
+  end
   local i = 0
   return function()
     while true do
@@ -482,6 +500,11 @@ function Corpus:spans(level)
       if self:has(d) then
         local b = stops[i]
         local span = { speech = d, start = a, stop = b, index = i }
+        for name, vals in pairs(values) do -- (never over the span's own fields)
+          if vals[i] and span[name] == nil and name ~= "text" and name ~= "kind" and name ~= "ordinal" then
+            span[name] = vals[i]
+          end
+        end
         if level == "segment" then span.kind = SEG_KINDS[attrs[i]] or "paragraph"
         elseif level == "point" then span.ordinal = attrs[i] end
         if level == "quotation" then

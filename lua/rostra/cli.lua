@@ -388,10 +388,13 @@ local function open_corpus(ctx, args)
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
     local what = #inputs == 1 and inputs[1] or expand(inputs)
-    local ok, r, err = pcall(rostra.load, what, opts)
+    local ok, r, err, code = pcall(rostra.load, what, opts)
     if finish then finish() end
     if not ok then error(r, 0) end
-    if not r then fail("%s", err) end
+    if not r then -- the one file given could not be read: its message and code, as a skipped file's
+      if code then fail("%s (%s)", err, code) end
+      fail("%s", err)
+    end
     c = r
     local warnings = c:info().warnings
     local _, ndoc = c:counts()

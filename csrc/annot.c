@@ -1117,6 +1117,10 @@ int rs_annot_read(rs_mem *M, rs_annot *an, int kind, const char *text, size_t n,
         goto done;
       }
   }
+  if (n >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 byte order mark: not a token */
+    text += 3;
+    n -= 3;
+  }
   if (n && memchr(text, 0, n < 8192 ? n : 8192)) {
     snprintf(an->err, sizeof an->err, "not a text file: %s (NUL bytes)", R.name);
     err = RS_ENOTTEXT;

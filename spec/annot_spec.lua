@@ -160,6 +160,26 @@ describe("CoNLL-U in", function()
     os.remove(tmp)
   end)
 
+  it("keeps a view's annotations when the view is saved", function()
+    local c = assert(rostra.load(path))
+    local v = c:where { country = "ESP" }
+    local tmp = os.tmpname()
+    assert(v:save(tmp))
+    local o = assert(rostra.open(tmp))
+    local ntok, nsp = o:counts()
+    assert.are.same({ 8, 1 }, { ntok, nsp })
+    local want = {}
+    for _, t in ipairs(conllu_tokens(path)) do want[#want + 1] = t end
+    for p = 1, 8 do
+      local t = want[15 + p]
+      assert.are.same({ t.word, t.lemma, t.upos, t.feats },
+        { o:token(p), o:token(p, "lemma"), o:token(p, "upos"), o:token(p, "feats") })
+    end
+    assert.are.same({ "4", "5" }, o._root._h:region_values("sentence", "id"))
+    o:close()
+    os.remove(tmp)
+  end)
+
   it("counts n-grams, collocates, keyness and a DFM over any attribute", function()
     local c = assert(rostra.load(path))
     local g = c:ngrams { attr = "upos", n = 2, top = 1, within = "sentence", min = 1 }

@@ -716,6 +716,14 @@ static int conllu_token(rd *R, const char *line, size_t n) {
   return push_stok(R, &t);
 }
 
+/* is s[0..n) only spaces and tabs? (the text is not NUL-terminated) */
+static int blank(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (!is_sp(s[i])) return 0;
+  return 1;
+}
+
 static int read_conllu(rd *R, const char *s, size_t n) {
   size_t pos = 0;
   int err, c;
@@ -729,7 +737,7 @@ static int read_conllu(rd *R, const char *s, size_t n) {
     const char *line = s + pos;
     R->line++;
     if (l && line[l - 1] == '\r') l--;
-    if (l == 0 || (l == strspn(line, " \t") && l < 64)) {
+    if (l == 0 || blank(line, l)) {
       if (R->mwt) return fail(R, RS_EPARSE, "%sthe sentence ends inside a multi-word token", "", 0);
       if ((err = flush_sentence(R))) return err;
     } else if (line[0] == '#') {

@@ -374,7 +374,7 @@ static int add_doc(rs_builder *B, const char *text, size_t n, const rs_token *to
   }
   for (k = 0; k < B->nx; k++) /* no value yet (room reserved) */
     for (i = 0; i < ntok; i++) B->x[k].stream[first + i] = B->x[k].undef;
-  memcpy(B->text.p + B->text.n, text, n);
+  if (n) memcpy(B->text.p + B->text.n, text, n);
   B->text.n += n;
   d = &B->docs[B->ndoc++];
   d->text_off = base;
@@ -605,7 +605,7 @@ int rs_builder_sintern(rs_builder *B, const char *s, size_t n, uint32_t *id) {
 
 void rs_builder_xset(rs_builder *B, int a, uint32_t first, const uint32_t *val, size_t n) {
   bxattr *x;
-  if (a < RS_NATTR || (uint32_t)(a - RS_NATTR) >= B->nx || first > B->ntok || n > B->ntok - first) return;
+  if (!n || a < RS_NATTR || (uint32_t)(a - RS_NATTR) >= B->nx || first > B->ntok || n > B->ntok - first) return;
   x = &B->x[a - RS_NATTR];
   memcpy(x->stream + first, val, n * sizeof *val);
 }

@@ -374,7 +374,7 @@ static int add_doc(rs_builder *B, const char *text, size_t n, const rs_token *to
   }
   for (k = 0; k < B->nx; k++) /* no value yet (room reserved) */
     for (i = 0; i < ntok; i++) B->x[k].stream[first + i] = B->x[k].undef;
-  if (n) memcpy(B->text.p + B->text.n, text, n);
+  if (n) memcpy(B->text.p + B->text.n, text, n); /* an empty speech may have no buffer at all */
   B->text.n += n;
   d = &B->docs[B->ndoc++];
   d->text_off = base;

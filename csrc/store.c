@@ -522,7 +522,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     for (a = 0; ok && a < RS_NATTR; a++) {
       uint64_t t = sc[K_NTYPES + a], ns = sc[K_NSLOTS + a];
       ok = t < 0xFFFFFFFFu && ns <= 0x80000000u && len[S_VOFF + a] == (t + 1) * 8 && len[S_VSLOTS + a] == ns * 4 &&
-           (ns & (ns - 1)) == 0 && ns > t && len[S_FREQ + a] == t * 4 && len[S_DF + a] == t * 4 &&
+           (ns & (ns - 1)) == 0 && (ns > t || (ns == 0 && t == 0)) && len[S_FREQ + a] == t * 4 && len[S_DF + a] == t * 4 &&
            ptr[S_VOFF + a] != NULL &&
            ((const uint64_t *)ptr[S_VOFF + a])[t] == len[S_VCHARS + a] &&
            ((const uint64_t *)ptr[S_VOFF + a])[0] == 0;
@@ -542,7 +542,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     if (ok) memcpy(xsc, ptr[S_XSCALARS], sizeof xsc);
     ok = ok && xsc[XK_NX] <= RS_MAX_XATTR && xsc[XK_NXLV] <= RS_MAX_XLEVEL &&
          xsc[XK_NSATTR] <= RS_MAX_SATTR && xsc[XK_SVN] < 0xFFFFFFFFu && xsc[XK_SVSLOTS] <= 0x80000000u &&
-         (xsc[XK_SVSLOTS] & (xsc[XK_SVSLOTS] - 1)) == 0 && xsc[XK_SVSLOTS] > xsc[XK_SVN] &&
+         (xsc[XK_SVSLOTS] & (xsc[XK_SVSLOTS] - 1)) == 0 && (xsc[XK_SVSLOTS] > xsc[XK_SVN] || (xsc[XK_SVSLOTS] == 0 && xsc[XK_SVN] == 0)) &&
          len[S_SVOFF] == (xsc[XK_SVN] + 1) * 8 && len[S_SVSLOTS] == xsc[XK_SVSLOTS] * 4 &&
          ptr[S_SVOFF] != NULL && ((const uint64_t *)ptr[S_SVOFF])[0] == 0 &&
          ((const uint64_t *)ptr[S_SVOFF])[xsc[XK_SVN]] == len[S_SVCHARS];

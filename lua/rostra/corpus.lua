@@ -76,7 +76,7 @@ function M.open(path, opts)
   if type(path) ~= "string" then
     error(("bad argument #1 to 'open' (string expected, got %s)"):format(type(path)), 2)
   end
-  opts = opts or {}
+  opts = require("rostra.opts").check(opts, { "verify" }, "open", 2)
   local h, msg, code = core.corpus_open(path, opts.verify and true or false)
   if not h then return nil, msg, code end
   local self = new_object(h, nil, nil)
@@ -402,13 +402,14 @@ function Corpus:spans(level)
   end
 end
 
+local FREQ_OPTS = { "attr", "top", "by", "min", "stopwords", "punct" }
+
 --- Frequency list: `{attr = "lower", top = 50, by = key, min = 1, stopwords = ...,
 -- punct = false}`. Counts are computed in C; punctuation and symbols are left
 -- out unless `punct = true`; `per_million` is relative to all the tokens of
 -- the corpus, view or group.
 function Corpus:freq(opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table expected)", 2) end
+  opts = require("rostra.opts").check(opts, FREQ_OPTS, "freq")
   local attr = opts.attr or "lower"
   if not ATTRS[attr] then error(("unknown attribute '%s' (valid: word, lower, stem)"):format(attr), 2) end
   local top, min = opts.top, opts.min or 1
@@ -494,12 +495,14 @@ local function read_file(path)
 end
 M.read_file = read_file
 
+local LOAD_OPTS = { "meta", "sidecar", "lang", "progress", "threads" }
+
 --- Parse and add every `.txt` under a folder (recursively), a file, or a
 -- list of paths. Options: `meta` (template, lpeg pattern or function),
 -- `sidecar`, `lang`, `progress(done, total, bytes)`, `threads`.
 function M.load(what, opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
+  -- (rostra.load calls this as a tail call: the caller is one level up)
+  opts = require("rostra.opts").check(opts, LOAD_OPTS, "load", 2)
   local paths, base, warnings = {}, nil, {}
   if type(what) == "string" then
     local list, w = core.walk(what)

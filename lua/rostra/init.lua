@@ -12,7 +12,12 @@ local rostra = {
 -- @tparam[opt] table opts `split_hyphens`, `strict`
 -- @treturn table array of tokens `{text, kind, start, stop, lower}`
 -- @treturn integer the number of invalid UTF-8 bytes
-rostra.tokenize = core.tokenize
+function rostra.tokenize(text, opts)
+  if opts ~= nil and type(opts) == "table" then
+    require("rostra.opts").check(opts, { "split_hyphens", "strict" }, "tokenize", 2)
+  end
+  return core.tokenize(text, opts)
+end
 
 --- Sentence spans of a text.
 -- @tparam string text
@@ -35,13 +40,8 @@ local PARSE_OPTS = { name = true, meta = true, sidecar = true, base = true, lang
 local function check_opts(opts, fname)
   if opts == nil then return {} end
   argcheck(type(opts) == "table", 2, fname, "table expected, got " .. type(opts))
-  for k in pairs(opts) do
-    if not PARSE_OPTS[k] then
-      error(("unknown option '%s' to '%s' (valid: name, meta, sidecar, lang, header)"):format(
-        tostring(k), fname), 3)
-    end
-  end
-  return opts
+  local o = require("rostra.opts").check(opts, PARSE_OPTS, fname, 2, 2)
+  return o -- not a tail call: the error level counts this function
 end
 
 -- the front matter block replaced by spaces (line breaks kept), so line

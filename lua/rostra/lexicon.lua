@@ -305,9 +305,7 @@ local function check_opts(opts)
     error("bad argument #2 to 'lexicon' (table expected, got " .. type(opts) .. ")", 3)
   end
   for k in pairs(opts) do
-    if not OPTIONS[k] then
-      error("bad option '" .. tostring(k) .. "' to 'lexicon' (valid: format, levels, name)", 3)
-    end
+    if not OPTIONS[k] then error(require("rostra.opts").unknown("option", k, OPTIONS, "lexicon"), 3) end
   end
   if opts.format ~= nil and not FORMATS[opts.format] then
     error("bad option 'format' to 'lexicon' (yaml, liwc, wordstat or lexicoder expected, got "

@@ -464,14 +464,7 @@ end
 -- line breaks as spaces), `speech`, `meta`, `start`, `stop`. The result
 -- holds the page (`limit`, `offset`); `export` writes every hit.
 function Corpus:kwic(q, opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #2 to 'kwic' (table expected)", 2) end
-  for k in pairs(opts) do
-    if not KWIC_OPTS[k] then
-      error(("unknown option '%s' to 'kwic' (valid: context, chars, clip, sort, limit, offset)"):format(
-        tostring(k)), 2)
-    end
-  end
+  opts = require("rostra.opts").check(opts, KWIC_OPTS, "kwic", 2)
   if opts.context ~= nil and (math.type(opts.context) ~= "integer" or opts.context < 0) then
     error("context must be a non-negative integer", 2)
   end

@@ -326,6 +326,9 @@ end
 -- {====================================================== delimited files
 
 local QUOTE, CR, LF = 34, 13, 10
+-- the keys of a sidecar spec (read_delimited takes the same table)
+local SIDECAR_OPTS = { path = true, key = true, file = true, columns = true, sep = true, extra_fields = true }
+
 
 -- line and character column of byte offset `off`, the text starting at `start`
 local function line_col(s, start, off)
@@ -453,6 +456,15 @@ local function read_delimited(path, sep, opts, level)
     error(("bad argument #1 to 'read_delimited' (string expected, got %s)"):format(type(path)), level + 1)
   end
   if sep ~= nil then check_sep(sep, level + 1) end
+  if type(opts) == "table" then
+    for k in pairs(opts) do
+      -- a sidecar spec passes its own keys through
+      if not SIDECAR_OPTS[k] then
+        error("rostra.meta: " .. require("rostra.opts").unknown("option", k, { "extra_fields" },
+          "read_delimited"), level + 1)
+      end
+    end
+  end
   local extra = opts and opts.extra_fields or "error"
   if extra ~= "error" and extra ~= "drop" then
     error(("rostra.meta: extra_fields must be \"error\" or \"drop\" (got %s)")
@@ -543,6 +555,11 @@ local function check_spec(spec)
   if type(spec) == "string" then return { path = spec } end
   if type(spec) ~= "table" then
     error(("bad argument #1 to 'sidecar' (path or table expected, got %s)"):format(type(spec)), 3)
+  end
+  for k in pairs(spec) do
+    if not SIDECAR_OPTS[k] then
+      error("rostra.meta: " .. require("rostra.opts").unknown("key", k, SIDECAR_OPTS, "sidecar"), 3)
+    end
   end
   if type(spec.path) ~= "string" then
     error("rostra.meta: sidecar spec needs a string 'path'", 3)

@@ -69,19 +69,8 @@ local function fail(fname, msg)
 end
 
 local function check_opts(opts, fname, valid, n)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then
-    error(format("bad argument #%d to '%s' (options table expected, got %s)", n, fname, type(opts)), 3)
-  end
-  for k in pairs(opts) do
-    if not valid[k] then
-      local names = {}
-      for v in pairs(valid) do names[#names + 1] = v end
-      table.sort(names)
-      error(format("unknown option '%s' to '%s' (valid: %s)", tostring(k), fname, concat(names, ", ")), 3)
-    end
-  end
-  return opts
+  local o = require("rostra.opts").check(opts, valid, fname, n, 2)
+  return o -- not a tail call: the error level counts this function
 end
 
 local function set_of(list)

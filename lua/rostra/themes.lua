@@ -20,6 +20,7 @@ local corpusmod = require "rostra.corpus"
 local lexmod = require "rostra.lexicon"
 local speechmod = require "rostra.speech"
 local matches = require "rostra.matches"
+local optsmod = require "rostra.opts"
 
 local Corpus = corpusmod.Corpus
 local Speech = speechmod.Speech
@@ -30,7 +31,6 @@ local LEVELS = { speech = true, segment = true, point = true, sentence = true }
 local LEVEL_ALIAS = { paragraph = "segment" }
 local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence"
 local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true }
-local OPTION_NAMES = "level, by, overlap, levels, case"
 -- columns a `by` key may not shadow
 local RESERVED = { speech = true, unit = true, theme = true, count = true, tokens = true, score = true,
   share = true, words = true, units = true, rank = true, group = true }
@@ -43,9 +43,7 @@ local function check_opts(opts, fname, lvl)
     error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), lvl)
   end
   for k in pairs(opts) do
-    if not OPTIONS[k] then
-      error(("unknown option '%s' to '%s' (valid: %s)"):format(tostring(k), fname, OPTION_NAMES), lvl)
-    end
+    if not OPTIONS[k] then error(optsmod.unknown("option", k, OPTIONS, fname), lvl) end
   end
   local level = opts.level or "speech"
   if type(level) ~= "string" then
@@ -407,6 +405,7 @@ end
 
 local KWIC_PASS = { context = true, chars = true, clip = true, sort = true, limit = true,
   offset = true }
+local HITS_OPTS = { "speech", "unit", "context", "chars", "clip", "sort", "limit", "offset" }
 
 --- KWIC lines of the matches counted for a theme (every theme when nil):
 -- why a unit was tagged. `opts`: `speech`, `unit` (only that speech, that
@@ -422,15 +421,10 @@ function ThemeTable:hits(theme, opts)
         table.concat(ctx.themes, ", ")), 2)
     end
   end
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #2 to 'hits' (table expected)", 2) end
+  opts = optsmod.check(opts, HITS_OPTS, "hits", 2)
   local kopts = {}
   for k, v in pairs(opts) do
-    if KWIC_PASS[k] then kopts[k] = v
-    elseif k ~= "speech" and k ~= "unit" then
-      error(("unknown option '%s' to 'hits' (valid: speech, unit, context, chars, clip, sort, "
-        .. "limit, offset)"):format(tostring(k)), 2)
-    end
+    if KWIC_PASS[k] then kopts[k] = v end
   end
   local c = ctx.corpus
   local h = c._root._h

@@ -60,6 +60,13 @@ local function strip_position(msg)
   return rest or msg
 end
 
+-- errors of the Lua API that come from a name on the command line: the
+-- keys and columns are only known once the corpus is open
+local function is_usage_error(msg)
+  msg = tostring(msg)
+  return msg:find("^unknown metadata key '") ~= nil or msg:find("^unknown column '") ~= nil
+end
+
 local function plural(n, one, many)
   return ("%d %s"):format(n, n == 1 and one or many)
 end
@@ -260,10 +267,46 @@ local function warn(ctx, msg)
   ctx.err:write("rostra: warning: ", one_line(msg), "\n")
 end
 
+-- warnings about file names that come once per file: the first few are
+-- shown, then how many more
+local NAME_WARNINGS = {
+  { pattern = "^.- splits more than one way under (.-): ",
+    more = "file names split more than one way under %s" },
+  { pattern = "^.- does not match (.-): no metadata", more = "file names do not match %s" },
+}
+
 local function show_warnings(ctx, list)
-  local n = #list
-  for i = 1, math.min(n, 10) do warn(ctx, list[i]) end
+  local others, groups = {}, {}
+  for _, w in ipairs(list) do
+    local kind
+    for k, g in ipairs(NAME_WARNINGS) do
+      local what = tostring(w):match(g.pattern)
+      if what then
+        kind = k
+        groups[k] = groups[k] or { what = what, list = {} }
+        table.insert(groups[k].list, w)
+        break
+      end
+    end
+    if not kind then others[#others + 1] = w end
+  end
+  for k, g in ipairs(NAME_WARNINGS) do
+    local grp = groups[k]
+    if grp then
+      for i = 1, math.min(#grp.list, 3) do warn(ctx, grp.list[i]) end
+      if #grp.list > 3 then warn(ctx, ("%d more %s"):format(#grp.list - 3, g.more:format(grp.what))) end
+    end
+  end
+  local n = #others
+  for i = 1, math.min(n, 10) do warn(ctx, others[i]) end
   if n > 10 then warn(ctx, ("%d more warnings"):format(n - 10)) end
+end
+
+-- "rostra: metadata: year 233/233, president 233/233, party 0/233"
+local function show_coverage(ctx, coverage)
+  if coverage and #coverage > 0 then
+    ctx.err:write("rostra: metadata: ", require("rostra.meta").coverage_line(coverage), "\n")
+  end
 end
 
 -- text files under the inputs (folders walked, files kept), and the set of
@@ -327,9 +370,10 @@ local function open_corpus(ctx, args)
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
     local what = #inputs == 1 and inputs[1] or expand(inputs)
-    local ok, r, err = pcall(rostra.load, what, opts)
+    local ok, r, err, code = pcall(rostra.load, what, opts)
     if finish then finish() end
     if not ok then error(r, 0) end
+    if not r and code == "ENOMATCH" then usage("%s", err) end
     if not r then fail("%s", err) end
     c = r
     local warnings = c:info().warnings
@@ -341,6 +385,7 @@ local function open_corpus(ctx, args)
       fail("no speeches in %s (rostra reads .txt files)", table.concat(inputs, ", "))
     end
     show_warnings(ctx, warnings)
+    show_coverage(ctx, c:info().coverage)
   end
   local all = c
   if where then
@@ -513,17 +558,38 @@ function cmd.parse(ctx, args)
   else
     local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang }
     local files, found = expand(inputs)
+    local keys, warnings = {}, {}
+    local report = opts.meta and require("rostra.meta").report(opts.meta)
     for _, p in ipairs(files) do
       local sp, err, code = rostra.parse_file(p, opts)
       if sp then
+        for k in pairs(sp.meta) do keys[k] = true end
+        if report then
+          report:from_name(p)
+          report:add(p, sp.meta)
+        end
         if not where or meta_match(where, sp.meta) then speeches[#speeches + 1] = { sp = sp, file = p } end
         for _, w in ipairs(sp.warnings) do
-          warn(ctx, ("%s:%s: %s"):format(p, w.line or "?", w.message or w.code or "?"))
+          -- a file name's warning names the file already
+          warnings[#warnings + 1] = w.line and ("%s:%s: %s"):format(p, w.line, w.message or w.code or "?")
+            or (w.message or w.code or "?")
         end
       elseif found[p] then -- found in a folder: skipped, as rostra.load does
-        warn(ctx, ("skipped %s (%s)"):format(err, code))
+        warnings[#warnings + 1] = ("skipped %s (%s)"):format(err, code)
       else
         fail("%s", err)
+      end
+    end
+    if report then
+      local ok, err = report:finish()
+      if not ok then usage("%s", err) end
+    end
+    show_warnings(ctx, warnings)
+    if report then show_coverage(ctx, report:coverage()) end
+    for k in pairs(where or {}) do
+      if not keys[k] then
+        usage("--where: unknown metadata key '%s' (%s)", k,
+          require("rostra.opts").hint(k, keys, "the speeches have"))
       end
     end
   end
@@ -1047,6 +1113,8 @@ function M.main(argv, env)
   else
     ctx.err:write(("rostra %s: %s\n"):format(name, one_line(strip_position(e))))
   end
+  -- a name the user gave that the corpus or the table does not have
+  if is_usage_error(strip_position(e)) then return M.EXIT_USAGE end
   return M.EXIT_ERROR
 end
 

@@ -224,6 +224,115 @@ local function comparable(v, want)
   return true
 end
 
+-- {====================================================== metadata keys
+
+-- keys made from others when the corpus has no key of that name
+local DERIVED = {
+  decade = { from = "year", fn = function(m)
+    local y = math.tointeger(tonumber(m.year))
+    return y and y // 10 * 10 or nil
+  end },
+  century = { from = "year", fn = function(m)
+    local y = math.tointeger(tonumber(m.year))
+    return y and y // 100 * 100 or nil
+  end },
+  month = { from = "date", fn = function(m)
+    local d = m.date
+    return d ~= nil and tostring(d):match("^(%d%d%d%d%-%d%d)") or nil
+  end },
+}
+local DERIVED_ORDER = { "decade", "century", "month" }
+
+-- the keys of the root's speeches, cached while the speech count stays
+local function key_info(root)
+  local metas = root:_load_meta()
+  local _, ndoc = root._h:counts()
+  local k = rawget(root, "_keys")
+  if k and k.ndoc == ndoc then return k end
+  local set, list = {}, {}
+  for d = 1, ndoc do
+    for key in pairs(metas[d] or {}) do
+      if type(key) == "string" and not set[key] then
+        set[key] = true
+        list[#list + 1] = key
+      end
+    end
+  end
+  table.sort(list, function(a, b)
+    if a == "file" or b == "file" then return a == "file" and b ~= "file" end
+    return a < b
+  end)
+  local derived = {}
+  for _, name in ipairs(DERIVED_ORDER) do
+    if not set[name] and set[DERIVED[name].from] then derived[#derived + 1] = name end
+  end
+  k = { ndoc = ndoc, set = set, list = list, derived = derived }
+  rawset(root, "_keys", k)
+  return k
+end
+
+--- The metadata keys of the speeches of the corpus (a view has its
+-- corpus's keys): a sorted list, `file` first.
+-- @treturn {string,...}
+-- @treturn {string,...} the derived keys the corpus offers (`decade` and
+--   `century` from `year`, `month` from `date`), as `by` and `where` take them
+function Corpus:keys()
+  local k = key_info(self._root)
+  return { table.unpack(k.list) }, { table.unpack(k.derived) }
+end
+
+-- the error for an unknown key: the keys the corpus has, and the nearest
+local function unknown_key(k, key)
+  local all = {}
+  for _, x in ipairs(k.list) do all[#all + 1] = x end
+  for _, x in ipairs(k.derived) do all[#all + 1] = x end
+  local near = require("rostra.opts").nearest(tostring(key), all)
+  local has = #k.list == 0 and "the speeches have no metadata"
+    or "the corpus has: " .. table.concat(k.list, ", ")
+  if #k.derived > 0 then has = has .. "; derived: " .. table.concat(k.derived, ", ") end
+  return ("unknown metadata key '%s' (%s%s)"):format(tostring(key),
+    near and ("did you mean '%s'? "):format(near) or "", has)
+end
+
+--- A function `(meta, d) -> value` for a grouping or selecting key: a
+-- metadata key of the corpus, a derived key (`decade`, `century` from
+-- `year`, `month` (YYYY-MM) from `date`), or a function of the metadata
+-- (called with the speech's metadata table and id; do not change the
+-- table). An unknown key raises an error listing the keys the corpus has.
+-- @param c Corpus or view
+-- @param by string or function
+-- @tparam string fname the function, for messages
+-- @tparam[opt=1] integer level as for `error` in the function that calls
+--   `key_fn` (2 blames its caller)
+-- @treturn function
+-- @treturn string a label: the key, or "group" for a function
+function M.key_fn(c, by, fname, level)
+  level = (level or 1) + 1
+  if type(by) == "function" then
+    return function(m, d) return by(m, d) end, "group"
+  end
+  if type(by) ~= "string" then
+    error(("bad option 'by' to '%s' (metadata key or function expected, got %s)"):format(fname, type(by)),
+      level)
+  end
+  local k = key_info(c._root)
+  if k.set[by] then return function(m) return m[by] end, by end
+  for _, name in ipairs(k.derived) do
+    if name == by then return DERIVED[by].fn, by end
+  end
+  error(unknown_key(k, by), level)
+end
+
+--- Raise, as `key_fn` does, unless `key` is a metadata key of the corpus
+-- or a derived one.
+-- @return the key
+function M.check_key(c, key, fname, level)
+  M.key_fn(c, key, fname, (level or 1) + 1)
+  return key
+end
+
+-- }======================================================
+
 --- A view of the speeches whose metadata match: `{key = value}`, a list of
 -- values (`{country = {"CHN", "RUS"}}`), a range (`{year = {min = 2013, max = 2023}}`),
 -- or a function `meta -> boolean`. Views compose.
@@ -236,9 +345,16 @@ function Corpus:where(spec)
   if type(spec) == "function" then
     test = spec
   elseif type(spec) == "table" then
-    test = function(m)
+    local fns = {}
+    for k in pairs(spec) do
+      if type(k) ~= "string" then
+        error(("bad argument #1 to 'where' (metadata keys expected, got %s)"):format(type(k)), 2)
+      end
+      fns[k] = M.key_fn(self, k, "where", 2)
+    end
+    test = function(m, d)
       for k, want in pairs(spec) do
-        local v = m[k]
+        local v = fns[k](m, d)
         if not comparable(v, want) or not match_value(v, want) then return false end
       end
       return true
@@ -248,7 +364,7 @@ function Corpus:where(spec)
   end
   for d = 1, ndoc do
     local inbase = base == nil or base:byte(d) == 1
-    bytes[d] = (inbase and test(metas[d] or {})) and "\1" or "\0"
+    bytes[d] = (inbase and test(metas[d] or {}, d)) and "\1" or "\0"
   end
   return make_view(self._root, bytes)
 end
@@ -335,6 +451,7 @@ function Corpus:info()
     levels = { "speech", "segment", "point", "sentence", "quotation" },
     types = { word = s.word_types, lower = s.lower_types, stem = s.stem_types },
     warnings = self._root._extra.warnings or {},
+    coverage = self._root._extra.coverage,
     path = self._root._path,
     view = self._mask ~= nil,
   }
@@ -442,9 +559,10 @@ function Corpus:freq(opts)
     end
   end
   if opts.by then
+    local key, label = M.key_fn(self, opts.by, "freq", 2)
     local groups, order = {}, {}
     for d, m in self:speeches() do
-      local g = m[opts.by]
+      local g = key(m, d)
       if g ~= nil then
         if not groups[g] then groups[g] = {}; order[#order + 1] = g end
         groups[g][d] = true
@@ -461,7 +579,7 @@ function Corpus:freq(opts)
       one(make_view(self._root, bytes), g)
     end
     return result.new({ "group", attr, "count", "per_million" }, rows,
-      { title = "frequency of " .. attr .. " by " .. opts.by, formats = { per_million = "%.2f" } })
+      { title = "frequency of " .. attr .. " by " .. label, formats = { per_million = "%.2f" } })
   end
   one(self, nil)
   return result.new({ attr, "count", "per_million" }, rows,
@@ -536,6 +654,7 @@ function M.load(what, opts)
     if not sidecar then return nil, err, code end
   end
   if opts.meta ~= nil then meta.compile(opts.meta) end -- a bad template raises now
+  local report = (opts.meta ~= nil or sidecar) and meta.report(opts.meta, sidecar)
   local c = M.new()
   c._extra.warnings = warnings
   local h = c._h
@@ -552,12 +671,13 @@ function M.load(what, opts)
         fm, err, code = core.frontmatter(h:doc_text(r.doc), path)
         if not fm then warnings[#warnings + 1] = tostring(err) .. " (" .. tostring(code) .. ")" end
       end
-      local name_meta = opts.meta ~= nil and meta.from_name(opts.meta, rel) or nil
+      local name_meta = opts.meta ~= nil and report:from_name(rel) or nil
       local side_meta
-      if sidecar then side_meta = sidecar:lookup(rel, meta.merge(r.meta, name_meta, nil, fm)) end
+      if sidecar then side_meta = report:lookup(rel, meta.merge(r.meta, name_meta, nil, fm)) end
       local m = meta.normalize(meta.merge(r.meta, name_meta, side_meta, fm))
       if opts.lang then m.lang = opts.lang end
       m.file = m.file or rel
+      if report then report:add(rel, m) end
       c._metas[r.doc] = m
       c._extra.names[r.doc] = rel
       if r.bad > 0 then
@@ -569,6 +689,12 @@ function M.load(what, opts)
     if progress then progress(i, total, bytes) end
   end
   h:load_files(paths, threads, opts.lang and M.stemmer_for(opts.lang) or nil, each)
+  if report then -- a template or sidecar that fits no file is an error; coverage for info()
+    local w, err, code = report:finish()
+    if not w then c:close() return nil, err, code end
+    for _, x in ipairs(w) do warnings[#warnings + 1] = x end
+    c._extra.coverage = report:coverage()
+  end
   return c
 end
 

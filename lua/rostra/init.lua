@@ -64,7 +64,8 @@ local function parse(text, opts)
   if rel and opts.base and rel:sub(1, #opts.base + 1) == opts.base .. "/" then
     rel = rel:sub(#opts.base + 2)
   end
-  if opts.meta ~= nil and rel then name_meta = meta.from_name(opts.meta, rel) end
+  local name_other
+  if opts.meta ~= nil and rel then name_meta, name_other = meta.from_name(opts.meta, rel) end
   if opts.sidecar ~= nil then
     local sc = opts._sidecar_cache
     if not sc then
@@ -79,6 +80,10 @@ local function parse(text, opts)
   local merged = meta.normalize(meta.merge(raw.meta, name_meta, side_meta, fm))
   if opts.lang and merged.lang == nil then merged.lang = opts.lang end
   local warnings = {}
+  if opts.meta ~= nil and rel then
+    local w = meta.name_warning(opts.meta, rel, name_meta, name_other)
+    if w then warnings[#warnings + 1] = { message = w } end
+  end
   if not utf8.len(text) then
     local bad, first = core.invalid_utf8(text)
     if bad > 0 then

@@ -34,34 +34,48 @@ local function cmp(v, op, want)
   error("bad metadata operator " .. tostring(op))
 end
 
-local function meta_ok(node, m)
+-- fns: field -> function(meta, d) giving its value (corpusmod.key_fn)
+local function meta_ok(node, m, d, fns)
   local t = node.t
-  if t == "cmp" then return cmp(m[node.field], node.op, node.value)
+  if t == "cmp" then return cmp(fns[node.field](m, d), node.op, node.value)
   elseif t == "in" then
-    for _, v in ipairs(node.values) do
-      if cmp(m[node.field], "=", v) then return true end
+    local v = fns[node.field](m, d)
+    for _, w in ipairs(node.values) do
+      if cmp(v, "=", w) then return true end
     end
     return false
   elseif t == "and" then
-    for _, k in ipairs(node) do if not meta_ok(k, m) then return false end end
+    for _, k in ipairs(node) do if not meta_ok(k, m, d, fns) then return false end end
     return true
   elseif t == "or" then
-    for _, k in ipairs(node) do if meta_ok(k, m) then return true end end
+    for _, k in ipairs(node) do if meta_ok(k, m, d, fns) then return true end end
     return false
-  elseif t == "not" then return not meta_ok(node[1], m) end
+  elseif t == "not" then return not meta_ok(node[1], m, d, fns) end
   error("bad metadata constraint " .. tostring(t))
 end
 
--- the speech mask of a corpus or view, narrowed by a program's `::` part
-local function mask_for(c, prog)
+-- the fields a metadata constraint names
+local function meta_fields(node, out)
+  if node.field then out[node.field] = true end
+  for _, k in ipairs(node) do meta_fields(k, out) end
+  return out
+end
+
+-- the speech mask of a corpus or view, narrowed by a program's `::` part;
+-- a field the corpus does not have raises (at `level` from the caller)
+local function mask_for(c, prog, fname, level)
   local base = c._mask
   if not prog.meta then return base end
+  local fns = {}
+  for f in pairs(meta_fields(prog.meta, {})) do
+    fns[f] = corpusmod.key_fn(c, f, fname or "query", (level or 1) + 1)
+  end
   local _, ndoc = c._root._h:counts()
   local metas = c:_load_meta()
   local bytes = {}
   for d = 1, ndoc do
     local inbase = base == nil or base:byte(d) == 1
-    bytes[d] = (inbase and meta_ok(prog.meta, metas[d] or {})) and "\1" or "\0"
+    bytes[d] = (inbase and meta_ok(prog.meta, metas[d] or {}, d, fns)) and "\1" or "\0"
   end
   return table.concat(bytes)
 end
@@ -83,14 +97,14 @@ M.new = new_matches
 -- @treturn Matches (empty, never nil, when nothing matches)
 function Corpus:query(q)
   local prog = compile(q, "query")
-  local starts, stops = self._root._h:query(prog, mask_for(self, prog))
+  local starts, stops = self._root._h:query(prog, mask_for(self, prog, "query", 2))
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
 end
 
 --- The number of matches of a query.
 function Corpus:count(q)
   local prog = compile(q, "count")
-  return self._root._h:query(prog, mask_for(self, prog), true)
+  return self._root._h:query(prog, mask_for(self, prog, "count", 2), true)
 end
 
 -- {====================================================== Matches
@@ -255,9 +269,10 @@ local function key_fn(m, key)
   local mk = key:match("^meta:(.+)$")
   if mk then
     local c = m.corpus
+    local get = corpusmod.key_fn(c, mk, "sort", 3)
     return function(i)
-      local md = c:meta(h:doc_of(m.starts[i])) or {}
-      return md[mk]
+      local d = h:doc_of(m.starts[i])
+      return get(c:meta(d) or {}, d)
     end
   end
   error(("unknown sort key '%s' (valid: right1.., left1.., right, left, match, position, speech, "
@@ -358,9 +373,10 @@ function Matches:group(by)
       return "inside"
     end
   else
+    local get = corpusmod.key_fn(c, by, "group", 2)
     fn = function(i)
-      local md = c:meta(h:doc_of(self.starts[i])) or {}
-      local v = md[by]
+      local d = h:doc_of(self.starts[i])
+      local v = get(c:meta(d) or {}, d)
       if v == nil then return "(none)" end
       return v
     end
@@ -476,7 +492,7 @@ function Corpus:kwic(q, opts)
   elseif opts.limit and not opts.sort then
     -- a page in corpus order: count every hit, fetch only the page's
     local prog = compile(q, "kwic")
-    local mask, h = mask_for(self, prog), self._root._h
+    local mask, h = mask_for(self, prog, "kwic", 2), self._root._h
     hits = h:query(prog, mask, true)
     local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit))
     m = new_matches(self, starts, stops, type(q) == "string" and q or nil)

@@ -480,8 +480,12 @@ end
 function Corpus:dispersion(q, opts)
   opts = check_opts(opts, "dispersion", DISP_OPTS, 2)
   local by = opts.by or "speech"
-  if type(by) ~= "string" then fail("dispersion", "by must be \"speech\" or a metadata key") end
-  local o, label = node_opts(self, q, "dispersion")
+  if type(by) ~= "string" and type(by) ~= "function" then
+    fail("dispersion", "by must be \"speech\", a metadata key or a function of the metadata")
+  end
+  local key, label = nil, by
+  if by ~= "speech" then key, label = corpusmod.key_fn(self, by, "dispersion", 2) end
+  local o, qlabel = node_opts(self, q, "dispersion")
   local h = self._root._h
   local _, ndoc = h:counts()
   local part_of, labels, warnings = {}, {}, {}
@@ -497,7 +501,7 @@ function Corpus:dispersion(q, opts)
   else
     local index, value, missing = {}, {}, 0
     for d, m in self:speeches() do
-      local v = m[by]
+      local v = key(m, d)
       if v == nil then
         missing = missing + 1
       else
@@ -520,7 +524,8 @@ function Corpus:dispersion(q, opts)
       part_of[d] = v ~= nil and index[v] or 0
     end
     if missing > 0 then
-      warnings[#warnings + 1] = format("%d speeches without '%s' left out", missing, by)
+      warnings[#warnings + 1] = format("%d %s without '%s' left out", missing,
+        missing == 1 and "speech" or "speeches", label)
     end
   end
   o.part_of, o.nparts = part_of, #labels
@@ -531,13 +536,13 @@ function Corpus:dispersion(q, opts)
                 per_million = p.size > 0 and p.hits * 1e6 / p.size or 0, positions = p.positions }
   end
   if #labels == 0 then warnings[#warnings + 1] = "no part: the corpus or view is empty" end
-  if m.freq == 0 then warnings[#warnings + 1] = format("no occurrence of %s", label) end
+  if m.freq == 0 then warnings[#warnings + 1] = format("no occurrence of %s", qlabel) end
   if m.juilland_d == nil and m.freq > 0 then
     warnings[#warnings + 1] = "Juilland's D and DPnorm are undefined with fewer than 2 parts"
   end
-  local title = format("dispersion of %s by %s: range %d/%d, D %s, DP %s, DPnorm %s", label, by,
+  local title = format("dispersion of %s by %s: range %d/%d, D %s, DP %s, DPnorm %s", qlabel, label,
     m.range, m.parts, fmt3(m.juilland_d), fmt3(m.dp), fmt3(m.dp_norm))
-  m.by = by
+  m.by = label
   return result.new({ "part", "size", "hits", "per_million", "positions" }, rows,
     { title = title, warnings = warnings, meta = m,
       formats = { per_million = "%.2f", positions = show_positions } })

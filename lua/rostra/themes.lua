@@ -318,7 +318,8 @@ function ThemeTable:by(key)
   end
   local c = ctx.corpus
   local metas = c:_load_meta()
-  local function value(d) return (metas[d] or {})[key] end
+  local get = corpusmod.key_fn(c, key, "by", 2)
+  local function value(d) return get(metas[d] or {}, d) end
   local words = {}
   for d in c:speeches() do
     local v = value(d)
@@ -461,6 +462,7 @@ end
 local function tag(c, lex, opts, fname, lvl)
   lex = check_lexicon(lex, fname, lvl + 1)
   local o = check_opts(opts, fname, lvl + 1)
+  local get = o.by and corpusmod.key_fn(c, o.by, fname, lvl)
   local entry = compile(c, lex, o, lvl + 1)
   local h = c._root._h
   local data = h:tag_run(entry.tagger, o.level, c._mask, o.overlap)
@@ -472,7 +474,7 @@ local function tag(c, lex, opts, fname, lvl)
   local dc, dk, dt, dsc = data.cat, data.count, data.tokens, data.score
   for i = 1, #ds do
     local sp, unit, words = ds[i], du[i], dw[i]
-    local value = metas and (metas[sp] or {})[o.by]
+    local value = metas and get(metas[sp] or {}, sp)
     for _ = 1, dn[i] do
       r = r + 1
       local tk = dt[r]

@@ -1,3 +1,4 @@
+local cjson = require "cjson"
 -- The command at its interfaces (issue 16): every mistake seen with the
 -- right exit status, every row written, every speech named.
 local cli = require "rostra.cli"
@@ -33,6 +34,27 @@ local function lines(s)
   local t = {}
   for l in s:gmatch("([^\n]*)\n") do t[#t + 1] = l end
   return t
+end
+
+local function read(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function tmpdir()
+  local d = os.tmpname()
+  os.remove(d)
+  assert(os.execute("mkdir -p " .. d))
+  return d
+end
+
+local function write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
 end
 
 describe("rostra command at its interfaces", function()
@@ -92,6 +114,95 @@ describe("rostra command at its interfaces", function()
       local status, _, err = main { "count", "freedom", DIR, "--sidecar", DIR .. "/index.csv" }
       assert.equal(0, status)
       assert.equal("rostra: metadata: party 5/5, president 5/5, year 5/5\n", err)
+    end)
+  end)
+
+  describe("exports", function()
+    local dir
+    setup(function()
+      dir = tmpdir()
+      -- 120 hits of "freedom" in one speech, each in its own sentence
+      local parts = {}
+      for i = 1, 120 do parts[i] = ("Freedom number %d is a long and winding sentence about freedoms of "
+        .. "every kind and shape, written down so that each cell of the table is wide."):format(i) end
+      write(dir .. "/many.txt", table.concat(parts, " ") .. "\n")
+    end)
+    teardown(function() os.execute("rm -rf " .. dir) end)
+
+    it("-o k.txt writes every KWIC line, not the page of the terminal", function()
+      local status, out, err = main { "kwic", "freedom", dir .. "/many.txt", "-o", dir .. "/k.txt" }
+      assert.equal(0, status, err)
+      assert.equal("", out)
+      local ls = lines(read(dir .. "/k.txt"))
+      assert.equal("120 hits of freedom", ls[1])
+      assert.equal(121, #ls)
+      -- to a pipe too; a terminal gets a page of 50
+      status, out = main { "kwic", "freedom", dir .. "/many.txt" }
+      assert.equal(0, status)
+      assert.equal(121, #lines(out))
+      status, out = main({ "kwic", "freedom", dir .. "/many.txt", "--color", "never" },
+        { isatty = function() return true end })
+      assert.equal(0, status)
+      ls = lines(out)
+      assert.equal(51, #ls)
+      assert.truthy(ls[1]:find("(1-50 shown; --limit N --offset N for more)", 1, true), ls[1])
+    end)
+
+    it("takes the format from --format, else from the extension", function()
+      for ext, fmt in pairs { tsv = "tsv", csv = "csv", json = "json", TSV = "tsv" } do
+        local path = dir .. "/k." .. ext
+        assert.equal(0, (main { "kwic", "freedom", dir .. "/many.txt", "-o", path }))
+        local text = read(path)
+        if fmt == "json" then
+          assert.equal(120, #cjson.decode(text))
+        else
+          local ls = lines(text)
+          assert.equal(121, #ls, ext)
+          assert.truthy(ls[1]:find(fmt == "csv" and "speech,file," or "speech\tfile\t", 1, true), ls[1])
+        end
+      end
+      assert.equal(0, (main { "kwic", "freedom", dir .. "/many.txt", "-o", dir .. "/k.dat",
+                              "--format", "tsv" }))
+      assert.equal(121, #lines(read(dir .. "/k.dat")))
+    end)
+
+    it("refuses an extension it does not know, writing nothing (exit 2)", function()
+      for _, name in ipairs { "out.xlsx", "out", "out.tsv.bak" } do
+        local status, out, err = main { "kwic", "freedom", dir .. "/many.txt", "-o", dir .. "/" .. name }
+        assert.equal(2, status, name)
+        assert.equal("", out)
+        assert.truthy(err:find("cannot tell the format of", 1, true), err)
+        assert.truthy(err:find("give --format text|tsv|csv|json", 1, true), err)
+        assert.is_nil(read(dir .. "/" .. name), name)
+      end
+    end)
+
+    it("writes the whole text table to a file: every row, no cell cut", function()
+      local status = main { "freq", dir .. "/many.txt", "-o", dir .. "/f.txt" }
+      assert.equal(0, status)
+      local text = read(dir .. "/f.txt")
+      assert.falsy(text:find("more rows", 1, true))
+      -- the forms of the corpus: the numbers 1..120 and the other words
+      local _, tsvout = main { "freq", dir .. "/many.txt", "--format", "tsv" }
+      assert.equal(#lines(tsvout) - 1, #lines(text) - 3) -- title, header, rule
+      local status2 = main { "kwic", "freedom", dir .. "/many.txt", "--format", "tsv",
+                             "-o", dir .. "/k2.tsv" }
+      assert.equal(0, status2)
+      local _, out = main { "parse", dir .. "/many.txt", "--level", "sentence", "-o", dir .. "/p.txt" }
+      assert.equal("", out)
+      local p = read(dir .. "/p.txt")
+      assert.falsy(p:find("…", 1, true), "a cell was cut")
+      assert.truthy(p:find("written down so that each cell of the table is wide.", 1, true))
+    end)
+
+    it("gives every n-gram and collocate to a file or a pipe, a page to a terminal", function()
+      local _, out = main { "ngrams", dir .. "/many.txt", "--min", "1", "--format", "tsv" }
+      local n = #lines(out) - 1
+      assert.truthy(n > 50, n)
+      local _, page = main({ "ngrams", dir .. "/many.txt", "--min", "1" },
+        { isatty = function() return true end })
+      assert.truthy(page:find("more rows", 1, true) == nil)
+      assert.equal(50 + 3, #lines(page))
     end)
   end)
 end)

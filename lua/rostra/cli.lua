@@ -2,14 +2,18 @@
 --
 -- `bin/rostra` is `os.exit(require("rostra.cli").main(arg))`. Every
 -- subcommand reads text files, folders or one `.rostra` index and writes a
--- text table, TSV, CSV or JSON (`--format`, or from the extension of `-o`).
--- TSV, CSV and JSON carry the same rows and columns; JSON is an array of
--- objects, one per row.
+-- text table, TSV, CSV or JSON (`--format`, or from the extension of `-o`:
+-- an extension rostra does not know is a usage error). TSV, CSV and JSON
+-- carry the same rows and columns; JSON is an array of objects, one per
+-- row. Only a terminal pages (50 rows, long cells cut); a file or a pipe
+-- gets every row, whole, unless `--limit` says otherwise.
 --
 -- Exit status: 0 on success, 1 on a runtime error (a missing file, a
 -- malformed lexicon, a corrupt index: one line on standard error, no
 -- traceback unless `--debug`), 2 on a usage error (an unknown subcommand or
--- option, a malformed query, `--where`, `--sort` or `--meta` template).
+-- option, a malformed query, `--where`, `--sort` or `--meta` template, a
+-- metadata key the corpus does not have, a template or sidecar that
+-- matches no file, an output file of unknown format).
 --
 -- Terminals are detected with `os.execute("test -t 1")` (and `2`): the shell
 -- that `os.execute` starts inherits the standard streams of the Lua process,
@@ -400,11 +404,19 @@ end
 
 -- {====================================================== output
 
+-- the format of the output: --format, else the extension of -o (an
+-- extension rostra does not know is a usage error: nothing is written in a
+-- format the name does not say), else text
 local function output_format(args)
   if args.format then return args.format end
   if args.output then
     local ext = args.output:match("%.([^./]+)$")
-    return ext and EXT_FORMAT[ext:lower()] or "text"
+    local fmt = ext and EXT_FORMAT[ext:lower()]
+    if not fmt then
+      usage("cannot tell the format of '%s' from its %s; give --format text|tsv|csv|json, or name "
+        .. "the file .txt, .tsv, .csv or .json", args.output, ext and ("extension ." .. ext) or "name")
+    end
+    return fmt
   end
   return "text"
 end
@@ -419,16 +431,24 @@ local function write_out(ctx, args, text)
   end
 end
 
+-- rows of a text table: --limit N (0: all), else a page of 50 on a
+-- terminal and every row anywhere else (a file, a pipe)
 local function max_rows(args)
   if args.limit == 0 then return false end
-  return args.limit or 50
+  if args.limit then return args.limit end
+  return args._page and 50 or false
 end
 
 -- the text of a result (a result table, or an object with tostring and
 -- export) in a format
 local function render(t, fmt, args)
   if fmt == "text" then
-    if result.is(t) then return t:format { max_rows = max_rows(args) } end
+    -- a page on a terminal cuts long cells; a file keeps them whole
+    if result.is(t) then
+      local o = { max_rows = max_rows(args) }
+      if not args._page then o.max_width = false end
+      return t:format(o)
+    end
     return tostring(t)
   end
   if args.limit and args.limit > 0 and type(t.head) == "function" then t = t:head(args.limit) end
@@ -644,7 +664,7 @@ function cmd.kwic(ctx, args)
   local c = open_corpus(ctx, args)
   local limit = args.limit ~= 0 and args.limit or nil
   local fmt = output_format(args)
-  if fmt == "text" and args.limit == nil then limit = 50 end
+  if fmt == "text" and args.limit == nil and args._page then limit = 50 end
   local k = c:kwic(q, { context = args.context, sort = sort, limit = limit, offset = args.offset,
                         clip = args.sentence and "sentence" or nil })
   if fmt ~= "text" then
@@ -703,10 +723,12 @@ function cmd.count(ctx, args)
   emit(ctx, args, t)
 end
 
--- the `top` option of an analysis: --limit N, or `all` for --limit 0
+-- the `top` option of an analysis: --limit N, `all` for --limit 0 and for
+-- output that does not page (a file or a pipe gets every row), else the
+-- function's default
 local function top(args, all)
   if args.limit and args.limit > 0 then return args.limit end
-  if args.limit == 0 then return all end
+  if args.limit == 0 or not args._page then return all end
   return nil
 end
 
@@ -1094,6 +1116,15 @@ function M.main(argv, env)
     return M.EXIT_OK
   end
   name = args.command
+  -- only a terminal pages: a file or a pipe gets every row
+  args._page = args.output == nil and ctx.isatty(1)
+  if args.output and name ~= "index" and name ~= "repl" then
+    local fok, fe = pcall(output_format, args)
+    if not fok then
+      ctx.err:write(("rostra %s: %s\n"):format(name, one_line(tostring(fe))))
+      return M.EXIT_USAGE
+    end
+  end
   local trace
   local done, e = xpcall(cmd[name], function(err)
     if getmetatable(err) ~= Failure then trace = debug.traceback(tostring(err), 2) end

@@ -36,6 +36,12 @@ local function lines(s)
   return t
 end
 
+local function split(s, sep)
+  local t = {}
+  for f in (s .. sep):gmatch("(.-)" .. sep) do t[#t + 1] = f end
+  return t
+end
+
 local function read(path)
   local f = io.open(path, "rb")
   if not f then return nil end
@@ -203,6 +209,56 @@ describe("rostra command at its interfaces", function()
         { isatty = function() return true end })
       assert.truthy(page:find("more rows", 1, true) == nil)
       assert.equal(50 + 3, #lines(page))
+    end)
+  end)
+
+  describe("rows that name their speech", function()
+    local function header(args)
+      local status, out, err = main(args)
+      assert.equal(0, status, err)
+      local sep = args[#args] == "csv" and "," or "\t"
+      return split(lines(out)[1], sep), out
+    end
+
+    local function has(list, ...)
+      local set = {}
+      for _, x in ipairs(list) do set[x] = true end
+      for _, want in ipairs { ... } do assert.truthy(set[want], want .. " in " .. table.concat(list, ",")) end
+    end
+
+    it("themes --level speech --format csv has file, year and president columns", function()
+      local h = header { "themes", DIR, "--meta", TPL, "--level", "speech", "--format", "csv" }
+      has(h, "speech", "file", "year", "president", "party", "theme", "count")
+    end)
+
+    it("in count --by speech, dispersion, parse and kwic too, and --columns chooses", function()
+      has(header { "count", "freedom", DIR, "--meta", TPL, "--by", "speech", "--format", "tsv" },
+        "speech", "file", "year", "president", "count", "words", "per_million", "share")
+      has(header { "dispersion", "freedom", DIR, "--meta", TPL, "--format", "tsv" },
+        "part", "file", "year", "president", "hits")
+      has(header { "parse", DIR, "--meta", TPL, "--level", "speech", "--format", "tsv" },
+        "file", "year", "president", "party", "segments")
+      has(header { "parse", DIR, "--meta", TPL, "--level", "sentence", "--format", "tsv" },
+        "file", "year", "president", "party", "text")
+      local h = header { "kwic", "freedom", DIR, "--meta", TPL, "--columns", "year", "--format", "tsv" }
+      assert.same({ "speech", "file", "year", "start", "stop", "left", "match", "right" }, h)
+      local status, _, err = main { "kwic", "freedom", DIR, "--meta", TPL, "--columns", "yeer",
+                                    "--format", "tsv" }
+      assert.equal(2, status)
+      assert.truthy(err:find("did you mean 'year'?", 1, true), err)
+    end)
+  end)
+
+  describe("count --by", function()
+    it("gives count, words, per million words and share for every decade", function()
+      local status, out = main { "count", "freedom", DIR, "--meta", TPL, "--by", "decade", "--format", "tsv" }
+      assert.equal(0, status)
+      local ls = lines(out)
+      assert.equal("decade\tcount\twords\tper_million\tshare\tspeeches", ls[1])
+      assert.equal("1790\t2\t16\t125000.0\t0.2222222222222222\t1", ls[2])
+      assert.equal("1950\t2\t26\t76923.07692307692\t0.2222222222222222\t2", ls[4])
+      assert.equal("2020\t3\t15\t200000.0\t0.3333333333333333\t1", ls[5])
+      assert.equal(5, #ls)
     end)
   end)
 end)

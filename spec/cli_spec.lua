@@ -219,18 +219,28 @@ describe("rostra command", function()
       local status, out, err = spawn { "count", "community", SAMPLE, "--format", "tsv" }
       assert.equal(0, status)
       assert.equal("", err)
-      assert.truthy(out:find("^query\tcount\tspeeches\tper_million\ncommunity\t7\t1\t"), out)
+      assert.truthy(out:find("^query\tcount\tspeeches\twords\tper_million\ncommunity\t7\t1\t"), out)
     end)
   end)
 
   describe("formats", function()
     -- each: arguments, the TSV columns
+    -- rows in a speech name it: file and its metadata keys
+    local META = { "date", "lang", "place", "role", "source", "speaker", "title", "year" }
+    local function with_meta(first, rest)
+      local out = { table.unpack(first) }
+      for _, k in ipairs(META) do out[#out + 1] = k end
+      for _, k in ipairs(rest) do out[#out + 1] = k end
+      return out
+    end
     local cases = {
-      { { "parse", SAMPLE }, { "file", "index", "line", "kind", "point", "start", "stop", "text" } },
+      { { "parse", SAMPLE },
+        with_meta({ "file" }, { "index", "line", "kind", "point", "start", "stop", "text" }) },
       { { "parse", SAMPLE, "--level", "quotation" },
-        { "file", "index", "segment", "depth", "start", "stop", "text" } },
-      { { "kwic", "community", SAMPLE }, { "speech", "file", "start", "stop", "left", "match", "right" } },
-      { { "count", "community", SAMPLE }, { "query", "count", "speeches", "per_million" } },
+        with_meta({ "file" }, { "index", "segment", "depth", "start", "stop", "text" }) },
+      { { "kwic", "community", SAMPLE },
+        with_meta({ "speech", "file" }, { "start", "stop", "left", "match", "right" }) },
+      { { "count", "community", SAMPLE }, { "query", "count", "speeches", "words", "per_million" } },
       { { "count", "community", SAMPLE, "--by", "point" }, { "group", "count", "share" } },
       { { "freq", SAMPLE, "--limit", "5" }, { "lower", "count", "per_million" } },
       { { "info", SAMPLE }, { "field", "value" } },
@@ -442,12 +452,14 @@ describe("rostra command", function()
         return
       end
       check({ "themes", SAMPLE, "--level", "point" },
-        { "speech", "unit", "theme", "count", "tokens", "score", "share" })
+        { "speech", "file", "date", "lang", "place", "role", "source", "speaker", "title", "year", "unit",
+          "theme", "count", "tokens", "score", "share" })
       check({ "themes", SAMPLE, "--totals" }, { "theme", "count", "tokens", "score", "share", "units" })
-      check({ "themes", SAMPLE, "--level", "point", "--top", "1" }, { "speech", "unit", "rank", "theme" })
+      check({ "themes", SAMPLE, "--level", "point", "--top", "1", "--columns", "year" },
+        { "speech", "file", "year", "unit", "rank", "theme" })
       check({ "themes", SAMPLE, "--by", "year" }, { "year", "theme", "count" })
-      local _, text = main { "themes", SAMPLE, "--level", "point", "--top", "1" }
-      assert.truthy(text:find("\n +1 +1 +1  health ", 1, false), text)
+      local _, text = main { "themes", SAMPLE, "--level", "point", "--top", "1", "--columns", "year" }
+      assert.truthy(text:find("\n +1  examples/sample.txt  2020 +1 +1  health ", 1, false), text)
       local status, _, err = main { "themes", SAMPLE, "--totals", "--top", "2" }
       assert.equal(2, status)
       assert.equal(1, #lines(err))
@@ -491,7 +503,9 @@ describe("rostra command", function()
         return
       end
       check({ "dispersion", "community", SAMPLE, "spec/fixtures/corpus/b_2020.txt" },
-        { "part", "size", "hits" })
+        { "part", "file" })
+      check({ "dispersion", "community", SAMPLE, "spec/fixtures/corpus/b_2020.txt", "--columns", "year" },
+        { "part", "file", "year", "size", "hits" })
     end)
 
     it("repl reads Lua from a pipe", function()

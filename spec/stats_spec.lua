@@ -613,7 +613,15 @@ describe("rostra.stats", function()
       -- DPnorm = DP / (1 - 6/41) (Lijffijt & Gries 2012) = 0.244898
       -- D = 1 - (sd(p)/mean(p)) / sqrt(n - 1), p = v/s, population sd (Gries 2008) = 0.575014
       local t = c:dispersion("development")
-      assert.are.same({ "part", "size", "hits", "per_million", "positions" }, t:columns())
+      -- a part that is a speech is named by its file and metadata
+      assert.are.same({ "part", "file", "country", "lang", "year", "size", "hits", "per_million",
+                        "positions" },
+        t:columns())
+      assert.are.equal(c:meta(1).year, t[1].year)
+      assert.are.same({ "part", "file", "year", "size", "hits", "per_million", "positions" },
+        c:dispersion("development", { columns = { "year" } }):columns())
+      assert.are.same({ "part", "size", "hits", "per_million", "positions" },
+        c:dispersion("development", { by = "year" }):columns())
       assert.are.equal(4, #t)
       assert.are.equal(3, t.meta.range)
       assert.are.equal(4, t.meta.parts)

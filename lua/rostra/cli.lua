@@ -485,6 +485,16 @@ local function need(c, method, module)
   end
 end
 
+-- the metadata keys of --columns (nil: all of them)
+local function columns_of(args)
+  if args.columns == nil then return nil end
+  local list = {}
+  for k in (args.columns .. ","):gmatch("%s*(.-)%s*,") do
+    if k ~= "" then list[#list + 1] = k end
+  end
+  return list
+end
+
 local function file_of(c, d)
   local m = c:meta(d) or {}
   return m.file or tostring(d)
@@ -621,13 +631,49 @@ function cmd.parse(ctx, args)
     return write_out(ctx, args, table.concat(parts, "\n\n"))
   end
   level = level or "segment"
+  -- every row names its speech: file, then the metadata keys (--columns)
+  local own, keys, names = {}, {}, {}
+  for _, col in ipairs(PARSE_COLUMNS[level]) do own[col] = true end
+  local seen = {}
+  for _, sp in ipairs(speeches) do
+    for k in pairs(sp.sp.meta) do seen[k] = true end
+  end
+  local want = columns_of(args)
+  if want then
+    for _, k in ipairs(want) do
+      if k ~= "file" and not seen[k] then
+        usage("--columns: unknown metadata key '%s' (%s)", k,
+          require("rostra.opts").hint(k, seen, "the speeches have"))
+      end
+      if k ~= "file" then keys[#keys + 1] = k end
+    end
+  else
+    for k in pairs(seen) do
+      -- at the speech level, title, speaker... are columns already
+      if k ~= "file" and not (level == "speech" and own[k]) then keys[#keys + 1] = k end
+    end
+    table.sort(keys)
+  end
+  local cols = {}
+  for _, col in ipairs(PARSE_COLUMNS[level]) do
+    cols[#cols + 1] = col
+    if col == "file" then
+      for i, k in ipairs(keys) do
+        names[i] = own[k] and ("meta." .. k) or k
+        cols[#cols + 1] = names[i]
+      end
+    end
+  end
   local rows = {}
   for _, s in ipairs(speeches) do
-    for _, r in ipairs(speech_rows(s.sp, s.file, level)) do rows[#rows + 1] = r end
+    for _, r in ipairs(speech_rows(s.sp, s.file, level)) do
+      for i, k in ipairs(keys) do r[names[i]] = s.sp.meta[k] end
+      rows[#rows + 1] = r
+    end
   end
   local titles = { speech = "speeches", segment = "segments", point = "points", sentence = "sentences",
                    quotation = "quotations" }
-  emit(ctx, args, result.new(PARSE_COLUMNS[level], rows, { title = titles[level] }))
+  emit(ctx, args, result.new(cols, rows, { title = titles[level] }))
 end
 
 
@@ -666,14 +712,10 @@ function cmd.kwic(ctx, args)
   local fmt = output_format(args)
   if fmt == "text" and args.limit == nil and args._page then limit = 50 end
   local k = c:kwic(q, { context = args.context, sort = sort, limit = limit, offset = args.offset,
-                        clip = args.sentence and "sentence" or nil })
+                        clip = args.sentence and "sentence" or nil, columns = columns_of(args) })
   if fmt ~= "text" then
-    local rows = {}
-    for i, r in ipairs(k) do
-      rows[i] = { speech = r.speech, file = file_of(c, r.speech), start = r.start, stop = r.stop,
-                  left = r.left, match = r.match, right = r.right }
-    end
-    return emit(ctx, args, result.new({ "speech", "file", "start", "stop", "left", "match", "right" }, rows))
+    -- every line names its speech: speech, file, metadata, then the line
+    return emit(ctx, args, k:table())
   end
   local color = use_color(ctx, args)
   local _, ndoc = c:counts()
@@ -705,19 +747,24 @@ end
 function cmd.count(ctx, args)
   local q = check_query(args.query)
   local c = open_corpus(ctx, args)
-  local m = c:query(q)
   local t
   if args.by then
-    t = m:group(args.by)
+    -- count, words, per million words and share of the hits per group
+    t = c:count(q, { by = args.by, columns = columns_of(args) })
   else
+    if args.columns then usage("--columns names the speeches: it goes with --by speech or --by KEY") end
+    local m = c:query(q)
     local speeches = {}
     local n = 0
     for d in m:iter() do
       if not speeches[d] then speeches[d] = true n = n + 1 end
     end
-    local ntok = c:counts()
-    t = result.new({ "query", "count", "speeches", "per_million" }, {
-      { query = q, count = #m, speeches = n, per_million = ntok > 0 and #m * 1e6 / ntok or 0 } },
+    local words = 0
+    local per = require("rostra.matches").speech_words(c._root)
+    for d in c:speeches() do words = words + per[d] end
+    t = result.new({ "query", "count", "speeches", "words", "per_million" }, {
+      { query = q, count = #m, speeches = n, words = words,
+        per_million = words > 0 and #m * 1e6 / words or 0 } },
       { formats = { per_million = "%.2f" } })
   end
   emit(ctx, args, t)
@@ -758,7 +805,9 @@ function cmd.themes(ctx, args)
   if not lex then fail("%s", err) end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
-  local t = c:tag(lex, opts_of(args, { level = "level", by = "by" }))
+  local o = opts_of(args, { level = "level", by = "by" })
+  o.columns = columns_of(args)
+  local t = c:tag(lex, o)
   if args.totals then t = t:totals()
   elseif args.top then t = t:top(args.top)
   elseif args.by then t = t:by(args.by) end
@@ -823,7 +872,12 @@ function cmd.dispersion(ctx, args)
   load_optional "rostra.stats"
   local c = open_corpus(ctx, args)
   need(c, "dispersion", "the statistics, rostra.stats")
-  emit(ctx, args, c:dispersion(q, opts_of(args, { by = "by" })))
+  local o = opts_of(args, { by = "by" })
+  o.columns = columns_of(args)
+  if o.columns and o.by and o.by ~= "speech" then
+    usage("--columns names the speeches: it goes with dispersion by speech, not --by %s", o.by)
+  end
+  emit(ctx, args, c:dispersion(q, o))
 end
 
 -- metadata keys: how many speeches have each, and some of the values
@@ -1009,6 +1063,9 @@ M.commands = {
       .. "  rostra> c:kwic(\"community\", {sort = \"right1\"})" },
 }
 
+-- the subcommands whose rows are speeches or parts of one
+local NAMED_ROWS = { parse = true, kwic = true, count = true, themes = true, dispersion = true }
+
 local function build_parser(seen)
   local argparse = require "argparse"
   local p = argparse("rostra", "Analyse political speeches: parse, index, query and measure them.")
@@ -1028,6 +1085,12 @@ local function build_parser(seen)
     if spec.query then c:argument("query", "A query (see docs/query.md).") end
     c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
     if spec.options then spec.options(c) end
+    -- rows that are speeches (or in one) name it: file, then metadata keys
+    if NAMED_ROWS[spec.name] then
+      c:option("--columns", "Metadata keys that name each row's speech after its file, comma-separated "
+        .. "(default: all the keys).")
+        :argname "<keys>"
+    end
     -- --lexicon only where themes are tagged (themes) or may be (repl)
     if spec.name == "themes" or spec.name == "repl" then
       c:option("--lexicon", "A lexicon file (.yaml, .dic, .cat, .lc3) or a bundled name"

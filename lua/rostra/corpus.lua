@@ -331,6 +331,70 @@ function M.check_key(c, key, fname, level)
   return key
 end
 
+--- The columns that name a speech in per-speech rows: `file`, then the
+-- metadata keys (`columns`: nil for every key of the corpus, or a list of
+-- keys, derived ones included; `file` comes first whatever the list). A
+-- key whose name is already a column of the table (`taken`) is shown as
+-- `meta.KEY`.
+-- @param c Corpus or view
+-- @param columns nil or a list of keys
+-- @tparam[opt] table taken set of the table's own column names
+-- @tparam string fname the function, for messages
+-- @tparam[opt=1] integer level as for `key_fn`
+-- @treturn {string,...} the column names
+-- @treturn function `mt(d)`: a metatable whose `__index` gives speech d's
+--   values under those names (made once per speech), for rows that name it
+function M.name_columns(c, columns, taken, fname, level)
+  level = (level or 1) + 1
+  local k = key_info(c._root)
+  local keys = { "file" }
+  if columns == nil then
+    for _, x in ipairs(k.list) do
+      if x ~= "file" then keys[#keys + 1] = x end
+    end
+  else
+    if type(columns) ~= "table" then
+      error(("bad option 'columns' to '%s' (list of metadata keys expected, got %s)"):format(fname,
+        type(columns)), level)
+    end
+    for _, x in ipairs(columns) do
+      if x ~= "file" then keys[#keys + 1] = x end
+    end
+  end
+  local cols, getters = {}, {}
+  for i, key in ipairs(keys) do
+    if key == "file" then
+      getters[i] = function(m) return m.file end
+    else
+      getters[i] = M.key_fn(c, key, fname, level)
+    end
+    cols[i] = (taken and taken[key]) and ("meta." .. key) or key
+  end
+  local metas = c:_load_meta()
+  local cache = {}
+  local function mt(d)
+    local x = cache[d]
+    if not x then
+      local m, vals = metas[d] or {}, {}
+      for i, get in ipairs(getters) do vals[cols[i]] = get(m, d) end
+      x = { __index = vals }
+      cache[d] = x
+    end
+    return x
+  end
+  return cols, mt
+end
+
+--- Speech d's values under the columns of `name_columns`, copied into `row`.
+-- @tparam table row
+-- @tparam function mt as `name_columns` returns it
+-- @tparam integer d
+-- @return row
+function M.fill_names(row, mt, d)
+  for k, v in pairs(mt(d).__index) do row[k] = v end
+  return row
+end
+
 -- }======================================================
 
 --- A view of the speeches whose metadata match: `{key = value}`, a list of

@@ -101,11 +101,174 @@ function Corpus:query(q)
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
 end
 
---- The number of matches of a query.
-function Corpus:count(q)
-  local prog = compile(q, "count")
-  return self._root._h:query(prog, mask_for(self, prog, "count", 2), true)
+-- {====================================================== counts by group
+
+-- the word tokens (words and numbers, not punctuation or symbols) of every
+-- speech of the root, made once: the speech's tokens less the occurrences
+-- of the forms that are not words
+local function speech_words(root)
+  local h = root._h
+  local ntok, ndoc = h:counts()
+  local cached = rawget(root, "_speech_words")
+  if cached and cached.ntok == ntok and cached.ndoc == ndoc then return cached.words end
+  local words = {}
+  for d = 1, ndoc do
+    local _, nt = h:doc(d)
+    words[d] = nt
+  end
+  local wordlike = {}
+  for _, f in ipairs((h:freq("word", nil, 1, 0, true))) do wordlike[f] = true end
+  for _, f in ipairs((h:freq("word", nil, 1, 0, false))) do
+    if not wordlike[f] then
+      for _, p in ipairs(h:positions("word", f, nil)) do
+        local d = h:doc_of(p)
+        words[d] = words[d] - 1
+      end
+    end
+  end
+  rawset(root, "_speech_words", { ntok = ntok, ndoc = ndoc, words = words })
+  return words
 end
+M.speech_words = speech_words
+
+-- groups sorted as freq sorts them: numbers first, then strings, then the rest
+local function group_less(a, b)
+  local ta, tb = type(a), type(b)
+  if ta == tb and (ta == "number" or ta == "string") then return a < b end
+  if ta == "number" then return true end
+  if tb == "number" then return false end
+  if ta == "string" then return true end
+  if tb == "string" then return false end
+  return tostring(a) < tostring(b)
+end
+
+local COUNT_OPTS = { "by", "columns" }
+local COUNT_COLUMNS = { speech = true, count = true, words = true, per_million = true, share = true,
+                        speeches = true, group = true }
+local STRUCTURE_GROUPS = { match = true, word = true, lower = true, stem = true, point = true,
+                           segment = true, sentence = true, quotation = true }
+
+-- c:count(q, {by = ...}): hits, words and rates per speech or per group of
+-- speeches (every speech or group of the view, with or without hits)
+local function count_by(c, prog, mask, opts, label)
+  local by = opts.by
+  if type(by) == "string" and STRUCTURE_GROUPS[by] then
+    if opts.columns ~= nil then
+      error("count: columns name speeches: they go with by = \"speech\" or a metadata key", 3)
+    end
+    local starts, stops = c._root._h:query(prog, mask)
+    return new_matches(c, starts, stops, label):group(by)
+  end
+  local h = c._root._h
+  local _, ndoc = h:counts()
+  local starts = h:query(prog, mask)
+  local per_speech = {}
+  for i = 1, #starts do
+    local d = h:doc_of(starts[i])
+    per_speech[d] = (per_speech[d] or 0) + 1
+  end
+  local total = #starts
+  local words = speech_words(c._root)
+  local in_view = {}
+  for d = 1, ndoc do in_view[d] = c._mask == nil or c._mask:byte(d) == 1 end
+  local rows, warnings = {}, {}
+  local cols
+  local twords = 0
+  for d = 1, ndoc do if in_view[d] then twords = twords + words[d] end end
+  if by == "speech" then
+    local names, mt = corpusmod.name_columns(c, opts.columns, COUNT_COLUMNS, "count", 3)
+    cols = { "speech" }
+    for _, n in ipairs(names) do cols[#cols + 1] = n end
+    for d = 1, ndoc do
+      if in_view[d] then
+        local n, w = per_speech[d] or 0, words[d]
+        rows[#rows + 1] = setmetatable({ speech = d, count = n, words = w,
+          per_million = w > 0 and n * 1e6 / w or 0, share = total > 0 and n / total or 0 }, mt(d))
+      end
+    end
+  else
+    if opts.columns ~= nil then
+      error("count: columns name speeches: they go with by = \"speech\", not a group of speeches", 3)
+    end
+    local get, key = corpusmod.key_fn(c, by, "count", 3)
+    local col = COUNT_COLUMNS[key] and "group" or key
+    cols = { col }
+    local metas = c:_load_meta()
+    local groups, order = {}, {}
+    local missing, missing_hits = 0, 0
+    for d = 1, ndoc do
+      if in_view[d] then
+        local v = get(metas[d] or {}, d)
+        if v == nil then
+          missing = missing + 1
+          missing_hits = missing_hits + (per_speech[d] or 0)
+        else
+          local g = groups[v]
+          if not g then
+            g = { count = 0, words = 0, speeches = 0 }
+            groups[v] = g
+            order[#order + 1] = v
+          end
+          g.count = g.count + (per_speech[d] or 0)
+          g.words = g.words + words[d]
+          g.speeches = g.speeches + 1
+        end
+      end
+    end
+    table.sort(order, group_less)
+    for _, v in ipairs(order) do
+      local g = groups[v]
+      rows[#rows + 1] = { [col] = v, count = g.count, words = g.words, speeches = g.speeches,
+        per_million = g.words > 0 and g.count * 1e6 / g.words or 0,
+        share = total > 0 and g.count / total or 0 }
+    end
+    if missing > 0 then
+      warnings[#warnings + 1] = ("%d %s without '%s' left out (%d of the %d hits)"):format(missing,
+        missing == 1 and "speech" or "speeches", key, missing_hits, total)
+    end
+  end
+  for _, x in ipairs { "count", "words", "per_million", "share" } do cols[#cols + 1] = x end
+  if by ~= "speech" then cols[#cols + 1] = "speeches" end
+  local t = result.new(cols, rows, {
+    title = ("%s by %s: %d hits in %d words"):format(label or "the query",
+      type(by) == "string" and by or "group",
+      total, twords),
+    formats = { per_million = "%.2f", share = "%.4f" }, warnings = warnings,
+    meta = { hits = total, words = twords } })
+  return t
+end
+
+--- The number of matches of a query; with `opts.by`, a result table of
+-- counts and rates per group:
+--
+-- * `by = "speech"`: a row for every speech of the corpus or view, named by
+--   `file` and its metadata (`columns`: which keys; default all);
+-- * `by` = a metadata key, a derived key (`decade`, `century`, `month`) or
+--   a function of the metadata (`function(meta, id)`): a row for every
+--   value that speeches of the corpus or view have, hits or not (speeches
+--   without one are left out, with a warning);
+--
+-- with columns `count` (hits), `words` (the word tokens of the speech or
+-- group: words and numbers, not punctuation or symbols), `per_million`
+-- (hits per million words), `share` (of all the hits), and `speeches`
+-- for a group. `by` = "match", "word", "lower", "stem" or a structure
+-- ("point", "segment", "sentence", "quotation") counts the hits by their
+-- form or place, as `m:group(by)`.
+-- @param q a query string (see docs/query.md)
+-- @tparam[opt] table opts `by`, `columns`
+-- @treturn integer|result
+function Corpus:count(q, opts)
+  local prog = compile(q, "count")
+  local mask = mask_for(self, prog, "count", 2)
+  if opts ~= nil then
+    opts = require("rostra.opts").check(opts, COUNT_OPTS, "count", 2)
+    if opts.by ~= nil then return count_by(self, prog, mask, opts, type(q) == "string" and q or nil) end
+    if opts.columns ~= nil then error("count: columns go with by", 2) end
+  end
+  return self._root._h:query(prog, mask, true)
+end
+
+-- }======================================================
 
 -- {====================================================== Matches
 
@@ -457,7 +620,9 @@ function Line:highlight()
 end
 
 local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limit = true,
-                    offset = true, meta = true }
+                    offset = true, meta = true, columns = true }
+-- the columns of an exported concordance, around those naming the speech
+local KWIC_COLUMNS = { speech = true, start = true, stop = true, left = true, match = true, right = true }
 
 -- the lines of the hits starts[i]..stops[i]: their text is cut in C, in
 -- columns; a line's table is made when it is first read
@@ -469,22 +634,27 @@ local function build_lines(c, starts, stops, opts)
   local cols = { speech = docs, left = lefts, match = ms, right = rights, start = starts, stop = stops }
   return result.lazy_rows(#starts, function(i)
     local d = docs[i]
-    return setmetatable({ speech = d, left = lefts[i], match = ms[i], right = rights[i],
-      start = starts[i], stop = stops[i], meta = metas[d] }, Line)
+    local m = metas[d]
+    return setmetatable({ speech = d, file = m and m.file, left = lefts[i], match = ms[i], right = rights[i],
+      start = starts[i], stop = stops[i], meta = m }, Line)
   end), cols
 end
 
 --- KWIC lines of a query or of Matches: `{context = 8 | chars = 60,
--- clip = "sentence", sort = {"right1", "right2"}, limit, offset}`.
+-- clip = "sentence", sort = {"right1", "right2"}, limit, offset,
+-- columns = {...}}`.
 -- Lines have `left`, `match`, `right` (the stored text with its spacing,
--- line breaks as spaces), `speech`, `meta`, `start`, `stop`. The result
--- holds the page (`limit`, `offset`); `export` writes every hit.
+-- line breaks as spaces), `speech`, `file`, `meta`, `start`, `stop`. The
+-- result holds the page (`limit`, `offset`); `export` writes every hit,
+-- each naming its speech by `file` and metadata (`columns`: the keys;
+-- default all), and `k:table()` gives those rows as a result table.
 function Corpus:kwic(q, opts)
   opts = require("rostra.opts").check(opts, KWIC_OPTS, "kwic", 2)
   if opts.context ~= nil and (math.type(opts.context) ~= "integer" or opts.context < 0) then
     error("context must be a non-negative integer", 2)
   end
   if opts.clip ~= nil and opts.clip ~= "sentence" then error("clip must be \"sentence\"", 2) end
+  if opts.columns ~= nil then corpusmod.name_columns(self, opts.columns, KWIC_COLUMNS, "kwic", 2) end
   local m, hits, partial
   if getmetatable(q) == Matches then
     m = new_matches(self, table.move(q.starts, 1, #q.starts, 1, {}),
@@ -520,18 +690,47 @@ function Corpus:kwic(q, opts)
   return t
 end
 
---- Write every hit (not only the page) as TSV, CSV or JSON.
-function Kwic:export(path, fmt)
+-- a plain result of the lines of hits starts[i]..stops[i], each naming
+-- its speech: speech, file, the metadata keys (opts.columns), start, stop,
+-- left, match, right
+local function named_table(c, starts, stops, opts, title)
+  local _, col = build_lines(c, starts, stops, opts)
+  local names, mt = corpusmod.name_columns(c, opts.columns, KWIC_COLUMNS, "kwic", 3)
+  local cols = { "speech" }
+  for _, n in ipairs(names) do cols[#cols + 1] = n end
+  for _, n in ipairs { "start", "stop", "left", "match", "right" } do cols[#cols + 1] = n end
+  return result.new(cols, result.lazy_rows(#col.start, function(i)
+    return setmetatable({ speech = col.speech[i], start = col.start[i], stop = col.stop[i],
+      left = col.left[i], match = col.match[i], right = col.right[i] }, mt(col.speech[i]))
+  end), { title = title, align = { left = "right" } })
+end
+
+--- The concordance as a plain result table whose rows name their speech:
+-- `speech, file, KEY..., start, stop, left, match, right` (the metadata
+-- keys of the `columns` option, default all). `all`: every hit, not only
+-- the page (`limit`, `offset`).
+-- @tparam[opt] boolean all
+-- @return result
+function Kwic:table(all)
   local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
-  local prog = rawget(self, "_partial")
-  if prog then m = m.corpus:query(prog) end
-  local _, col = build_lines(m.corpus, m.starts, m.stops, opts)
-  local all = result.new({ "speech", "start", "stop", "left", "match", "right" },
-    result.lazy_rows(#col.start, function(i)
-      return { speech = col.speech[i], start = col.start[i], stop = col.stop[i], left = col.left[i],
-               match = col.match[i], right = col.right[i] }
-    end))
-  return all:export(path, fmt)
+  local starts, stops = {}, {}
+  if all then
+    local prog = rawget(self, "_partial")
+    if prog then m = m.corpus:query(prog) end
+    starts, stops = m.starts, m.stops
+  else
+    for i = 1, #self do
+      local r = self[i]
+      starts[i], stops[i] = r.start, r.stop
+    end
+  end
+  return named_table(m.corpus, starts, stops, opts, self.title)
+end
+
+--- Write every hit (not only the page) as TSV, CSV or JSON, each line
+-- naming its speech (see `Kwic:table`).
+function Kwic:export(path, fmt)
+  return self:table(true):export(path, fmt)
 end
 
 function Kwic:format(o)

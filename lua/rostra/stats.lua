@@ -447,7 +447,7 @@ end
 
 -- {====================================================== dispersion
 
-local DISP_OPTS = set_of { "by" }
+local DISP_OPTS = set_of { "by", "columns" }
 
 -- the relative positions in the text table: 4 decimals (exports keep all)
 local function show_positions(v)
@@ -463,14 +463,18 @@ local function fmt3(v)
   return format("%.4f", v)
 end
 
+local DISP_COLUMNS = set_of { "part", "size", "hits", "per_million", "positions" }
+
 --- Dispersion of a node over parts of the corpus or view:
--- `c:dispersion(q, {by = "speech" | metadata key})`. Parts are the speeches
+-- `c:dispersion(q, {by = "speech" | metadata key | function, columns = {...}})`. Parts are the speeches
 -- (`part` the speech id) or the groups of speeches sharing a value of the
 -- key (`part` the value; speeches without it are left out, with a
 -- warning); a part's tokens are its speeches' tokens in speech order.
 -- A hit is a match, counted at its first token.
 --
--- Rows `{part, size, hits, per_million, positions}`: `positions` the hits'
+-- Rows `{part, size, hits, per_million, positions}` (by speech, `part` is
+-- the speech id and `file` and the metadata keys (`columns`: which ones;
+-- default all) follow it): `positions` the hits'
 -- relative positions offset / size in [0, 1) (offset: the 0-based index of
 -- the token in its part), ascending, for a dispersion plot. `t.meta` holds
 -- `range` (parts with a hit), `parts`, `freq`, `size`, `juilland_d`
@@ -528,12 +532,20 @@ function Corpus:dispersion(q, opts)
         missing == 1 and "speech" or "speeches", label)
     end
   end
+  -- parts that are speeches are named: file and metadata
+  local name_cols, name_mt = {}, nil
+  if by == "speech" then
+    name_cols, name_mt = corpusmod.name_columns(self, opts.columns, DISP_COLUMNS, "dispersion", 2)
+  elseif opts.columns ~= nil then
+    fail("dispersion", "columns name the speeches: they go with by = \"speech\"")
+  end
   o.part_of, o.nparts = part_of, #labels
   local parts, m = h:stats_dispersion(o)
   local rows = {}
   for k, p in ipairs(parts) do
     rows[k] = { part = labels[k], size = p.size, hits = p.hits,
                 per_million = p.size > 0 and p.hits * 1e6 / p.size or 0, positions = p.positions }
+    if name_mt then setmetatable(rows[k], name_mt(labels[k])) end
   end
   if #labels == 0 then warnings[#warnings + 1] = "no part: the corpus or view is empty" end
   if m.freq == 0 then warnings[#warnings + 1] = format("no occurrence of %s", qlabel) end
@@ -543,7 +555,10 @@ function Corpus:dispersion(q, opts)
   local title = format("dispersion of %s by %s: range %d/%d, D %s, DP %s, DPnorm %s", qlabel, label,
     m.range, m.parts, fmt3(m.juilland_d), fmt3(m.dp), fmt3(m.dp_norm))
   m.by = label
-  return result.new({ "part", "size", "hits", "per_million", "positions" }, rows,
+  local cols = { "part" }
+  for _, c in ipairs(name_cols) do cols[#cols + 1] = c end
+  for _, c in ipairs { "size", "hits", "per_million", "positions" } do cols[#cols + 1] = c end
+  return result.new(cols, rows,
     { title = title, warnings = warnings, meta = m,
       formats = { per_million = "%.2f", positions = show_positions } })
 end

@@ -30,7 +30,7 @@ local M = {}
 local LEVELS = { speech = true, segment = true, point = true, sentence = true }
 local LEVEL_ALIAS = { paragraph = "segment" }
 local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence"
-local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true }
+local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true, columns = true }
 -- columns a `by` key may not shadow
 local RESERVED = { speech = true, unit = true, theme = true, count = true, tokens = true, score = true,
   share = true, words = true, units = true, rank = true, group = true }
@@ -70,7 +70,7 @@ local function check_opts(opts, fname, lvl)
       tostring(levels)), lvl)
   end
   return { level = level, by = opts.by, overlap = opts.overlap == true, levels = levels,
-    case = opts.case == true }
+    case = opts.case == true, columns = opts.columns }
 end
 
 local function check_lexicon(lex, fname, lvl)
@@ -297,11 +297,13 @@ function ThemeTable:top(n)
       local row = {}
       for k, v in pairs(g[r]) do row[k] = v end
       row.rank = r
-      rows[#rows + 1] = row
+      rows[#rows + 1] = setmetatable(row, getmetatable(g[r]))
     end
   end
-  local first = { "speech", "unit", "rank", "theme" }
-  if ctx.by then first = { "speech", ctx.by, "unit", "rank", "theme" } end
+  local first = { "speech" }
+  for _, col in ipairs(ctx.name_cols) do first[#first + 1] = col end
+  if ctx.by then first[#first + 1] = ctx.by end
+  for _, col in ipairs { "unit", "rank", "theme" } do first[#first + 1] = col end
   return new_table(ctx, columns(first), rows, ("top %d theme%s per %s (%s)"):format(n,
     n == 1 and "" or "s", ctx.level, ctx.lexicon))
 end
@@ -463,6 +465,16 @@ local function tag(c, lex, opts, fname, lvl)
   lex = check_lexicon(lex, fname, lvl + 1)
   local o = check_opts(opts, fname, lvl + 1)
   local get = o.by and corpusmod.key_fn(c, o.by, fname, lvl)
+  -- the columns naming each row's speech: file and metadata (the by key
+  -- has its own column)
+  local want = o.columns
+  if want == nil and o.by then
+    want = {}
+    for _, k in ipairs((c:keys())) do if k ~= o.by then want[#want + 1] = k end end
+  end
+  local taken = { [o.by or "speech"] = true }
+  for k in pairs(RESERVED) do taken[k] = true end
+  local name_cols, name_mt = corpusmod.name_columns(c, want, taken, fname, lvl)
   local entry = compile(c, lex, o, lvl + 1)
   local h = c._root._h
   local data = h:tag_run(entry.tagger, o.level, c._mask, o.overlap)
@@ -484,7 +496,7 @@ local function tag(c, lex, opts, fname, lvl)
         row[o.by] = value
         row.group = value
       end
-      rows[r] = row
+      rows[r] = setmetatable(row, name_mt(sp))
     end
   end
   -- a point ordinal seen twice in a speech is one unit
@@ -529,7 +541,7 @@ local function tag(c, lex, opts, fname, lvl)
   end
   local _, nspeech = c:counts()
   local ctx = {
-    corpus = c, lexicon = lex.name, level = o.level, overlap = o.overlap, by = o.by,
+    corpus = c, lexicon = lex.name, level = o.level, overlap = o.overlap, by = o.by, name_cols = name_cols,
     tagger = entry.tagger, themes = themes, index = entry.index,
     doc_words = data.doc_words, words = data.total_words, warnings = warnings,
   }
@@ -537,8 +549,11 @@ local function tag(c, lex, opts, fname, lvl)
     speeches = nspeech, words = data.total_words, matches = data.matches, seconds = data.seconds,
     cpu_seconds = data.cpu_seconds,
     themes = themes }
-  local first = { "speech", "unit", "theme" }
-  if o.by then first = { "speech", o.by, "unit", "theme" } end
+  local first = { "speech" }
+  for _, col in ipairs(name_cols) do first[#first + 1] = col end
+  if o.by then first[#first + 1] = o.by end
+  first[#first + 1] = "unit"
+  first[#first + 1] = "theme"
   return new_table(ctx, columns(first), rows, ("themes of %s by %s%s"):format(lex.name, o.level,
     o.overlap and " (every match)" or ""))
 end
@@ -550,9 +565,11 @@ end
 --   "paragraph", "point", "sentence"), `by` (a metadata key: a column of the
 --   rows, and the default of `t:by()`), `overlap` (count every match, not
 --   only the longest), `levels` (fold categories deeper than this), `case`
---   (match word forms as written, not lower forms)
--- @return ThemeTable: rows `{speech, unit, theme, count, tokens, score,
---   share}` for every unit and theme with a match
+--   (match word forms as written, not lower forms), `columns` (the
+--   metadata keys that name each row's speech, after `file`; default: all
+--   the corpus's keys)
+-- @return ThemeTable: rows `{speech, file, KEY..., unit, theme, count,
+--   tokens, score, share}` for every unit and theme with a match
 function Corpus:tag(lex, opts)
   return tag(self, lex, opts, "tag", 3)
 end
@@ -565,7 +582,7 @@ function Speech:tag(lex, opts)
   local c = solo[self]
   if not c then
     c = corpusmod.new()
-    c:add(self)
+    c:add(self, self.name and { file = self.name } or nil)
     solo[self] = c
   end
   return tag(c, lex, opts, "tag", 3)

@@ -261,4 +261,100 @@ describe("rostra command at its interfaces", function()
       assert.equal(5, #ls)
     end)
   end)
+
+  describe("--sort, --filter and --top", function()
+    local function rows_of(args)
+      local a = { table.unpack(args) }
+      a[#a + 1] = "--format"
+      a[#a + 1] = "tsv"
+      local status, out, err = main(a)
+      assert.equal(0, status, err)
+      local ls = lines(out)
+      local head = split(ls[1], "\t")
+      local rows = {}
+      for i = 2, #ls do
+        local f, r = split(ls[i], "\t"), {}
+        for k, h in ipairs(head) do r[h] = f[k] end
+        rows[#rows + 1] = r
+      end
+      return rows
+    end
+
+    it("sort, filter and cut every table: count, freq, themes, dispersion", function()
+      local rows = rows_of { "count", "freedom", DIR, "--meta", TPL, "--by", "decade",
+                             "--sort=-per_million" }
+      local got = {}
+      for i, r in ipairs(rows) do got[i] = r.decade end
+      -- per million: 2020 200000, 1790 125000, 1800 117647, 1950 76923
+      assert.same({ "2020", "1790", "1800", "1950" }, got)
+      rows = rows_of { "count", "freedom", DIR, "--meta", TPL, "--by", "decade",
+                       "--sort", "count:desc,decade", "--top", "2" }
+      assert.same({ "2020", "1790" }, { rows[1].decade, rows[2].decade })
+      rows = rows_of { "count", "freedom", DIR, "--meta", TPL, "--by", "speech", "--filter", "count>=2",
+                       "--filter", "party=d,n" }
+      got = {}
+      for i, r in ipairs(rows) do got[i] = r.file end
+      assert.same({ "1790_george_washington_n.txt", "1953_harry_s_truman_d.txt",
+                    "2021_joseph_r_biden_d.txt" }, got)
+      rows = rows_of { "freq", DIR, "--filter", "lower~free", "--sort", "lower" }
+      got = {}
+      for i, r in ipairs(rows) do got[i] = r.lower end
+      assert.same({ "anti-freedom", "free-world", "freedom", "freedom-loving" }, got)
+      rows = rows_of { "dispersion", "freedom", DIR, "--meta", TPL, "--filter", "hits=0" }
+      assert.equal(1, #rows)
+      assert.equal("1953_dwight_d_eisenhower_r.txt", rows[1].file)
+      rows = rows_of { "themes", DIR, "--meta", TPL, "--filter", "president!~_", "--top", "1" }
+      assert.equal(0, #rows)
+    end)
+
+    it("filters and sorts concordance lines by the columns that name them", function()
+      local rows = rows_of { "kwic", "freedom", DIR, "--meta", TPL, "--filter", "year>1900",
+                             "--sort", "right1" }
+      assert.equal(5, #rows)
+      for _, r in ipairs(rows) do assert.truthy(tonumber(r.year) > 1900) end
+      rows = rows_of { "kwic", "freedom", DIR, "--meta", TPL, "--sort", "year:desc", "--top", "3" }
+      assert.same({ "2021", "2021", "2021" }, { rows[1].year, rows[2].year, rows[3].year })
+      local status, out = main { "kwic", "freedom", DIR, "--meta", TPL, "--filter", "party=d" }
+      assert.equal(0, status)
+      assert.equal("5 hits of freedom (party=d)", lines(out)[1])
+    end)
+
+    it("refuses an unknown column or a malformed filter with exit 2", function()
+      local status, _, err = main { "freq", DIR, "--filter", "cont>3" }
+      assert.equal(2, status)
+      assert.truthy(err:find("--filter: unknown column 'cont' (did you mean 'count'?", 1, true), err)
+      status, _, err = main { "freq", DIR, "--sort", "lowr" }
+      assert.equal(2, status)
+      assert.truthy(err:find("did you mean 'lower'?", 1, true), err)
+      status, _, err = main { "freq", DIR, "--filter", "count" }
+      assert.equal(2, status)
+      assert.truthy(err:find("--filter expects COLUMN OP VALUE", 1, true), err)
+      status = main { "kwic", "freedom", DIR, "--filter", "year=>3" }
+      assert.equal(2, status)
+    end)
+  end)
+
+  describe("themes --hits", function()
+    it("shows the matches that made a theme, and names an unknown theme", function()
+      local lex = os.tmpname() .. ".yaml"
+      write(lex, "liberty:\n  - freedom\n  - liberty\npeace:\n  - peace\n")
+      local status, out = main { "themes", DIR, "--lexicon", lex, "--hits", "peace" }
+      assert.equal(0, status)
+      local ls = lines(out)
+      assert.equal("2 hits of theme peace", ls[1])
+      assert.equal(3, #ls)
+      status, out = main { "themes", DIR, "--meta", TPL, "--lexicon", lex, "--hits", "liberty",
+                           "--format", "tsv" }
+      assert.equal(0, status)
+      ls = lines(out)
+      assert.equal(15, #ls) -- 9 freedom and 5 liberty, and the header
+      assert.truthy(ls[1]:find("^speech\tfile\t"), ls[1])
+      local err
+      status, out, err = main { "themes", DIR, "--lexicon", lex, "--hits", "pease" }
+      assert.equal("", out)
+      assert.equal(2, status)
+      assert.truthy(err:find("unknown theme 'pease' (did you mean 'peace'?", 1, true), err)
+      os.remove(lex)
+    end)
+  end)
 end)

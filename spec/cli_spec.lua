@@ -455,12 +455,12 @@ describe("rostra command", function()
         { "speech", "file", "date", "lang", "place", "role", "source", "speaker", "title", "year", "unit",
           "theme", "count", "tokens", "score", "share" })
       check({ "themes", SAMPLE, "--totals" }, { "theme", "count", "tokens", "score", "share", "units" })
-      check({ "themes", SAMPLE, "--level", "point", "--top", "1", "--columns", "year" },
+      check({ "themes", SAMPLE, "--level", "point", "--per-unit", "1", "--columns", "year" },
         { "speech", "file", "year", "unit", "rank", "theme" })
       check({ "themes", SAMPLE, "--by", "year" }, { "year", "theme", "count" })
-      local _, text = main { "themes", SAMPLE, "--level", "point", "--top", "1", "--columns", "year" }
+      local _, text = main { "themes", SAMPLE, "--level", "point", "--per-unit", "1", "--columns", "year" }
       assert.truthy(text:find("\n +1  examples/sample.txt  2020 +1 +1  health ", 1, false), text)
-      local status, _, err = main { "themes", SAMPLE, "--totals", "--top", "2" }
+      local status, _, err = main { "themes", SAMPLE, "--totals", "--per-unit", "2" }
       assert.equal(2, status)
       assert.equal(1, #lines(err))
     end)

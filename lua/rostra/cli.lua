@@ -69,6 +69,7 @@ end
 local function is_usage_error(msg)
   msg = tostring(msg)
   return msg:find("^unknown metadata key '") ~= nil or msg:find("^unknown column '") ~= nil
+    or msg:find("^unknown theme '") ~= nil
 end
 
 local function plural(n, one, many)
@@ -232,12 +233,16 @@ local function parse_sort(s)
     if item ~= "" then
       local desc = false
       if item:sub(1, 1) == "-" then desc, item = true, item:sub(2) end
-      local name = item:match("^(%S+)%s+desc$")
+      local name = item:match("^(%S+)%s+desc$") or item:match("^(%S+):desc$")
       if name then item, desc = name, true end
       if not (SORT_KEY[item] or item:match("^right%d+$") or item:match("^left%d+$")
               or item:match("^meta:[%w_%.%-]+$")) then
-        usage("unknown sort key '%s' (valid: right1.., left1.., right, left, match, position, speech, "
-          .. "meta:KEY; -KEY or 'KEY desc' for descending)", item)
+        -- any other name is a metadata key (file, year, ...), checked once the corpus is open
+        if not item:match("^[%w_%.%-]+$") then
+          usage("unknown sort key '%s' (valid: right1.., left1.., right, left, match, position, speech, "
+            .. "a metadata key; -KEY or 'KEY desc' for descending)", item)
+        end
+        item = "meta:" .. item
       end
       keys[#keys + 1] = desc and (item .. " desc") or item
     end
@@ -261,6 +266,110 @@ local function whole(name, min)
     end
     return n
   end
+end
+
+-- --filter 'COL OP VALUE': the grammar, documented in the help and README
+local FILTER_OPS = { ["="] = true, ["!="] = true, ["<"] = true, ["<="] = true, [">"] = true,
+                     [">="] = true, ["~"] = true, ["!~"] = true }
+
+--- Parse one `--filter` expression: `COLUMN OP VALUE`, OP one of `=` `!=`
+-- `<` `<=` `>` `>=` (numbers compare as numbers, other values as text in
+-- byte order), `~` (the value contains the text) and `!~` (it does not);
+-- `COLUMN=A,B` is any of A and B. Quotes around VALUE are dropped. Raises a
+-- usage error on a malformed one.
+-- @tparam string s
+-- @treturn table `{column, op, value | values}`
+function M.parse_filter(s)
+  local col, op, v = s:match("^%s*([^%s=!<>~]+)%s*([=!<>~]+)%s*(.-)%s*$")
+  if not col or not FILTER_OPS[op] then
+    usage("--filter expects COLUMN OP VALUE with OP one of = != < <= > >= ~ !~ (e.g. 'count>=5', "
+      .. "'party=d,r', 'file~2020'), got '%s'", s)
+  end
+  local q = v:match('^"(.*)"$') or v:match("^'(.*)'$")
+  local f = { column = col, op = op, text = s }
+  if q then
+    f.value = q
+  elseif op == "=" and v:find(",", 1, true) then
+    f.values = {}
+    for a in (v .. ","):gmatch("%s*(.-)%s*,") do f.values[#f.values + 1] = a end
+  else
+    f.value = v
+  end
+  if (op == "<" or op == "<=" or op == ">" or op == ">=") and f.value == "" then
+    usage("--filter '%s': nothing to compare with", s)
+  end
+  return f
+end
+
+local function filter_test(f)
+  local num = tonumber(f.value)
+  local function eq(x, want)
+    if x == nil then return false end
+    local n = tonumber(want)
+    if type(x) == "number" and n then return x == n end
+    return tostring(x) == want
+  end
+  local op = f.op
+  if f.values then
+    return function(x)
+      for _, w in ipairs(f.values) do if eq(x, w) then return true end end
+      return false
+    end
+  end
+  if op == "=" then return function(x) return eq(x, f.value) end end
+  if op == "!=" then return function(x) return not eq(x, f.value) end end
+  if op == "~" or op == "!~" then
+    local want = op == "~"
+    return function(x)
+      if x == nil then return not want end
+      return (tostring(x):find(f.value, 1, true) ~= nil) == want
+    end
+  end
+  return function(x)
+    local a, b
+    if type(x) == "number" and num then a, b = x, num
+    elseif x == nil then return false
+    else a, b = tostring(x), f.value end
+    if op == "<" then return a < b elseif op == "<=" then return a <= b
+    elseif op == ">" then return a > b else return a >= b end
+  end
+end
+
+local function check_table_column(t, col, option)
+  for _, c in ipairs(t:columns()) do
+    if c == col then return col end
+  end
+  usage("%s: unknown column '%s' (%s)", option, col, require("rostra.opts").hint(col, t:columns(), "columns"))
+end
+
+--- Apply `--filter`, `--sort` and `--top` to a result table, in that order.
+-- @param args the parsed arguments
+-- @param t a result table
+-- @return a result table
+function M.shape(args, t)
+  for _, s in ipairs(args.filter or {}) do
+    local f = M.parse_filter(s)
+    check_table_column(t, f.column, "--filter")
+    local test, col = filter_test(f), f.column
+    t = t:filter(function(row) return test(row[col]) end)
+  end
+  if args.sort then
+    local keys = {}
+    for item in (args.sort .. ","):gmatch("%s*(.-)%s*,") do
+      if item ~= "" then
+        local dir = "asc"
+        if item:sub(1, 1) == "-" then dir, item = "desc", item:sub(2)
+        elseif item:sub(1, 1) == "+" then item = item:sub(2) end
+        local name, d = item:match("^(.-)[:%s]+(%a+)$")
+        if name and (d == "desc" or d == "asc") then item, dir = name, d end
+        keys[#keys + 1] = { check_table_column(t, item, "--sort"), dir }
+      end
+    end
+    if #keys == 0 then usage("--sort expects column names such as -count,word") end
+    t:sort(keys)
+  end
+  if args.top then t = t:head(args.top) end
+  return t
 end
 
 -- }======================================================
@@ -468,6 +577,7 @@ local function render(t, fmt, args)
 end
 
 local function emit(ctx, args, t)
+  if result.is(t) and not args._shaped then t = M.shape(args, t) end
   write_out(ctx, args, render(t, output_format(args), args))
 end
 
@@ -626,6 +736,9 @@ function cmd.parse(ctx, args)
   local fmt = output_format(args)
   local level = args.level
   if fmt == "text" and level == nil then
+    if args.sort or args.filter or args.top then
+      usage("--sort, --filter and --top shape a table: give --level (segment, speech, ...) or --format")
+    end
     local parts = {}
     for i, s in ipairs(speeches) do parts[i] = tostring(s.sp) end
     return write_out(ctx, args, table.concat(parts, "\n\n"))
@@ -704,17 +817,12 @@ function cmd.index(ctx, args)
   end
 end
 
-function cmd.kwic(ctx, args)
-  local q = check_query(args.query)
-  local sort = parse_sort(args.sort)
-  local c = open_corpus(ctx, args)
-  local limit = args.limit ~= 0 and args.limit or nil
-  local fmt = output_format(args)
-  if fmt == "text" and args.limit == nil and args._page then limit = 50 end
-  local k = c:kwic(q, { context = args.context, sort = sort, limit = limit, offset = args.offset,
-                        clip = args.sentence and "sentence" or nil, columns = columns_of(args) })
-  if fmt ~= "text" then
-    -- every line names its speech: speech, file, metadata, then the line
+-- show a concordance: its lines on a terminal or in a text file (the
+-- file of each line when there are several speeches), else the table of
+-- its lines, each naming its speech
+local function show_kwic(ctx, args, c, k, label, offset)
+  if output_format(args) ~= "text" then
+    args._shaped = true -- --filter and --top were applied to the lines
     return emit(ctx, args, k:table())
   end
   local color = use_color(ctx, args)
@@ -730,10 +838,10 @@ function cmd.kwic(ctx, args)
   end
   local lines = {}
   local shown = #k
-  local title = ("%d hits of %s"):format(k.hits, q)
+  local title = ("%d hits of %s"):format(k.hits, label)
   if shown < k.hits then
     title = title .. ("  (%d-%d shown; --limit N --offset N for more)"):format(
-      (args.offset or 0) + (shown > 0 and 1 or 0), (args.offset or 0) + shown)
+      (offset or 0) + (shown > 0 and 1 or 0), (offset or 0) + shown)
   end
   lines[1] = title
   for i, r in ipairs(k) do
@@ -741,7 +849,41 @@ function cmd.kwic(ctx, args)
     if files[i] then line = files[i] .. (" "):rep(fw - result.width(files[i]) + 2) .. line end
     lines[#lines + 1] = line
   end
+  for _, w in ipairs(k.warnings or {}) do lines[#lines + 1] = "warning: " .. w end
   write_out(ctx, args, table.concat(lines, "\n"))
+end
+
+-- the lines of a page of a concordance: --limit and --top (the smaller),
+-- else a page of 50 on a terminal, else all
+local function kwic_limit(args)
+  local limit = args.limit ~= 0 and args.limit or nil
+  if args.top then limit = limit and math.min(limit, args.top) or args.top end
+  if limit == nil and args.limit == nil and args._page and output_format(args) == "text" then limit = 50 end
+  return limit
+end
+
+function cmd.kwic(ctx, args)
+  local q = check_query(args.query)
+  local sort = parse_sort(args.sort)
+  for _, f in ipairs(args.filter or {}) do M.parse_filter(f) end -- malformed: before loading
+  local c = open_corpus(ctx, args)
+  local o = { context = args.context, sort = sort, offset = args.offset, limit = kwic_limit(args),
+              clip = args.sentence and "sentence" or nil, columns = columns_of(args) }
+  local k
+  if args.filter then
+    -- filter the named lines of every hit, then page what is left
+    local all = c:kwic(q, { context = o.context, sort = sort, clip = o.clip, columns = o.columns })
+    local kept = M.shape({ filter = args.filter }, all:table(true))
+    local starts, stops = {}, {}
+    for i, r in kept:rows() do starts[i], stops[i] = r.start, r.stop end
+    o.sort = nil -- kept in the order of the lines
+    k = c:kwic(require("rostra.matches").new(c, starts, stops, q), o)
+    rawset(k, "hits", #starts)
+  else
+    k = c:kwic(q, o)
+  end
+  show_kwic(ctx, args, c, k, args.filter and (q .. " (" .. table.concat(args.filter, ", ") .. ")") or q,
+    args.offset)
 end
 
 function cmd.count(ctx, args)
@@ -774,7 +916,10 @@ end
 -- output that does not page (a file or a pipe gets every row), else the
 -- function's default
 local function top(args, all)
-  if args.limit and args.limit > 0 then return args.limit end
+  if args.filter or args.sort then return all end -- --filter and --sort see every row
+  local n = args.top
+  if args.limit and args.limit > 0 then n = n and math.min(n, args.limit) or args.limit end
+  if n then return n end
   if args.limit == 0 or not args._page then return all end
   return nil
 end
@@ -808,8 +953,18 @@ function cmd.themes(ctx, args)
   local o = opts_of(args, { level = "level", by = "by" })
   o.columns = columns_of(args)
   local t = c:tag(lex, o)
+  if args.hits then
+    -- what made the theme: the concordance of its matches
+    local k = t:hits(args.hits, { context = args.context, limit = kwic_limit(args), offset = nil,
+                                  columns = o.columns })
+    if args.filter or args.sort then
+      usage("--hits shows a concordance: --filter and --sort go with the table of themes")
+    end
+    return show_kwic(ctx, args, c, k, "theme " .. args.hits)
+  end
+  if args.context then usage("--context goes with --hits THEME") end
   if args.totals then t = t:totals()
-  elseif args.top then t = t:top(args.top)
+  elseif args.per_unit then t = t:top(args.per_unit)
   elseif args.by then t = t:by(args.by) end
   emit(ctx, args, t)
 end
@@ -987,14 +1142,17 @@ M.commands = {
       c:flag("--sentence", "Clip the context at the sentence.")
     end },
   { name = "count", summary = "Count the matches of a query, or group them (--by).", query = true,
-    example = "rostra count '[lower=\"secur.*\"] within sentence' un.rostra --by year",
+    example = "rostra count '[lower=\"secur.*\"] within sentence' un.rostra --by year\n"
+      .. "  rostra count 'freedom|liberty' sotu.rostra --by decade --sort=-per_million --top 5",
     options = function(c)
-      c:option("--by", "Group by: a metadata key, speech, match, word, lower, stem, point, segment, "
+      c:option("--by", "Group by: a metadata key (or decade, century, month), speech: count, words, "
+        .. "per million words and share of the hits in each; or match, word, lower, stem, point, segment, "
         .. "sentence, quotation.")
     end },
   { name = "themes", summary = "Theme counts and shares from a lexicon (default: the bundled 'political').",
-    example = "rostra themes examples/sample.txt --level point --top 2\n"
-      .. "  rostra themes un.rostra --lexicon themes.yaml --by year --format tsv",
+    example = "rostra themes examples/sample.txt --level point --per-unit 2\n"
+      .. "  rostra themes un.rostra --lexicon themes.yaml --by year --format tsv\n"
+      .. "  rostra themes examples/sample.txt --level point --hits health",
     options = function(c)
       c:option("--level", "Units tagged: speech (default), segment, point, sentence.")
         :choices { "speech", "segment", "point", "sentence" }
@@ -1002,7 +1160,11 @@ M.commands = {
         :argname "<key>"
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),
-        c:option("--top", "The N main themes of every unit.", nil, whole("--top", 1)):argname "<n>")
+        c:option("--per-unit", "The N main themes of every unit.", nil, whole("--per-unit", 1)):argname "<n>",
+        c:option("--hits", "The matches that made a theme, as a concordance (--context N).")
+          :argname "<theme>")
+      c:option("--context", "With --hits: tokens of context on each side (default 8).", nil,
+        whole("--context", 0)):argname "<n>"
     end },
   { name = "freq", summary = "Frequency list.",
     example = "rostra freq examples/sample.txt --stopwords en --limit 20",
@@ -1063,6 +1225,10 @@ M.commands = {
       .. "  rostra> c:kwic(\"community\", {sort = \"right1\"})" },
 }
 
+-- the subcommands that write a table
+local TABLES = { parse = true, kwic = true, count = true, themes = true, freq = true, ngrams = true,
+                 collocates = true, keyness = true, dispersion = true, info = true }
+
 -- the subcommands whose rows are speeches or parts of one
 local NAMED_ROWS = { parse = true, kwic = true, count = true, themes = true, dispersion = true }
 
@@ -1085,6 +1251,18 @@ local function build_parser(seen)
     if spec.query then c:argument("query", "A query (see docs/query.md).") end
     c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
     if spec.options then spec.options(c) end
+    -- every table can be filtered, sorted and cut (kwic sorts its own way)
+    if TABLES[spec.name] then
+      if spec.name ~= "kwic" then
+        c:option("--sort", "Sort the rows by columns: COL[,COL:desc,...] (or --sort=-COL for descending).")
+          :argname "<columns>"
+      end
+      c:option("--filter", "Keep the rows where COL OP VALUE holds (repeatable; all must hold). OP: = != "
+        .. "< <= > >= (numbers as numbers), ~ (contains), !~; COL=A,B: any of them.")
+        :count("*"):argname "<expr>"
+      c:option("--top", "Only the first N rows (after --filter and --sort).", nil, whole("--top", 1))
+        :argname "<n>"
+    end
     -- rows that are speeches (or in one) name it: file, then metadata keys
     if NAMED_ROWS[spec.name] then
       c:option("--columns", "Metadata keys that name each row's speech after its file, comma-separated "
@@ -1181,6 +1359,7 @@ function M.main(argv, env)
   name = args.command
   -- only a terminal pages: a file or a pipe gets every row
   args._page = args.output == nil and ctx.isatty(1)
+  if args.filter and #args.filter == 0 then args.filter = nil end
   if args.output and name ~= "index" and name ~= "repl" then
     local fok, fe = pcall(output_format, args)
     if not fok then

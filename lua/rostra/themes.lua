@@ -407,8 +407,8 @@ function ThemeTable:cooccurrence()
 end
 
 local KWIC_PASS = { context = true, chars = true, clip = true, sort = true, limit = true,
-  offset = true }
-local HITS_OPTS = { "speech", "unit", "context", "chars", "clip", "sort", "limit", "offset" }
+  offset = true, columns = true }
+local HITS_OPTS = { "speech", "unit", "context", "chars", "clip", "sort", "limit", "offset", "columns" }
 
 --- KWIC lines of the matches counted for a theme (every theme when nil):
 -- why a unit was tagged. `opts`: `speech`, `unit` (only that speech, that
@@ -420,8 +420,7 @@ function ThemeTable:hits(theme, opts)
   if theme ~= nil then
     cat = ctx.index[theme]
     if not cat then
-      error(("unknown theme '%s' (themes: %s)"):format(tostring(theme),
-        table.concat(ctx.themes, ", ")), 2)
+      error(optsmod.unknown("theme", theme, ctx.themes, nil, "themes"), 2)
     end
   end
   opts = optsmod.check(opts, HITS_OPTS, "hits", 2)

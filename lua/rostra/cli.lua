@@ -476,9 +476,10 @@ local function open_corpus(ctx, args)
       end
     end
     local err
-    c, err = rostra.open(index)
+    c, err = rostra.open(index, { verify = args.verify or nil })
     if not c then fail("%s", err) end
   else
+    if args.verify then warn(ctx, "--verify checks an index: the text files are read as they are") end
     local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, threads = args.threads }
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
@@ -686,7 +687,7 @@ function cmd.parse(ctx, args)
   local where = M.parse_where(args.where)
   local speeches = {}
   if index then
-    local c, err = rostra.open(index)
+    local c, err = rostra.open(index, { verify = args.verify or nil })
     if not c then fail("%s", err) end
     if where then c = c:where(where) end
     for d, m in c:speeches() do
@@ -1035,6 +1036,38 @@ function cmd.dispersion(ctx, args)
   emit(ctx, args, c:dispersion(q, o))
 end
 
+-- every checksum of each index (rostra.open with verify): a line per
+-- index, exit 1 naming the damaged section of the first damaged one
+function cmd.check(ctx, args)
+  local rows, first = {}, nil
+  for _, p in ipairs(args.inputs) do
+    local c, err, code = rostra.open(p, { verify = true })
+    if c then
+      local ntok, ndoc = c:counts()
+      rows[#rows + 1] = { index = p, status = "ok", speeches = ndoc, tokens = ntok,
+        problem = "every checksum verified" }
+      c:close()
+    else
+      rows[#rows + 1] = { index = p, status = code == "ECORRUPT" and "damaged" or code, problem = err }
+      first = first or err
+    end
+  end
+  local fmt = output_format(args)
+  if fmt == "text" then
+    local out = {}
+    for _, r in ipairs(rows) do
+      if r.status == "ok" then
+        out[#out + 1] = ("%s: ok: every checksum verified (%s, %s)"):format(r.index,
+          plural(r.speeches, "speech", "speeches"), plural(r.tokens, "token", "tokens"))
+      end
+    end
+    if #out > 0 then write_out(ctx, args, table.concat(out, "\n")) end
+  else
+    emit(ctx, args, result.new({ "index", "status", "speeches", "tokens", "problem" }, rows))
+  end
+  if first then fail("%s", first) end
+end
+
 -- metadata keys: how many speeches have each, and some of the values
 local function meta_summary(c)
   local keys, order = {}, {}
@@ -1130,6 +1163,8 @@ M.commands = {
   { name = "index", summary = "Build a .rostra index (reopened in milliseconds).",
     example = "rostra index ../shared/corpus/ungdc/sample_2020-2024 \\\n"
       .. "    --meta '{country}_{session}_{year}.txt' -o un.rostra" },
+  { name = "check", summary = "Check every checksum of an index; exit 1 naming a damaged section.",
+    example = "rostra check un.rostra", plain = true },
   { name = "kwic", summary = "Concordance (key word in context) of a query.", query = true,
     example = "rostra kwic community examples/sample.txt --sort right1,right2\n"
       .. "  rostra kwic '\"shared\" \"future\"' un.rostra --where year=2020..2022 -o sf.csv",
@@ -1249,7 +1284,8 @@ local function build_parser(seen)
     cmds[spec.name] = c
     c:flag("-h --help", "Show this help and exit."):action(function() seen.help = c end)
     if spec.query then c:argument("query", "A query (see docs/query.md).") end
-    c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
+    c:argument("inputs", spec.plain and "Index files (.rostra)." or "Text files, folders or a .rostra index.")
+      :args(spec.inputs or "+")
     if spec.options then spec.options(c) end
     -- every table can be filtered, sorted and cut (kwic sorts its own way)
     if TABLES[spec.name] then
@@ -1275,13 +1311,16 @@ local function build_parser(seen)
         .. (spec.name == "themes" and " (default: political)." or ", bound to lex."))
         :argname "<lexicon>"
     end
-    c:option("--meta", "File-name template for metadata, e.g. '{country}_{session}_{year}.txt'.")
-      :argname "<template>"
-    c:option("--sidecar", "A CSV/TSV file of metadata with a 'file' column."):argname "<file>"
-    c:option("--lang", "Language of the speeches (en, fr, es, zh, ...).")
-    c:option("--where", "Only the speeches whose metadata match: KEY=VALUE, KEY=A,B or KEY=MIN..MAX "
-      .. "(repeatable).")
-      :count("*"):argname "<key=value>"
+    if not spec.plain then
+      c:option("--meta", "File-name template for metadata, e.g. '{country}_{session}_{year}.txt'.")
+        :argname "<template>"
+      c:option("--sidecar", "A CSV/TSV file of metadata with a 'file' column."):argname "<file>"
+      c:option("--lang", "Language of the speeches (en, fr, es, zh, ...).")
+      c:option("--where", "Only the speeches whose metadata match: KEY=VALUE, KEY=A,B or KEY=MIN..MAX "
+        .. "(repeatable).")
+        :count("*"):argname "<key=value>"
+      c:flag("--verify", "Check every checksum of an index before using it (reads the whole file).")
+    end
     if spec.name ~= "repl" then
       c:option("--format", "text (default), tsv, csv or json."):choices(FORMATS)
       c:option("--limit", "At most N rows (text shows 50 unless told; 0: all).", nil, whole("--limit", 0))
@@ -1289,10 +1328,12 @@ local function build_parser(seen)
       c:option("-o --output", spec.name == "index" and "The index file to write." or "Write to FILE.")
         :argname "<file>"
     end
-    c:option("--color", "Highlight matches: auto (default), always, never.")
-      :choices { "auto", "always", "never" }
-    c:option("--threads", "Threads for loading (default: the number of CPUs).", nil, whole("--threads", 1))
-      :argname "<n>"
+    if not spec.plain then
+      c:option("--color", "Highlight matches: auto (default), always, never.")
+        :choices { "auto", "always", "never" }
+      c:option("--threads", "Threads for loading (default: the number of CPUs).", nil, whole("--threads", 1))
+        :argname "<n>"
+    end
     c:flag("--debug", "Show a traceback on errors.")
     c:epilog(COMMON .. "\n\nExample:\n  " .. spec.example)
   end

@@ -579,7 +579,12 @@ end
 
 local function emit(ctx, args, t)
   if result.is(t) and not args._shaped then t = M.shape(args, t) end
-  write_out(ctx, args, render(t, output_format(args), args))
+  local fmt = output_format(args)
+  -- a text table shows its warnings; a TSV, CSV or JSON file cannot: stderr
+  if fmt ~= "text" and result.is(t) then
+    for _, w in ipairs(t.warnings) do warn(ctx, w) end
+  end
+  write_out(ctx, args, render(t, fmt, args))
 end
 
 local function use_color(ctx, args)
@@ -905,10 +910,11 @@ function cmd.count(ctx, args)
     local words = 0
     local per = require("rostra.matches").speech_words(c._root)
     for d in c:speeches() do words = words + per[d] end
+    local note = require("rostra.matches").hyphen_note(c, q, #m)
     t = result.new({ "query", "count", "speeches", "words", "per_million" }, {
       { query = q, count = #m, speeches = n, words = words,
         per_million = words > 0 and #m * 1e6 / words or 0 } },
-      { formats = { per_million = "%.2f" } })
+      { formats = { per_million = "%.2f" }, warnings = note and { note.message } or nil })
   end
   emit(ctx, args, t)
 end

@@ -101,6 +101,180 @@ function Corpus:query(q)
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
 end
 
+-- {====================================================== hyphenated words
+
+-- A word test of a query (a bare word, "Word"%c, a regex, a glob) does not
+-- match the words joined to others by hyphens, which are one token each:
+-- `covid` does not find `covid-19`. These notes say how many such tokens
+-- there are and how to reach them.
+
+local HY = "[\\-\\x{2010}\\x{2011}]"      -- the hyphens a word may hold
+local NOT_HY = "[^\\-\\x{2010}\\x{2011}]"
+
+local function regex_escape(s)
+  return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?%{%}|\\]", "\\%0"))
+end
+
+-- the word tests of a program (not under a negation), deduplicated
+local function word_tests(prog)
+  local out, seen = {}, {}
+  local function test(t)
+    if t.t == "eq" then
+      if t.mode == "literal" or t.mode == "regex" or t.mode == "glob" then
+        local k = table.concat({ t.attr, t.mode, t.flags or "", t.value }, "\0")
+        if not seen[k] and not t.value:find("[-\u{2010}\u{2011}]") then
+          seen[k] = true
+          out[#out + 1] = t
+        end
+      end
+    elseif t.t == "and" or t.t == "or" then
+      for _, x in ipairs(t) do test(x) end
+    end
+  end
+  local function node(n)
+    if n.op == "tok" then test(n.test)
+    else for _, x in ipairs(n) do if type(x) == "table" then node(x) end end end
+  end
+  node(prog.seq)
+  return out
+end
+
+-- what a test matches as a regular expression
+local function as_regex(t)
+  if t.mode == "regex" then return t.value end
+  if t.mode == "glob" then
+    return (require("rostra.query").glob_to_regex(t.value):gsub("^%^", ""):gsub("%$$", ""))
+  end
+  return regex_escape(t.value)
+end
+
+-- how the user wrote the test, for messages
+local function test_label(t)
+  if t.attr == "lower" and t.mode ~= "regex" and (t.flags or "") == "" then return t.value end
+  local f = (t.flags or "") ~= "" and ("%" .. t.flags) or ""
+  if t.attr == "word" then return ('"%s"%s'):format(t.value, f) end
+  return ('[%s = "%s"%s]'):format(t.attr, t.value, f)
+end
+
+-- the forms of the tokens that hold a word of test `t` between hyphens,
+-- and their counts over the whole corpus (made once per corpus and test)
+local function hyphen_forms(root, t)
+  local cache = rawget(root, "_hyphen_forms")
+  local ntok = root._h:counts()
+  if not cache or cache.ntok ~= ntok then
+    cache = { ntok = ntok }
+    rawset(root, "_hyphen_forms", cache)
+  end
+  local key = table.concat({ t.attr, t.mode, t.flags or "", t.value }, "\0")
+  local e = cache[key]
+  if e then return e end
+  local v = as_regex(t)
+  -- the word between hyphens, as a whole token: parts before it, or after it
+  local wrapped = ("(?:%s+%s)+(?:%s)(?:%s%s+)*|(?:%s)(?:%s%s+)+")
+    :format(NOT_HY, HY, v, HY, NOT_HY, v, HY, NOT_HY)
+  local test = { t = "and",
+                 { t = "eq", attr = t.attr, mode = "regex", flags = t.flags or "", value = wrapped },
+                 { t = "not", t } }
+  local prog = { seq = { op = "seq", { op = "tok", test = test } } }
+  prog.literals = require("rostra.query").literals(prog)
+  local h = root._h
+  local ok, starts = pcall(h.query, h, prog, nil)
+  e = { forms = {}, total = 0 }
+  if ok then
+    local tally, order = {}, {}
+    for _, p in ipairs(starts) do
+      local f = h:token(p, t.attr)
+      if not tally[f] then tally[f] = 0 order[#order + 1] = f end
+      tally[f] = tally[f] + 1
+    end
+    table.sort(order, function(a, b)
+      if tally[a] ~= tally[b] then return tally[a] > tally[b] end
+      return a < b
+    end)
+    for i, f in ipairs(order) do e.forms[i] = { form = f, count = tally[f] } end
+    e.total = #starts
+  end
+  cache[key] = e
+  return e
+end
+
+local function thousands(n)
+  local s = tostring(n)
+  while true do
+    local r, k = s:gsub("^(%d+)(%d%d%d)", "%1,%2")
+    s = r
+    if k == 0 then return s end
+  end
+end
+
+local Note = {}
+Note.__index = Note
+Note.__name = "rostra.hyphennote"
+Note.__tostring = function(self) return self.message end
+M.Note = Note
+
+--- The note on hyphenated words for a query over a corpus or view, or nil
+-- when no token holds a word of the query between hyphens: a table with
+-- `hyphenated` (such tokens in all), `words` (a list of `{test, count,
+-- forms, query}`: the word as the query wrote it, its tokens, up to three
+-- of their forms, a query that finds the word alone and in them) and
+-- `message`, which is also what `tostring` gives:
+-- `covid: 94 hits; 2,296 more inside hyphenated words such as covid-19,
+-- post-covid-19, post-covid: [lower = "(.+-)?covid(-.+)?"] finds them all`.
+-- @param c Corpus or view
+-- @param q a query string or program
+-- @tparam[opt] integer hits the hits of the query (counted when nil)
+-- @return table or nil
+function M.hyphen_note(c, q, hits)
+  local prog = type(q) == "string" and query.compile(q) or q
+  local root, mask = c._root, c._mask
+  local words, total = {}, 0
+  for _, t in ipairs(word_tests(prog)) do
+    local e = hyphen_forms(root, t)
+    if e.total > 0 then
+      local n, forms = 0, {}
+      if mask == nil then
+        n = e.total
+        for i = 1, math.min(3, #e.forms) do forms[i] = e.forms[i].form end
+      else
+        local counted = {}
+        for _, f in ipairs(e.forms) do
+          local k = #root._h:positions(t.attr, f.form, mask)
+          if k > 0 then counted[#counted + 1] = { form = f.form, count = k } end
+          n = n + k
+        end
+        table.sort(counted, function(a, b)
+          if a.count ~= b.count then return a.count > b.count end
+          return a.form < b.form
+        end)
+        for i = 1, math.min(3, #counted) do forms[i] = counted[i].form end
+      end
+      if n > 0 then
+        local v = as_regex(t)
+        local f = (t.flags or "") ~= "" and ("%" .. t.flags) or ""
+        local find_all = ('[%s = "(.+-)?(%s)(-.+)?"%s]'):format(t.attr, v, f)
+        if t.mode == "literal" then find_all = ('[%s = "(.+-)?%s(-.+)?"%s]'):format(t.attr, v, f) end
+        words[#words + 1] = { test = test_label(t), count = n, forms = forms, query = find_all }
+        total = total + n
+      end
+    end
+  end
+  if total == 0 then return nil end
+  if hits == nil then hits = c._root._h:query(prog, mask_for(c, prog, "count", 2), true) end
+  local parts = {}
+  for i, w in ipairs(words) do
+    parts[i] = ("%s more inside hyphenated words such as %s (%s finds them all)"):format(
+      thousands(w.count), table.concat(w.forms, ", "), w.query)
+    if #words > 1 then parts[i] = w.test .. ": " .. parts[i] end
+  end
+  local label = #words == 1 and words[1].test or (type(q) == "string" and q or "the query")
+  local message = ("%s: %s %s; %s; hyphenated words are one token each"):format(label, thousands(hits),
+    hits == 1 and "hit" or "hits", table.concat(parts, "; "))
+  return setmetatable({ hyphenated = total, words = words, message = message }, Note)
+end
+
+-- }======================================================
+
 -- {====================================================== counts by group
 
 -- the word tokens (words and numbers, not punctuation or symbols) of every
@@ -157,7 +331,9 @@ local function count_by(c, prog, mask, opts, label)
       error("count: columns name speeches: they go with by = \"speech\" or a metadata key", 3)
     end
     local starts, stops = c._root._h:query(prog, mask)
-    return new_matches(c, starts, stops, label):group(by)
+    local t = new_matches(c, starts, stops, label):group(by)
+    t.meta.hits = #starts
+    return t
   end
   local h = c._root._h
   local _, ndoc = h:counts()
@@ -229,6 +405,8 @@ local function count_by(c, prog, mask, opts, label)
   end
   for _, x in ipairs { "count", "words", "per_million", "share" } do cols[#cols + 1] = x end
   if by ~= "speech" then cols[#cols + 1] = "speeches" end
+  local note = M.hyphen_note(c, prog, total)
+  if note then warnings[#warnings + 1] = note.message end
   local t = result.new(cols, rows, {
     title = ("%s by %s: %d hits in %d words"):format(label or "the query",
       type(by) == "string" and by or "group",
@@ -254,18 +432,31 @@ end
 -- for a group. `by` = "match", "word", "lower", "stem" or a structure
 -- ("point", "segment", "sentence", "quotation") counts the hits by their
 -- form or place, as `m:group(by)`.
+-- A second result, when a word of the query also occurs inside hyphenated
+-- words (`covid-19` for `covid`: one token each), says how many such tokens
+-- there are and which query finds them (see `hyphen_note`); with `by`, it
+-- is also among the table's warnings.
 -- @param q a query string (see docs/query.md)
 -- @tparam[opt] table opts `by`, `columns`
 -- @treturn integer|result
+-- @return nil, or the note on hyphenated words
 function Corpus:count(q, opts)
   local prog = compile(q, "count")
   local mask = mask_for(self, prog, "count", 2)
   if opts ~= nil then
     opts = require("rostra.opts").check(opts, COUNT_OPTS, "count", 2)
-    if opts.by ~= nil then return count_by(self, prog, mask, opts, type(q) == "string" and q or nil) end
+    if opts.by ~= nil then
+      local t = count_by(self, prog, mask, opts, type(q) == "string" and q or nil)
+      local note = M.hyphen_note(self, prog, t.meta.hits)
+      if note then return t, note end
+      return t
+    end
     if opts.columns ~= nil then error("count: columns go with by", 2) end
   end
-  return self._root._h:query(prog, mask, true)
+  local n = self._root._h:query(prog, mask, true)
+  local note = M.hyphen_note(self, prog, n)
+  if note then return n, note end
+  return n -- one value: a REPL or print shows no nil
 end
 
 -- }======================================================
@@ -683,6 +874,10 @@ function Corpus:kwic(q, opts)
   local t = Kwic.new({ "speech", "left", "match", "right" }, rows, {
     title = ("%d hits%s"):format(hits, m.q and (" of " .. m.q) or ""),
     align = { left = "right" } })
+  if getmetatable(q) ~= Matches then
+    local note = M.hyphen_note(self, q, hits)
+    if note then t.warnings[#t.warnings + 1] = note.message end
+  end
   rawset(t, "_matches", m)
   rawset(t, "_partial", partial) -- the program, when only the page was fetched
   rawset(t, "_opts", opts)
@@ -724,7 +919,9 @@ function Kwic:table(all)
       starts[i], stops[i] = r.start, r.stop
     end
   end
-  return named_table(m.corpus, starts, stops, opts, self.title)
+  local t = named_table(m.corpus, starts, stops, opts, self.title)
+  for i, w in ipairs(self.warnings) do t.warnings[i] = w end
+  return t
 end
 
 --- Write every hit (not only the page) as TSV, CSV or JSON, each line
@@ -741,6 +938,7 @@ function Kwic:format(o)
   for i = 1, math.min(n, max) do lines[#lines + 1] = tostring(self[i]) end
   if n > max then lines[#lines + 1] = ("… %d more lines"):format(n - max) end
   if n == 0 then lines[#lines + 1] = "(no hits)" end
+  for _, w in ipairs(self.warnings) do lines[#lines + 1] = "warning: " .. w end
   return table.concat(lines, "\n")
 end
 

@@ -118,6 +118,7 @@ function M.show(v, o)
     end
     if #v > 50 then lines[#lines + 1] = ("… %d more lines"):format(#v - 50) end
     if #v == 0 then lines[#lines + 1] = "(no hits)" end
+    for _, w in ipairs(v.warnings or {}) do lines[#lines + 1] = "warning: " .. w end
     return table.concat(lines, "\n")
   end
   if result.is(v) then return v:format() end

@@ -341,6 +341,20 @@ local function isatty(fd)
   return os.execute(("test -t %d"):format(fd)) == true
 end
 
+--- The completion function given to readline: completions of the word
+-- before the cursor, with no space appended (readline puts its default
+-- space back after every completion, so it is turned off at each call:
+-- `c:kw` becomes `c:kwic`, ready for its `(`).
+-- @tparam table env
+-- @param RL the readline module
+-- @treturn function `(text, from, to) -> {string,...}`
+function M.completer(env, RL)
+  return function(text, from, to)
+    if RL.set_completion_append_character then RL.set_completion_append_character("") end
+    return M.complete(env, text:sub(from, to))
+  end
+end
+
 local function line_reader(env, interactive)
   local nr = os.getenv("ROSTRA_NO_READLINE")
   if interactive and not (nr and nr ~= "" and nr ~= "0") then
@@ -349,12 +363,7 @@ local function line_reader(env, interactive)
       local hist = os.getenv("ROSTRA_HISTORY") or "~/.rostra_history"
       RL.set_options { histfile = hist, keeplines = 1000, completion = true }
       if RL.set_readline_name then RL.set_readline_name("rostra") end
-      if RL.set_complete_function then
-        RL.set_complete_function(function(text, from, to)
-          return M.complete(env, text:sub(from, to))
-        end)
-      end
-      if RL.set_completion_append_character then RL.set_completion_append_character("") end
+      if RL.set_complete_function then RL.set_complete_function(M.completer(env, RL)) end
       return function(prompt) return RL.readline(prompt) end,
         function() if hist ~= "" then RL.save_history() end end, "readline"
     end

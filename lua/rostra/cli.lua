@@ -580,9 +580,12 @@ end
 local function emit(ctx, args, t)
   if result.is(t) and not args._shaped then t = M.shape(args, t) end
   local fmt = output_format(args)
-  -- a text table shows its warnings; a TSV, CSV or JSON file cannot: stderr
-  if fmt ~= "text" and result.is(t) then
+  -- a text table on the screen shows its warnings; a file holds the rows
+  -- only (a TSV, CSV or JSON file has no place for them): stderr
+  if (fmt ~= "text" or args.output) and result.is(t) and #t.warnings > 0 then
     for _, w in ipairs(t.warnings) do warn(ctx, w) end
+    t = t:filter(function() return true end)
+    t.warnings = {}
   end
   write_out(ctx, args, render(t, fmt, args))
 end
@@ -855,7 +858,9 @@ local function show_kwic(ctx, args, c, k, label, offset)
     if files[i] then line = files[i] .. (" "):rep(fw - result.width(files[i]) + 2) .. line end
     lines[#lines + 1] = line
   end
-  for _, w in ipairs(k.warnings or {}) do lines[#lines + 1] = "warning: " .. w end
+  for _, w in ipairs(k.warnings or {}) do
+    if args.output then warn(ctx, w) else lines[#lines + 1] = "warning: " .. w end
+  end
   write_out(ctx, args, table.concat(lines, "\n"))
 end
 

@@ -357,4 +357,40 @@ describe("rostra command at its interfaces", function()
       os.remove(lex)
     end)
   end)
+
+  describe("bad input", function()
+    -- each: the arguments, the exit status, a piece of the one line on stderr
+    local cases = {
+      { { "kwic", "freedom", DIR, "--context", "-5" }, 2, "--context expects a whole number >= 0, got '-5'" },
+      { { "ngrams", DIR, "-n", "100000" }, 2, "-n expects a whole number from 1 to 5, got '100000'" },
+      { { "freq", DIR, "--limit", "-1" }, 2, "--limit expects a whole number >= 0, got '-1'" },
+      { { "freq", DIR, "--stopwords", "xx" }, 2, "unknown stopword language 'xx'" },
+      { { "collocates", "freedom", DIR, "--measure", "mu" }, 2, "unknown measure 'mu'" },
+      { { "kwic", "freedom [", DIR }, 2, "query:1:" },
+      { { "kwic", "freedom", DIR, "--contxt", "3" }, 2, "--contxt" },
+      { { "count", "freedom", DIR, "--by", "decad", "--meta", TPL }, 2, "did you mean 'decade'?" },
+      { { "themes", DIR, "--lexicon", "politcal" }, 1, "did you mean 'political'?" },
+      { { "kwic", "freedom", "no/such/folder" }, 1, "no/such/folder" },
+      { { "count", "freedom", DIR, "--sort", "-cont" }, 2,
+        "--sort: unknown column 'cont' (did you mean 'count'?" },
+    }
+    for _, case in ipairs(cases) do
+      it(table.concat(case[1], " "), function()
+        local status, out, err = main(case[1])
+        assert.equal(case[2], status, err)
+        assert.equal("", out)
+        err = err:gsub("^rostra: metadata: [^\n]*\n", "") -- the coverage comes first
+        assert.equal(1, #lines(err), err)
+        assert.truthy(err:find(case[3], 1, true), err)
+        assert.falsy(err:find("traceback", 1, true))
+      end)
+    end
+
+    it("reads --sort -COL as a descending sort", function()
+      local status, out = main { "count", "freedom", DIR, "--meta", TPL, "--by", "decade", "--sort", "-count",
+                                 "--format", "tsv" }
+      assert.equal(0, status)
+      assert.truthy(lines(out)[2]:find("^2020\t3\t"), out)
+    end)
+  end)
 end)

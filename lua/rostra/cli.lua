@@ -68,8 +68,8 @@ end
 -- keys and columns are only known once the corpus is open
 local function is_usage_error(msg)
   msg = tostring(msg)
-  return msg:find("^unknown metadata key '") ~= nil or msg:find("^unknown column '") ~= nil
-    or msg:find("^unknown theme '") ~= nil
+  -- "unknown metadata key 'x' (...)", "unknown stopword language 'xx' (valid: ...)", ...
+  return msg:find("^unknown [%w ]+ '.-' %(") ~= nil
 end
 
 local function plural(n, one, many)
@@ -258,14 +258,41 @@ local function check_query(q)
   return q
 end
 
-local function whole(name, min)
+local function whole(name, min, max)
   return function(s)
     local n = math.tointeger(tonumber(s))
-    if not n or n < min then
+    if not n or n < min or (max and n > max) then
+      if max then
+        return nil, ("%s expects a whole number from %d to %d, got '%s'"):format(name, min, max, s)
+      end
       return nil, ("%s expects a whole number >= %d, got '%s'"):format(name, min, s)
     end
     return n
   end
+end
+
+-- options whose value may start with '-' (a negative number, a descending
+-- sort key): "--sort -count" is read as "--sort=-count", so that the value
+-- reaches the option's own check rather than being taken for an option
+local VALUE_OPTIONS = {
+  ["--sort"] = true, ["--filter"] = true, ["--where"] = true, ["--context"] = true, ["--limit"] = true,
+  ["--offset"] = true, ["--top"] = true, ["--min"] = true, ["--window"] = true, ["-n"] = true,
+  ["--threads"] = true, ["--per-unit"] = true, ["--target"] = true, ["--reference"] = true,
+}
+
+local function join_dash_values(list)
+  local out, i = {}, 1
+  while i <= #list do
+    local a, b = list[i], list[i + 1]
+    if VALUE_OPTIONS[a] and b and b:match("^%-[%w_.]") and not b:match("^%-%-") then
+      out[#out + 1] = a .. "=" .. b
+      i = i + 2
+    else
+      out[#out + 1] = a
+      i = i + 1
+    end
+  end
+  return out
 end
 
 -- --filter 'COL OP VALUE': the grammar, documented in the help and README
@@ -1224,7 +1251,7 @@ M.commands = {
   { name = "ngrams", summary = "The most frequent n-grams.",
     example = "rostra ngrams -n 3 examples/sample.txt --limit 20",
     options = function(c)
-      c:option("-n", "Tokens per n-gram (default 2).", nil, whole("-n", 1)):argname "<n>"
+      c:option("-n", "Tokens per n-gram (default 2).", nil, whole("-n", 1, 5)):argname "<n>"
       c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
       c:option("--min", "Leave out n-grams seen fewer times.", nil, whole("--min", 1)):argname "<n>"
       c:option("--stopwords", "Leave out n-grams that start or end with a stopword (en, fr, es, zh).")
@@ -1378,6 +1405,7 @@ function M.main(argv, env)
   }
   local list = {}
   for i = 1, #argv do list[i] = argv[i] end
+  list = join_dash_values(list)
   local seen = {}
   local parser, cmds = build_parser(seen)
   local ok, args = parser:pparse(list)

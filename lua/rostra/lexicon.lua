@@ -355,8 +355,10 @@ function lexicon.new(src, opts)
     path, name = bundled, name or src
   elseif not exists(src) then
     if src:match("^[%w_%-]+$") then
-      return nil, string.format("lexicon '%s' not found: not a file, nor a bundled lexicon (%s)",
-        src, table.concat(lexicon.bundled, ", ")), "ENOENT"
+      local near = require("rostra.opts").nearest(src, lexicon.bundled)
+      return nil, string.format("lexicon '%s' not found: not a file, nor a bundled lexicon (%s%s)",
+        src, near and ("did you mean '" .. near .. "'? ") or "", table.concat(lexicon.bundled, ", ")),
+        "ENOENT"
     end
   end
   local format = opts.format

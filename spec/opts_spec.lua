@@ -115,6 +115,14 @@ describe("rostra.opts", function()
       raises(function() return c:dispersion("community", { byy = "year" }) end, "byy", "by", "dispersion")
     end)
 
+    it("covers the REPL and the command's module", function()
+      local repl = require "rostra.repl"
+      raises(function() return repl.session { colour = true } end, "colour", "color", "session")
+      raises(function() return repl.show(1, { colr = true }) end, "colr", "color", "show")
+      raises(function() return require("rostra.cli").main({ "--version" }, { stdot = io.stdout }) end,
+        "stdot", "stdout", "main")
+    end)
+
     it("covers result tables", function()
       local t = result.new({ "word", "count" }, { { word = "a", count = 1 } })
       local ok, err = pcall(result.new, { "a" }, {}, { titel = "x" })

@@ -1395,7 +1395,7 @@ end
 --   `clock()`: replacements for tests
 -- @treturn integer the exit status: 0, 1 (runtime error) or 2 (usage error)
 function M.main(argv, env)
-  env = env or {}
+  env = require("rostra.opts").check(env, { "stdout", "stderr", "isatty", "getenv", "clock" }, "main", 2)
   local ctx = {
     out = env.stdout or io.stdout,
     err = env.stderr or io.stderr,

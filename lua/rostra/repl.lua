@@ -105,7 +105,7 @@ end
 -- @tparam[opt] table o `color = true` highlights KWIC matches (ANSI)
 -- @treturn string
 function M.show(v, o)
-  o = o or {}
+  o = require("rostra.opts").check(o, { "color" }, "show", 2)
   local tv = type(v)
   if tv == "string" then return v end
   if tv ~= "table" then return tostring(v) end
@@ -223,7 +223,7 @@ Session.__index = Session
 -- @return session with `:feed(line)` -> `"ok" | "more" | "error"`,
 --   `env`, `done` (set by `exit()`)
 function M.session(o)
-  o = o or {}
+  o = require("rostra.opts").check(o, { "out", "color", "globals" }, "session")
   local self = setmetatable({ out = o.out or function(s) io.stdout:write(s) io.stdout:flush() end,
                               color = o.color, pending = nil, done = false }, Session)
   local env = setmetatable({}, { __index = _G })
@@ -382,7 +382,7 @@ end
 --   `color` ("auto", "always", "never")
 -- @treturn integer 0
 function M.run(o)
-  o = o or {}
+  o = require("rostra.opts").check(o, { "corpus", "speech", "lexicon", "inputs", "color" }, "run")
   -- the analysis modules add their methods to the Corpus when loaded
   for _, name in ipairs { "rostra.stats", "rostra.themes" } do
     if package.searchpath(name, package.path) then require(name) end

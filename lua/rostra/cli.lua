@@ -1156,6 +1156,10 @@ function cmd.info(ctx, args)
     { field = "levels", value = table.concat(i.levels, ", ") },
     { field = "warnings", value = #i.warnings },
   }
+  -- how many speeches the template and sidecar gave each key (kept in the index)
+  if i.coverage and #i.coverage > 0 then
+    rows[#rows + 1] = { field = "coverage", value = require("rostra.meta").coverage_line(i.coverage) }
+  end
   for _, r in ipairs(meta_summary(c)) do rows[#rows + 1] = r end
   emit(ctx, args, result.new({ "field", "value" }, rows, { align = { value = "left" }, formats = {
     value = function(v) if math.type(v) == "float" then return ("%.2f"):format(v) end end } }))

@@ -42,6 +42,9 @@ describe("rates by group", function()
     end
     assert.equal(9, t.meta.hits)
     assert.equal(74, t.meta.words)
+    -- the words of a group are those of its view
+    for _, r in t:rows() do assert.equal(c:where { decade = r.decade }:words(), r.words) end
+    assert.equal(c:words(), t.meta.words)
   end)
 
   it("takes its words from the tokens, not the punctuation", function()

@@ -134,10 +134,14 @@ describe("themes", function()
     end)
 
     it("tokenizes patterns as the text: Chinese characters, hyphenated words", function()
-      local c = corpus_of("加强人文交流。 People-to-people bonds, people to people.")
+      local text = "加强人文交流。 People-to-people bonds, people to people."
       local lex = rostra.lexicon { P = { "人文交流", "people-to-people" } }
-      local t = c:tag(lex)
-      assert.same({ "1/1/p=2,5" }, rows_of(t))
+      -- Chinese cut into words (人文 交流: 2 tokens) and one hyphenated token
+      assert.same({ "1/1/p=2,3" }, rows_of(corpus_of(text):tag(lex)))
+      -- one character a token: 4 tokens; the same pattern matches them
+      local c = rostra.corpus()
+      c:add(rostra.parse(text, { header = false, cjk = "chars" }))
+      assert.same({ "1/1/p=2,5" }, rows_of(c:tag(lex)))
     end)
 
     it("is case-insensitive, or matches word forms with case = true", function()
@@ -322,13 +326,13 @@ describe("themes", function()
       local t = c:tag(lex)
       assert.is_true(result.is(t))
       assert.is_true(themes.ThemeTable.is(t))
-      -- each row names its speech: file (none here: texts added by hand) and metadata
+      -- each row names its speech: file (texts added by hand: their number) and metadata
       assert.same({ "speech", "file", "country", "year", "unit", "theme", "count", "tokens", "score",
                     "share" },
         t:columns())
       local s = tostring(t)
       assert.matches("^themes of themes.yaml by speech\n", s)
-      assert.matches("speech  file  country  year  unit  theme", s)
+      assert.matches("speech  file      country  year  unit  theme", s)
       assert.equal("A", t[1].country)
       assert.equal(2019, t[1].year)
       local f = t:filter(function(r) return r.theme == "health" end)
@@ -342,7 +346,7 @@ describe("themes", function()
       local text = support.read(path)
       os.remove(path)
       assert.matches("^speech\tfile\tcountry\tyear\tunit\ttheme\tcount\ttokens\tscore\tshare\n", text)
-      assert.matches("\n1\t\tA\t2019\t1\thealth\t", text)
+      assert.matches("\n1\tspeech 1\tA\t2019\t1\thealth\t", text)
       local only = c:tag(lex, { columns = { "year" } })
       assert.same({ "speech", "file", "year", "unit", "theme", "count", "tokens", "score", "share" },
         only:columns())
@@ -422,6 +426,101 @@ describe("themes", function()
       local t = c:tag(empty)
       assert.is_true(#t.warnings >= 1)
       assert.matches("security", table.concat(t.warnings, "\n"))
+    end)
+  end)
+
+  describe("labels: the decision rule", function()
+    -- three paragraphs; counts by hand (longest match, a token counted once):
+    -- 1: health 2 (health, pandemic), trade 1 (trade); 10 words
+    -- 2: health 1 (vaccines), trade 3 (free trade, tariffs, exports: tokens 4); 10 words
+    -- 3: health 4 (health, health, pandemic, vaccines); 5 words
+    local texts = {
+      "Health matters in a pandemic, and so does trade today.",
+      "Vaccines aside, free trade, tariffs and exports drive this economy.",
+      "Health, health, pandemic and vaccines.",
+    }
+    local LEX = { health = { "health", "pandemic", "vaccines" },
+      trade = { "trade", "free trade", "tariffs", "exports" } }
+    local c = rostra.corpus()
+    for _, t in ipairs(texts) do c:add(t) end
+    local function labels(t)
+      local out = {}
+      for _, r in t:rows() do out[#out + 1] = r.speech .. ":" .. r.theme end
+      return out
+    end
+
+    it("without a rule labels every theme with a match", function()
+      local t = c:tag(rostra.lexicon(LEX))
+      assert.same({ "1/1/health=2,2", "1/1/trade=1,1", "2/2/health=1,1", "2/2/trade=3,4",
+        "3/3/health=4,4" }, rows_of(t))
+      local l = t:labels()
+      assert.is_true(themes.ThemeTable.is(l))
+      assert.same(t:columns(), l:columns())
+      assert.same({ "1:health", "1:trade", "2:health", "2:trade", "3:health" }, labels(l))
+    end)
+
+    it("takes min_count, min_share and min_score at the call", function()
+      local t = c:tag(rostra.lexicon(LEX))
+      assert.same({ "1:health", "2:trade", "3:health" }, labels(t:labels { min_count = 2 }))
+      -- shares: 1 health 2/10, trade 1/10; 2 health 1/10, trade 4/10; 3 health 4/5
+      assert.same({ "1:health", "2:trade", "3:health" }, labels(t:labels { min_share = 0.2 }))
+      assert.same({ "2:trade", "3:health" }, labels(t:labels { min_share = 0.25 }))
+      assert.same({ "3:health" }, labels(t:labels { min_count = 2, min_share = 0.5 }))
+      assert.same({ "2:trade", "3:health" }, labels(t:labels { min_score = 3 }))
+      -- rules per theme over everything
+      assert.same({ "1:health", "1:trade", "2:trade", "3:health" },
+        labels(t:labels { min_count = 2, rules = { trade = { min_count = 1, min_share = 0.1 } } }))
+      assert.same({ "1:health", "3:health" },
+        labels(t:labels { min_count = 2, rules = { trade = { min_count = 5 } } }))
+    end)
+
+    it("reads the lexicon's rules from YAML, the call's options over them", function()
+      local path = tmpname() .. ".yaml"
+      local f = assert(io.open(path, "wb"))
+      f:write("_rule: {min_count: 2}\nhealth:\n  - health\n  - pandemic\n  - vaccines\n"
+        .. "trade:\n  _rule: {min_count: 1}\n  patterns: [trade, free trade, tariffs, exports]\n")
+      f:close()
+      local lex = assert(rostra.lexicon(path, { levels = 1 }))
+      os.remove(path)
+      assert.same({ min_count = 1 }, lex:rule("trade"))
+      local t = c:tag(lex, { levels = 1 })
+      assert.same({ "1:health", "1:trade", "2:trade", "3:health" }, labels(t:labels()))
+      assert.same({ "2:trade", "3:health" }, labels(t:labels { min_count = 3 }))
+      assert.same({ "1:health", "1:trade", "2:health", "2:trade", "3:health" },
+        labels(t:labels { rules = { health = { min_count = 1 } } }))
+    end)
+
+    it("weights count in min_score", function()
+      local lex = rostra.lexicon({ health = { "health", ["pandemic"] = 2, ["vaccines"] = 0.5 } })
+      local t = c:tag(lex)
+      -- scores: 1: 1 + 2 = 3; 2: 0.5; 3: 1 + 1 + 2 + 0.5 = 4.5
+      assert.same({ "1:health", "3:health" }, labels(t:labels { min_score = 2 }))
+      assert.same({ "3:health" }, labels(t:labels { min_score = 3.5 }))
+    end)
+
+    it("keeps the table's by column and its methods: totals count the units labelled", function()
+      local c2 = rostra.corpus()
+      for i, x in ipairs(texts) do c2:add(x, { year = 2000 + i }) end
+      local t = c2:tag(rostra.lexicon(LEX), { by = "year" }):labels { min_count = 2 }
+      -- the speech's file names each row, then the by column
+      assert.same({ "speech", "file", "year", "unit", "theme", "count", "tokens", "score", "share" },
+        t:columns())
+      local tot = t:totals()
+      assert.same({ "health", "trade" }, col(tot, "theme"))
+      assert.same({ 2, 1 }, col(tot, "units"))
+      assert.matches("rule: min_count 2", tostring(t))
+    end)
+
+    it("raises on an unknown option or a bad bound", function()
+      local t = c:tag(rostra.lexicon(LEX))
+      assert.has_error(function() t:labels { min_cont = 2 } end,
+        "unknown option 'min_cont' to 'labels' (valid: min_count, min_share, min_score, rules)")
+      assert.has_error(function() t:labels { min_count = 0 } end,
+        "opts.min_count must be a whole number >= 1, not 0")
+      assert.has_error(function() t:labels { min_share = 2 } end,
+        "opts.min_share must be a number from 0 to 1, not 2")
+      assert.has_error(function() t:labels { rules = { wealth = { min_count = 1 } } } end,
+        "bad option 'rules' to 'labels': unknown theme 'wealth'")
     end)
   end)
 

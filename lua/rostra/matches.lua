@@ -4,6 +4,7 @@
 -- Adds these methods to rostra.corpus's Corpus.
 -- @module rostra.matches
 local query = require "rostra.query"
+local cjk = require "rostra.cjk"
 local result = require "rostra.result"
 
 local corpusmod = require "rostra.corpus"
@@ -82,10 +83,16 @@ end
 
 -- }======================================================
 
-local function compile(q, fname)
-  if type(q) == "string" then return query.compile(q) end
-  if type(q) == "table" and q.seq then return q end
-  error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
+-- the program of a query for corpus c: Han and Kana runs cut the ways the
+-- corpus has (rostra.cjk)
+local function compile(c, q, fname)
+  local prog
+  if type(q) == "string" then prog = query.compile(q)
+  elseif type(q) == "table" and q.seq then prog = q
+  else
+    error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
+  end
+  return cjk.expand(prog, c._root._h)
 end
 
 local function new_matches(c, starts, stops, q)
@@ -96,7 +103,7 @@ M.new = new_matches
 --- Matches of a query (a string in the query language, see docs/query.md).
 -- @treturn Matches (empty, never nil, when nothing matches)
 function Corpus:query(q)
-  local prog = compile(q, "query")
+  local prog = compile(self, q, "query")
   local starts, stops = self._root._h:query(prog, mask_for(self, prog, "query", 2))
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
 end
@@ -226,7 +233,7 @@ M.Note = Note
 -- @tparam[opt] integer hits the hits of the query (counted when nil)
 -- @return table or nil
 function M.hyphen_note(c, q, hits)
-  local prog = type(q) == "string" and query.compile(q) or q
+  local prog = compile(c, q, "count")
   local root, mask = c._root, c._mask
   local words, total = {}, 0
   for _, t in ipairs(word_tests(prog)) do
@@ -278,28 +285,15 @@ end
 -- {====================================================== counts by group
 
 -- the word tokens (words and numbers, not punctuation or symbols) of every
--- speech of the root, made once: the speech's tokens less the occurrences
--- of the forms that are not words
+-- speech of the root, as the index counted them (the denominator of every
+-- rate: c:words() of a view is their sum)
 local function speech_words(root)
   local h = root._h
   local ntok, ndoc = h:counts()
   local cached = rawget(root, "_speech_words")
   if cached and cached.ntok == ntok and cached.ndoc == ndoc then return cached.words end
   local words = {}
-  for d = 1, ndoc do
-    local _, nt = h:doc(d)
-    words[d] = nt
-  end
-  local wordlike = {}
-  for _, f in ipairs((h:freq("word", nil, 1, 0, true))) do wordlike[f] = true end
-  for _, f in ipairs((h:freq("word", nil, 1, 0, false))) do
-    if not wordlike[f] then
-      for _, p in ipairs(h:positions("word", f, nil)) do
-        local d = h:doc_of(p)
-        words[d] = words[d] - 1
-      end
-    end
-  end
+  for d = 1, ndoc do words[d] = select(4, h:doc(d)) end
   rawset(root, "_speech_words", { ntok = ntok, ndoc = ndoc, words = words })
   return words
 end
@@ -441,7 +435,7 @@ end
 -- @treturn integer|result
 -- @return nil, or the note on hyphenated words
 function Corpus:count(q, opts)
-  local prog = compile(q, "count")
+  local prog = compile(self, q, "count")
   local mask = mask_for(self, prog, "count", 2)
   if opts ~= nil then
     opts = require("rostra.opts").check(opts, COUNT_OPTS, "count", 2)
@@ -852,7 +846,7 @@ function Corpus:kwic(q, opts)
       table.move(q.stops, 1, #q.stops, 1, {}), q.q)
   elseif opts.limit and not opts.sort then
     -- a page in corpus order: count every hit, fetch only the page's
-    local prog = compile(q, "kwic")
+    local prog = compile(self, q, "kwic")
     local mask, h = mask_for(self, prog, "kwic", 2), self._root._h
     hits = h:query(prog, mask, true)
     local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit))

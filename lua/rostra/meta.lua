@@ -97,6 +97,40 @@ function M.merge(text_meta, name_meta, sidecar_meta, front_meta)
   return out
 end
 
+--- The metadata of one speech, the same for every way in (`rostra.parse`,
+-- `parse_file`, `c:add`, `rostra.load`). By precedence, lowest first: what
+-- the text says (`text_meta`, the parser's header metadata), the file name
+-- (`opts.meta`, a template, lpeg pattern or function, matched on `rel`),
+-- the sidecar (`sidecar`, from `M.sidecar`), the front matter (`front`).
+-- `opts.lang` is a default: it replaces the parser's guess, and any `lang`
+-- the name, sidecar or front matter give replaces it. `file` is `rel` unless
+-- a source gives one.
+-- @tparam table text_meta
+-- @tparam[opt] table front
+-- @tparam[opt] string rel the file's path relative to the folder loaded
+-- @tparam table opts
+-- @param[opt] sidecar
+-- @param[opt] report a `M.report` that notes how the name and the sidecar
+--   fitted this file (for a load's warnings and coverage)
+-- @treturn table
+function M.for_speech(text_meta, front, rel, opts, sidecar, report)
+  local name_meta
+  if opts.meta ~= nil and rel ~= nil then
+    if report then name_meta = report:from_name(rel) else name_meta = M.from_name(opts.meta, rel) end
+  end
+  local side_meta
+  if sidecar and rel then
+    local known = M.merge(text_meta, name_meta, nil, front)
+    if report then side_meta = report:lookup(rel, known) else side_meta = sidecar:lookup(rel, known) end
+  end
+  local given = M.merge(nil, name_meta, side_meta, front)
+  local m = M.normalize(M.merge(text_meta, name_meta, side_meta, front))
+  if given.lang == nil and opts.lang ~= nil then m.lang = opts.lang end
+  if m.file == nil then m.file = rel end
+  if report and rel then report:add(rel, m) end
+  return m
+end
+
 --- Turn a slug into a name: `"xi-jinping"` -> `"Xi Jinping"`.
 -- Hyphens and underscores become spaces and each word gets an upper-case
 -- first letter (ASCII letters only; the rest of each word is kept as is).
@@ -501,7 +535,8 @@ end
 
 local QUOTE, CR, LF = 34, 13, 10
 -- the keys of a sidecar spec (read_delimited takes the same table)
-local SIDECAR_OPTS = { path = true, key = true, file = true, columns = true, sep = true, extra_fields = true }
+local SIDECAR_OPTS = { path = true, key = true, file = true, columns = true, sep = true, extra_fields = true,
+                       lines = true }
 
 
 -- line and character column of byte offset `off`, the text starting at `start`
@@ -525,24 +560,26 @@ local function parse_delimited(s, sep, extra)
   local stop = "[" .. (match(sep, "%w") and sep or "%" .. sep) .. "\r\n]"
   local start = sub(s, 1, 3) == "\239\187\191" and 4 or 1
   local pos, len = start, #s
-  local header, rows = nil, {}
-  -- the line each row starts on (rows.lines), counted as the parse goes
-  local lines, nline, counted = {}, 1, start
-  rows.lines = lines
+  local header, rows, lines = nil, {}, {}
+  -- the line of each record's start: line breaks (LF, CRLF, CR) counted up to pos
+  local lineno, lpos = 1, start
+  local function line_at(off)
+    while true do
+      local j = find(s, "[\r\n]", lpos)
+      if not j or j >= off then break end
+      if byte(s, j) == CR and byte(s, j + 1) == LF then j = j + 1 end
+      lineno, lpos = lineno + 1, j + 1
+    end
+    return lineno
+  end
   local function fail(off, msg)
     local line, col = line_col(s, start, off)
     return nil, ("%d:%d: %s"):format(line, col, msg)
   end
   while pos <= len do
     local rec, n, first_quoted, extra_at = {}, 0, false, nil
+    local recline = line_at(pos)
     local limit = header and #header
-    while true do
-      local j = find(s, "[\r\n]", counted)
-      if not j or j >= pos then break end
-      if byte(s, j) == CR and byte(s, j + 1) == LF then j = j + 1 end
-      nline, counted = nline + 1, j + 1
-    end
-    local rec_line = nline
     while true do
       local c = byte(s, pos)
       local field
@@ -599,11 +636,11 @@ local function parse_delimited(s, sep, extra)
           for i = n, limit + 1, -1 do rec[i] = nil end
         end
         rows[#rows + 1] = rec
-        lines[#rows] = rec_line
+        lines[#rows] = recline
       end
     end
   end
-  return header or {}, rows
+  return header or {}, rows, lines
 end
 
 local errnames = { [1] = "EPERM", [2] = "ENOENT", [13] = "EACCES", [20] = "ENOTDIR", [21] = "EISDIR" }
@@ -641,11 +678,14 @@ local function read_delimited(path, sep, opts, level)
     error(("bad argument #1 to 'read_delimited' (string expected, got %s)"):format(type(path)), level + 1)
   end
   if sep ~= nil then check_sep(sep, level + 1) end
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #3 to 'read_delimited' (table expected, got %s)"):format(type(opts)), level + 1)
+  end
   if type(opts) == "table" then
     for k in pairs(opts) do
       -- a sidecar spec passes its own keys through
       if not SIDECAR_OPTS[k] then
-        error("rostra.meta: " .. require("rostra.opts").unknown("option", k, { "extra_fields" },
+        error("rostra.meta: " .. require("rostra.opts").unknown("option", k, { "extra_fields", "lines" },
           "read_delimited"), level + 1)
       end
     end
@@ -657,8 +697,9 @@ local function read_delimited(path, sep, opts, level)
   end
   local s, msg, code = read_all(path)
   if not s then return nil, msg, code end
-  local header, rows = parse_delimited(s, sep or sniff_sep(path, s), extra)
+  local header, rows, lines = parse_delimited(s, sep or sniff_sep(path, s), extra)
   if not header then return nil, path .. ":" .. rows, "EPARSE" end
+  if opts and opts.lines then return header, rows, lines end
   return header, rows
 end
 
@@ -670,14 +711,15 @@ end
 -- @tparam string path
 -- @tparam[opt] string sep one-byte separator (default: sniffed)
 -- @tparam[opt] table opts `extra_fields = "error"` (default: a row with more
--- fields than the header is an error) or `"drop"` (the extra fields are cut)
+-- fields than the header is an error) or `"drop"` (the extra fields are cut);
+-- `lines = true` also returns the line where each row starts
 -- @treturn table header, a list of names
 -- @treturn table rows, a list of lists of strings
+-- @treturn[opt] table with `lines`: the 1-based line of each row's start
 -- @return or nil, `"PATH: No such file or directory"`, `"ENOENT"`; or nil,
 -- `"PATH:LINE:COL: message"`, `"EPARSE"`
 function M.read_delimited(path, sep, opts)
   local header, rows, code = read_delimited(path, sep, opts, 2) -- not a tail call
-  if header then rows.lines = nil end -- the line of each row is for the sidecar's messages
   return header, rows, code
 end
 
@@ -837,14 +879,14 @@ end
 -- @raise on a bad spec, a `key` or `columns` entry naming no column
 function M.sidecar(spec, base_dir)
   spec = check_spec(spec)
-  if spec.extra_fields == nil then
-    -- a sidecar is someone else's sheet: a stray cell past the header (a
-    -- footnote, as in the UNGDC speakers sheet) is dropped, not fatal
-    local lenient = {}
-    for k, v in pairs(spec) do lenient[k] = v end
-    lenient.extra_fields = "drop"
-    spec = lenient
-  end
+  -- a sidecar is someone else's sheet: a stray cell past the header (a
+  -- footnote, as in the UNGDC speakers sheet) is dropped, not fatal; the
+  -- line of each row is kept for the messages
+  local lenient = {}
+  for k, v in pairs(spec) do lenient[k] = v end
+  if lenient.extra_fields == nil then lenient.extra_fields = "drop" end
+  lenient.lines = true
+  spec = lenient
   local path = spec.path
   local header, rows, code = read_delimited(path, spec.sep, spec, 2)
   if not header and code == "ENOENT" and base_dir and sub(path, 1, 1) ~= "/" then
@@ -855,6 +897,7 @@ function M.sidecar(spec, base_dir)
     end
   end
   if not header then return nil, rows, code end
+  local lines = code -- with lines = true, the third value is the line of each row
 
   local names = {}
   for i, h in ipairs(header) do names[i] = trim(h) end
@@ -900,7 +943,7 @@ function M.sidecar(spec, base_dir)
       end
     end
     recs[r] = M.normalize(t)
-    self.records[r] = { line = rows.lines[r] or r + 1, meta = recs[r] }
+    self.records[r] = { line = lines[r] or r + 1, meta = recs[r] }
   end
 
   if spec.key then

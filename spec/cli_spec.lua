@@ -650,6 +650,8 @@ describe("rostra command", function()
       assert.equal(2, status)
       status = main { "validate", LEXF, C1, "--split", "test" }
       assert.equal(2, status)
+      status = main { "validate", LEXF, C1, "--split", "holdout2" }
+      assert.equal(0, status)
       status = main { "validate", LEXF, C1, "--where", "year=2020" }
       assert.equal(2, status)
     end)

@@ -304,6 +304,24 @@ describe("themes", function()
       assert.equal(5, t[1].words)
     end)
 
+    it("gives an empty table for a corpus with no words, at every level", function()
+      local empty, blank = rostra.corpus(), corpus_of("", "  \n\n ")
+      for _, c in ipairs { empty, blank } do
+        for _, level in ipairs { "speech", "segment", "point", "sentence" } do
+          for _, case in ipairs { false, true } do
+            local t = c:tag(lex, { level = level, case = case })
+            assert.equal(0, #t)
+            assert.equal(0, #t:totals())
+            assert.equal(0, #t:labels())
+            assert.equal(0, #t:labels { min_count = 1 })
+          end
+        end
+      end
+      -- the same corpus tags as usual once it has words
+      blank:add("The pandemic and public health.")
+      assert.equal("health", blank:tag(lex, { level = "speech" })[1].theme)
+    end)
+
     it("raises on an unknown level, listing the valid ones", function()
       local ok, err = pcall(sp.tag, sp, lex, { level = "chapter" })
       assert.is_false(ok)

@@ -204,8 +204,9 @@ describe("validation", function()
 
   describe("the bundled lexicon against the team's hand coding", function()
     -- spec/fixtures/validation/coded.csv: 240 paragraphs coded blind; the
-    -- lexicon was revised on the tune rows only (docs/lexicons.md has the
-    -- figures; these are floors a change to the lexicon must not go below)
+    -- lexicon was revised on the tune rows, then on all 240 in rotation
+    -- (docs/lexicons.md has the figures; these are floors a change to the
+    -- lexicon must not go below)
     local CODED = "spec/fixtures/validation/coded.csv"
     local political = assert(rostra.lexicon("political"))
 
@@ -219,15 +220,48 @@ describe("validation", function()
       assert.equal(407, v.micro.tp + v.micro.fn)
     end)
 
-    it("keeps its figures under the default rule (tune F1 >= 0.83, holdout F1 >= 0.70)", function()
+    it("keeps its figures under the default rule (F1: all >= 0.81, tune >= 0.83, holdout >= 0.76)", function()
+      local every = assert(political:validate(CODED))
+      assert.is_true(every.micro.f1 >= 0.81, every.micro.f1)
+      assert.is_true(every.micro.precision >= 0.84, every.micro.precision)
+      assert.is_true(every.micro.recall >= 0.77, every.micro.recall)
       local tune = assert(political:validate(CODED, { split = "tune" }))
       assert.is_true(tune.micro.f1 >= 0.83, tune.micro.f1)
       assert.is_true(tune.micro.precision >= 0.85, tune.micro.precision)
       local hold = assert(political:validate(CODED, { split = "holdout" }))
-      assert.is_true(hold.micro.f1 >= 0.70, hold.micro.f1)
+      assert.is_true(hold.micro.f1 >= 0.76, hold.micro.f1)
       -- the rule matters: every match is far worse
       local all = assert(political:validate(CODED, { split = "tune", min_score = 0 }))
       assert.is_true(all.micro.f1 < tune.micro.f1 - 0.1)
+    end)
+
+    -- the second coder's fresh sample (coded2.csv), scored once after the
+    -- revision, and the two coders' agreement on 40 units of the first
+    local CODED2 = "spec/fixtures/validation/coded2.csv"
+    local OVERLAP = "spec/fixtures/validation/coded2_overlap.csv"
+
+    it("keeps its figure on the fresh sample of a second coder (150 units, F1 >= 0.67)", function()
+      local v = assert(political:validate(CODED2))
+      assert.equal(150, v.units)
+      assert.same({}, v.warnings)
+      assert.equal(252, v.micro.tp + v.micro.fn)
+      assert.equal(150, by(v.splits, "split").holdout2.units)
+      assert.is_true(v.micro.f1 >= 0.67, v.micro.f1)
+      assert.is_true(v.micro.precision >= 0.64, v.micro.precision)
+      assert.is_true(v.micro.recall >= 0.71, v.micro.recall)
+    end)
+
+    it("reads the two coders' agreement on the overlap: 7 disagreements in 960 decisions", function()
+      local v = assert(political:validate({ CODED, OVERLAP }))
+      assert.equal(7, #v.disagreements)
+      local pooled = by(v.agreement, "theme")["(all)"]
+      assert.equal(960, pooled.units)
+      near(953 / 960, pooled.agreement)
+      -- 65 labels from the first coder, 60 from the second, 59 shared:
+      -- kappa = (po - pe) / (1 - pe), pe = (65*60 + 895*900) / 960^2
+      local pe = (65 * 60 + 895 * 900) / 960 ^ 2
+      near((953 / 960 - pe) / (1 - pe), pooled.kappa)
+      assert.equal(125, pooled.positives)
     end)
   end)
 
@@ -292,6 +326,23 @@ describe("validation", function()
       near(0.8, tune.micro.f1)
       local hold = assert(lex:validate(CODER1, { split = "holdout" }))
       near(4 / 7, hold.micro.f1)
+    end)
+
+    it("reads a later holdout (holdout2, ...) as a split of its own", function()
+      -- the holdout rows of coder1.csv made holdout2: the same figures under that name
+      local later = coder1_with(function(s) return (s:gsub(",holdout,", ",holdout2,")) end)
+      local v = assert(lex:validate(later))
+      local s = by(v.splits, "split")
+      assert.is_nil(s.holdout)
+      assert.same({ 4, 2, 1, 2 }, { s.holdout2.units, s.holdout2.tp, s.holdout2.fp, s.holdout2.fn })
+      local h2 = assert(lex:validate(later, { split = "holdout2" }))
+      assert.equal(4, h2.units)
+      near(4 / 7, h2.micro.f1)
+      assert.equal(0, assert(lex:validate(later, { split = "holdout" })).units)
+      os.remove(later)
+      for _, bad in ipairs { "holdout0", "holdout-2", "holdouts", "Holdout2" } do
+        assert.has_error(function() lex:validate(CODER1, { split = bad }) end)
+      end
     end)
 
     it("lists every false positive and false negative with the unit's text and the words that fired",
@@ -376,11 +427,18 @@ describe("validation", function()
       local v = assert(lex:validate(CODER1, { corpus = c }))
       near(12 / 17, v.micro.f1)
       local moved = coder1_with(function(s) return (s:gsub("\nc%.txt:3,c%.txt,3,", "\nc.txt:4,c.txt,4,")) end)
-      local ok, msg, code = lex:validate(moved, { corpus = c })
+      local ok, msg, code = lex:validate(moved, { corpus = c, level = "segment" })
       assert.is_nil(ok)
       assert.equal("ENOUNIT", code)
       assert.equal(moved .. ":9: row 8: unit 'c.txt:4' no longer exists: no segment of c.txt starts at "
         .. "line 4", msg)
+      -- with no level given, the error says which level was inferred
+      ok, msg, code = lex:validate(moved, { corpus = c })
+      assert.is_nil(ok)
+      assert.equal("ENOUNIT", code)
+      assert.equal(moved .. ":9: row 8: unit 'c.txt:4' no longer exists: no segment of c.txt starts at "
+        .. "line 4 (units taken as segments, the level their ids suggest, nor found as points or speeches; "
+        .. "give the level if they are sentences)", msg)
       local changed = coder1_with(function(s) return (s:gsub("Exports and jobs", "Exports and wages")) end)
       ok, msg, code = lex:validate(changed, { corpus = c })
       assert.is_nil(ok)
@@ -392,6 +450,38 @@ describe("validation", function()
       assert.equal("ENOUNIT", code)
       assert.matches(":4: row 3: unit 'd.txt:5': the corpus has no file 'd.txt'", msg, 1, true)
       for _, p in ipairs { moved, changed, gone } do os.remove(p) end
+    end)
+
+    it("infers the level of the units in the corpus when none is given, and says which", function()
+      local c = rostra.load(FIX .. "corpus")
+      local function coded_at(level)
+        local t = c:sample { lexicon = lex, n = 3, seed = 1, level = level }
+        local rows = {}
+        for i, r in t:rows() do
+          local row = {}
+          for k, val in pairs(r) do row[k] = val end
+          row.health, row.economy, row.culture = 0, 0, 0
+          rows[i] = row
+        end
+        return write_tmp(result.new(t:columns(), rows):to_csv())
+      end
+      for _, level in ipairs { "segment", "sentence", "speech" } do
+        local path = coded_at(level)
+        local v = assert(lex:validate(path, { corpus = c }))
+        assert.equal(level, v.level)
+        assert.equal(3, v.units)
+        assert.matches("3 units (" .. level .. "s of the corpus)", tostring(v), 1, true)
+        -- the level given wins: speech ids are not sentences
+        if level == "speech" then
+          local ok, msg, code = lex:validate(path, { corpus = c, level = "sentence" })
+          assert.is_nil(ok)
+          assert.equal("EPARSE", code)
+          assert.matches("is not FILE:LINE:COL", msg, 1, true)
+        end
+        os.remove(path)
+      end
+      -- no corpus, no level in the report
+      assert.is_nil(assert(lex:validate(CODER1)).level)
     end)
 
     it("reads what rostra sample writes, once coded", function()
@@ -480,7 +570,7 @@ describe("validation", function()
           ":3: row 2, column 'economy': 'yes' is not 0, 1 or empty")
         fails(H .. "a:1,a,1,,Health.,1,0,2\n", ":2: row 1, column 'culture': '2' is not 0, 1 or empty")
         fails(H .. "a:1,a,1,test,Health.,1,0,0\n",
-          ":2: row 1, column 'split': 'test' is not tune, holdout or empty")
+          ":2: row 1, column 'split': 'test' is not tune, holdout (holdout2, ... for a later one) or empty")
         fails(H .. "a:x,a,x,,Health.,1,0,0\n", ":2: row 1, column 'line': 'x' is not a line number")
         -- a quoted text over two lines: the next row starts on line 4
         fails(H .. "a:1,a,1,,\"Health\nand more.\",1,0,0\na:1,a,1,,Again.,1,0,0\n",
@@ -529,7 +619,7 @@ describe("validation", function()
 
       it("raises on a caller's mistake", function()
         assert.has_error(function() lex:validate(CODER1, { split = "test" }) end,
-          "bad option 'split' to 'validate' (\"tune\" or \"holdout\" expected, got test)")
+          "bad option 'split' to 'validate' (\"tune\", \"holdout\" or \"holdout2\", ... expected, got test)")
         assert.has_error(function() lex:validate(CODER1, { min_cont = 2 }) end)
         assert.has_error(function() lex:validate(42) end)
       end)

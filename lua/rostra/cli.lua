@@ -1583,9 +1583,15 @@ M.commands = {
     options = function(c)
       c:option("--corpus", "Find each coded unit in this corpus (text files, a folder or an index); "
         .. "a unit no longer there is an error."):argname "<input>"
-      c:option("--level", "Level of the units in --corpus: segment (default), point, sentence, speech.")
+      c:option("--level", "Level of the units in --corpus: segment, point, sentence, speech (default: "
+        .. "the level where every unit is found, from the ids: FILE:LINE:COL sentences, else segment, "
+        .. "point or speech).")
         :choices { "speech", "segment", "point", "sentence" }
-      c:option("--split", "Score only the rows of this split: tune or holdout."):choices { "tune", "holdout" }
+      c:option("--split", "Score only the rows of this split: tune, holdout, or a later holdout "
+        .. "(holdout2, ...).", nil, function(v)
+          if require("rostra.validation").is_split(v) then return v end
+          return nil, ("--split expects tune, holdout or a later holdout (holdout2, ...), got '%s'"):format(v)
+        end):argname "<split>"
       c:option("--levels", "Fold the lexicon's categories deeper than this.", nil, whole("--levels", 1))
         :argname "<n>"
       c:option("--table", "One table: report (default in text and JSON), themes (default in TSV, CSV), "

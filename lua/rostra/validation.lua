@@ -422,7 +422,11 @@ end
 -- columns a coded file may have besides its themes
 local KNOWN = { unit = true, file = true, line = true, split = true, text = true, coder = true,
   notes = true, note = true, comment = true, comments = true, words = true, level = true }
-local SPLITS = { tune = true, holdout = true }
+-- a split: tune, holdout, or a later holdout (holdout2, holdout3, ...)
+local function is_split(s)
+  return type(s) == "string" and (s == "tune" or s == "holdout" or s:match("^holdout[1-9]%d*$") ~= nil)
+end
+M.is_split = is_split
 
 local function trim(s)
   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
@@ -562,8 +566,9 @@ local function read_coded(src, names, lexname)
       end
     end
     local split = col.split and trim(r[col.split] or "") or ""
-    if split ~= "" and not SPLITS[split] then
-      bad(("%s, column 'split': '%s' is not tune, holdout or empty"):format(at(i), split))
+    if split ~= "" and not is_split(split) then
+      bad(("%s, column 'split': '%s' is not tune, holdout (holdout2, ... for a later one) or empty")
+        :format(at(i), split))
     end
     local text = col.text and r[col.text] or nil
     if text and not utf8.len(text) then
@@ -891,25 +896,23 @@ local VALIDATE_OPTS = { min_count = true, min_share = true, min_score = true, ru
   levels = true, split = true, corpus = true, level = true }
 local VALIDATE_NAMES = "min_count, min_share, min_score, rules, levels, split, corpus, level"
 
--- the units of a coded set found in a corpus: their texts, or an error
--- naming the row of a unit that is not there (or whose text changed)
-local function find_units(c, set, level)
-  local byfile = {}
-  for d in c:speeches() do
-    local f = file_name(c, d)
-    byfile[f] = byfile[f] or d
-  end
+-- the units of a coded set found in a corpus at one level: a list of their
+-- texts (one per row), or nil and the error ({msg, code}) of the first row
+-- that is not there (or whose text changed)
+local function units_at(c, set, level, byfile)
   local cache = {}
-  for _, r in ipairs(set.rows) do
+  local texts = {}
+  for i, r in ipairs(set.rows) do
     local file, rest = r.unit:match("^(.*):(%d+)$")
     if level == "sentence" then file, rest = r.unit:match("^(.*):(%d+:%d+)$") end
     if not file then
-      bad(("%s, column 'unit': '%s' is not FILE:LINE%s"):format(set.at(r.row), r.unit,
-        level == "sentence" and ":COL" or ""))
+      return nil, { msg = ("%s, column 'unit': '%s' is not FILE:LINE%s"):format(set.at(r.row), r.unit,
+        level == "sentence" and ":COL" or ""), code = "EPARSE" }
     end
     local d = byfile[file]
     if not d then
-      bad(("%s: unit '%s': the corpus has no file '%s'"):format(set.at(r.row), r.unit, file), "ENOUNIT")
+      return nil, { msg = ("%s: unit '%s': the corpus has no file '%s'"):format(set.at(r.row), r.unit, file),
+        code = "ENOUNIT" }
     end
     local units = cache[d]
     if not units then
@@ -919,15 +922,56 @@ local function find_units(c, set, level)
     end
     local u = units[r.unit]
     if not u then
-      bad(("%s: unit '%s' no longer exists: no %s of %s starts at %s %s"):format(set.at(r.row), r.unit,
-        level, file, level == "sentence" and "line:column" or "line", rest), "ENOUNIT")
+      return nil, { msg = ("%s: unit '%s' no longer exists: no %s of %s starts at %s %s"):format(
+        set.at(r.row), r.unit, level, file, level == "sentence" and "line:column" or "line", rest),
+        code = "ENOUNIT" }
     end
     if r.text and r.text ~= "" and r.text ~= u.text then
-      bad(("%s: unit '%s': the text differs from the corpus's %s at that line (was the corpus "
-        .. "changed since the sample was drawn?)"):format(set.at(r.row), r.unit, level), "ENOUNIT")
+      return nil, { msg = ("%s: unit '%s': the text differs from the corpus's %s at that line (was the "
+        .. "corpus changed since the sample was drawn?)"):format(set.at(r.row), r.unit, level),
+        code = "ENOUNIT" }
     end
-    r.text = u.text
+    texts[i] = u.text
   end
+  return texts
+end
+
+-- the units of a coded set found in a corpus: each row's text becomes the
+-- corpus's, or an error names the row of a unit that is not there (or whose
+-- text changed). With no level given, the level is the one where every unit
+-- is found: sentence when the ids are FILE:LINE:COL, else segment, point or
+-- speech, the first that fits (set.level says which); when none fits, the
+-- error is the one at the likeliest level, with a word on the inference.
+local function find_units(c, set, level)
+  local byfile = {}
+  for d in c:speeches() do
+    local f = file_name(c, d)
+    byfile[f] = byfile[f] or d
+  end
+  local texts, err
+  if level then
+    texts, err = units_at(c, set, level, byfile)
+    if not texts then bad(err.msg, err.code) end
+  else
+    local cols = #set.rows > 0
+    for _, r in ipairs(set.rows) do
+      if not r.unit:match("^.*:%d+:%d+$") then cols = false break end
+    end
+    local tries = cols and { "sentence" } or { "segment", "point", "speech" }
+    local first
+    for _, lv in ipairs(tries) do
+      texts, err = units_at(c, set, lv, byfile)
+      if texts then level = lv break end
+      first = first or err
+    end
+    if not texts then
+      bad(("%s (units taken as %ss, the level their ids suggest%s; give the level if they are %s)"):format(
+        first.msg, tries[1], cols and "" or ", nor found as points or speeches",
+        cols and "not sentences" or "sentences"), first.code)
+    end
+  end
+  for i, r in ipairs(set.rows) do r.text = texts[i] end
+  set.level = level
 end
 
 --- Score the lexicon against hand coding.
@@ -939,7 +983,9 @@ end
 --   decision rule, as for `t:labels`), `levels` (fold categories), `split`
 --   (`"tune"` or `"holdout"`: only those rows), `corpus` (a Corpus: each unit
 --   must exist there, with the same text), `level` (of the units in the
---   corpus: "segment" by default)
+--   corpus; by default the level where every unit is found: sentence for
+--   FILE:LINE:COL ids, else segment, point or speech, the first that fits;
+--   `report.level` says which)
 -- @return a report (see docs/lexicons.md), or nil, message, code (`ENOENT`,
 --   `EPARSE`, `ENOUNIT`) for a missing or malformed coded file
 function Lexicon:validate(coded, opts)
@@ -958,14 +1004,14 @@ function Lexicon:validate(coded, opts)
   if opts.levels ~= nil and (math.type(opts.levels) ~= "integer" or opts.levels < 1) then
     error("bad option 'levels' to 'validate' (positive integer expected)", 2)
   end
-  if opts.split ~= nil and not SPLITS[opts.split] then
-    error(("bad option 'split' to 'validate' (\"tune\" or \"holdout\" expected, got %s)"):format(
-      tostring(opts.split)), 2)
+  if opts.split ~= nil and not is_split(opts.split) then
+    error(("bad option 'split' to 'validate' (\"tune\", \"holdout\" or \"holdout2\", ... expected, got %s)")
+      :format(tostring(opts.split)), 2)
   end
   if opts.corpus ~= nil and getmetatable(opts.corpus) ~= Corpus then
     error("bad option 'corpus' to 'validate' (a Corpus expected)", 2)
   end
-  local level = check_level(opts.level, "validate", 2)
+  local level = opts.level ~= nil and check_level(opts.level, "validate", 2) or nil
   local sources
   if type(coded) == "string" then
     sources = { coded }
@@ -1033,8 +1079,7 @@ function Lexicon:validate(coded, opts)
       end
     end
   end
-  -- (an empty corpus cannot be tagged: nothing to score then)
-  local info = #texts > 0 and tag_texts(self, texts, opts.levels) or {}
+  local info = tag_texts(self, texts, opts.levels)
   if #texts == 0 then warnings[#warnings + 1] = "no coded units to score" end
   local reports = {}
   for k, s in ipairs(sets) do
@@ -1050,6 +1095,7 @@ function Lexicon:validate(coded, opts)
     end
     reports[k] = score(self, s, rule_of, pred, inf, opts)
     reports[k].coded = s.name
+    reports[k].level = s.level
     reports[k].themes_coded = s.themes
   end
   local rep = reports[1]
@@ -1061,6 +1107,7 @@ function Lexicon:validate(coded, opts)
     if themes.rule_text(r) ~= themes.rule_text(rep.rule) then rep.rules[t] = r end
   end
   rep.split = opts.split
+  rep.level = opts.corpus and sets[1].level or nil
   rep.warnings = warnings
   rep.coders = reports
   if #sets > 1 then
@@ -1081,7 +1128,8 @@ function Report:format(o)
   for k, rep in ipairs(self.coders) do
     local m, ma = rep.micro, rep.macro
     if k > 1 then add("") end
-    add(("%s against %s: %d units%s, %d themes coded"):format(self.lexicon, rep.coded, rep.units,
+    add(("%s against %s: %d units%s%s, %d themes coded"):format(self.lexicon, rep.coded, rep.units,
+      rep.level and (" (" .. rep.level .. "s of the corpus)") or "",
       self.split and (" (split " .. self.split .. ")") or "", #rep.themes_coded))
     add(("rule: %s%s"):format(themes.rule_text(self.rule),
       #rules > 0 and ("; per theme: " .. table.concat(rules, "; ")) or ""))

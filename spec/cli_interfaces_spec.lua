@@ -399,4 +399,18 @@ describe("rostra command at its interfaces", function()
       assert.truthy(lines(out)[2]:find("^2020\t3\t"), out)
     end)
   end)
+
+  describe("--split-hyphens", function()
+    it("reads hyphenated words as their parts: the note goes, the parts count", function()
+      local status, out, err = main { "count", "freedom", DIR, "--format", "tsv" }
+      assert.equal(0, status)
+      assert.truthy(err:find("2 more inside hyphenated words", 1, true), err)
+      assert.truthy(err:find("--split-hyphens", 1, true), err)
+      assert.truthy(out:find("\nfreedom\t9\t", 1, true), out)
+      status, out, err = main { "count", "freedom", DIR, "--split-hyphens", "--format", "tsv" }
+      assert.equal(0, status)
+      assert.equal("", err)
+      assert.truthy(out:find("\nfreedom\t11\t", 1, true), out)
+    end)
+  end)
 end)

@@ -20,8 +20,8 @@ describe("hyphenated compounds", function()
     assert.equal(1, #note.words)
     assert.same({ "anti-freedom", "freedom-loving" }, note.words[1].forms)
     assert.equal("freedom: 9 hits; 2 more inside hyphenated words such as anti-freedom, freedom-loving "
-      .. '([lower = "(.+-)?freedom(-.+)?"] finds them all); hyphenated words are one token each',
-      tostring(note))
+      .. '([lower = "(.+-)?freedom(-.+)?"] finds them all); hyphenated words are one token each (load with '
+      .. "split_hyphens = true, or --split-hyphens, to split them)", tostring(note))
     -- the query offered finds the word alone and inside: 9 + 2
     assert.equal(11, (c:count(note.words[1].query)))
   end)
@@ -87,5 +87,49 @@ describe("hyphenated compounds", function()
     -- the query offered counts both, whatever the form
     assert.equal(n + note.hyphenated, (un:count(note.words[1].query)))
     assert.is_nil(matches.hyphen_note(un, "covid-19"))
+  end)
+
+  describe("split_hyphens at load time", function()
+    local sc
+    setup(function() sc = assert(rostra.load(DIR, { split_hyphens = true })) end)
+
+    it("makes a hyphenated word its parts and hyphens: nothing left to announce", function()
+      -- by hand: 9 alone, and the parts of anti-freedom and freedom-loving
+      assert.equal(1, select("#", sc:count("freedom")))
+      assert.equal(11, sc:count("freedom"))
+      assert.is_true(sc:info().split_hyphens)
+      assert.is_false(c:info().split_hyphens)
+      -- well-known, long-term, free-world, anti-freedom and freedom-loving: 3 tokens each, not 1
+      assert.equal(#c + 2 * 5, #sc)
+    end)
+
+    it("reads a hyphenated query or lexicon pattern as the parts in a row", function()
+      assert.equal(1, sc:count("freedom-loving"))
+      assert.equal(1, sc:count('"Free-world"%c'))
+      assert.equal(sc:count('freedom "-" loving'), sc:count("freedom-loving"))
+      local lex = rostra.lexicon { liberty = { "freedom-loving", "well-known" } }
+      local t = sc:tag(lex):totals()
+      assert.equal(2, t[1].count)
+    end)
+
+    it("is kept in the index, and parse and c:add follow it", function()
+      local path = os.tmpname() .. ".rostra"
+      assert(sc:save(path))
+      local o = assert(rostra.open(path))
+      assert.is_true(o:info().split_hyphens)
+      assert.equal(1, o:count("freedom-loving"))
+      o:close()
+      os.remove(path)
+      local sp = assert(rostra.parse("A freedom-loving people.", { split_hyphens = true }))
+      local m = rostra.corpus()
+      m:add(sp)
+      assert.is_true(m:info().split_hyphens)
+      m:add("The win-win way.")
+      assert.equal(1, m:count("win-win"))
+      assert.equal(2, m:count("win"))
+      -- a speech parsed the other way is added with a warning
+      m:add(assert(rostra.parse("Another win-win.")))
+      assert.truthy(m:info().warnings[1]:find("parsed without split_hyphens, unlike the corpus", 1, true))
+    end)
   end)
 end)

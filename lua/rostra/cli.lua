@@ -538,9 +538,10 @@ local function open_corpus(ctx, args)
   local index = check_inputs(inputs)
   local c
   if index then
-    for _, o in ipairs { "meta", "sidecar", "lang" } do
+    for _, o in ipairs { "meta", "sidecar", "lang", "split_hyphens" } do
       if args[o] ~= nil then
-        warn(ctx, ("--%s is ignored for an index: its metadata were stored when it was built"):format(o))
+        warn(ctx, ("--%s is ignored for an index: it was read when the index was built"):format(
+          o:gsub("_", "-")))
       end
     end
     local err
@@ -548,7 +549,8 @@ local function open_corpus(ctx, args)
     if not c then fail("%s", err) end
   else
     if args.verify then warn(ctx, "--verify checks an index: the text files are read as they are") end
-    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, threads = args.threads }
+    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, threads = args.threads,
+                   split_hyphens = args.split_hyphens or nil }
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
     local what = #inputs == 1 and inputs[1] or expand(inputs)
@@ -773,7 +775,8 @@ function cmd.parse(ctx, args)
       speeches[#speeches + 1] = { sp = sp, file = m.file or tostring(d) }
     end
   else
-    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang }
+    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang,
+                   split_hyphens = args.split_hyphens or nil }
     local files, found = expand(inputs)
     local keys, warnings = {}, {}
     local report = opts.meta and require("rostra.meta").report(opts.meta)
@@ -1739,6 +1742,7 @@ local function build_parser(seen)
         .. "(repeatable).")
         :count("*"):argname "<key=value>"
       c:flag("--verify", "Check every checksum of an index before using it (reads the whole file).")
+      c:flag("--split-hyphens", "Read a hyphenated word as its parts and hyphens (covid-19: covid - 19).")
     end
     -- a picture or a page has no table format nor row limit
     local picture = spec.name == "plot" or spec.name == "report"

@@ -130,9 +130,11 @@ function Corpus:add(speech, meta)
       .. "with rostra.corpus()", 2)
   end
   local handle, m, name = nil, {}, nil
+  local _, before = h:counts()
+  local split = self._extra.split_hyphens == true -- how this corpus tokenizes hyphenated words
   if type(speech) == "string" then
     local msg, code
-    handle, msg, code = core.ingest(speech, "input", { header = false })
+    handle, msg, code = core.ingest(speech, "input", { header = false, split_hyphens = split or nil })
     if not handle then error(("bad argument #1 to 'add' (%s, %s)"):format(msg, code), 2) end
   elseif type(speech) == "table" and type(speech.text) == "string" then
     for k, v in pairs(speech.meta or {}) do m[k] = v end
@@ -140,8 +142,18 @@ function Corpus:add(speech, meta)
     handle = speech._in
     if handle == nil then -- a Speech made by hand: through the ingest now
       local msg, code
-      handle, msg, code = core.ingest(speech.text, name or "input")
+      handle, msg, code = core.ingest(speech.text, name or "input", { split_hyphens = split or nil })
       if not handle then error(("bad argument #1 to 'add' (%s, %s)"):format(msg, code), 2) end
+    elseif (speech._split_hyphens == true) ~= split then
+      -- the first speech sets how the corpus tokenizes hyphenated words
+      if before == 0 then
+        split = speech._split_hyphens == true
+        self._extra.split_hyphens = split or nil
+      else
+        table.insert(self._extra.warnings, ("%s was parsed %s split_hyphens, unlike the corpus: its "
+          .. "hyphenated words are tokens of another kind"):format(name or "a speech",
+          split and "without" or "with"))
+      end
     end
   else
     error(("bad argument #1 to 'add' (Speech or string expected, got %s)"):format(type(speech)), 2)
@@ -544,6 +556,7 @@ function Corpus:info()
     levels = { "speech", "segment", "point", "sentence", "quotation" },
     types = { word = s.word_types, lower = s.lower_types, stem = s.stem_types },
     warnings = self._root._extra.warnings or {},
+    split_hyphens = self._root._extra.split_hyphens == true,
     coverage = rawget(self._root, "_coverage"),
     path = self._root._path,
     view = self._mask ~= nil,
@@ -737,7 +750,7 @@ local function read_file(path)
 end
 M.read_file = read_file
 
-local LOAD_OPTS = { "meta", "sidecar", "lang", "progress", "threads", "header", "cjk" }
+local LOAD_OPTS = { "meta", "sidecar", "lang", "progress", "threads", "header", "cjk", "split_hyphens" }
 
 --- Parse and add every `.txt` under a folder (recursively), a file, or a
 -- list of paths. Options: `meta` (template, lpeg pattern or function),
@@ -813,7 +826,9 @@ function M.load(what, opts)
     if progress then progress(i, total, bytes) end
     return lang
   end
-  h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk })
+  if opts.split_hyphens then c._extra.split_hyphens = true end
+  h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk,
+                                           split_hyphens = opts.split_hyphens and true or nil })
   if report then -- a template or sidecar that fits no file is an error; coverage for info()
     local w, err, code = report:finish()
     if not w then c:close() return nil, err, code end

@@ -35,7 +35,7 @@ local function argcheck(cond, n, fname, msg)
 end
 
 local PARSE_OPTS = { name = true, meta = true, sidecar = true, base = true, lang = true,
-                     header = true, cjk = true, _sidecar_cache = true }
+                     header = true, cjk = true, split_hyphens = true, _sidecar_cache = true }
 
 local function check_opts(opts, fname)
   if opts == nil then return {} end
@@ -61,7 +61,8 @@ end
 -- meta.for_speech, as for a loaded file
 local function parse(text, opts)
   local name = opts.name or "input"
-  local h, raw, front = core.ingest(text, name, { header = opts.header, cjk = opts.cjk })
+  local h, raw, front = core.ingest(text, name, { header = opts.header, cjk = opts.cjk,
+                                                  split_hyphens = opts.split_hyphens and true or nil })
   if not h then return nil, raw, front end
   local meta = require "rostra.meta"
   local sc = opts._sidecar_cache
@@ -100,6 +101,7 @@ local function parse(text, opts)
   local speech = require "rostra.speech"
   local sp = speech.new(text, raw, { meta = merged, name = opts.name, warnings = warnings, front = front })
   sp._in = h
+  sp._split_hyphens = opts.split_hyphens == true or nil
   return sp
 end
 

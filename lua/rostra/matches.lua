@@ -85,6 +85,47 @@ end
 
 -- the program of a query for corpus c: Han and Kana runs cut the ways the
 -- corpus has (rostra.cjk)
+-- On a corpus loaded with split_hyphens, a literal holding a hyphen (the
+-- bare word win-win, "COVID-19") is the tokens it splits into, in a row.
+local split_node
+split_node = function(n)
+  if n.op == "tok" then
+    local t = n.test
+    if t.t == "eq" and t.mode == "literal" and t.attr ~= "stem" and t.value:find("[-\u{2010}\u{2011}]") then
+      local parts = require("rostra.core").tokenize(t.value, { split_hyphens = true })
+      if #parts > 1 then
+        local seq = { op = "seq" }
+        for i, p in ipairs(parts) do
+          seq[i] = { op = "tok", test = { t = "eq", attr = t.attr, mode = "literal", flags = t.flags or "",
+                                          value = t.attr == "word" and p.text or p.lower } }
+        end
+        return seq
+      end
+    end
+    return n
+  end
+  if n.op ~= "seq" and n.op ~= "alt" and n.op ~= "rep" then return n end
+  local out = {}
+  for k, v in pairs(n) do if type(k) ~= "number" then out[k] = v end end
+  for _, x in ipairs(n) do
+    local y = split_node(x)
+    if n.op == "seq" and y.op == "seq" then
+      for _, z in ipairs(y) do out[#out + 1] = z end
+    else
+      out[#out + 1] = y
+    end
+  end
+  return out
+end
+
+local function split_hyphens(c, prog)
+  c:_load_meta() -- an opened index says how it was tokenized in its metadata
+  if not c._root._extra.split_hyphens then return prog end
+  local p = { within = prog.within, meta = prog.meta, seq = split_node(prog.seq) }
+  p.literals = query.literals(p)
+  return p
+end
+
 local function compile(c, q, fname)
   local prog
   if type(q) == "string" then prog = query.compile(q)
@@ -92,7 +133,7 @@ local function compile(c, q, fname)
   else
     error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
   end
-  return cjk.expand(prog, c._root._h)
+  return cjk.expand(split_hyphens(c, prog), c._root._h)
 end
 
 local function new_matches(c, starts, stops, q)
@@ -275,7 +316,8 @@ function M.hyphen_note(c, q, hits)
     if #words > 1 then parts[i] = w.test .. ": " .. parts[i] end
   end
   local label = #words == 1 and words[1].test or (type(q) == "string" and q or "the query")
-  local message = ("%s: %s %s; %s; hyphenated words are one token each"):format(label, thousands(hits),
+  local message = ("%s: %s %s; %s; hyphenated words are one token each (load with split_hyphens = true, "
+    .. "or --split-hyphens, to split them)"):format(label, thousands(hits),
     hits == 1 and "hit" or "hits", table.concat(parts, "; "))
   return setmetatable({ hyphenated = total, words = words, message = message }, Note)
 end

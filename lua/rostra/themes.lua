@@ -132,6 +132,26 @@ local function word_tokens(pattern)
   return toks, globs
 end
 
+-- a pattern's tokens for a corpus loaded with split_hyphens: a token that
+-- holds a hyphen (win-win) is its parts and hyphens, as the text was cut
+local function split_tokens(toks, globs, case)
+  local out, og = {}, {}
+  for i, t in ipairs(toks) do
+    local parts = (not globs[i]) and t:find("[-\u{2010}\u{2011}]")
+      and core.tokenize(t, { split_hyphens = true }) or nil
+    if parts and #parts > 1 then
+      for _, x in ipairs(parts) do
+        out[#out + 1] = case and x.text or x.lower
+        og[#out] = false
+      end
+    else
+      out[#out + 1] = t
+      og[#out] = globs[i]
+    end
+  end
+  return out, og
+end
+
 -- compiled automata: lexicon -> root corpus -> entry (weak both ways)
 local cache = setmetatable({}, { __mode = "k" })
 
@@ -154,6 +174,8 @@ local function compile(c, lex, o, lvl)
     end
   end
   local themes, index, resolve = theme_list(lex, o.levels)
+  c:_load_meta()
+  local split = root._extra.split_hyphens == true
   local pats = {}
   for _, p in ipairs(lex:patterns()) do
     local cat = 0
@@ -161,6 +183,7 @@ local function compile(c, lex, o, lvl)
     if cat then
       local toks, globs = p.tokens, p.globs
       if o.case then toks, globs = word_tokens(p.pattern) end
+      if split then toks, globs = split_tokens(toks, globs, o.case) end
       if #toks > 0 then
         -- Han and Kana: every way the corpus cuts the characters (rostra.cjk)
         local variants, err = cjk.pattern_variants(toks, globs, attr, h)

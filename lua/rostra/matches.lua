@@ -272,9 +272,10 @@ M.Note = Note
 -- @param c Corpus or view
 -- @param q a query string or program
 -- @tparam[opt] integer hits the hits of the query (counted when nil)
+-- @param[opt] prog the query's program, when the caller compiled it
 -- @return table or nil
-function M.hyphen_note(c, q, hits)
-  local prog = compile(c, q, "count")
+function M.hyphen_note(c, q, hits, prog)
+  prog = prog or compile(c, q, "count") -- a caller that compiled q gives its program
   local root, mask = c._root, c._mask
   local words, total = {}, 0
   for _, t in ipairs(word_tests(prog)) do
@@ -441,7 +442,7 @@ local function count_by(c, prog, mask, opts, label)
   end
   for _, x in ipairs { "count", "words", "per_million", "share" } do cols[#cols + 1] = x end
   if by ~= "speech" then cols[#cols + 1] = "speeches" end
-  local note = M.hyphen_note(c, label or prog, total)
+  local note = M.hyphen_note(c, label or prog, total, prog)
   if note then warnings[#warnings + 1] = note.message end
   local t = result.new(cols, rows, {
     title = ("%s by %s: %d hits in %d words"):format(label or "the query",
@@ -483,14 +484,14 @@ function Corpus:count(q, opts)
     opts = require("rostra.opts").check(opts, COUNT_OPTS, "count", 2)
     if opts.by ~= nil then
       local t = count_by(self, prog, mask, opts, type(q) == "string" and q or nil)
-      local note = M.hyphen_note(self, type(q) == "string" and q or prog, t.meta.hits)
+      local note = M.hyphen_note(self, type(q) == "string" and q or prog, t.meta.hits, prog)
       if note then return t, note end
       return t
     end
     if opts.columns ~= nil then error("count: columns go with by", 2) end
   end
   local n = self._root._h:query(prog, mask, true)
-  local note = M.hyphen_note(self, type(q) == "string" and q or prog, n)
+  local note = M.hyphen_note(self, type(q) == "string" and q or prog, n, prog)
   if note then return n, note end
   return n -- one value: a REPL or print shows no nil
 end

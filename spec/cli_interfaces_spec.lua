@@ -189,6 +189,15 @@ describe("rostra command at its interfaces", function()
       end
     end)
 
+    it("leaves the files of index, dfm, export and sample to their own rules", function()
+      local d = tmpdir()
+      assert.equal(0, (main { "dfm", DIR, "-o", d .. "/matrix" }))
+      assert.equal(0, (main { "export", DIR, "--format", "vrt", "-o", d .. "/x.vrt" }))
+      assert.equal(0, (main { "sample", DIR, "--n", "2", "-o", d .. "/tocode" })) -- CSV by default
+      assert.truthy(read(d .. "/tocode"):find("^unit,file,"))
+      os.execute("rm -rf " .. d)
+    end)
+
     it("writes the whole text table to a file: every row, no cell cut", function()
       local status = main { "freq", dir .. "/many.txt", "-o", dir .. "/f.txt" }
       assert.equal(0, status)

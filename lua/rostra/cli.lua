@@ -1938,7 +1938,9 @@ function M.main(argv, env)
   -- only a terminal pages: a file or a pipe gets every row
   args._page = args.output == nil and ctx.isatty(1)
   if args.filter and #args.filter == 0 then args.filter = nil end
-  if args.output and name ~= "index" and name ~= "repl" and name ~= "plot" and name ~= "report" then
+  -- a table's file: its format is known before anything is loaded (sample
+  -- has its own default, CSV; index, plot, report, dfm, export write their own)
+  if args.output and TABLES[name] and name ~= "sample" then
     local fok, fe = pcall(output_format, args)
     if not fok then
       ctx.err:write(("rostra %s: %s\n"):format(name, one_line(tostring(fe))))

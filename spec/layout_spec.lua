@@ -78,4 +78,18 @@ describe("rostra.parse with a layout", function()
     local bad = pcall(rostra.load, { FIX .. "acme.txt" }, { layout = { header = "[" } })
     assert.is_false(bad)
   end)
+
+  it("leaves annotated files to rostra.load's reader", function()
+    -- a CoNLL-U file has no page to read: loaded as without the layout
+    local conllu = "spec/fixtures/annot/speeches.conllu"
+    local alone = assert(rostra.load({ conllu }))
+    local ndocs = select(2, alone:counts())
+    local secure = alone:count('"secure"')
+    assert.is_true(ndocs >= 1 and secure >= 1)
+    local c = assert(rostra.load({ FIX .. "acme.txt", conllu }, { layout = RULES }))
+    assert.are.equal(1 + ndocs, select(2, c:counts()))
+    assert.are.equal(secure, c:count('"secure"'))
+    assert.are.equal(0, c:count('"weather" within segment'))
+    assert.are.equal("Minister opens the bridge", c:meta(1).title)
+  end)
 end)

@@ -59,8 +59,11 @@ describe("rostra.parse with a layout", function()
     assert.truthy(err { label = "^(%u+):)" }:find("invalid pattern capture", 1, true))
     assert.truthy(err { footer = { "%" } }:find('layout.footer[1] "%"', 1, true))
     assert.truthy(err { label = "[%u+" }:find('layout.label "[%u+"', 1, true))
-    assert.truthy(err { headers = "x" }:find("unknown key 'headers'", 1, true))
+    assert.truthy(err { headers = "x" }:find("unknown key 'headers' (did you mean 'header'? valid: header, "
+      .. "footer, label)", 1, true))
     assert.truthy(err { header = { bogus = "x" } }:find("unknown reason 'bogus'", 1, true))
+    assert.truthy(err { header = { titel = "x" } }
+      :find("unknown reason 'titel' (did you mean 'title'?", 1, true))
     assert.truthy(err { label = 42 }:find("got number", 1, true))
     assert.truthy(err "x":find("a table expected", 1, true))
     -- the error points at the caller's line

@@ -119,7 +119,8 @@ function layout.compile(spec, level)
   if spec._compiled then return spec end
   for k in pairs(spec) do
     if not KEYS[k] then
-      error(("bad layout: unknown key '%s' (valid: header, footer, label)"):format(tostring(k)), level)
+      error(("bad layout: unknown key '%s' (%s)"):format(tostring(k),
+        require("rostra.opts").hint(k, { "header", "footer", "label" })), level)
     end
   end
   local out = { _compiled = true, header = {}, footer = {} }
@@ -140,8 +141,9 @@ function layout.compile(spec, level)
     table.sort(whys, function(a, b) return tostring(a) < tostring(b) end)
     for _, why in ipairs(whys) do
       if not WHYS[why] then
-        error(("bad layout.header: unknown reason '%s' (valid: breadcrumb, title, byline, dateline, "
-          .. "speaker, lede, note, time, footer)"):format(tostring(why)), level)
+        error(("bad layout.header: unknown reason '%s' (%s)"):format(tostring(why),
+          require("rostra.opts").hint(why, { "breadcrumb", "title", "byline", "dateline", "speaker", "lede",
+            "note", "time", "footer" })), level)
       end
       for _, p in ipairs(list_of(h[why], "header." .. why, level)) do
         out.header[#out.header + 1] = { p, why }

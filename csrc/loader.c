@@ -650,8 +650,57 @@ static int process(loader *ld, size_t i, rs_loaded *r, rs_wordbreak **wb) {
   return rc;
 }
 
+/* a speech's turns as regions of the structure "turn", with the attributes
+** speaker and role (the turn's speaker, else the speech's: a speech
+** without labels is one turn of its speaker; none: no value) and its
+** region attr the turn's 1-based index in sp:turns(). The level and its
+** attributes are made before the speech's tokens are added, so that a
+** limit reached (16 structures, 64 attributes) adds nothing. */
+static int turn_level(rs_builder *B, int *lv, int *js, int *jr) {
+  if ((*lv = rs_builder_xlevel(B, "turn")) < 0) return *lv;
+  if ((*js = rs_builder_sattr(B, *lv, "speaker")) < 0) return *js;
+  if ((*jr = rs_builder_sattr(B, *lv, "role")) < 0) return *jr;
+  return RS_OK;
+}
+
+static int turn_value(rs_builder *B, int j, uint32_t index, const char *s, size_t n) {
+  uint32_t v;
+  int rc;
+  if (!s || !n) return RS_OK;
+  if ((rc = rs_builder_sintern(B, s, n, &v))) return rc;
+  return rs_builder_sset(B, j, index, v);
+}
+
+static int add_turns(rs_builder *B, const rs_loaded *r, uint32_t first, int lv, int js, int jr) {
+  const rs_speech *sp = &r->sp;
+  size_t k;
+  int rc = RS_OK;
+  for (k = 0; k < sp->nturns && !rc; k++) {
+    const rs_turn *t = &sp->turns[k];
+    const char *name = sp->meta[RS_META_SPEAKER], *role = sp->meta[RS_META_ROLE];
+    size_t nn = sp->meta_len[RS_META_SPEAKER], nr = sp->meta_len[RS_META_ROLE];
+    uint32_t a, b, index;
+    if (t->first_seg > t->last_seg || t->last_seg >= sp->nsegs || t->last_seg >= r->nspans) continue;
+    a = r->spans[t->first_seg].start;
+    b = r->spans[t->last_seg].stop;
+    if (b <= a) continue; /* no tokens: no region */
+    if ((rc = rs_builder_region(B, lv, first + a, first + b, (int32_t)(k + 1), &index))) return rc;
+    if (t->speaker >= 0 && (size_t)t->speaker < sp->nspeakers) {
+      const rs_speaker *x = &sp->speakers[t->speaker];
+      name = x->name, nn = x->name_len;
+      role = x->role, nr = x->role_len;
+    } else if (sp->nturns > 1) { /* a turn of no one the parser could name */
+      name = role = NULL;
+    }
+    if (!(rc = turn_value(B, js, index, name, nn))) rc = turn_value(B, jr, index, role, nr);
+  }
+  return rc;
+}
+
 int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
   rs_strtab lt = rs_vocab_view(&r->lv);
+  uint32_t first;
+  int rc, lv, js, jr;
   const char *l = r->lang[0] ? rs_snowball_name(r->lang)
                   : lang     ? lang
                              : rs_snowball_name(r->an ? NULL : r->sp.meta[RS_META_LANG]);
@@ -661,7 +710,10 @@ int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
     for (k = 0; k < r->nan && !rc; k++) rc = rs_builder_add_annot(B, &r->an[k], l, msg, sizeof msg);
     return rc;
   }
-  return rs_builder_add_tokens(B, r->text, r->n, r->toks, r->ntok, r->lid, &lt, &r->ds, l);
+  if ((rc = turn_level(B, &lv, &js, &jr))) return rc;
+  first = rs_builder_ntok(B);
+  if ((rc = rs_builder_add_tokens(B, r->text, r->n, r->toks, r->ntok, r->lid, &lt, &r->ds, l))) return rc;
+  return add_turns(B, r, first, lv, js, jr);
 }
 
 /* }====================================================== */

@@ -687,6 +687,25 @@ static int l_regions(lua_State *L) {
   return 3;
 }
 
+/* h:region_words(level) -> the word tokens (words and numbers, as
+** h:words counts them) of every region of level, in the order of h:regions */
+static int l_region_words(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int lv = check_level(L, ix, 2);
+  uint32_t i;
+  lua_createtable(L, (int)ix->nlv[lv], 0);
+  for (i = 0; i < ix->nlv[lv]; i++) {
+    const rs_region *g = &ix->lv[lv][i];
+    uint32_t p, e = g->stop < ix->ntok ? g->stop : ix->ntok;
+    lua_Integer w = 0;
+    for (p = g->start; p < e; p++) w += ix->kind[ix->stream[p]] <= RS_TOK_NUMBER;
+    lua_pushinteger(L, w);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
 static int l_doc_of(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
@@ -1086,6 +1105,7 @@ void rsl_open_corpus(lua_State *L) {
     {"token_offset", l_token_offset},
     {"type_info", l_type_info}, {"ntypes", l_ntypes},  {"positions", l_positions},
     {"freq", l_freq},         {"regions", l_regions},   {"doc_of", l_doc_of},
+    {"region_words", l_region_words},
     {"sizes", l_sizes},       {"close", corpus_close},  {"is_open", l_is_open},
     {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish},
     {"words", l_words},       {"boilerplate", l_boilerplate}, {"add_ingested", l_add_ingested},

@@ -178,7 +178,8 @@ static void set_int(lua_State *L, int t, lua_Integer i, lua_Integer v) {
 }
 
 /* h:tag_run(tagger, level, mask, overlap [, hits]) -> table.
-** level: "segment", "point", "sentence" or "speech"; mask: nil or one byte
+** level: "segment", "point", "sentence", "speech" or a structure of the
+** index (turn; not nested: a token in one region of it at most); mask: nil or one byte
 ** per speech; hits: nil (counts), 0 (the matches of every category) or a
 ** category (1-based).
 ** Counts: {speech = {}, unit = {}, words = {}, nrow = {} (per unit with a
@@ -192,7 +193,16 @@ static int l_tag_run(lua_State *L) {
   static const int codes[] = {RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE, RS_TAG_SPEECH};
   const rs_index *ix = rsl_corpus_index(L, 1);
   ltagger *t = check_tagger(L, 2);
-  int level = codes[luaL_checkoption(L, 3, NULL, levels)];
+  const char *lname = luaL_checkstring(L, 3);
+  int level, k;
+  for (k = 0; levels[k] && strcmp(levels[k], lname) != 0; k++) {}
+  if (levels[k]) {
+    level = codes[k];
+  } else { /* a structure of the index's own (turn): not the nested quotations */
+    level = rs_level_find(ix, lname);
+    if (level < RS_LV_X0)
+      return luaL_argerror(L, 3, lua_pushfstring(L, "unknown level '%s'", lname));
+  }
   rs_tagopts o;
   ltagout *b;
   double t0, t1, c0, c1;

@@ -1595,7 +1595,8 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
     return RS_EINVAL;
   }
   if (!speech && o->level != RS_LV_SEGMENT && o->level != RS_LV_POINT &&
-      o->level != RS_LV_SENTENCE) {
+      o->level != RS_LV_SENTENCE &&
+      !(o->level >= RS_LV_X0 && (uint32_t)o->level < RS_LV_X0 + ix->nxlv)) {
     seterr(T, "bad level", "", 0, "");
     return RS_EINVAL;
   }

@@ -133,7 +133,8 @@ int rs_tagger_match(rs_tagger *T, const uint32_t *syms, size_t n, int overlap, r
 /* {====================================================== tagging an index */
 
 typedef struct rs_tagopts {
-  int level;        /* RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE or RS_TAG_SPEECH */
+  int level;        /* RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE, an extra level
+                    ** (RS_LV_X0 ..: regions not nested) or RS_TAG_SPEECH */
   int overlap;      /* count every match (see above) */
   int attr;         /* RS_ATTR_LOWER or RS_ATTR_WORD: what the symbols are */
   const char *mask; /* ndoc bytes, nonzero for a speech to tag; NULL: all */

@@ -1515,8 +1515,8 @@ function M.plot_options(c)
   c:option("--theme", "Themes: the timeline of this theme; trend: a theme drawn beside the queries "
     .. "(repeatable).")
     :count("*"):argname "<theme>"
-  c:option("--level", "Themes: the units tagged: speech (default), segment, point, sentence.")
-    :choices { "speech", "segment", "point", "sentence" }
+  c:option("--level", "Themes: the units tagged: speech (default), segment, point, sentence, turn.")
+    :choices { "speech", "segment", "point", "sentence", "turn" }
   c:option("--target", "Keyness: the speeches studied, KEY=VALUE "
     .. "(repeatable)."):count("*"):argname "<key=value>"
   c:option("--reference", "Keyness: the speeches compared with (default: all the others)."):count("*")
@@ -1779,17 +1779,19 @@ M.commands = {
       .. "  rostra count 'freedom|liberty' sotu.rostra --by decade --sort=-per_million --top 5",
     options = function(c)
       c:option("--by", "Group by: a metadata key (or decade, century, month), speech: count, words, "
-        .. "per million words and share of the hits in each; or match, word, lower, stem, point, segment, "
-        .. "sentence, quotation.")
+        .. "per million words and share of the hits in each; speaker or role: a transcript's hits and words "
+        .. "by the speakers of its turns; or match, word, lower, stem, point, segment, sentence, quotation.")
     end },
   { name = "themes", summary = "Theme counts and shares from a lexicon (default: the bundled 'political').",
     example = "rostra themes examples/sample.txt --level point --per-unit 2\n"
       .. "  rostra themes un.rostra --lexicon themes.yaml --by year --format tsv\n"
       .. "  rostra themes examples/sample.txt --level point --hits health",
     options = function(c)
-      c:option("--level", "Units tagged: speech (default), segment, point, sentence.")
-        :choices { "speech", "segment", "point", "sentence" }
-      c:option("--by", "Totals per value of a metadata key (share of the words of those speeches).")
+      c:option("--level", "Units tagged: speech (default), segment, point, sentence, turn (a speaker's "
+        .. "turn of a transcript).")
+        :choices { "speech", "segment", "point", "sentence", "turn" }
+      c:option("--by", "Totals per value of a metadata key (share of the words of those speeches); "
+        .. "with --level turn, speaker or role: each turn's own.")
         :argname "<key>"
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),

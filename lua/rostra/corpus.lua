@@ -358,6 +358,58 @@ function M.key_fn(c, by, fname, level)
   error(unknown_key(k, by), level)
 end
 
+--- The turns of the speeches that have more than one, for grouping by a
+-- turn attribute (`speaker`, `role`): nil when the corpus has no structure
+-- `turn` with the attribute `key`; else a table `[d] = {starts, stops,
+-- values, words}` (1-based inclusive positions, the attribute's value or
+-- false, the word tokens of each turn) for every speech d of two turns or
+-- more. A speech of one turn (a speech without labels) is grouped by its
+-- metadata, as without turns.
+-- @param c Corpus or view
+-- @tparam string key
+function M.turn_groups(c, key)
+  if type(key) ~= "string" then return nil end
+  local h = c._root._h
+  local _, xlevels, sattrs = h:attributes()
+  local found = false
+  for _, l in ipairs(xlevels) do if l == "turn" then found = true end end
+  if not found then return nil end
+  found = false
+  for _, a in ipairs(sattrs) do if a.level == "turn" and a.name == key then found = true end end
+  if not found then return nil end
+  local starts, stops = h:regions("turn")
+  local values, words = h:region_values("turn", key), h:region_words("turn")
+  local per, out = {}, {}
+  for i = 1, #starts do
+    local d = h:doc_of(starts[i])
+    local t = per[d]
+    if not t then t = { starts = {}, stops = {}, values = {}, words = {} }; per[d] = t end
+    local n = #t.starts + 1
+    t.starts[n], t.stops[n], t.values[n], t.words[n] = starts[i], stops[i], values[i], words[i]
+  end
+  for d, t in pairs(per) do if #t.starts > 1 then out[d] = t end end
+  return out
+end
+
+--- The turn of a speech's turns (from `turn_groups`) holding position p, or nil.
+function M.turn_at(t, p)
+  local lo, hi = 1, #t.starts
+  while lo <= hi do -- the last turn starting at or before p
+    local mid = (lo + hi) // 2
+    if t.starts[mid] <= p then lo = mid + 1 else hi = mid - 1 end
+  end
+  if hi >= 1 and t.stops[hi] >= p then return hi end
+  return nil
+end
+
+--- Is `key` a metadata key of the corpus or a derived one?
+function M.has_key(c, key)
+  local k = key_info(c._root)
+  if k.set[key] then return true end
+  for _, name in ipairs(k.derived) do if name == key then return true end end
+  return false
+end
+
 --- Raise, as `key_fn` does, unless `key` is a metadata key of the corpus
 -- or a derived one.
 -- @return the key

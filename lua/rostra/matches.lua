@@ -411,28 +411,68 @@ local function count_by(c, prog, mask, opts, label)
     if opts.columns ~= nil then
       error("count: columns name speeches: they go with by = \"speech\", not a group of speeches", 3)
     end
-    local get, key = corpusmod.key_fn(c, by, "count", 3)
+    -- by a turn attribute (speaker, role): a transcript's hits and words
+    -- go to the speakers of its turns; a speech of one turn, by its metadata
+    local turns = corpusmod.turn_groups(c, by)
+    local get, key
+    if turns and not corpusmod.has_key(c, by) then
+      get, key = function() return nil end, by
+    else
+      get, key = corpusmod.key_fn(c, by, "count", 3)
+    end
     local col = COUNT_COLUMNS[key] and "group" or key
     cols = { col }
     local metas = c:_load_meta()
     local groups, order = {}, {}
     local missing, missing_hits = 0, 0
+    local missing_last
+    local function add(v, d, hits, w)
+      if v == nil then
+        if missing_last ~= d then missing, missing_last = missing + 1, d end
+        missing_hits = missing_hits + hits
+        return
+      end
+      local g = groups[v]
+      if not g then
+        g = { count = 0, words = 0, speeches = 0 }
+        groups[v] = g
+        order[#order + 1] = v
+      end
+      g.count = g.count + hits
+      g.words = g.words + w
+      if g.last ~= d then g.speeches, g.last = g.speeches + 1, d end
+    end
+    local turn_hits = {}
+    if turns then
+      for i = 1, #starts do
+        local d = h:doc_of(starts[i])
+        local t = turns[d]
+        local k = t and corpusmod.turn_at(t, starts[i])
+        if k then
+          local th = turn_hits[d] or {}
+          turn_hits[d] = th
+          th[k] = (th[k] or 0) + 1
+          per_speech[d] = per_speech[d] - 1 -- what stays: hits outside every turn
+        end
+      end
+    end
     for d = 1, ndoc do
       if in_view[d] then
-        local v = get(metas[d] or {}, d)
-        if v == nil then
-          missing = missing + 1
-          missing_hits = missing_hits + (per_speech[d] or 0)
-        else
-          local g = groups[v]
-          if not g then
-            g = { count = 0, words = 0, speeches = 0 }
-            groups[v] = g
-            order[#order + 1] = v
+        local t = turns and turns[d]
+        if t then
+          local th, inside = turn_hits[d] or {}, 0
+          local mv = get(metas[d] or {}, d)
+          for k = 1, #t.starts do
+            local v = t.values[k]
+            if v == false then v = mv end
+            add(v, d, th[k] or 0, t.words[k])
+            inside = inside + t.words[k]
           end
-          g.count = g.count + (per_speech[d] or 0)
-          g.words = g.words + words[d]
-          g.speeches = g.speeches + 1
+          if (per_speech[d] or 0) > 0 or words[d] > inside then
+            add(mv, d, per_speech[d] or 0, words[d] - inside)
+          end
+        else
+          add(get(metas[d] or {}, d), d, per_speech[d] or 0, words[d])
         end
       end
     end

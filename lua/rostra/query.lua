@@ -563,10 +563,14 @@ local mvalue = mstring + date + number
 
 -- an open tag: validate its attributes
 local function open_tag(s, i, o, st, attrs, c, got)
-  local allowed = known.struct_attrs[st]
-  if known.struct_attrs == true then allowed = setmetatable({}, { __index = function(_, k)
+  local allowed
+  if known.struct_attrs == true then -- any name (checked later against the corpus)
+    allowed = setmetatable({}, { __index = function(_, k)
       return STRUCT_ATTR[st] and STRUCT_ATTR[st][k] or "string"
-    end }) end
+    end })
+  else
+    allowed = known.struct_attrs[st]
+  end
   local out = {}
   for _, a in ipairs(attrs) do
     local pos, name, vpos, v = a[1], a[2], a[3], a[4]

@@ -29,9 +29,9 @@ local Speech = speechmod.Speech
 
 local M = {}
 
-local LEVELS = { speech = true, segment = true, point = true, sentence = true }
+local LEVELS = { speech = true, segment = true, point = true, sentence = true, turn = true }
 local LEVEL_ALIAS = { paragraph = "segment" }
-local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence"
+local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence, turn"
 local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true, columns = true }
 -- columns a `by` key may not shadow
 local RESERVED = { speech = true, unit = true, theme = true, count = true, tokens = true, score = true,
@@ -73,6 +73,11 @@ local function check_opts(opts, fname, lvl)
   end
   return { level = level, by = opts.by, overlap = opts.overlap == true, levels = levels,
     case = opts.case == true, columns = opts.columns }
+end
+
+local function has_level(c, name)
+  for _, l in ipairs((c:structures())) do if l == name then return true end end
+  return false
 end
 
 local function check_lexicon(lex, fname, lvl)
@@ -355,16 +360,22 @@ function ThemeTable:by(key)
   end
   local c = ctx.corpus
   local metas = c:_load_meta()
-  local get = corpusmod.key_fn(c, key, "by", 2)
-  local function value(d) return get(metas[d] or {}, d) end
   local words = {}
-  for d in c:speeches() do
-    local v = value(d)
-    if v ~= nil then words[v] = (words[v] or 0) + (ctx.doc_words[d] or 0) end
+  local value
+  if ctx.turn_words and key == ctx.by then -- turns by their own speaker (role)
+    words = ctx.turn_words
+    value = function(row) return row.group end
+  else
+    local get = corpusmod.key_fn(c, key, "by", 2)
+    value = function(row) return get(metas[row.speech] or {}, row.speech) end
+    for d in c:speeches() do
+      local v = get(metas[d] or {}, d)
+      if v ~= nil then words[v] = (words[v] or 0) + (ctx.doc_words[d] or 0) end
+    end
   end
   local acc, list = {}, {}
   for _, row in self:rows() do
-    local v = value(row.speech)
+    local v = value(row)
     if v ~= nil then
       local a = acc[v]
       if not a then
@@ -639,7 +650,22 @@ end
 local function tag(c, lex, opts, fname, lvl)
   lex = check_lexicon(lex, fname, lvl + 1)
   local o = check_opts(opts, fname, lvl + 1)
-  local get = o.by and corpusmod.key_fn(c, o.by, fname, lvl)
+  local h = c._root._h
+  if o.level == "turn" and not has_level(c, "turn") then
+    error(("level 'turn': this corpus has no turns (parsed texts have them; an annotated file, "
+      .. "from its <turn> elements)"), lvl)
+  end
+  -- at level turn, by a turn attribute (speaker, role): each turn's own value
+  local turn_by
+  if o.level == "turn" and o.by and corpusmod.turn_groups(c, o.by) then
+    turn_by = {}
+  end
+  local get
+  if o.by and not (turn_by and not corpusmod.has_key(c, o.by)) then
+    get = corpusmod.key_fn(c, o.by, fname, lvl)
+  elseif o.by then
+    get = function() return nil end
+  end
   -- the columns naming each row's speech: file and metadata (the by key
   -- has its own column)
   local want = o.columns
@@ -651,7 +677,6 @@ local function tag(c, lex, opts, fname, lvl)
   for k in pairs(RESERVED) do taken[k] = true end
   local name_cols, name_mt = corpusmod.name_columns(c, want, taken, fname, lvl)
   local entry = compile(c, lex, o, lvl + 1)
-  local h = c._root._h
   local data = h:tag_run(entry.tagger, o.level, c._mask, o.overlap)
   local themes = entry.themes
   local metas = o.by and c:_load_meta()
@@ -662,6 +687,11 @@ local function tag(c, lex, opts, fname, lvl)
   for i = 1, #ds do
     local sp, unit, words = ds[i], du[i], dw[i]
     local value = metas and get(metas[sp] or {}, sp)
+    if turn_by and unit > 0 then
+      local vals = turn_by[sp]
+      if not vals then vals = h:region_values("turn", o.by, sp); turn_by[sp] = vals end
+      if vals[unit] then value = vals[unit] end
+    end
     for _ = 1, dn[i] do
       r = r + 1
       local tk = dt[r]
@@ -721,6 +751,28 @@ local function tag(c, lex, opts, fname, lvl)
     tagger = entry.tagger, themes = themes, index = entry.index,
     doc_words = data.doc_words, words = data.total_words, warnings = warnings,
   }
+  if turn_by then -- the words of each value's turns in the view (outside them: the metadata's)
+    local tw = {}
+    local starts = h:regions("turn")
+    local vals, words = h:region_values("turn", o.by), h:region_words("turn")
+    local inside = {}
+    local mask = c._mask
+    for i = 1, #starts do
+      local d = h:doc_of(starts[i])
+      if mask == nil or mask:byte(d) == 1 then
+        local v = vals[i]
+        if v == false then v = get(metas[d] or {}, d) end
+        if v ~= nil then tw[v] = (tw[v] or 0) + words[i] end
+        inside[d] = (inside[d] or 0) + words[i]
+      end
+    end
+    for d in c:speeches() do
+      local v = get(metas[d] or {}, d)
+      local rest = (data.doc_words[d] or 0) - (inside[d] or 0)
+      if v ~= nil and rest > 0 then tw[v] = (tw[v] or 0) + rest end
+    end
+    ctx.turn_words = tw
+  end
   ctx.meta = { lexicon = lex.name, level = o.level, overlap = o.overlap, by = o.by,
     speeches = nspeech, words = data.total_words, matches = data.matches, seconds = data.seconds,
     cpu_seconds = data.cpu_seconds,

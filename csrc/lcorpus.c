@@ -575,8 +575,10 @@ static void sift(const rs_strtab *st, fentry *h, size_t n, size_t i) {
   }
 }
 
-/* h:freq(attr, mask, min, top, words_only) -> forms, counts: sorted by
-** count (descending) then form; top = 0 for all */
+/* h:freq(attr, mask, min, top, words_only [, spans]) -> forms, counts:
+** sorted by count (descending) then form; top = 0 for all. spans: the
+** positions counted instead of mask's speeches, {a1, b1, a2, b2, ...}
+** (1-based, inclusive) */
 static int l_freq(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
@@ -590,7 +592,29 @@ static int l_freq(lua_State *L) {
   fentry *h;
   size_t n = 0, k, i;
   if (min < 1) min = 1;
-  if (mask) { /* count over the selected speeches */
+  if (!lua_isnoneornil(L, 7)) { /* count over the spans: {a1, b1, a2, b2, ...} */
+    uint32_t *tmp;
+    lua_Integer j, ns;
+    luaL_checktype(L, 7, LUA_TTABLE);
+    ns = (lua_Integer)lua_rawlen(L, 7);
+    luaL_argcheck(L, ns % 2 == 0, 7, "spans: pairs of positions expected");
+    tmp = (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
+    memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
+    for (j = 1; j < ns; j += 2) {
+      lua_Integer sa, sb;
+      lua_rawgeti(L, 7, j);
+      lua_rawgeti(L, 7, j + 1);
+      sa = lua_tointeger(L, -2);
+      sb = lua_tointeger(L, -1);
+      lua_pop(L, 2);
+      luaL_argcheck(L, sa >= 1 && sb >= sa - 1 && sb <= (lua_Integer)ix->ntok, 7, "span out of range");
+      for (p = (uint32_t)(sa - 1); p < (uint32_t)sb; p++) {
+        uint32_t w = rs_type_at(ix, a, p);
+        if (w < nt) tmp[w]++;
+      }
+    }
+    cnt = tmp;
+  } else if (mask) { /* count over the selected speeches */
     uint32_t *tmp = (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
     memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
     for (d = 0; d < ix->ndoc; d++) {

@@ -90,6 +90,27 @@ local function check_counts(c)
   t = c:count('[lower = "deficit"]', { by = "role" })
   assert.are.equal(3, row_of(t, "role", "Secretary").count)
   assert.are.equal(16, row_of(t, "role", "Secretary").words)
+  assert.are.equal(0, row_of(t, "role", "President").count)
+  assert.are.equal(14, row_of(t, "role", "President").words)
+  assert.are.equal(2, #t)
+  assert.are.same({ "2 turns without 'role' left out (1 of the 4 hits)" }, t.warnings)
+  -- frequency lists per speaker: each over the speaker's turns
+  local f = c:freq({ by = "speaker" })
+  local function freq(group, form)
+    for _, row in f:rows() do
+      if row.group == group and row.lower == form then return row.count, row.per_million end
+    end
+    return 0, 0
+  end
+  local n, pm = freq("Tomas Okafor", "the")
+  assert.are.equal(4, n)
+  assert.are.equal(4 * 1e6 / 16, pm)
+  n, pm = freq("Mara Lindqvist", "taxes")
+  assert.are.equal(2, n)
+  assert.are.equal(2 * 1e6 / 14, pm)
+  assert.are.equal(1, (freq("Q", "taxes")))
+  assert.are.equal(1, (freq("Q", "the"))) -- "And the deficit?"
+  assert.are.equal(0, (freq("Mara Lindqvist", "deficit")))
 end
 
 describe("turns in a corpus", function()

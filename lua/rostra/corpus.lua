@@ -789,14 +789,14 @@ function Corpus:freq(opts)
   local h = self._root._h
   local rows = {}
   local words_only = not opts.punct
-  local function one(view, group)
+  local function one(view, group, spans, total)
     -- stopwords are dropped after counting: ask C for enough rows
     local want = top
     if want and stop then
       for _ in pairs(stop) do want = want + 1 end
     end
-    local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only)
-    local total = view:words()
+    local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only, spans)
+    total = total or view:words()
     local n = 0
     for i = 1, #forms do
       if not (stop and stop[forms[i]]) then
@@ -808,6 +808,43 @@ function Corpus:freq(opts)
         rows[#rows + 1] = row
       end
     end
+  end
+  local turns = opts.by and M.turn_groups(self, opts.by)
+  if turns then
+    -- by a turn attribute (speaker, role): a transcript's turns go to their
+    -- speakers, a speech of one turn by its metadata
+    local key = M.has_key(self, opts.by) and M.key_fn(self, opts.by, "freq", 2) or function() return nil end
+    local groups, order = {}, {}
+    local sw = require("rostra.matches").speech_words(self._root)
+    local function add(g, a, b, w)
+      if g == nil or (b < a and w == 0) then return end
+      local x = groups[g]
+      if not x then x = { spans = {}, words = 0 }; groups[g] = x; order[#order + 1] = g end
+      if b >= a then x.spans[#x.spans + 1], x.spans[#x.spans + 2] = a, b end
+      x.words = x.words + w
+    end
+    for d, m in self:speeches() do
+      local first, ntok = h:doc(d)
+      local t, mv = turns[d], key(m, d)
+      if t then
+        local p, inside = first, 0
+        for k = 1, #t.starts do
+          add(mv, p, t.starts[k] - 1, 0) -- tokens between turns: the speech's
+          add(t.values[k] or nil, t.starts[k], t.stops[k], t.words[k]) -- none: left out
+          p, inside = t.stops[k] + 1, inside + t.words[k]
+        end
+        add(mv, p, first + ntok - 1, sw[d] - inside)
+      else
+        add(mv, first, first + ntok - 1, sw[d])
+      end
+    end
+    table.sort(order, function(a, b)
+      if type(a) == type(b) then return a < b end
+      return type(a) == "number"
+    end)
+    for _, g in ipairs(order) do one(self, g, groups[g].spans, groups[g].words) end
+    return result.new({ "group", attr, "count", "per_million" }, rows,
+      { title = "frequency of " .. attr .. " by " .. opts.by .. " (turns)", formats = { per_million = "%.2f" } })
   end
   if opts.by then
     local key, label = M.key_fn(self, opts.by, "freq", 2)

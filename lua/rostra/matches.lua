@@ -425,10 +425,10 @@ local function count_by(c, prog, mask, opts, label)
     local metas = c:_load_meta()
     local groups, order = {}, {}
     local missing, missing_hits = 0, 0
-    local missing_last
-    local function add(v, d, hits, w)
+    local missing_turns = 0
+    local function add(v, d, hits, w, turn)
       if v == nil then
-        if missing_last ~= d then missing, missing_last = missing + 1, d end
+        if turn then missing_turns = missing_turns + 1 else missing = missing + 1 end
         missing_hits = missing_hits + hits
         return
       end
@@ -462,10 +462,8 @@ local function count_by(c, prog, mask, opts, label)
         if t then
           local th, inside = turn_hits[d] or {}, 0
           local mv = get(metas[d] or {}, d)
-          for k = 1, #t.starts do
-            local v = t.values[k]
-            if v == false then v = mv end
-            add(v, d, th[k] or 0, t.words[k])
+          for k = 1, #t.starts do -- a turn without a value has none (Q has no role)
+            add(t.values[k] or nil, d, th[k] or 0, t.words[k], true)
             inside = inside + t.words[k]
           end
           if (per_speech[d] or 0) > 0 or words[d] > inside then
@@ -483,9 +481,14 @@ local function count_by(c, prog, mask, opts, label)
         per_million = g.words > 0 and g.count * 1e6 / g.words or 0,
         share = total > 0 and g.count / total or 0 }
     end
-    if missing > 0 then
-      warnings[#warnings + 1] = ("%d %s without '%s' left out (%d of the %d hits)"):format(missing,
-        missing == 1 and "speech" or "speeches", key, missing_hits, total)
+    if missing > 0 or missing_turns > 0 then
+      local what = {}
+      if missing > 0 then what[1] = ("%d %s"):format(missing, missing == 1 and "speech" or "speeches") end
+      if missing_turns > 0 then
+        what[#what + 1] = ("%d %s"):format(missing_turns, missing_turns == 1 and "turn" or "turns")
+      end
+      warnings[#warnings + 1] = ("%s without '%s' left out (%d of the %d hits)"):format(
+        table.concat(what, " and "), key, missing_hits, total)
     end
   end
   for _, x in ipairs { "count", "words", "per_million", "share" } do cols[#cols + 1] = x end

@@ -656,10 +656,7 @@ local function tag(c, lex, opts, fname, lvl)
       .. "from its <turn> elements)"), lvl)
   end
   -- at level turn, by a turn attribute (speaker, role): each turn's own value
-  local turn_by
-  if o.level == "turn" and o.by and corpusmod.turn_groups(c, o.by) then
-    turn_by = {}
-  end
+  local turn_by = o.level == "turn" and o.by and corpusmod.turn_groups(c, o.by) or nil
   local get
   if o.by and not (turn_by and not corpusmod.has_key(c, o.by)) then
     get = corpusmod.key_fn(c, o.by, fname, lvl)
@@ -687,11 +684,8 @@ local function tag(c, lex, opts, fname, lvl)
   for i = 1, #ds do
     local sp, unit, words = ds[i], du[i], dw[i]
     local value = metas and get(metas[sp] or {}, sp)
-    if turn_by and unit > 0 then
-      local vals = turn_by[sp]
-      if not vals then vals = h:region_values("turn", o.by, sp); turn_by[sp] = vals end
-      if vals[unit] then value = vals[unit] end
-    end
+    local tv = turn_by and unit > 0 and turn_by[sp]
+    if tv then value = tv.values[unit] or nil end -- a transcript's turn: its own (Q has no role)
     for _ = 1, dn[i] do
       r = r + 1
       local tk = dt[r]
@@ -753,22 +747,15 @@ local function tag(c, lex, opts, fname, lvl)
   }
   if turn_by then -- the words of each value's turns in the view (outside them: the metadata's)
     local tw = {}
-    local starts = h:regions("turn")
-    local vals, words = h:region_values("turn", o.by), h:region_words("turn")
-    local inside = {}
-    local mask = c._mask
-    for i = 1, #starts do
-      local d = h:doc_of(starts[i])
-      if mask == nil or mask:byte(d) == 1 then
-        local v = vals[i]
-        if v == false then v = get(metas[d] or {}, d) end
-        if v ~= nil then tw[v] = (tw[v] or 0) + words[i] end
-        inside[d] = (inside[d] or 0) + words[i]
-      end
-    end
     for d in c:speeches() do
+      local t, inside = turn_by[d], 0
+      for k = 1, t and #t.starts or 0 do
+        local v = t.values[k]
+        if v then tw[v] = (tw[v] or 0) + t.words[k] end
+        inside = inside + t.words[k]
+      end
       local v = get(metas[d] or {}, d)
-      local rest = (data.doc_words[d] or 0) - (inside[d] or 0)
+      local rest = (data.doc_words[d] or 0) - inside
       if v ~= nil and rest > 0 then tw[v] = (tw[v] or 0) + rest end
     end
     ctx.turn_words = tw

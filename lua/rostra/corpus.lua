@@ -844,7 +844,8 @@ function Corpus:freq(opts)
     end)
     for _, g in ipairs(order) do one(self, g, groups[g].spans, groups[g].words) end
     return result.new({ "group", attr, "count", "per_million" }, rows,
-      { title = "frequency of " .. attr .. " by " .. opts.by .. " (turns)", formats = { per_million = "%.2f" } })
+      { title = "frequency of " .. attr .. " by " .. opts.by .. " (turns)",
+        formats = { per_million = "%.2f" } })
   end
   if opts.by then
     local key, label = M.key_fn(self, opts.by, "freq", 2)

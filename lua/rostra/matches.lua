@@ -517,7 +517,10 @@ end
 -- with columns `count` (hits), `words` (the word tokens of the speech or
 -- group: words and numbers, not punctuation or symbols), `per_million`
 -- (hits per million words), `share` (of all the hits), and `speeches`
--- for a group. `by` = "match", "word", "lower", "stem" or a structure
+-- for a group. `by` = "speaker" or "role" in a corpus of transcripts
+-- counts the hits and words of a speech of two turns or more by the
+-- speakers of its turns (structure `turn`), a speech of one turn by its
+-- metadata (see docs/parsing.md). `by` = "match", "word", "lower", "stem" or a structure
 -- ("point", "segment", "sentence", "quotation") counts the hits by their
 -- form or place, as `m:group(by)`.
 -- A second result, when a word of the query also occurs inside hyphenated

@@ -777,8 +777,10 @@ end
 -- @param lex a Lexicon (or what `rostra.lexicon` reads: a path, a bundled
 --   name, a table)
 -- @tparam[opt] table opts `level` ("speech" (default), "segment" or
---   "paragraph", "point", "sentence"), `by` (a metadata key: a column of the
---   rows, and the default of `t:by()`), `overlap` (count every match, not
+--   "paragraph", "point", "sentence", "turn": a speaker's turn of a
+--   transcript), `by` (a metadata key: a column of the rows, and the default
+--   of `t:by()`; at level "turn", "speaker" or "role" is each turn's own,
+--   and `t:by()` divides by the words of each speaker's turns), `overlap` (count every match, not
 --   only the longest), `levels` (fold categories deeper than this), `case`
 --   (match word forms as written, not lower forms), `columns` (the
 --   metadata keys that name each row's speech, after `file`; default: all

@@ -165,6 +165,8 @@ static int l_add_ingested(lua_State *L) {
                                   "load into a new corpus with rostra.corpus()");
   err = rs_builder_add_loaded(c->B, r, lang ? rs_snowball_name(lang) : NULL);
   c->dirty = 1;
+  if ((err == RS_ELIMIT || err == RS_EINVAL) && rs_builder_error(c->B)[0])
+    return luaL_error(L, "%s", rs_builder_error(c->B)); /* the structure turn past the limit */
   if (err == RS_ELIMIT)
     return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens and a text at most 2 GiB");
   if (err) return rsl_raise(L, err, NULL);

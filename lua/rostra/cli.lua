@@ -1640,14 +1640,16 @@ function cmd.plot(ctx, args)
     if not lex then fail("%s", err) end
     local level = args.level or "speech"
     local by = args.by
-    if by and by ~= "point" and by ~= "unit" and by ~= "speech" then check_key(c, by) end
+    -- at level turn, speaker and role are each turn's own
+    local turn_by = level == "turn" and by and require("rostra.corpus").turn_groups(c, by) and by or nil
+    if by and by ~= "point" and by ~= "unit" and by ~= "speech" and not turn_by then check_key(c, by) end
     if by == nil then
       local has_year = false
       for _, k in ipairs(plot.keys(c)) do if k == "year" then has_year = true end end
       by = level == "speech" and has_year and "year" or "unit"
     end
     if by == "unit" and level == "speech" then by = "speech" end
-    t = c:tag(lex, { level = level })
+    t = c:tag(lex, { level = level, by = turn_by })
     o.by = by
     if args.theme and #args.theme > 1 then usage("plot themes draws the timeline of one --theme") end
     o.theme = args.theme and args.theme[1]

@@ -1046,8 +1046,9 @@ local function theme_cells(t, o)
     if key ~= "unit" and key ~= "speech" and key ~= "point" then
       local ctx = rawget(t, "_ctx")
       local c = ctx and ctx.corpus
-      local fn = c and M.key_function(c, key, 4)
-      if not c or not ctx.doc_words then
+      local turns = ctx and ctx.turn_words and key == ctx.by -- turns by their own speaker
+      local fn = c and not turns and M.key_function(c, key, 4)
+      if not c or not ctx.doc_words or turns then
         rows_t = t:by(key)
       else
         -- matched tokens over the words of the speeches with each value, as

@@ -127,7 +127,7 @@ describe("turns in a corpus", function()
     assert.is_true(found)
     table.sort(attrs.turn)
     assert.are.same({ "role", "speaker" }, attrs.turn)
-    -- the region's index is the turn's in sp:turns()
+    -- in corpus order, each in its speech
     local i = 0
     for s in c:spans("turn") do
       i = i + 1

@@ -696,8 +696,9 @@ local QUOTE = {
 
 --- Iterate the spans of a level: `{speech, start, stop, text, kind | ordinal}`
 -- (positions 1-based inclusive; `text` is the source text, for quotations
--- without the marks). Structures read from annotated files (`"turn"`) are
--- levels too, and a span carries the attributes of its structure
+-- without the marks). The turns of parsed speeches (`"turn"`: `speaker`,
+-- `role`) and the structures read from
+-- annotated files are levels too, and a span carries the attributes of its structure
 -- (`span.speaker`, a sentence's `span.id`) when it has them (one named
 -- as a field of the span, `start` or `text`, is left to `h:region_values`).
 -- `c:spans("boilerplate")` iterates the text set aside instead, as

@@ -141,6 +141,18 @@ describe("turns in a corpus", function()
     check_counts(c)
   end)
 
+  it("names the speaker of each concordance line's turn", function()
+    local t = c:kwic('[lower = "deficit"]'):table(true)
+    local who = {}
+    for _, row in t:rows() do who[#who + 1] = row["turn.speaker"] end
+    assert.are.same({ "Tomas Okafor", "Tomas Okafor", "Q", "Tomas Okafor" }, who)
+    -- a corpus without transcripts has no such column
+    local c2 = rostra.corpus()
+    c2:add(rostra.parse("We support the deficit rule.\n"))
+    local cols = table.concat(c2:kwic('[lower = "deficit"]'):table(true):columns(), ",")
+    assert.is_falsy(cols:find("turn.speaker", 1, true))
+  end)
+
   it("tags at level turn, by the turn's speaker", function()
     local lex = rostra.lexicon({ economy = { "tax*", "deficit" } })
     local t = c:tag(lex, { level = "turn", by = "speaker" })

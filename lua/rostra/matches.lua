@@ -985,10 +985,21 @@ local function named_table(c, starts, stops, opts, title)
   local names, mt = corpusmod.name_columns(c, opts.columns, KWIC_COLUMNS, "kwic", 3)
   local cols = { "speech" }
   for _, n in ipairs(names) do cols[#cols + 1] = n end
+  -- a corpus of transcripts: who says each hit (the speaker of its turn,
+  -- in a speech of two turns or more; a speech of one turn: its metadata)
+  local turns = corpusmod.turn_groups(c, "speaker")
+  if turns and next(turns) == nil then turns = nil end
+  if turns then cols[#cols + 1] = "turn.speaker" end
   for _, n in ipairs { "start", "stop", "left", "match", "right" } do cols[#cols + 1] = n end
   return result.new(cols, result.lazy_rows(#col.start, function(i)
-    return setmetatable({ speech = col.speech[i], start = col.start[i], stop = col.stop[i],
-      left = col.left[i], match = col.match[i], right = col.right[i] }, mt(col.speech[i]))
+    local row = { speech = col.speech[i], start = col.start[i], stop = col.stop[i],
+      left = col.left[i], match = col.match[i], right = col.right[i] }
+    local t = turns and turns[col.speech[i]]
+    if t then
+      local k = corpusmod.turn_at(t, col.start[i])
+      row["turn.speaker"] = k and t.values[k] or nil
+    end
+    return setmetatable(row, mt(col.speech[i]))
   end), { title = title, align = { left = "right" } })
 end
 

@@ -49,7 +49,7 @@ build = {
       sources = {
         -- engines
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
-        "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
+        "csrc/index.c", "csrc/store.c", "csrc/fsout.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
         "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",

@@ -157,8 +157,11 @@ uint32_t rs_builder_ndoc(const rs_builder *B);
 
 typedef struct rs_mapped rs_mapped;
 
-/* write ix to path through a temporary file, fsync and rename; returns 0 or
-** an error code with a message in err (errno text) */
+/* write ix to path through a temporary file, fsync and rename (fsout.h:
+** symbolic links followed, the mode and owner of a replaced file kept, a
+** new file 0666 minus the umask); returns 0 or an error code with a
+** message in err: RS_ENOENT for a missing folder, RS_EIO for the other
+** system errors (errno is then the cause), RS_ENOMEM */
 int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen);
 /* finish B into ix and save it, writing what finishing leaves alone on a
 ** second thread meanwhile; *finished is set when ix was finished (even if

@@ -4,6 +4,7 @@
 ** analyst's Corpus object on it. Positions are 1-based here.
 */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -195,7 +196,7 @@ static int l_save(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const char *path = rsl_checktext(L, 2, NULL); /* a number is no file name */
   char msg[512];
-  int err;
+  int err, sys;
   if (c->dirty) { /* finish and write at once: what finishing leaves alone is written meanwhile */
     int finished = 0;
     err = rs_builder_save(c->M, c->B, &c->ix, path, msg, sizeof msg, &finished);
@@ -203,8 +204,11 @@ static int l_save(lua_State *L) {
   } else {
     err = rs_index_save(c->M, view(L, c), path, msg, sizeof msg);
   }
+  sys = errno; /* the cause of RS_EIO */
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
-  if (err) return rsl_fail(L, msg, "EIO");
+  if (err == RS_ENOENT) return rsl_fail(L, msg, "ENOENT");
+  if (err == RS_EIO) return rsl_fail(L, msg, rsl_errno_code(sys));
+  if (err) return rsl_fail(L, msg, rs_errname(err));
   lua_pushboolean(L, 1);
   return 1;
 }

@@ -2,6 +2,7 @@
 ** lrostra.c: luaopen_rostra_core, the allocator hook bound to the Lua
 ** state, and the helpers every binding file shares.
 */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,22 @@ int rsl_fail(lua_State *L, const char *msg, const char *code) {
   lua_pushstring(L, msg);
   lua_pushstring(L, code);
   return 3;
+}
+
+const char *rsl_errno_code(int e) {
+  switch (e) {
+    case ENOENT: return "ENOENT";
+    case EACCES: case EPERM: return "EACCES";
+    case EISDIR: return "EISDIR";
+    case ENOTDIR: return "ENOTDIR";
+    case ENOSPC: case EDQUOT: return "ENOSPC";
+    case EROFS: return "EROFS";
+    case EEXIST: return "EEXIST";
+    case EINVAL: return "EINVAL";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    default: return "EIO";
+  }
 }
 
 const char *rsl_checktext(lua_State *L, int i, size_t *len) {

@@ -23,6 +23,11 @@ int rsl_raise(lua_State *L, int code, const char *msg);
 /* soft failure: push nil, msg, code and return 3 */
 int rsl_fail(lua_State *L, const char *msg, const char *code);
 
+/* the stable code of a system error: "ENOENT", "EACCES", "EISDIR",
+** "ENOTDIR", "ENOSPC", "EROFS", "EEXIST", "EINVAL" (not a file that may be
+** written that way), "ELOOP", or "EIO" for any other */
+const char *rsl_errno_code(int e);
+
 /* a string argument; raises "bad argument #i to 'fn' (string expected,
 ** got X)" for anything else (numbers are not accepted as text) */
 const char *rsl_checktext(lua_State *L, int i, size_t *len);

@@ -22,6 +22,7 @@
 
 #include <xxhash.h>
 
+#include "fsout.h"
 #include "index.h"
 
 #define MAGIC "ROSTRAIX"
@@ -204,36 +205,35 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
                      size_t errlen, int *finished) {
   section s[S_MAX];
   uint64_t sc[K_MAX], off;
-  int n, ne, i, fd = -1, threaded = 0, ferr = RS_OK;
-  size_t tlen = strlen(path) + 16, hsize;
-  char *tmp = NULL;
+  int n, ne, i, threaded = 0, ferr = RS_OK, e;
+  size_t hsize;
   unsigned char *head = NULL;
   rs_index base;
   const rs_index *first = ix;
   pthread_t th;
   writejob wj;
+  rs_out out;
   if (B) {
     if (rs_builder_base_view(B, &base)) return RS_ENOMEM;
     first = &base;
   }
   n = collect(first, s, sc, &ne);
   hsize = HEADER_SIZE + (size_t)n * ENTRY_SIZE;
-  tmp = rs_malloc(M, tlen);
   head = rs_malloc(M, hsize);
-  if (!tmp || !head) {
-    rs_free(M, tmp, tlen);
-    rs_free(M, head, hsize);
-    return RS_ENOMEM;
-  }
+  if (!head) return RS_ENOMEM;
   memset(head, 0, hsize);
   off = lay_out(s, 0, ne, (hsize + 7) & ~(uint64_t)7);
-  snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
-  fd = mkstemp(tmp);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    goto fail_early;
+  /* a temporary file beside the target (unnamed where the system allows,
+  ** so a killed save leaves nothing), renamed over it with the mode (and
+  ** owner) of the file it replaces, or 0666 minus the umask (fsout.h) */
+  e = rs_out_open(M, &out, path, RS_OUT_REGULAR | RS_OUT_SYNC, err, errlen);
+  if (e) {
+    rs_free(M, head, hsize);
+    if (e == ENOMEM) return RS_ENOMEM;
+    errno = e;
+    return e == ENOENT ? RS_ENOENT : RS_EIO;
   }
-  wj.fd = fd;
+  wj.fd = out.fd;
   wj.s = s;
   wj.n = ne;
   wj.err_no = 0;
@@ -246,14 +246,12 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
   if (threaded) pthread_join(th, NULL);
   threaded = 0;
   if (ferr) {
-    close(fd);
-    unlink(tmp);
-    rs_free(M, tmp, tlen);
+    rs_out_abort(M, &out);
     rs_free(M, head, hsize);
     return ferr;
   }
   if (wj.err_no) {
-    errno = wj.err_no;
+    e = wj.err_no;
     goto fail_io;
   }
   if (B) collect(ix, s, sc, &ne); /* the derived sections, now there (collect leaves off and sum) */
@@ -262,7 +260,7 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
   wj.n = n - ne;
   write_sections(&wj);
   if (wj.err_no) {
-    errno = wj.err_no;
+    e = wj.err_no;
     goto fail_io;
   }
   memcpy(head, MAGIC, 8);
@@ -271,35 +269,31 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
   put64(head + 16, off); /* file size */
   put32(head + 24, ENDIAN_MARK);
   for (i = 0; i < n; i++) {
-    unsigned char *e = head + HEADER_SIZE + (size_t)i * ENTRY_SIZE;
-    put32(e, s[i].id);
-    put32(e + 4, s[i].elt);
-    put64(e + 8, s[i].off);
-    put64(e + 16, s[i].size);
-    put64(e + 24, s[i].sum);
+    unsigned char *e8 = head + HEADER_SIZE + (size_t)i * ENTRY_SIZE;
+    put32(e8, s[i].id);
+    put32(e8 + 4, s[i].elt);
+    put64(e8 + 8, s[i].off);
+    put64(e8 + 16, s[i].size);
+    put64(e8 + 24, s[i].sum);
   }
   /* header checksum over everything but itself (bytes 28..31 hold it) */
   put32(head + 28, (uint32_t)XXH3_64bits(head, 28) ^ (uint32_t)XXH3_64bits(head + HEADER_SIZE, hsize - HEADER_SIZE));
-  if (pwrite_all(fd, head, hsize, 0)) goto fail_io;
-  if (fsync(fd) != 0) goto fail_io;
-  if (close(fd) != 0) {
-    fd = -1;
+  if (pwrite_all(out.fd, head, hsize, 0)) {
+    e = errno;
     goto fail_io;
   }
-  fd = -1;
-  chmod(tmp, 0644); /* mkstemp made it 0600 */
-  if (rename(tmp, path) != 0) goto fail_io;
-  rs_free(M, tmp, tlen);
   rs_free(M, head, hsize);
-  return RS_OK;
+  e = rs_out_commit(M, &out, path, err, errlen);
+  if (e == 0) return RS_OK;
+  if (e == ENOMEM) return RS_ENOMEM;
+  errno = e;
+  return e == ENOENT ? RS_ENOENT : RS_EIO;
 fail_io:
-  snprintf(err, errlen, "%s: %s", path, strerror(errno));
-  if (fd >= 0) close(fd);
-  unlink(tmp);
-fail_early:
-  rs_free(M, tmp, tlen);
+  snprintf(err, errlen, "%s: %s", path, strerror(e));
+  rs_out_abort(M, &out);
   rs_free(M, head, hsize);
-  return RS_EIO;
+  errno = e;
+  return e == ENOENT ? RS_ENOENT : RS_EIO;
 }
 
 int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen) {
@@ -321,7 +315,8 @@ static int corrupt(char *err, size_t errlen, const char *path, const char *what)
 
 int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
                   char *err, size_t errlen) {
-  int fd = open(path, O_RDONLY), i, a;
+  /* O_NONBLOCK: a FIFO must not block the open (it is refused below) */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), i, a;
   struct stat st;
   void *base;
   const unsigned char *b;
@@ -337,8 +332,11 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return errno == ENOENT ? RS_ENOENT : RS_EIO;
   }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    snprintf(err, errlen, "%s: not a rostra index", path);
+  if (fstat(fd, &st) != 0) memset(&st, 0, sizeof st);
+  if (!S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) snprintf(err, errlen, "%s: not a rostra index (a folder)", path);
+    else if (S_ISFIFO(st.st_mode)) snprintf(err, errlen, "%s: not a rostra index (a FIFO)", path);
+    else snprintf(err, errlen, "%s: not a rostra index (not a regular file)", path);
     close(fd);
     return RS_ENOTINDEX;
   }

@@ -1,0 +1,222 @@
+--- Careless and hostile input (issue 17): no hang, no destroyed file, no
+-- widened permission. Each reproduction of the issue ends here in a clear
+-- error or the right answer, fast enough for `make test`.
+local rostra = require "rostra"
+local core = require "rostra.core"
+local support = require "support"
+
+local LUA = "LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='lua/?.so;;' lua5.4"
+
+local function sh(cmd)
+  local p = io.popen("(" .. cmd .. ") 2>&1")
+  local out = p:read("a")
+  local ok, _, code = p:close()
+  return out, ok and 0 or code
+end
+
+local function tmpdir()
+  local p = io.popen("mktemp -d")
+  local d = p:read("l")
+  p:close()
+  return d
+end
+
+local function write(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+
+-- the mode of a file as octal digits ("640"), its owner's name
+local function mode_of(path)
+  return (sh("stat -c %a '" .. path .. "'"):gsub("%s+$", ""))
+end
+
+local function owner_of(path)
+  return (sh("stat -c %U '" .. path .. "'"):gsub("%s+$", ""))
+end
+
+local function listing(dir)
+  local out = {}
+  for name in sh("ls -A '" .. dir .. "'"):gmatch("[^\n]+") do out[#out + 1] = name end
+  table.sort(out)
+  return out
+end
+
+local function small_corpus()
+  local c = rostra.corpus()
+  c:add("Peace and security for all. We want peace.", { year = 2020 })
+  c:add("War is not peace. Security first.", { year = 2021 })
+  return c
+end
+
+-- {====================================================== saves
+
+describe("saves keep permissions #hostile", function()
+  local dir
+  before_each(function() dir = tmpdir() end)
+  after_each(function() os.execute("rm -rf '" .. dir .. "'") end)
+
+  -- save from a child process under a umask
+  local function save_with_umask(mask, path)
+    local script = dir .. "/save.lua"
+    write(script, [[local rostra = require "rostra"
+      local c = rostra.corpus(); c:add("Peace and security for all.")
+      assert(c:save(arg[1]))]])
+    local out, rc = sh(("umask %s; %s '%s' '%s'"):format(mask, LUA, script, path))
+    assert.are.equal(0, rc, out)
+  end
+
+  it("gives a new index 0666 minus the umask", function()
+    save_with_umask("077", dir .. "/a.rostra")
+    assert.are.equal("600", mode_of(dir .. "/a.rostra"))
+    save_with_umask("022", dir .. "/b.rostra")
+    assert.are.equal("644", mode_of(dir .. "/b.rostra"))
+    save_with_umask("002", dir .. "/c.rostra")
+    assert.are.equal("664", mode_of(dir .. "/c.rostra"))
+  end)
+
+  it("keeps the mode of the index it replaces, whatever the umask", function()
+    local p = dir .. "/a.rostra"
+    assert(small_corpus():save(p))
+    os.execute("chmod 600 '" .. p .. "'")
+    save_with_umask("000", p)
+    assert.are.equal("600", mode_of(p))
+    os.execute("chmod 640 '" .. p .. "'")
+    assert(small_corpus():save(p))
+    assert.are.equal("640", mode_of(p))
+    assert.is_truthy(rostra.open(p))
+  end)
+
+  it("keeps the owner of the index it replaces where the process may set it", function()
+    if owner_of(dir) ~= "root" or sh("id -u nobody"):match("^%d+") == nil then
+      pending("needs root and a user 'nobody'")
+      return
+    end
+    local p = dir .. "/a.rostra"
+    assert(small_corpus():save(p))
+    os.execute("chown nobody '" .. p .. "'; chmod 604 '" .. p .. "'")
+    assert(small_corpus():save(p))
+    assert.are.equal("nobody", owner_of(p))
+    assert.are.equal("604", mode_of(p))
+  end)
+
+  it("replaces the target of a symbolic link, not the link", function()
+    local p, l = dir .. "/real.rostra", dir .. "/link.rostra"
+    assert(small_corpus():save(p))
+    os.execute("chmod 600 '" .. p .. "'; ln -s real.rostra '" .. l .. "'")
+    local c = rostra.corpus()
+    c:add("Only one speech now.")
+    assert(c:save(l))
+    assert.are.equal("real.rostra", (sh("readlink '" .. l .. "'"):gsub("%s+$", "")))
+    assert.are.equal("600", mode_of(p))
+    local _, ndoc = assert(rostra.open(p)):counts()
+    assert.are.equal(1, ndoc)
+  end)
+
+  it("refuses an index it may not write to, leaving it whole", function()
+    local p = dir .. "/ro.rostra"
+    assert(small_corpus():save(p))
+    os.execute("chmod 444 '" .. p .. "'; chmod 777 '" .. dir .. "'")
+    local before = support.read(p)
+    local script = dir .. "/save.lua"
+    write(script, [[local rostra = require "rostra"
+      local c = rostra.corpus(); c:add("Something else.")
+      print(c:save(arg[1]))]])
+    -- root may write anything: run the save as another user then
+    local as = ""
+    if owner_of(dir) == "root" then
+      if sh("command -v setpriv") == "" or sh("id -u nobody"):match("^%d+") == nil then
+        pending("needs setpriv and a user 'nobody' when run as root")
+        return
+      end
+      as = "setpriv --reuid=nobody --regid=nogroup --clear-groups env "
+    end
+    local out = sh(("%s%s '%s' '%s'"):format(as, LUA, script, p))
+    assert.matches("nil\t.*ro%.rostra: Permission denied.*\tEACCES", out)
+    assert.are.equal(before, support.read(p))
+    assert.are.same({ "ro.rostra", "save.lua" }, listing(dir))
+  end)
+
+  it("says ENOENT for a save into a missing folder, naming it", function()
+    local ok, msg, code = small_corpus():save(dir .. "/nowhere/x.rostra")
+    assert.is_nil(ok)
+    assert.are.equal("ENOENT", code)
+    assert.matches("nowhere/x.rostra", msg, 1, true)
+    assert.matches("no folder", msg, 1, true)
+    assert.are.same({}, listing(dir))
+  end)
+
+  it("refuses to save an index over a device or FIFO, which stay as they were", function()
+    local ok, msg, code = small_corpus():save("/dev/null")
+    assert.is_nil(ok)
+    assert.are.equal("EINVAL", code)
+    assert.matches("character device", msg, 1, true)
+    assert.are.equal("c", sh("stat -c %A /dev/null"):sub(1, 1))
+    os.execute("mkfifo '" .. dir .. "/fifo'")
+    ok, msg, code = small_corpus():save(dir .. "/fifo")
+    assert.is_nil(ok)
+    assert.are.equal("EINVAL", code)
+    assert.matches("FIFO", msg, 1, true)
+  end)
+
+  it("leaves no temporary file behind when the saving process is killed", function()
+    local script = dir .. "/loop.lua"
+    -- a few MB of index, saved again and again until the process is killed
+    write(script, [[local rostra = require "rostra"
+      local words = {}
+      for i = 1, 400000 do words[i] = "w" .. (i * 7919 % 50021) .. ((i % 13 == 0) and "." or "") end
+      local c = rostra.corpus(); c:add(table.concat(words, " "))
+      io.stdout:write("ready\n"); io.stdout:flush()
+      while true do assert(c:save(arg[1])) end]])
+    local target = dir .. "/big.rostra"
+    local out = sh(("%s '%s' '%s' > '%s/out' & pid=$!; "
+      .. "for i in $(seq 100); do grep -q ready '%s/out' 2>/dev/null && break; sleep 0.05; done; "
+      .. "sleep 0.4; kill -9 $pid; wait $pid; echo killed"):format(LUA, script, target, dir, dir))
+    assert.matches("killed", out, 1, true)
+    local names = listing(dir)
+    for _, n in ipairs(names) do
+      assert.is_falsy(n:find("tmp", 1, true), "left behind: " .. n)
+    end
+    assert.is_truthy(rostra.open(target, { verify = true }))
+  end)
+
+  it("removes temporary files of a dead process left over a minute ago, and only those", function()
+    local p = dir .. "/x.rostra"
+    -- pid 2^22 + 1 is above Linux's pid_max limit: no process has it
+    local dead = dir .. "/.x.rostra.tmp-4194305-abcdef"
+    local fresh = dir .. "/.x.rostra.tmp-4194305-ghijkl"
+    local live = ("%s/.x.rostra.tmp-%d-mnopqr"):format(dir, 1)
+    local other = dir .. "/.y.rostra.tmp-4194305-abcdef"
+    for _, f in ipairs { dead, fresh, live, other } do write(f, "partial") end
+    os.execute(("touch -d '2 minutes ago' '%s' '%s' '%s'"):format(dead, live, other))
+    assert(small_corpus():save(p))
+    assert.is_false(support.exists(dead))
+    assert.is_true(support.exists(fresh))
+    assert.is_true(support.exists(live))
+    assert.is_true(support.exists(other))
+  end)
+end)
+
+describe("opening odd files #hostile", function()
+  it("refuses a FIFO at once instead of blocking", function()
+    local dir = tmpdir()
+    os.execute("mkfifo '" .. dir .. "/f.rostra'")
+    local t0 = core.clock()
+    local c, msg, code = rostra.open(dir .. "/f.rostra")
+    assert.is_nil(c)
+    assert.are.equal("ENOTINDEX", code)
+    assert.matches("FIFO", msg, 1, true)
+    assert.is_true(core.clock() - t0 < 1)
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  it("refuses a folder, naming it as one", function()
+    local c, msg, code = rostra.open("spec")
+    assert.is_nil(c)
+    assert.are.equal("ENOTINDEX", code)
+    assert.matches("folder", msg, 1, true)
+  end)
+end)
+
+-- }======================================================

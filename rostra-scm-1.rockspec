@@ -33,6 +33,7 @@ build = {
     ["rostra.speech"] = "lua/rostra/speech.lua",
     ["rostra.corpus"] = "lua/rostra/corpus.lua",
     ["rostra.result"] = "lua/rostra/result.lua",
+    ["rostra.output"] = "lua/rostra/output.lua",
     ["rostra.query"] = "lua/rostra/query.lua",
     ["rostra.matches"] = "lua/rostra/matches.lua",
     ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
@@ -54,7 +55,7 @@ build = {
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
         "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/lmeta.c", "csrc/llexicon.c", "csrc/lstats.c",
-        "csrc/ltagger.c",
+        "csrc/ltagger.c", "csrc/lfsout.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
       libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "pthread", "m" },

@@ -267,13 +267,7 @@ int rs_out_open(rs_mem *M, rs_out *o, const char *path, int flags, char *err, si
   }
   e = stat(dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
   if (e) {
-    if (e == ENOENT) {
-      char why[PATH_MAX + 64];
-      snprintf(why, sizeof why, "No such file or directory (no folder %s)", dir);
-      e = say(err, errlen, path, ENOENT, why);
-    } else {
-      e = say(err, errlen, path, e, NULL);
-    }
+    e = say(err, errlen, path, e, NULL);
     rs_out_abort(M, o);
     return e;
   }

@@ -173,6 +173,8 @@ int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, ch
 int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
                   char *err, size_t errlen);
 void rs_mapped_close(rs_mem *M, rs_mapped *m);
+/* is the file (device, inode) mapped by an index open in this process? */
+int rs_index_file_open(uint64_t dev, uint64_t ino);
 
 #define RS_ENOTINDEX (-10)
 #define RS_ECORRUPT (-11)

@@ -44,6 +44,7 @@ struct rs_index;
 const struct rs_index *rsl_corpus_index(lua_State *L, int i);
 void rsl_open_measures(lua_State *L);
 void rsl_open_meta(lua_State *L); /* lmeta.c: the metadata blob of an index */
-void rsl_open_stats(lua_State *L); /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
+void rsl_open_stats(lua_State *L);
+void rsl_open_fsout(lua_State *L); /* lfsout.c: output files, core.file_id */ /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
 
 #endif

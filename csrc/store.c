@@ -55,6 +55,7 @@ typedef struct section {
 struct rs_mapped {
   void *base;
   size_t size;
+  int slot; /* in the registry of open files, or -1 */
   uint64_t scalars[K_MAX];
 #ifdef RS_STORE_HEAP_SECTIONS
   void *heap[S_MAX];
@@ -306,6 +307,59 @@ int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, ch
   return save_impl(M, B, ix, path, err, errlen, finished);
 }
 
+/* {====================================================== the open files
+
+** Every mapped index is listed here (process-wide, for all Lua states):
+** its device and inode, so that an output is never written over an index
+** being read (rs_index_file_open), and its address range. A slot is taken
+** and given back under the lock; its base is set last and cleared first. */
+
+#define MAXMAPS 4096
+
+typedef struct mapslot {
+  void *base; /* NULL: free */
+  size_t size;
+  uint64_t dev, ino;
+} mapslot;
+
+static mapslot maps[MAXMAPS];
+static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int map_register(void *base, size_t size, uint64_t dev, uint64_t ino) {
+  int i, slot = -1;
+  pthread_mutex_lock(&maps_lock);
+  for (i = 0; i < MAXMAPS; i++) {
+    if (!__atomic_load_n(&maps[i].base, __ATOMIC_ACQUIRE)) {
+      maps[i].size = size;
+      maps[i].dev = dev;
+      maps[i].ino = ino;
+      __atomic_store_n(&maps[i].base, base, __ATOMIC_RELEASE);
+      slot = i;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&maps_lock);
+  return slot;
+}
+
+static void map_unregister(int slot) {
+  if (slot < 0) return;
+  pthread_mutex_lock(&maps_lock);
+  __atomic_store_n(&maps[slot].base, NULL, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&maps_lock);
+}
+
+int rs_index_file_open(uint64_t dev, uint64_t ino) {
+  int i, found = 0;
+  pthread_mutex_lock(&maps_lock);
+  for (i = 0; i < MAXMAPS && !found; i++)
+    found = maps[i].base && maps[i].dev == dev && maps[i].ino == ino;
+  pthread_mutex_unlock(&maps_lock);
+  return found;
+}
+
+/* }====================================================== */
+
 /* {====================================================== open */
 
 static int corrupt(char *err, size_t errlen, const char *path, const char *what) {
@@ -440,6 +494,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   if (!m) FAIL(RS_ENOMEM);
   m->base = base;
   m->size = size;
+  m->slot = map_register(base, size, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
   memcpy(m->scalars, sc, sizeof m->scalars);
 #ifdef RS_STORE_HEAP_SECTIONS
   memset(m->heap, 0, sizeof m->heap);
@@ -447,6 +502,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     if (len[i] > 0) {
       if (!(m->heap[i] = malloc((size_t)len[i]))) {
         free_heap(m);
+        map_unregister(m->slot);
         rs_free(M, m, sizeof *m);
         FAIL(RS_ENOMEM);
       }
@@ -499,6 +555,7 @@ void rs_mapped_close(rs_mem *M, rs_mapped *m) {
 #ifdef RS_STORE_HEAP_SECTIONS
   free_heap(m);
 #endif
+  map_unregister(m->slot);
   munmap(m->base, m->size);
   rs_free(M, m, sizeof *m);
 }

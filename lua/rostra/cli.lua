@@ -88,32 +88,15 @@ local function is_index(path)
   return head == "ROSTRAIX"
 end
 
---- Write `text` to `path` atomically: a temporary file in the same folder,
--- renamed over the target. Returns true, or nil and a message.
+--- Write `text` to `path` through rostra.output: a regular file atomically
+-- (a temporary file in the same folder, renamed over the target, its mode
+-- kept), a symbolic link's target replaced, a device, a FIFO or `-`
+-- written straight. Returns true, or nil, a message and a code.
 -- @tparam string path
 -- @tparam string text
-function M.write_atomic(path, text)
-  local dir, base = path:match("^(.-)([^/]*)$")
-  if base == "" then return nil, path .. ": Is a directory" end
-  local tmp = ("%s.%s.%d%d.tmp"):format(dir, base, os.time(), math.random(1e6))
-  local f, err = io.open(tmp, "wb")
-  if not f then
-    -- the message names the temporary file: name the target
-    local msg = err and err:sub(1, #tmp + 2) == tmp .. ": " and err:sub(#tmp + 3) or err
-    return nil, path .. ": " .. tostring(msg or "cannot write")
-  end
-  local ok, werr = f:write(text)
-  local cok, cerr = f:close()
-  if not ok or not cok then
-    os.remove(tmp)
-    return nil, path .. ": " .. tostring(werr or cerr)
-  end
-  local rok, rerr = os.rename(tmp, path)
-  if not rok then
-    os.remove(tmp)
-    return nil, path .. ": " .. tostring(rerr)
-  end
-  return true
+-- @tparam[opt] table opts `forbid`, `stream` (see rostra.output)
+function M.write_atomic(path, text, opts)
+  return require("rostra.output").write(path, text, opts)
 end
 
 -- }======================================================
@@ -285,6 +268,20 @@ local function expand(inputs)
   return list, found
 end
 
+-- -o naming one of the files read (an input, the lexicon, the sidecar):
+-- refused before anything is done; the ids are kept for the write
+local function guard_output(ctx, args, paths)
+  if not args.output or args.output == "-" then return end
+  local output = require "rostra.output"
+  local list = {}
+  for _, p in ipairs(paths or {}) do list[#list + 1] = p end
+  if args.sidecar then list[#list + 1] = args.sidecar end
+  if args.lexicon then list[#list + 1] = args.lexicon end
+  ctx.forbid = output.ids(list, ctx.forbid)
+  local ok, err = output.check(args.output, ctx.forbid)
+  if not ok then usage("%s", err) end
+end
+
 local function check_inputs(inputs)
   local index
   for _, p in ipairs(inputs) do
@@ -312,6 +309,7 @@ local function open_corpus(ctx, args)
   if not inputs or #inputs == 0 then usage("no input: give text files, folders or a .rostra index") end
   local where = M.parse_where(args.where)
   local index = check_inputs(inputs)
+  guard_output(ctx, args, inputs)
   local c
   if index then
     for _, o in ipairs { "meta", "sidecar", "lang" } do
@@ -367,8 +365,11 @@ end
 local function write_out(ctx, args, text)
   if text:sub(-1) ~= "\n" then text = text .. "\n" end
   if args.output then
-    local ok, err = M.write_atomic(args.output, text)
-    if not ok then fail("%s", err) end
+    local ok, err, code = M.write_atomic(args.output, text, { forbid = ctx.forbid, stream = ctx.out })
+    if not ok then
+      if code == "ESAME" then usage("%s", err) end
+      fail("%s", err)
+    end
   else
     ctx.out:write(text)
   end
@@ -498,6 +499,7 @@ local PARSE_COLUMNS = {
 function cmd.parse(ctx, args)
   local inputs = args.inputs
   local index = check_inputs(inputs)
+  guard_output(ctx, args, inputs)
   local where = M.parse_where(args.where)
   local speeches = {}
   if index then
@@ -819,7 +821,8 @@ end
 local COMMON = [[
 Inputs are .txt files, folders (every .txt below them) or one .rostra index.
 Formats: text (a table), tsv, csv, json (an array of objects); -o FILE writes
-the file atomically, in the format of its extension unless --format says.]]
+the file atomically (`-`, a device or a FIFO is written straight), in the
+format of its extension unless --format says; -o never writes over an input.]]
 
 -- name, summary, example, arguments, options
 M.commands = {

@@ -66,11 +66,14 @@
 --   in column order (`null` for a missing value). Strings are UTF-8 (invalid
 --   bytes become U+FFFD) and `/` is not escaped. Needs lua-cjson.
 --
--- `t:export` writes to a temporary file in the target's folder and renames it
--- over the target, so the target is either the old file or the whole new one.
--- On an I/O failure it removes the temporary file and returns
--- `nil, "path: message", code` with `code` one of `ENOENT`, `EACCES`,
--- `EISDIR`, `ENOTDIR`, `ENOSPC`, `EROFS`, `EEXIST`, `EIO` (anything else).
+-- `t:export` writes through rostra.output: a regular file is written to a
+-- temporary file in the target's folder and renamed over the target, so the
+-- target is either the old file or the whole new one (with its mode kept);
+-- a symbolic link's target is replaced; `-`, a device or a FIFO is written
+-- straight; an index open in this process is refused (`ESAME`). On an I/O
+-- failure it removes the temporary file and returns `nil, "path: message",
+-- code` with `code` one of `ENOENT`, `EACCES`, `EISDIR`, `ENOTDIR`, `ENOSPC`,
+-- `EROFS`, `EINVAL`, `ESAME`, `EIO` (anything else).
 --
 -- **Errors.** Mistakes of the caller (an unknown column, format or option, a
 -- wrong type) raise an error naming the valid choices.
@@ -1030,13 +1033,6 @@ function base:to_csv() return to_string(self, "csv") end
 -- @treturn string
 function base:to_json() return to_string(self, "json") end
 
-local ERRNO = {
-  [2] = "ENOENT", [13] = "EACCES", [21] = "EISDIR", [20] = "ENOTDIR",
-  [28] = "ENOSPC", [30] = "EROFS", [17] = "EEXIST",
-}
-
-local temp_counter = 0
-
 --- Write all rows to a file, atomically (see the module notes).
 -- @tparam string path
 -- @tparam[opt] string fmt `"tsv"`, `"csv"` or `"json"`; by default from the
@@ -1059,43 +1055,24 @@ function base:export(path, fmt)
     argerror(2, "export", format("unknown format %s; formats: %s",
       type(fmt) == "string" and "'" .. fmt .. "'" or typename(fmt), FORMAT_NAMES))
   end
-  local dir, base_name = match(path, "^(.-)([^/]*)$")
-  if base_name == "" then
-    return nil, path .. ": Is a directory", "EISDIR"
-  end
-  temp_counter = temp_counter + 1
-  local tmp = format("%s.%s.%s-%d-%d.tmp", dir, base_name,
-    match(tostring({}), "0x(%x+)") or "0", os.time(), temp_counter)
-
-  local function fail(msg, errno, tmp_made)
-    if tmp_made then os.remove(tmp) end
-    -- the message names the temporary file: name the target instead
-    local text = msg or "I/O error"
-    if text:sub(1, #tmp + 2) == tmp .. ": " then text = text:sub(#tmp + 3) end
-    return nil, path .. ": " .. text, ERRNO[errno] or "EIO"
-  end
-
-  local f, err, errno = io.open(tmp, "wb")
-  if not f then return fail(err, errno, false) end
+  -- the mechanics of writing (temporary file and rename, links,
+  -- devices, permissions, refusing an open index) are rostra.output's
+  local f, err, code = require("rostra.output").open(path)
+  if not f then return nil, err, code end
   local done, ok, werr = pcall(emit, self, fmt, function(s)
-    local r, e, no = f:write(s)
-    if not r then return nil, { e, no } end
+    local r, e, c = f:write(s)
+    if not r then return nil, { e, c } end
     return true
   end)
   if not done then   -- a value that cannot be written: no file is left behind
-    f:close()
-    os.remove(tmp)
+    f:abort()
     error(ok, 2)
   end
   if not ok then
-    f:close()
-    return fail(werr[1], werr[2], true)
+    f:abort()
+    return nil, werr[1], werr[2]
   end
-  ok, err, errno = f:close()
-  if not ok then return fail(err, errno, true) end
-  ok, err, errno = os.rename(tmp, path)
-  if not ok then return fail(err, errno, true) end
-  return true
+  return f:commit()
 end
 
 -- }======================================================

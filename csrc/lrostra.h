@@ -20,6 +20,11 @@ rs_mem *rsl_mem(lua_State *L);
 ** RS_ENOMEM, otherwise msg (or the code name) */
 int rsl_raise(lua_State *L, int code, const char *msg);
 
+/* after a C loop stopped on an interrupt (RS_EINTR): clear the request
+** and the pending "interrupted" hook (core.catch_interrupt), so that the
+** error raised for it is the only one */
+void rsl_clear_interrupt(lua_State *L);
+
 /* soft failure: push nil, msg, code and return 3 */
 int rsl_fail(lua_State *L, const char *msg, const char *code);
 

@@ -582,7 +582,7 @@ function cmd.kwic(ctx, args)
   local fmt = output_format(args)
   if fmt == "text" and args.limit == nil then limit = 50 end
   local k = c:kwic(q, { context = args.context, sort = sort, limit = limit, offset = args.offset,
-                        clip = args.sentence and "sentence" or nil })
+                        clip = args.sentence and "sentence" or nil, budget = args.budget })
   if fmt ~= "text" then
     local rows = {}
     for i, r in ipairs(k) do
@@ -621,7 +621,7 @@ end
 function cmd.count(ctx, args)
   local q = check_query(args.query)
   local c = open_corpus(ctx, args)
-  local m = c:query(q)
+  local m = c:query(q, { budget = args.budget })
   local t
   if args.by then
     t = m:group(args.by)
@@ -702,7 +702,7 @@ function cmd.collocates(ctx, args)
   local c = open_corpus(ctx, args)
   need(c, "collocates", "the statistics, rostra.stats")
   local o = opts_of(args, { window = "window", measure = "measure", min = "min", attr = "attr",
-                            stopwords = "stopwords", within = "within", punct = "punct" })
+                            stopwords = "stopwords", within = "within", punct = "punct", budget = "budget" })
   o.top = top(args, false)
   emit(ctx, args, c:collocates(q, o))
 end
@@ -737,7 +737,7 @@ function cmd.dispersion(ctx, args)
   load_optional "rostra.stats"
   local c = open_corpus(ctx, args)
   need(c, "dispersion", "the statistics, rostra.stats")
-  emit(ctx, args, c:dispersion(q, opts_of(args, { by = "by" })))
+  emit(ctx, args, c:dispersion(q, opts_of(args, { by = "by", budget = "budget" })))
 end
 
 -- metadata keys: how many speeches have each, and some of the values
@@ -940,7 +940,11 @@ local function build_parser(seen)
       :help_max_width(80)
     cmds[spec.name] = c
     c:flag("-h --help", "Show this help and exit."):action(function() seen.help = c end)
-    if spec.query then c:argument("query", "A query (see docs/query.md).") end
+    if spec.query then
+      c:argument("query", "A query (see docs/query.md).")
+      c:option("--budget", "The matcher's work budget in steps (default: 50 million plus 40 per token; "
+        .. "see docs/limits.md).", nil, whole("--budget", 1)):argname "<steps>"
+    end
     c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
     if spec.options then spec.options(c) end
     -- --lexicon only where themes are tagged (themes) or may be (repl)

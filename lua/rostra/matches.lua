@@ -79,18 +79,53 @@ local function new_matches(c, starts, stops, q)
 end
 M.new = new_matches
 
+-- the work budget of opts (nil: the default, h:query_budget())
+local function budget_of(opts, fname, level)
+  local b = opts and opts.budget
+  if b == nil or b == math.huge or (math.type(b) == "integer" and b >= 1) then return b end
+  error(("bad option 'budget' to '%s' (a positive integer or math.huge expected, got %s)"):format(
+    fname, tostring(b)), level + 1)
+end
+
+local QUERY_OPTS = { budget = true }
+
+local function check_query_opts(opts, fname)
+  if opts == nil then return nil end
+  if type(opts) ~= "table" then
+    error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), 3)
+  end
+  for k in pairs(opts) do
+    if not QUERY_OPTS[k] then
+      error(("unknown option '%s' to '%s' (valid: budget)"):format(tostring(k), fname), 3)
+    end
+  end
+  return budget_of(opts, fname, 3)
+end
+
 --- Matches of a query (a string in the query language, see docs/query.md).
+-- `opts.budget`: the matcher's work budget in steps (default
+-- `c:query_budget()`, `math.huge` for none); past it the query stops with
+-- an error naming the part of the query that takes the work
+-- (docs/limits.md).
 -- @treturn Matches (empty, never nil, when nothing matches)
-function Corpus:query(q)
+function Corpus:query(q, opts)
+  local budget = check_query_opts(opts, "query")
   local prog = compile(q, "query")
-  local starts, stops = self._root._h:query(prog, mask_for(self, prog))
+  local starts, stops = self._root._h:query(prog, mask_for(self, prog), false, 0, budget)
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
 end
 
---- The number of matches of a query.
-function Corpus:count(q)
+--- The number of matches of a query (`opts.budget` as for `query`).
+function Corpus:count(q, opts)
+  local budget = check_query_opts(opts, "count")
   local prog = compile(q, "count")
-  return self._root._h:query(prog, mask_for(self, prog), true)
+  return self._root._h:query(prog, mask_for(self, prog), true, 0, budget)
+end
+
+--- The default work budget of a query on this corpus: steps of the
+-- matcher (docs/limits.md).
+function Corpus:query_budget()
+  return self._root._h:query_budget()
 end
 
 -- {====================================================== Matches
@@ -441,7 +476,7 @@ function Line:highlight()
 end
 
 local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limit = true,
-                    offset = true, meta = true }
+                    offset = true, meta = true, budget = true }
 
 -- the lines of the hits starts[i]..stops[i]: their text is cut in C, in
 -- columns; a line's table is made when it is first read
@@ -468,10 +503,11 @@ function Corpus:kwic(q, opts)
   if type(opts) ~= "table" then error("bad argument #2 to 'kwic' (table expected)", 2) end
   for k in pairs(opts) do
     if not KWIC_OPTS[k] then
-      error(("unknown option '%s' to 'kwic' (valid: context, chars, clip, sort, limit, offset)"):format(
-        tostring(k)), 2)
+      error(("unknown option '%s' to 'kwic' (valid: context, chars, clip, sort, limit, offset, budget)")
+        :format(tostring(k)), 2)
     end
   end
+  local budget = budget_of(opts, "kwic", 2)
   if opts.context ~= nil and (math.type(opts.context) ~= "integer" or opts.context < 0) then
     error("context must be a non-negative integer", 2)
   end
@@ -484,12 +520,12 @@ function Corpus:kwic(q, opts)
     -- a page in corpus order: count every hit, fetch only the page's
     local prog = compile(q, "kwic")
     local mask, h = mask_for(self, prog), self._root._h
-    hits = h:query(prog, mask, true)
-    local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit))
+    hits = h:query(prog, mask, true, 0, budget)
+    local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), budget)
     m = new_matches(self, starts, stops, type(q) == "string" and q or nil)
     partial = prog
   else
-    m = self:query(q)
+    m = self:query(q, { budget = budget })
   end
   hits = hits or #m.starts
   if opts.sort then m:sort(opts.sort) end
@@ -515,7 +551,7 @@ end
 function Kwic:export(path, fmt)
   local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
   local prog = rawget(self, "_partial")
-  if prog then m = m.corpus:query(prog) end
+  if prog then m = m.corpus:query(prog, { budget = opts.budget }) end
   local _, col = build_lines(m.corpus, m.starts, m.stops, opts)
   local all = result.new({ "speech", "start", "stop", "left", "match", "right" },
     result.lazy_rows(#col.start, function(i)

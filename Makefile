@@ -4,12 +4,12 @@
 
 LUA      ?= lua5.4
 BUSTED   ?= busted
-PKGS     := lua5.4 yaml-0.1 libutf8proc libxxhash libpcre2-8
+PKGS     := lua5.4 yaml-0.1 libutf8proc libxxhash libpcre2-8 icu-uc
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wpedantic -std=c99
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs yaml-0.1 libutf8proc libxxhash libpcre2-8 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs yaml-0.1 libutf8proc libxxhash libpcre2-8 icu-uc 2>/dev/null)
 XCFLAGS  := $(WARN) -fPIC -D_POSIX_C_SOURCE=200809L $(PKG_CFLAGS)
 LIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
 # run Lua from the repo: the module from lua/, the core from lua/rostra/core.so
@@ -17,7 +17,7 @@ LUA_ENV  := LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="lua/?.so;;"
 
 # Debian packages the build, tests and demo need
 DEB_PKGS := lua5.4 liblua5.4-dev lua-lpeg libyaml-dev lua-busted luarocks \
-            libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev lua-cjson lua-argparse lua-check \
+            libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libicu-dev lua-cjson lua-argparse lua-check \
             lua-readline lua-ldoc lua-markdown pkg-config gcc make
 
 # bindings include lrostra.h (and lua.h); engines do not
@@ -30,7 +30,7 @@ CTEST_SRC   := $(wildcard csrc/test/test_*.c)
 CTEST_BIN   := $(CTEST_SRC:csrc/test/%.c=$(BUILD)/%)
 CORE        := lua/rostra/core.so
 
-.PHONY: all deps test ctest spec sanitize demo bench lint clean examples doc fuzz valgrind
+.PHONY: all deps test test-run ctest spec sanitize demo demo-run bench lint clean examples doc fuzz valgrind
 all: $(CORE)
 
 $(BUILD):
@@ -62,13 +62,21 @@ deps:
 ctest: $(CTEST_BIN)
 	@for t in $(CTEST_BIN); do $$t || true; done
 
-test: deps $(CORE) $(CTEST_BIN)
+# deps first, then a second make: the pkg-config flags above are read when
+# make starts, so on a fresh machine they must be read after deps has run
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(CORE) $(CTEST_BIN)
 	@LUA="$(LUA)" BUSTED="$(BUSTED)" sh tools/runtests.sh $(CTEST_BIN)
 
 spec: $(CORE)
 	$(BUSTED) --lua=$(LUA)
 
-demo: deps $(CORE)
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(CORE)
 	@$(LUA_ENV) $(LUA) examples/demo.lua
 
 bench: $(CORE)

@@ -24,6 +24,7 @@ external_dependencies = {
   STEMMER = { header = "libstemmer.h" },
   XXHASH = { header = "xxhash.h" },
   PCRE2 = { header = "pcre2.h" },
+  ICU = { header = "unicode/ubrk.h" },
 }
 build = {
   type = "builtin",
@@ -42,6 +43,7 @@ build = {
     ["rostra.cli"] = "lua/rostra/cli.lua",
     ["rostra.repl"] = "lua/rostra/repl.lua",
     ["rostra.stopwords"] = "lua/rostra/stopwords.lua",
+    ["rostra.cjk"] = "lua/rostra/cjk.lua",
     ["rostra.stopwords.en"] = "lua/rostra/stopwords/en.lua",
     ["rostra.stopwords.fr"] = "lua/rostra/stopwords/fr.lua",
     ["rostra.stopwords.es"] = "lua/rostra/stopwords/es.lua",
@@ -51,18 +53,18 @@ build = {
         -- engines
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
         "csrc/index.c", "csrc/store.c", "csrc/fsout.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
-        "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c",
+        "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c", "csrc/cjk.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
         "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/lmeta.c", "csrc/llexicon.c", "csrc/lstats.c",
         "csrc/ltagger.c", "csrc/lfsout.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
-      libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "pthread", "m" },
+      libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "icuuc", "icudata", "pthread", "m" },
       incdirs = { "csrc", "$(YAML_INCDIR)", "$(UTF8PROC_INCDIR)", "$(STEMMER_INCDIR)",
-                  "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)" },
+                  "$(XXHASH_INCDIR)", "$(PCRE2_INCDIR)", "$(ICU_INCDIR)" },
       libdirs = { "$(YAML_LIBDIR)", "$(UTF8PROC_LIBDIR)", "$(STEMMER_LIBDIR)", "$(XXHASH_LIBDIR)",
-                  "$(PCRE2_LIBDIR)" },
+                  "$(PCRE2_LIBDIR)", "$(ICU_LIBDIR)" },
     },
   },
   install = {

@@ -30,6 +30,11 @@ struct rs_builder {
   rs_docrec *docs;
   size_t doccap;
   uint32_t ndoc;
+  uint8_t *kind; /* per word type */
+  size_t kindcap;
+  rs_boilrec *boiler;
+  size_t boilercap;
+  uint32_t nboiler;
   rs_region *lv[RS_NLEVEL];
   size_t lvcap[RS_NLEVEL];
   uint32_t nlv[RS_NLEVEL];
@@ -100,6 +105,8 @@ void rs_builder_free(rs_builder *B) {
   rs_free(M, B->gapx, B->gapxcap * sizeof *B->gapx);
   rs_buf_free(M, &B->text);
   rs_free(M, B->docs, B->doccap * sizeof *B->docs);
+  rs_free(M, B->kind, B->kindcap);
+  rs_free(M, B->boiler, B->boilercap * sizeof *B->boiler);
   for (a = 0; a < RS_NLEVEL; a++) rs_free(M, B->lv[a], B->lvcap[a] * sizeof(rs_region));
   rs_buf_free(M, &B->meta);
   rs_free(M, B->toks, B->tokcap * sizeof *B->toks);
@@ -137,11 +144,16 @@ static struct sb_stemmer *stemmer(rs_builder *B, const char *lang) {
   return B->stem[B->nstem++].st;
 }
 
-/* intern a new word type's lower and stem forms */
+/* intern a new word type's lower and stem forms, and note its kind */
 static int add_forms(rs_builder *B, const char *s, size_t len, struct sb_stemmer *st) {
   rs_mem *M = B->M;
   uint32_t lid, sid;
   int isnew, err;
+  rs_tokenizer T;
+  rs_token t;
+  if (rs_grow(M, (void **)&B->kind, &B->kindcap, B->voc[0].n, 1)) return RS_ENOMEM;
+  rs_tok_init(&T, s, len, 0);
+  B->kind[B->voc[0].n - 1] = rs_tok_next(&T, &t) ? t.kind : RS_TOK_SYMBOL;
   B->low.n = 0;
   if ((err = rs_lower(M, s, len, &B->low)) != 0) return err;
   if ((err = rs_vocab_intern(M, &B->voc[RS_ATTR_LOWER], B->low.p ? B->low.p : "", B->low.n, &lid,
@@ -226,8 +238,12 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
       rs_grow(M, (void **)&B->ckpt, &B->ckptcap, (B->ntok + ntok) / 64 + 1, sizeof *B->ckpt) ||
       rs_grow(M, (void **)&B->docs, &B->doccap, (size_t)B->ndoc + 1, sizeof *B->docs) ||
       rs_grow(M, (void **)&B->ids, &B->idcap, ntok, sizeof *B->ids) ||
-      rs_buf_reserve(M, &B->text, n))
+      rs_buf_reserve(M, &B->text, n) ||
+      (spans && spans->nboiler &&
+       rs_grow(M, (void **)&B->boiler, &B->boilercap, (size_t)B->nboiler + spans->nboiler,
+               sizeof *B->boiler)))
     return RS_ENOMEM;
+  if (spans && spans->nboiler > 0xFFFFFFF0u - B->nboiler) return RS_ELIMIT;
   st = stemmer(B, lang);
   if (local) {
     /* a worker interned the speech already: intern its types (in order of
@@ -315,6 +331,18 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
       s0 = B->ends[i] + 1;
     }
   }
+  if (spans) { /* the text set aside, kept in order (room reserved above) */
+    for (i = 0; i < spans->nboiler; i++) {
+      const rs_bspan *b = &spans->boiler[i];
+      rs_boilrec *r;
+      if (b->stop <= b->start || b->stop > n) continue;
+      r = &B->boiler[B->nboiler++];
+      r->doc = B->ndoc;
+      r->start = b->start;
+      r->stop = b->stop;
+      r->why = b->attr;
+    }
+  }
   memcpy(B->text.p + B->text.n, text, n);
   B->text.n += n;
   d = &B->docs[B->ndoc++];
@@ -322,8 +350,100 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
   d->text_len = n;
   d->first = first;
   d->ntok = (uint32_t)ntok;
+  d->words = 0;
+  for (i = 0; i < ntok; i++) d->words += B->kind[B->ids[i]] <= RS_TOK_NUMBER;
+  d->aside = spans ? spans->aside : 0;
   B->ntok += (uint32_t)ntok;
   return RS_OK;
+}
+
+/* the first region of level lv starting at or after token p */
+static uint32_t region_at(const rs_index *ix, int lv, uint32_t p) {
+  uint32_t a = 0, b = ix->nlv[lv];
+  while (a < b) {
+    uint32_t mid = a + (b - a) / 2;
+    if (ix->lv[lv][mid].start < p) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
+int rs_builder_add_from(rs_builder *B, const rs_index *ix, uint32_t d, const char *lang) {
+  rs_mem *M = B->M;
+  const rs_docrec *r;
+  rs_docspans sp;
+  rs_bspan *spans = NULL;
+  size_t nspans = 0, cap = 0, k;
+  uint32_t p, end, lo, bi, bj;
+  uint64_t off;
+  int lv, err;
+  if (d >= ix->ndoc) return RS_EINVAL;
+  r = &ix->docs[d];
+  end = r->first + r->ntok;
+  if (end < r->first || end > ix->ntok || r->text_off > ix->textlen ||
+      r->text_len > ix->textlen - r->text_off || r->text_len > RS_MAX_TEXT)
+    return RS_ECORRUPT;
+  /* the tokens, as byte spans of the speech's text */
+  if (rs_grow(M, (void **)&B->toks, &B->tokcap, r->ntok ? r->ntok : 1, sizeof *B->toks)) return RS_ENOMEM;
+  off = r->ntok ? rs_index_tokoff(ix, r->first) : 0;
+  for (p = r->first; p < end; p++) {
+    uint32_t w = ix->stream[p];
+    uint64_t len = w < ix->attr[0].n ? ix->attr[0].off[w + 1] - ix->attr[0].off[w] : 0;
+    rs_token *t = &B->toks[p - r->first];
+    if (p > r->first) off += rs_index_gap(ix, p);
+    if (off < r->text_off || off + len > r->text_off + r->text_len) return RS_ECORRUPT;
+    t->start = (uint32_t)(off - r->text_off);
+    t->stop = (uint32_t)(off - r->text_off + len);
+    t->kind = w < ix->attr[0].n ? ix->kind[w] : RS_TOK_SYMBOL;
+    t->flags = 0;
+    off += len;
+  }
+  /* the structures, as token spans of the speech */
+  memset(&sp, 0, sizeof sp);
+  sp.tokens = 1;
+  for (lv = 0; lv < RS_NLEVEL; lv++) {
+    uint32_t i;
+    lo = region_at(ix, lv, r->first);
+    for (i = lo; i < ix->nlv[lv] && ix->lv[lv][i].start < end; i++) nspans++;
+  }
+  bi = 0;
+  {
+    uint32_t a = 0, b = ix->nboiler;
+    while (a < b) {
+      uint32_t mid = a + (b - a) / 2;
+      if (ix->boiler[mid].doc < d) a = mid + 1;
+      else b = mid;
+    }
+    bi = bj = a;
+    while (bj < ix->nboiler && ix->boiler[bj].doc == d) bj++;
+  }
+  cap = nspans + (bj - bi);
+  if (cap && !(spans = rs_malloc(M, cap * sizeof *spans))) return RS_ENOMEM;
+  k = 0;
+  for (lv = 0; lv < RS_NLEVEL; lv++) {
+    uint32_t i;
+    sp.lv[lv] = spans + k;
+    for (i = region_at(ix, lv, r->first); i < ix->nlv[lv] && ix->lv[lv][i].start < end; i++) {
+      const rs_region *g = &ix->lv[lv][i];
+      spans[k].start = g->start - r->first;
+      spans[k].stop = (g->stop < end ? g->stop : end) - r->first;
+      spans[k].attr = g->attr;
+      k++;
+    }
+    sp.nlv[lv] = (size_t)(spans + k - sp.lv[lv]);
+  }
+  sp.boiler = spans + k;
+  for (; bi < bj; bi++, k++) {
+    spans[k].start = ix->boiler[bi].start;
+    spans[k].stop = ix->boiler[bi].stop;
+    spans[k].attr = ix->boiler[bi].why;
+  }
+  sp.nboiler = (size_t)(spans + k - sp.boiler);
+  sp.aside = r->aside;
+  err = rs_builder_add_tokens(B, ix->text + r->text_off, (size_t)r->text_len, B->toks, r->ntok,
+                              NULL, NULL, &sp, lang);
+  rs_free(M, spans, cap * sizeof *spans);
+  return err;
 }
 
 /* {====================================================== derived arrays */
@@ -457,6 +577,9 @@ int rs_builder_base_view(rs_builder *B, rs_index *ix) {
   ix->text = B->text.p ? B->text.p : "";
   ix->textlen = B->text.n;
   ix->docs = B->docs;
+  ix->boiler = B->boiler;
+  ix->nboiler = B->nboiler;
+  ix->kind = B->kind ? B->kind : (const uint8_t *)"";
   for (a = 0; a < RS_NATTR; a++) {
     ix->attr[a] = rs_vocab_view(&B->voc[a]);
     ix->map[a] = a ? B->map[a] : NULL;
@@ -641,6 +764,14 @@ uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p) {
     off += rs_index_gap(ix, q);
   }
   return off > ix->textlen ? ix->textlen : off;
+}
+
+uint64_t rs_index_words(const rs_index *ix, const char *mask) {
+  uint64_t n = 0;
+  uint32_t d;
+  for (d = 0; d < ix->ndoc; d++)
+    if (!mask || mask[d]) n += ix->docs[d].words;
+  return n;
 }
 
 uint32_t rs_index_doc_of(const rs_index *ix, uint32_t p) {

@@ -54,7 +54,17 @@ enum { RS_LV_SEGMENT = 0, RS_LV_POINT, RS_LV_SENTENCE, RS_LV_QUOTATION, RS_NLEVE
 typedef struct rs_docrec {
   uint64_t text_off, text_len; /* the speech's bytes in the text blob */
   uint32_t first, ntok;        /* token positions [first, first+ntok) */
+  uint32_t words;              /* of them, words and numbers (the denominator of rates) */
+  uint32_t aside;              /* tokens of the text set aside: header, footer, front matter */
 } rs_docrec;
+
+/* a stretch of a speech's text that is not speech (page furniture, front
+** matter): kept with the text, never tokens of the corpus */
+typedef struct rs_boilrec {
+  uint32_t doc;         /* 0-based speech */
+  uint32_t start, stop; /* bytes [start, stop) of the speech's text */
+  int32_t why;          /* RS_BP_* of speech.h */
+} rs_boilrec;
 
 typedef struct rs_region {
   uint32_t start, stop; /* token positions [start, stop) */
@@ -71,6 +81,9 @@ typedef struct rs_index {
   const char *text;
   uint64_t textlen;
   const rs_docrec *docs;
+  const rs_boilrec *boiler; /* sorted by speech, then start */
+  uint32_t nboiler;
+  const uint8_t *kind;      /* the rs_tokkind of each word type */
   rs_strtab attr[RS_NATTR];
   const uint32_t *map[RS_NATTR];  /* word type -> type of the attribute (map[0] NULL) */
   const uint32_t *freq[RS_NATTR]; /* corpus frequency per type */
@@ -85,6 +98,12 @@ typedef struct rs_index {
   const uint8_t *meta; /* serialized metadata columns (see index.c) */
   uint64_t metalen;
 } rs_index;
+
+/* is word type w a word or a number (not punctuation, not a symbol)? */
+#define RS_IS_WORDLIKE(ix, w) ((ix)->kind[w] == RS_TOK_WORD || (ix)->kind[w] == RS_TOK_NUMBER)
+
+/* word tokens of the speeches whose byte is nonzero in mask (all when NULL) */
+uint64_t rs_index_words(const rs_index *ix, const char *mask);
 
 /* bytes of white space before the token at position q < ntok */
 uint64_t rs_index_gap(const rs_index *ix, uint32_t q);
@@ -121,6 +140,9 @@ typedef struct rs_docspans {
   const rs_bspan *lv[RS_NLEVEL]; /* segments, points, sentences, quotations */
   size_t nlv[RS_NLEVEL];
   int tokens; /* start and stop are token indices, not bytes */
+  const rs_bspan *boiler; /* byte spans of the text set aside, attr = RS_BP_* */
+  size_t nboiler;
+  uint32_t aside; /* tokens in the text outside the speech's tokens */
 } rs_docspans;
 
 typedef struct rs_builder rs_builder;
@@ -137,6 +159,11 @@ int rs_builder_add(rs_builder *B, const char *text, size_t n, const rs_docspans 
 int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_token *toks,
                           size_t ntok, const uint32_t *lid, const rs_strtab *local,
                           const rs_docspans *spans, const char *lang);
+/* add speech d of the index ix (another corpus) as it is there: its text,
+** tokens, structures and text set aside; lang chooses the stemmer (a
+** Snowball name). Returns 0, RS_ENOMEM, RS_ELIMIT or RS_ECORRUPT (ix's
+** speech is out of its own bounds). */
+int rs_builder_add_from(rs_builder *B, const rs_index *ix, uint32_t d, const char *lang);
 /* add serialized metadata of the next document... metadata is kept by the
 ** binding; the builder only stores the final blob */
 int rs_builder_set_meta(rs_builder *B, const void *blob, size_t n);

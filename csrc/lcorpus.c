@@ -24,6 +24,9 @@ typedef struct lcorpus {
   rs_index ix;    /* the view, valid when !dirty */
   int dirty;      /* the builder changed since the last finish */
   int open;
+  int has_id;     /* opened from a file, whose device and inode are these */
+  dev_t dev;
+  ino_t ino;
 } lcorpus;
 
 static int corpus_close(lua_State *L);
@@ -84,6 +87,44 @@ static int l_open(lua_State *L) {
     return rsl_fail(L, msg, code);
   }
   c->open = 1;
+  {
+    struct stat st;
+    if (stat(path, &st) == 0) {
+      c->has_id = 1;
+      c->dev = st.st_dev;
+      c->ino = st.st_ino;
+    }
+  }
+  return 1;
+}
+
+/* h:is_file(path) -> true when path names the file this corpus was opened
+** from (the same device and inode) */
+static int l_is_file(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  struct stat st;
+  lua_pushboolean(L, c->has_id && stat(path, &st) == 0 && st.st_dev == c->dev && st.st_ino == c->ino);
+  return 1;
+}
+
+/* h:add_from(src, d [, lang]) -> document number: speech d of the corpus
+** src as it is there (text, tokens, structures, text set aside) */
+static int l_add_from(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *src = view(L, check_corpus(L, 2));
+  lua_Integer d = luaL_checkinteger(L, 3);
+  const char *lang = luaL_optstring(L, 4, NULL);
+  int err;
+  if (!c->B) return luaL_error(L, "read-only corpus");
+  luaL_argcheck(L, d >= 1 && d <= (lua_Integer)src->ndoc, 3, "no such speech");
+  err = rs_builder_add_from(c->B, src, (uint32_t)(d - 1), lang ? rs_snowball_name(lang) : "english");
+  c->dirty = 1;
+  if (err == RS_ECORRUPT) return luaL_error(L, "corrupt index: speech %d out of range", (int)d);
+  if (err == RS_ELIMIT)
+    return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens and a text at most 2 GiB");
+  if (err) return rsl_raise(L, err, NULL);
+  lua_pushinteger(L, rs_builder_ndoc(c->B));
   return 1;
 }
 
@@ -112,61 +153,18 @@ static int l_writable(lua_State *L) {
   return 1;
 }
 
-/* reads a list of {start, stop [, attr]} byte spans (1-based, inclusive) */
-static rs_bspan *read_spans(lua_State *L, int t, const char *field, size_t *n, size_t textlen) {
-  rs_bspan *out;
-  size_t i, k = 0;
-  *n = 0;
-  lua_getfield(L, t, field);
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    return NULL;
-  }
-  if (!lua_istable(L, -1)) luaL_error(L, "spans.%s must be a table", field);
-  *n = (size_t)lua_rawlen(L, -1);
-  out = (rs_bspan *)lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *out, 0);
-  for (i = 0; i < *n; i++) {
-    lua_Integer a, b, at = 0;
-    lua_rawgeti(L, -2, (lua_Integer)i + 1);
-    if (!lua_istable(L, -1)) luaL_error(L, "spans.%s[%d] must be a table", field, (int)i + 1);
-    lua_getfield(L, -1, "start");
-    lua_getfield(L, -2, "stop");
-    lua_getfield(L, -3, "attr");
-    a = luaL_optinteger(L, -3, 0);
-    b = luaL_optinteger(L, -2, 0);
-    at = luaL_optinteger(L, -1, 0);
-    lua_pop(L, 4);
-    if (a < 1 || b < a - 1 || (size_t)b > textlen) continue; /* outside the text: ignored */
-    out[k].start = (uint32_t)(a - 1);
-    out[k].stop = (uint32_t)b;
-    out[k].attr = (int32_t)at;
-    k++;
-  }
-  *n = k;
-  lua_remove(L, -2); /* keep the userdata (anchors the array) */
-  return out;
-}
-
-/* h:add(text [, spans [, lang]]) -> document number (1-based) */
-static int l_add(lua_State *L) {
+/* h:add_ingested(speech_handle [, lang]) -> document number (1-based):
+** a speech from core.ingest, added as rostra.load adds a file; lang (a
+** language code or Snowball name) chooses the stemmer, else the parser's
+** guess */
+static int l_add_ingested(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
-  size_t n;
-  const char *text = rsl_checktext(L, 2, &n);
-  const char *lang = luaL_optstring(L, 4, "english");
-  rs_docspans sp = {0}, *spp = NULL;
-  int err, top;
+  const rs_loaded *r = rsl_check_ingested(L, 2);
+  const char *lang = luaL_optstring(L, 3, NULL);
+  int err;
   if (!c->B) return luaL_error(L, "this corpus was opened from an index and is read-only; "
                                   "load into a new corpus with rostra.corpus()");
-  top = lua_gettop(L);
-  if (!lua_isnoneornil(L, 3)) {
-    static const char *const names[RS_NLEVEL] = {"segments", "points", "sentences", "quotations"};
-    int lv;
-    luaL_checktype(L, 3, LUA_TTABLE);
-    for (lv = 0; lv < RS_NLEVEL; lv++) sp.lv[lv] = read_spans(L, 3, names[lv], &sp.nlv[lv], n);
-    spp = &sp;
-  }
-  err = rs_builder_add(c->B, text, n, spp, lang);
-  lua_settop(L, top);
+  err = rs_builder_add_loaded(c->B, r, lang ? rs_snowball_name(lang) : NULL);
   c->dirty = 1;
   if (err == RS_ELIMIT)
     return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens and a text at most 2 GiB");
@@ -234,7 +232,8 @@ static uint32_t check_doc(lua_State *L, const rs_index *ix, int i) {
   return (uint32_t)(d - 1);
 }
 
-/* h:doc(d) -> first token, token count, text length */
+/* h:doc(d) -> first token, token count, text length, word tokens, tokens
+** set aside */
 static int l_doc(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
@@ -242,7 +241,70 @@ static int l_doc(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)r->first + 1);
   lua_pushinteger(L, r->ntok);
   lua_pushinteger(L, (lua_Integer)r->text_len);
-  return 3;
+  lua_pushinteger(L, r->words);
+  lua_pushinteger(L, r->aside);
+  return 5;
+}
+
+static const char *check_mask(lua_State *L, int i, const rs_index *ix);
+
+/* h:words([mask]) -> word tokens, tokens, tokens set aside, speeches of the
+** corpus or of the speeches in mask */
+static int l_words(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  const char *mask = check_mask(L, 2, ix);
+  uint64_t w = 0, t = 0, a = 0, n = 0;
+  uint32_t d;
+  for (d = 0; d < ix->ndoc; d++) {
+    if (mask && !mask[d]) continue;
+    w += ix->docs[d].words;
+    t += ix->docs[d].ntok;
+    a += ix->docs[d].aside;
+    n++;
+  }
+  lua_pushinteger(L, (lua_Integer)w);
+  lua_pushinteger(L, (lua_Integer)t);
+  lua_pushinteger(L, (lua_Integer)a);
+  lua_pushinteger(L, (lua_Integer)n);
+  return 4;
+}
+
+/* h:boilerplate([d]) -> array of {speech, start, stop, why} for speech d or
+** all: the text set aside, byte positions (1-based, inclusive) in the
+** speech's text */
+static int l_boilerplate(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  uint32_t lo = 0, hi = ix->nboiler, i;
+  lua_Integer k = 0;
+  if (!lua_isnoneornil(L, 2)) {
+    uint32_t d = check_doc(L, ix, 2), a = 0, b = ix->nboiler;
+    while (a < b) { /* the first record of speech d */
+      uint32_t mid = a + (b - a) / 2;
+      if (ix->boiler[mid].doc < d) a = mid + 1;
+      else b = mid;
+    }
+    lo = hi = a;
+    while (hi < ix->nboiler && ix->boiler[hi].doc == d) hi++;
+  }
+  lua_createtable(L, (int)(hi - lo), 0);
+  for (i = lo; i < hi; i++) {
+    const rs_boilrec *b = &ix->boiler[i];
+    if (b->doc >= ix->ndoc || b->stop > ix->docs[b->doc].text_len || b->start >= b->stop)
+      return luaL_error(L, "corrupt index: text set aside out of range");
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, (lua_Integer)b->doc + 1);
+    lua_setfield(L, -2, "speech");
+    lua_pushinteger(L, (lua_Integer)b->start + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)b->stop);
+    lua_setfield(L, -2, "stop");
+    lua_pushstring(L, rs_bp_name(b->why));
+    lua_setfield(L, -2, "why");
+    lua_rawseti(L, -2, ++k);
+  }
+  return 1;
 }
 
 static int l_doc_text(lua_State *L) {
@@ -668,10 +730,11 @@ static const char *status_code(int st) {
 }
 
 /* builds file i's entry and calls each with it, under lua_pcall; arguments:
-** the context, the loaded file, i, each */
+** the context, the loaded file, i, each; each's result, a language code,
+** becomes the file's stemmer */
 static int load_cb_body(lua_State *L) {
   loadctx *cx = (loadctx *)lua_touserdata(L, 1);
-  const rs_loaded *r = (const rs_loaded *)lua_touserdata(L, 2);
+  rs_loaded *r = (rs_loaded *)lua_touserdata(L, 2);
   lua_Integer i = lua_tointeger(L, 3);
   int k;
   lua_createtable(L, 0, 6);
@@ -686,10 +749,16 @@ static int load_cb_body(lua_State *L) {
       }
     }
     lua_setfield(L, -2, "meta");
-    lua_pushboolean(L, r->has_front);
-    lua_setfield(L, -2, "front");
+    if (r->has_front) {
+      rsl_push_front(L, r->fm.root);
+      lua_setfield(L, -2, "front");
+    }
     lua_pushinteger(L, (lua_Integer)r->bad);
     lua_setfield(L, -2, "bad");
+    lua_pushinteger(L, (lua_Integer)r->ntok);
+    lua_setfield(L, -2, "tokens");
+    lua_pushboolean(L, r->cjk_failed);
+    lua_setfield(L, -2, "cjk_fallback");
   } else {
     lua_pushstring(L, r->err[0] ? r->err : "could not read the file");
     lua_setfield(L, -2, "error");
@@ -701,11 +770,16 @@ static int load_cb_body(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)cx->total);
   lua_pushinteger(L, (lua_Integer)cx->bytes);
   lua_rotate(L, -5, -1); /* the entry last */
-  lua_call(L, 4, 0);
+  lua_call(L, 4, 1);
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    size_t l;
+    const char *lang = lua_tolstring(L, -1, &l);
+    if (l < sizeof r->lang) memcpy(r->lang, lang, l + 1);
+  }
   return 0;
 }
 
-static int load_cb(void *ud, size_t i, const rs_loaded *r) {
+static int load_cb(void *ud, size_t i, rs_loaded *r) {
   loadctx *cx = (loadctx *)ud;
   lua_State *L = cx->L;
   if (r->status == RS_OK) {
@@ -725,19 +799,30 @@ static int load_cb(void *ud, size_t i, const rs_loaded *r) {
   return 0;
 }
 
-/* h:load_files(paths, threads [, lang [, each]]): each(done, total, bytes,
-** entry) is called after each file, in path order, with entry {doc =,
-** meta =, front =, bad =} or {error =, code =} */
+/* h:load_files(paths, threads [, lang [, each [, opts]]]): each(done,
+** total, bytes, entry) is called for each file, in path order, before it is
+** added, with entry {doc =, meta =, front =, bad =, tokens =} or {error =,
+** code =}; what it returns (a language code, or nil) chooses the file's
+** stemmer. opts.header = false: the texts have no header; opts.cjk =
+** "chars": Han and Kana one character a token. */
 static int l_load_files(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   lua_Integer threads = luaL_optinteger(L, 3, 1);
   const char *lang = luaL_optstring(L, 4, NULL);
+  unsigned flags = 0;
   size_t n, i;
   const char **paths;
   loadctx cx;
   int rc;
   luaL_checktype(L, 2, LUA_TTABLE);
   if (!lua_isnoneornil(L, 5)) luaL_checktype(L, 5, LUA_TFUNCTION);
+  if (!lua_isnoneornil(L, 6)) {
+    luaL_checktype(L, 6, LUA_TTABLE);
+    if (lua_getfield(L, 6, "header") != LUA_TNIL && !lua_toboolean(L, -1)) flags |= RS_IN_NO_HEADER;
+    if (lua_getfield(L, 6, "cjk") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "chars") == 0)
+      flags |= RS_IN_CJK_CHARS;
+    lua_pop(L, 2);
+  }
   if (!c->B) return luaL_error(L, "this corpus was opened from an index and is read-only");
   n = (size_t)lua_rawlen(L, 2);
   paths = (const char **)lua_newuserdatauv(L, (n ? n : 1) * sizeof *paths, 0);
@@ -754,7 +839,7 @@ static int l_load_files(lua_State *L) {
   cx.ndoc = rs_builder_ndoc(c->B);
   luaL_checkstack(L, 20, "load");
   c->dirty = 1;
-  rc = rs_load(c->M, c->B, paths, n, (int)threads, lang, load_cb, &cx);
+  rc = rs_load(c->M, c->B, paths, n, (int)threads, flags, lang, load_cb, &cx);
   if (cx.failed) return lua_error(L);
   if (rc == RS_ELIMIT)
     return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens");
@@ -780,13 +865,16 @@ static int l_ncpu(lua_State *L) {
 
 void rsl_open_corpus(lua_State *L) {
   static const luaL_Reg methods[] = {
-    {"add", l_add},           {"set_meta", l_set_meta}, {"meta", l_meta},
+    {"set_meta", l_set_meta}, {"meta", l_meta},
     {"save", l_save},         {"counts", l_counts},     {"doc", l_doc},
     {"doc_text", l_doc_text}, {"text_span", l_text_span}, {"token", l_token},
     {"type_info", l_type_info}, {"ntypes", l_ntypes},  {"positions", l_positions},
     {"freq", l_freq},         {"regions", l_regions},   {"doc_of", l_doc_of},
     {"sizes", l_sizes},       {"close", corpus_close},  {"is_open", l_is_open},
-    {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish}, {NULL, NULL}};
+    {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish},
+    {"words", l_words},       {"boilerplate", l_boilerplate}, {"add_ingested", l_add_ingested},
+    {"add_from", l_add_from},       {"is_file", l_is_file},
+    {NULL, NULL}};
   static const luaL_Reg fns[] = {{"corpus_new", l_corpus_new}, {"corpus_open", l_open},
                                  {"walk", l_walk}, {"ncpu", l_ncpu}, {"clock", l_clock}, {NULL, NULL}};
   if (luaL_newmetatable(L, CORPUS_MT)) {

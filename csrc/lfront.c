@@ -99,6 +99,11 @@ static int push_value(lua_State *L, const rs_fm_node *v) {
   }
 }
 
+void rsl_push_front(lua_State *L, const struct rs_fm_node *root) {
+  if (root) push_value(L, root);
+  else lua_newtable(L);
+}
+
 /* frontmatter(text [, name]) -> meta, body_offset
 **   | nil, "NAME:LINE:COL: message", "EPARSE" */
 static int l_frontmatter(lua_State *L) {
@@ -123,8 +128,7 @@ static int l_frontmatter(lua_State *L) {
     return rsl_fail(L, msg, "EPARSE");
   }
   if (rc != RS_OK) return rsl_raise(L, rc, NULL);
-  if (u->fm.root) push_value(L, u->fm.root);
-  else lua_newtable(L);
+  rsl_push_front(L, u->fm.root);
   rs_front_free(M, &u->fm);
   lua_pushinteger(L, (lua_Integer)body + 1);
   return 2;

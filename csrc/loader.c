@@ -34,6 +34,7 @@ static void *locked_alloc(void *ud, void *p, size_t osize, size_t nsize) {
 
 typedef struct loader {
   rs_mem *M; /* for workers: locked when threaded */
+  unsigned flags; /* of rs_ingest */
   const char *const *paths;
   size_t n;
   rs_loaded *res;
@@ -55,10 +56,13 @@ static size_t tok_at(const rs_token *t, size_t n, uint32_t b) {
   return lo;
 }
 
-static void loaded_free(rs_mem *M, rs_loaded *r) {
+void rs_loaded_free(rs_mem *M, rs_loaded *r) {
+  if (r->own_wb) rs_wordbreak_free(M, r->wb);
   rs_free(M, r->text, r->cap);
   rs_free(M, r->toks, r->tokcap * sizeof *r->toks);
   rs_speech_free(M, &r->sp);
+  rs_front_free(M, &r->fm);
+  rs_free(M, r->boiler, r->nboiler * sizeof *r->boiler);
   rs_free(M, r->spans, r->nspans * sizeof *r->spans);
   rs_free(M, r->sents, r->sentcap * sizeof *r->sents);
   rs_free(M, r->lid, r->lidcap * sizeof *r->lid);
@@ -198,59 +202,148 @@ static int lintern(rs_mem *M, rs_loaded *r, const char *s, size_t len, uint32_t 
 
 /* }====================================================== */
 
-/* read, parse and tokenize file i into r */
-static int process(loader *ld, size_t i, rs_loaded *r) {
-  rs_mem *M = ld->M;
-  const char *path = ld->paths[i];
-  rs_front fm;
-  size_t body = 0, k, nb;
-  int rc;
+/* {====================================================== the ingest */
+
+/* a message for a text with NUL bytes: UTF-16 says so (a BOM, or NULs in
+** every other byte of the first few hundred) */
+static void not_text(rs_loaded *r, const char *name, size_t nb) {
+  const unsigned char *u = (const unsigned char *)r->text;
+  size_t k, even = 0, odd = 0, m = nb < 512 ? nb : 512;
+  const char *which = NULL;
+  if (r->n >= 2 && u[0] == 0xFF && u[1] == 0xFE) which = "UTF-16 little-endian";
+  else if (r->n >= 2 && u[0] == 0xFE && u[1] == 0xFF) which = "UTF-16 big-endian";
+  else {
+    for (k = 0; k < m; k++) {
+      if (u[k]) continue;
+      if (k % 2) odd++;
+      else even++;
+    }
+    if (m >= 8 && odd * 5 >= m * 2 && even * 20 < m) which = "UTF-16 little-endian";
+    else if (m >= 8 && even * 5 >= m * 2 && odd * 20 < m) which = "UTF-16 big-endian";
+  }
+  if (which)
+    snprintf(r->err, sizeof r->err,
+             "not a text file: %s (it looks like %s: convert it to UTF-8, e.g. "
+             "iconv -f UTF-16 -t UTF-8)", name, which);
+  else
+    snprintf(r->err, sizeof r->err, "not a text file: %s (NUL bytes)", name);
+}
+
+/* Han and Kana runs of r->toks[from..] cut into words (RS_IN_CJK_CHARS
+** aside): the iterator is made on first need */
+static int cut_words(rs_mem *M, rs_loaded *r, size_t from, unsigned flags) {
+  size_t k;
+  int failed = 0;
+  if (flags & RS_IN_CJK_CHARS) return RS_OK;
+  for (k = from + 1; k < r->ntok; k++) /* two Han tokens that touch: a run to cut */
+    if ((r->toks[k].flags & r->toks[k - 1].flags & RS_TF_HAN) && r->toks[k].start == r->toks[k - 1].stop)
+      break;
+  if (k >= r->ntok) return RS_OK;
+  if (!r->wb) {
+    r->wb = rs_wordbreak_new(M);
+    r->own_wb = r->wb != NULL;
+    if (!r->wb) {
+      r->cjk_failed = 1;
+      return RS_OK;
+    }
+  }
+  r->ntok = from + rs_wordbreak_cut(r->wb, r->text, r->toks + from, r->ntok - from, &failed);
+  if (failed) r->cjk_failed = 1;
+  return RS_OK;
+}
+
+/* append the tokens of text[a, b) to r->toks */
+static int tokenize_range(rs_mem *M, rs_loaded *r, size_t a, size_t b, unsigned flags) {
   rs_tokenizer T;
-  rs_token t;
-  memset(r, 0, sizeof *r);
-  rc = read_file(M, path, r);
-  if (rc) return rc;
-  nb = r->n < 8192 ? r->n : 8192;
-  if (memchr(r->text, 0, nb)) {
-    snprintf(r->err, sizeof r->err, "not a text file: %s", path);
-    return RS_ENOTTEXT;
-  }
-  rc = rs_front_parse(M, r->text, r->n, &fm, &body);
-  if (rc == RS_EPARSE) {
-    snprintf(r->err, sizeof r->err, "%s:%u:%u: %s", path, (unsigned)fm.err_line,
-             (unsigned)fm.err_col, fm.err_msg);
-    rs_front_free(M, &fm);
-    return RS_EPARSE;
-  }
-  if (rc) return rc;
-  r->has_front = fm.root != NULL;
-  rs_front_free(M, &fm);
-  r->body = body;
-  if (body > 0) { /* blank the block: line numbers and offsets stay */
-    char *copy = rs_malloc(M, r->n);
-    if (!copy) return RS_ENOMEM;
-    memcpy(copy, r->text, r->n);
-    for (k = 0; k < body; k++)
-      if (copy[k] != '\n') copy[k] = ' ';
-    rc = rs_speech_parse(M, copy, r->n, RS_SP_NO_SENTENCES, &r->sp);
-    rs_free(M, copy, r->n);
-  } else {
-    rc = rs_speech_parse(M, r->text, r->n, RS_SP_NO_SENTENCES, &r->sp);
-  }
-  if (rc) return rc;
-  /* tokens of the whole text */
-  rs_tok_init(&T, r->text, r->n, 0);
-  /* room for a token per five bytes (the UN debates have one per 5.7) */
-  if (rs_grow(M, (void **)&r->toks, &r->tokcap, r->n / 5 + 16, sizeof t)) return RS_ENOMEM;
+  size_t from = r->ntok;
+  rs_tok_init(&T, r->text, b, 0);
+  T.pos = a;
   for (;;) {
-    if (r->ntok == r->tokcap && rs_grow(M, (void **)&r->toks, &r->tokcap, r->ntok + 1, sizeof t))
+    if (r->ntok == r->tokcap && rs_grow(M, (void **)&r->toks, &r->tokcap, r->ntok + 1, sizeof *r->toks))
       return RS_ENOMEM;
     if (!rs_tok_next(&T, &r->toks[r->ntok])) break;
     r->ntok++;
   }
-  r->bad = T.bad;
-  /* the speech's own vocabulary: the main thread then interns types, not
-  ** tokens */
+  return cut_words(M, r, from, flags);
+}
+
+/* tokens in text[a, b), counted only (made at the end of r->toks and
+** dropped) */
+static int count_range(rs_mem *M, rs_loaded *r, size_t a, size_t b, unsigned flags, uint32_t *n) {
+  size_t keep = r->ntok;
+  int rc;
+  if (b <= a) return RS_OK;
+  if ((rc = tokenize_range(M, r, a, b, flags))) return rc;
+  *n += (uint32_t)(r->ntok - keep);
+  r->ntok = keep;
+  return RS_OK;
+}
+
+/* the text set aside: the front matter block and the parser's boilerplate
+** lines, in order of position */
+static int set_aside(rs_mem *M, rs_loaded *r) {
+  const rs_speech *sp = &r->sp;
+  size_t n = sp->nboiler + (r->body > 0), k, j = 0;
+  if (!n) return RS_OK;
+  r->boiler = rs_malloc(M, n * sizeof *r->boiler);
+  if (!r->boiler) return RS_ENOMEM;
+  r->nboiler = n;
+  if (r->body > 0) {
+    r->boiler[j].start = 0;
+    r->boiler[j].stop = (uint32_t)r->body;
+    r->boiler[j].attr = RS_BP_FRONT;
+    j++;
+  }
+  for (k = 0; k < sp->nboiler; k++, j++) {
+    rs_bspan x;
+    size_t i = j;
+    x.start = sp->boiler[k].start;
+    x.stop = sp->boiler[k].stop;
+    x.attr = sp->boiler[k].why;
+    while (i > 0 && r->boiler[i - 1].start > x.start) { /* insertion: few lines */
+      r->boiler[i] = r->boiler[i - 1];
+      i--;
+    }
+    r->boiler[i] = x;
+  }
+  return RS_OK;
+}
+
+/* the speech's tokens: those of its segments; everything else is counted
+** as set aside */
+static int speech_tokens(rs_mem *M, rs_loaded *r, unsigned flags) {
+  const rs_speech *sp = &r->sp;
+  size_t k, prev = 0;
+  uint32_t aside = 0;
+  int rc;
+  /* room for a token per six bytes of the segments (the UN debates have
+  ** one per 5.7) */
+  if (rs_grow(M, (void **)&r->toks, &r->tokcap, r->n / 6 + 16, sizeof *r->toks)) return RS_ENOMEM;
+  r->nspans = sp->nsegs + sp->npoints + sp->nquotes;
+  r->spans = rs_malloc(M, (r->nspans ? r->nspans : 1) * sizeof *r->spans);
+  if (!r->spans) return RS_ENOMEM;
+  for (k = 0; k < sp->nsegs; k++) {
+    const rs_segment *g = &sp->segs[k];
+    size_t a = g->start, b = g->stop;
+    if (a < prev) a = prev; /* segments do not overlap; a damaged parse could */
+    if (b < a) b = a;
+    if ((rc = count_range(M, r, prev, a, flags, &aside))) return rc;
+    r->spans[k].start = (uint32_t)r->ntok;
+    if ((rc = tokenize_range(M, r, a, b, flags))) return rc;
+    r->spans[k].stop = (uint32_t)r->ntok;
+    r->spans[k].attr = g->kind;
+    prev = b;
+  }
+  if ((rc = count_range(M, r, prev, r->n, flags, &aside))) return rc;
+  r->ds.aside = aside;
+  return RS_OK;
+}
+
+/* the speech's own vocabulary: the adding thread then interns types, not
+** tokens */
+static int local_vocab(rs_mem *M, rs_loaded *r) {
+  size_t k;
+  int rc;
   rs_vocab_init(&r->lv);
   if (r->ntok && rs_grow(M, (void **)&r->lid, &r->lidcap, r->ntok, sizeof *r->lid)) return RS_ENOMEM;
   if (rs_grow(M, (void **)&r->lv.off, &r->lv.offcap, 1024, sizeof *r->lv.off) ||
@@ -261,70 +354,152 @@ static int process(loader *ld, size_t i, rs_loaded *r) {
     rc = lintern(M, r, r->text + r->toks[k].start, r->toks[k].stop - r->toks[k].start, &r->lid[k]);
     if (rc) return rc;
   }
-  /* structures as token spans: the first token starting at or after each
-  ** end's byte, as the builder would find; sentences by the splitter over
-  ** each segment's tokens (the parser was told not to tokenize again) */
-  {
-    const rs_speech *sp = &r->sp;
-    size_t total = sp->nsegs + sp->npoints + sp->nquotes, j = 0, cap = 0;
-    const rs_token *tk = r->toks;
-    size_t nt = r->ntok;
-    r->nspans = total;
-    r->spans = rs_malloc(M, (total ? total : 1) * sizeof *r->spans);
-    if (!r->spans) return RS_ENOMEM;
-    r->ds.tokens = 1;
-    r->ds.lv[RS_LV_SEGMENT] = r->spans + j;
-    r->ds.nlv[RS_LV_SEGMENT] = sp->nsegs;
-    for (k = 0; k < sp->nsegs; k++, j++) {
-      r->spans[j].start = (uint32_t)tok_at(tk, nt, sp->segs[k].start);
-      r->spans[j].stop = (uint32_t)tok_at(tk, nt, sp->segs[k].stop);
-      r->spans[j].attr = sp->segs[k].kind;
-    }
-    r->nsent = 0;
-    if (r->ntok && rs_grow(M, (void **)&r->ends, &r->endcap, r->ntok, sizeof *r->ends))
-      return RS_ENOMEM;
-    for (k = 0; k < sp->nsegs; k++) {
-      size_t a = r->spans[k].start, b = r->spans[k].stop, ns, q, s0 = a;
-      if (b <= a) continue;
-      ns = rs_sentence_split(r->text, r->toks + a, b - a, r->ends);
-      if (rs_grow(M, (void **)&r->sents, &cap, r->nsent + ns, sizeof *r->sents)) {
-        r->sentcap = cap;
-        return RS_ENOMEM;
-      }
-      r->sentcap = cap;
-      for (q = 0; q < ns; q++) {
-        size_t e = a + r->ends[q];
-        r->sents[r->nsent].start = (uint32_t)s0;
-        r->sents[r->nsent].stop = (uint32_t)e + 1;
-        r->sents[r->nsent].attr = 0;
-        r->nsent++;
-        s0 = e + 1;
-      }
-    }
-    r->ds.lv[RS_LV_POINT] = r->spans + j;
-    r->ds.nlv[RS_LV_POINT] = sp->npoints;
-    for (k = 0; k < sp->npoints; k++, j++) {
-      const rs_point *p = &sp->points[k];
-      /* its segments' spans, just made (a point past them: token 0) */
-      r->spans[j].start = p->first_seg < sp->nsegs ? r->spans[p->first_seg].start : 0;
-      r->spans[j].stop = p->last_seg < sp->nsegs ? r->spans[p->last_seg].stop : 0;
-      r->spans[j].attr = p->ordinal;
-    }
-    r->ds.lv[RS_LV_SENTENCE] = r->sents;
-    r->ds.nlv[RS_LV_SENTENCE] = r->nsent;
-    r->ds.lv[RS_LV_QUOTATION] = r->spans + j;
-    r->ds.nlv[RS_LV_QUOTATION] = sp->nquotes;
-    for (k = 0; k < sp->nquotes; k++, j++) {
-      r->spans[j].start = (uint32_t)tok_at(tk, nt, sp->quotes[k].start);
-      r->spans[j].stop = (uint32_t)tok_at(tk, nt, sp->quotes[k].stop);
-      r->spans[j].attr = (int32_t)sp->quotes[k].depth;
-    }
-  }
   return RS_OK;
 }
 
+/* sentences by the splitter over each segment's tokens, as token spans for
+** the builder and byte spans for the speech; points and quotations as token
+** spans */
+static int structures(rs_mem *M, rs_loaded *r) {
+  rs_speech *sp = &r->sp;
+  size_t k, j = sp->nsegs, cap = 0;
+  const rs_token *tk = r->toks;
+  size_t nt = r->ntok;
+  r->ds.tokens = 1;
+  r->ds.lv[RS_LV_SEGMENT] = r->spans;
+  r->ds.nlv[RS_LV_SEGMENT] = sp->nsegs;
+  r->nsent = 0;
+  if (r->ntok && rs_grow(M, (void **)&r->ends, &r->endcap, r->ntok, sizeof *r->ends))
+    return RS_ENOMEM;
+  for (k = 0; k < sp->nsegs; k++) {
+    size_t a = r->spans[k].start, b = r->spans[k].stop, ns, q, s0 = a;
+    if (b <= a) continue;
+    ns = rs_sentence_split(r->text, r->toks + a, b - a, r->ends);
+    if (rs_grow(M, (void **)&r->sents, &cap, r->nsent + ns, sizeof *r->sents)) {
+      r->sentcap = cap;
+      return RS_ENOMEM;
+    }
+    r->sentcap = cap;
+    for (q = 0; q < ns; q++) {
+      size_t e = a + r->ends[q];
+      r->sents[r->nsent].start = (uint32_t)s0;
+      r->sents[r->nsent].stop = (uint32_t)e + 1;
+      r->sents[r->nsent].attr = (int32_t)k; /* its segment, for the speech's byte spans */
+      r->nsent++;
+      s0 = e + 1;
+    }
+  }
+  /* the speech's sentences, as byte spans (the parser was told not to
+  ** split: this is the one splitting) */
+  rs_free(M, sp->sents, sp->capsents * sizeof *sp->sents);
+  sp->sents = NULL;
+  sp->nsents = sp->capsents = 0;
+  if (r->nsent) {
+    sp->sents = rs_malloc(M, r->nsent * sizeof *sp->sents);
+    if (!sp->sents) return RS_ENOMEM;
+    sp->capsents = sp->nsents = r->nsent;
+    for (k = 0; k < r->nsent; k++) {
+      sp->sents[k].start = tk[r->sents[k].start].start;
+      sp->sents[k].stop = tk[r->sents[k].stop - 1].stop;
+      sp->sents[k].seg = (uint32_t)r->sents[k].attr;
+      r->sents[k].attr = 0;
+    }
+  }
+  r->ds.lv[RS_LV_POINT] = r->spans + j;
+  r->ds.nlv[RS_LV_POINT] = sp->npoints;
+  for (k = 0; k < sp->npoints; k++, j++) {
+    const rs_point *p = &sp->points[k];
+    /* its segments' spans, just made (a point past them: token 0) */
+    r->spans[j].start = p->first_seg < sp->nsegs ? r->spans[p->first_seg].start : 0;
+    r->spans[j].stop = p->last_seg < sp->nsegs ? r->spans[p->last_seg].stop : 0;
+    r->spans[j].attr = p->ordinal;
+  }
+  r->ds.lv[RS_LV_SENTENCE] = r->sents;
+  r->ds.nlv[RS_LV_SENTENCE] = r->nsent;
+  r->ds.lv[RS_LV_QUOTATION] = r->spans + j;
+  r->ds.nlv[RS_LV_QUOTATION] = sp->nquotes;
+  for (k = 0; k < sp->nquotes; k++, j++) {
+    r->spans[j].start = (uint32_t)tok_at(tk, nt, sp->quotes[k].start);
+    r->spans[j].stop = (uint32_t)tok_at(tk, nt, sp->quotes[k].stop);
+    r->spans[j].attr = (int32_t)sp->quotes[k].depth;
+  }
+  r->ds.boiler = r->boiler;
+  r->ds.nboiler = r->nboiler;
+  return RS_OK;
+}
+
+int rs_ingest(rs_mem *M, rs_loaded *r, const char *name, unsigned flags) {
+  size_t body = 0, k, nb;
+  unsigned popts = RS_SP_NO_SENTENCES | ((flags & RS_IN_NO_HEADER) ? RS_SP_NO_HEADER : 0);
+  int rc;
+  if (!name) name = "input";
+  if (r->n > RS_MAX_TEXT) {
+    snprintf(r->err, sizeof r->err, "%s: text too large (2 GiB at most)", name);
+    return RS_ELIMIT;
+  }
+  nb = r->n < 8192 ? r->n : 8192;
+  if (r->n && memchr(r->text, 0, nb)) {
+    not_text(r, name, nb);
+    return RS_ENOTTEXT;
+  }
+  rc = rs_front_parse(M, r->text ? r->text : "", r->n, &r->fm, &body);
+  if (rc == RS_EPARSE) {
+    snprintf(r->err, sizeof r->err, "%s:%u:%u: %s", name, (unsigned)r->fm.err_line,
+             (unsigned)r->fm.err_col, r->fm.err_msg);
+    return RS_EPARSE;
+  }
+  if (rc) return rc;
+  r->has_front = r->fm.root != NULL;
+  r->body = body;
+  if (body > 0) { /* blank the block: line numbers and offsets stay */
+    char *copy = rs_malloc(M, r->n);
+    if (!copy) return RS_ENOMEM;
+    memcpy(copy, r->text, r->n);
+    for (k = 0; k < body; k++)
+      if (copy[k] != '\n') copy[k] = ' ';
+    rc = rs_speech_parse(M, copy, r->n, popts, &r->sp);
+    rs_free(M, copy, r->n);
+  } else {
+    rc = rs_speech_parse(M, r->text, r->n, popts, &r->sp);
+  }
+  if (rc == RS_ELIMIT) snprintf(r->err, sizeof r->err, "%s: text too large (2 GiB at most)", name);
+  if (rc) return rc;
+  if ((rc = set_aside(M, r)) || (rc = speech_tokens(M, r, flags))) return rc;
+  for (k = 0; k < r->sp.nwarnings; k++) /* invalid UTF-8 anywhere in the text */
+    if (r->sp.warnings[k].code == RS_WARN_UTF8) r->bad += r->sp.warnings[k].count;
+  if ((rc = local_vocab(M, r)) || (rc = structures(M, r))) return rc;
+  return RS_OK;
+}
+
+/* read and ingest file i into r, with the word break iterator *wb (made
+** on first need, kept for the next files) */
+static int process(loader *ld, size_t i, rs_loaded *r, rs_wordbreak **wb) {
+  int rc;
+  memset(r, 0, sizeof *r);
+  rc = read_file(ld->M, ld->paths[i], r);
+  if (rc) return rc;
+  r->wb = *wb;
+  rc = rs_ingest(ld->M, r, ld->paths[i], ld->flags);
+  if (r->own_wb) { /* made here: the worker keeps it */
+    *wb = r->wb;
+    r->own_wb = 0;
+  }
+  return rc;
+}
+
+int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
+  rs_strtab lt = rs_vocab_view(&r->lv);
+  const char *l = r->lang[0] ? rs_snowball_name(r->lang)
+                  : lang     ? lang
+                             : rs_snowball_name(r->sp.meta[RS_META_LANG]);
+  return rs_builder_add_tokens(B, r->text, r->n, r->toks, r->ntok, r->lid, &lt, &r->ds, l);
+}
+
+/* }====================================================== */
+
 static void *worker(void *arg) {
   loader *ld = arg;
+  rs_wordbreak *wb = NULL; /* this thread's, made on first need */
   for (;;) {
     size_t i;
     rs_loaded r;
@@ -334,17 +509,19 @@ static void *worker(void *arg) {
       pthread_cond_wait(&ld->cv, &ld->mu);
     if (ld->stop || ld->next >= ld->n) {
       pthread_mutex_unlock(&ld->mu);
+      rs_wordbreak_free(ld->M, wb);
       return NULL;
     }
     i = ld->next++;
     pthread_mutex_unlock(&ld->mu);
-    rc = process(ld, i, &r);
+    rc = process(ld, i, &r, &wb);
+    r.wb = NULL; /* the main thread never uses it */
     r.status = rc;
     if (rc != RS_OK) { /* keep only the message */
       char err[sizeof r.err];
       int en = r.err_no;
       memcpy(err, r.err, sizeof err);
-      loaded_free(ld->M, &r);
+      rs_loaded_free(ld->M, &r);
       memcpy(r.err, err, sizeof err);
       r.err_no = en;
       r.status = rc;
@@ -370,7 +547,7 @@ const char *rs_snowball_name(const char *lang) {
 }
 
 int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nthreads,
-            const char *lang, rs_load_cb cb, void *ud) {
+            unsigned flags, const char *lang, rs_load_cb cb, void *ud) {
   loader ld;
   lockedmem lm;
   pthread_t th[64];
@@ -379,24 +556,22 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
   memset(&ld, 0, sizeof ld);
   ld.paths = paths;
   ld.n = n;
+  ld.flags = flags;
   if (nthreads < 1) nthreads = 1;
   if (nthreads > 64) nthreads = 64;
   if (nthreads == 1) { /* everything on this thread, in order */
+    rs_wordbreak *wb = NULL;
     ld.M = M;
     for (i = 0; i < n && rc == RS_OK; i++) {
       rs_loaded r;
-      int st = process(&ld, i, &r);
+      int st = process(&ld, i, &r, &wb);
       r.status = st;
       if (st == RS_ENOMEM) rc = st;
-      else if (st == RS_OK) {
-        rs_strtab lt = rs_vocab_view(&r.lv);
-        rc = rs_builder_add_tokens(B, r.text, r.n, r.toks, r.ntok, r.lid, &lt, &r.ds,
-                                   lang ? lang : rs_snowball_name(r.sp.meta[RS_META_LANG]));
-      }
-      if (rc == RS_OK && cb(ud, i, &r)) rc = RS_EABORT;
-      if (st != RS_OK && st != RS_ENOMEM) memset(&r.sp, 0, sizeof r.sp);
-      loaded_free(M, &r);
+      else if (cb(ud, i, &r)) rc = RS_EABORT;
+      else if (st == RS_OK) rc = rs_builder_add_loaded(B, &r, lang);
+      rs_loaded_free(M, &r);
     }
+    rs_wordbreak_free(M, wb);
     return rc;
   }
   lm.inner = M;
@@ -428,13 +603,9 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
     r = ld.res[slot];
     pthread_mutex_unlock(&ld.mu);
     if (r.status == RS_ENOMEM) rc = RS_ENOMEM;
-    else if (r.status == RS_OK) {
-      rs_strtab lt = rs_vocab_view(&r.lv);
-      rc = rs_builder_add_tokens(B, r.text, r.n, r.toks, r.ntok, r.lid, &lt, &r.ds,
-                                 lang ? lang : rs_snowball_name(r.sp.meta[RS_META_LANG]));
-    }
-    if (rc == RS_OK && cb(ud, i, &r)) rc = RS_EABORT;
-    loaded_free(&lm.mem, &r);
+    else if (cb(ud, i, &r)) rc = RS_EABORT;
+    else if (r.status == RS_OK) rc = rs_builder_add_loaded(B, &r, lang);
+    rs_loaded_free(&lm.mem, &r);
     pthread_mutex_lock(&ld.mu);
     ld.done[slot] = 0;
     ld.consumed = i + 1;
@@ -448,7 +619,7 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
   pthread_mutex_unlock(&ld.mu);
   for (t = 0; t < nth; t++) pthread_join(th[t], NULL);
   for (i = 0; i < ld.window; i++)
-    if (ld.done[i]) loaded_free(&lm.mem, &ld.res[i]);
+    if (ld.done[i]) rs_loaded_free(&lm.mem, &ld.res[i]);
   pthread_cond_destroy(&ld.cv);
   pthread_mutex_destroy(&ld.mu);
   pthread_mutex_destroy(&lm.mu);

@@ -37,6 +37,15 @@ const char *rsl_errno_code(int e);
 ** got X)" for anything else (numbers are not accepted as text) */
 const char *rsl_checktext(lua_State *L, int i, size_t *len);
 
+/* the table of a front matter tree (lfront.c); an empty table for NULL */
+struct rs_fm_node;
+void rsl_push_front(lua_State *L, const struct rs_fm_node *root);
+
+/* the speech made by the ingest at stack index i (lspeech.c), raising for
+** anything else */
+struct rs_loaded;
+struct rs_loaded *rsl_check_ingested(lua_State *L, int i);
+
 void rsl_open_tok(lua_State *L);   /* ltok.c: tokenize, sentences */
 void rsl_open_front(lua_State *L); /* lfront.c: YAML front matter */
 void rsl_open_speech(lua_State *L); /* lspeech.c: the transcript parser */

@@ -6,10 +6,12 @@
 */
 #include <string.h>
 
+#include "loader.h"
 #include "lrostra.h"
 #include "speech.h"
 
 #define BOX "rostra.speechbox"
+#define INGESTED "rostra.ingested"
 
 typedef struct spbox {
   rs_speech sp;
@@ -205,12 +207,109 @@ static int l_parse_speech(lua_State *L) {
   return 1;
 }
 
+/* {====================================================== the ingest
+
+** core.ingest(text [, name [, opts]]) -> handle, speech, front
+**   | nil, message, code
+** The one way in for a text (rostra.parse, parse_file, c:add; rostra.load
+** runs the same engine on its workers): the handle owns what the engine
+** made (tokens, vocabulary, structures) for c:add; speech is the parse as
+** a plain table (what core.parse_speech gives, with the sentences the
+** ingest split); front the front matter table, or nil when the text has
+** none. opts.header = false: the
+** text has no header. */
+
+typedef struct ingested {
+  rs_loaded r;
+  rs_mem *M;
+  int live;
+} ingested;
+
+static int ingested_free(lua_State *L) {
+  ingested *u = (ingested *)luaL_checkudata(L, 1, INGESTED);
+  if (u->live) {
+    u->live = 0;
+    rs_loaded_free(u->M, &u->r);
+  }
+  return 0;
+}
+
+struct rs_loaded *rsl_check_ingested(lua_State *L, int i) {
+  ingested *u = (ingested *)luaL_checkudata(L, i, INGESTED);
+  if (!u->live) luaL_error(L, "attempt to use a released speech");
+  return &u->r;
+}
+
+static const char *in_code(int rc) {
+  switch (rc) {
+    case RS_ENOTTEXT: return "ENOTTEXT";
+    case RS_EPARSE: return "EPARSE";
+    case RS_ELIMIT: return "ELIMIT";
+    default: return "EIO";
+  }
+}
+
+static int l_ingest(lua_State *L) {
+  size_t n;
+  const char *text = rsl_checktext(L, 1, &n);
+  const char *name = luaL_optstring(L, 2, "input");
+  unsigned flags = 0;
+  ingested *u;
+  int rc;
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_getfield(L, 3, "header") != LUA_TNIL && !lua_toboolean(L, -1)) flags |= RS_IN_NO_HEADER;
+    if (lua_getfield(L, 3, "cjk") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "chars") == 0)
+      flags |= RS_IN_CJK_CHARS;
+    lua_pop(L, 2);
+  }
+  lua_settop(L, 2);
+  u = (ingested *)lua_newuserdatauv(L, sizeof *u, 0);
+  memset(u, 0, sizeof *u);
+  luaL_setmetatable(L, INGESTED);
+  u->M = rsl_mem(L);
+  if (n > RS_MAX_TEXT) return rsl_fail(L, lua_pushfstring(L, "%s: text too large (2 GiB at most)", name), "ELIMIT");
+  u->r.text = rs_malloc(u->M, n ? n : 1);
+  if (!u->r.text) return rsl_raise(L, RS_ENOMEM, NULL);
+  u->live = 1;
+  u->r.cap = n ? n : 1;
+  u->r.n = n;
+  memcpy(u->r.text, text, n);
+  rc = rs_ingest(u->M, &u->r, name, flags);
+  if (rc == RS_ENOMEM) return rsl_raise(L, rc, NULL);
+  if (rc != RS_OK) {
+    lua_pushstring(L, u->r.err[0] ? u->r.err : name);
+    u->live = 0;
+    rs_loaded_free(u->M, &u->r);
+    return rsl_fail(L, lua_tostring(L, -1), in_code(rc));
+  }
+  build(L, text, &u->r.sp, name);
+  if (u->r.cjk_failed) {
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "cjk_fallback");
+  }
+  if (u->r.has_front) rsl_push_front(L, u->r.fm.root);
+  else lua_pushnil(L);
+  return 3;
+}
+
+/* }====================================================== */
+
 void rsl_open_speech(lua_State *L) {
   if (luaL_newmetatable(L, BOX)) {
     lua_pushcfunction(L, box_gc);
     lua_setfield(L, -2, "__gc");
   }
   lua_pop(L, 1);
+  if (luaL_newmetatable(L, INGESTED)) {
+    lua_pushcfunction(L, ingested_free);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, ingested_free);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_pop(L, 1);
   lua_pushcfunction(L, l_parse_speech);
   lua_setfield(L, -2, "parse_speech");
+  lua_pushcfunction(L, l_ingest);
+  lua_setfield(L, -2, "ingest");
 }

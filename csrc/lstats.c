@@ -367,6 +367,7 @@ static int l_ngrams(lua_State *L) {
   }
   lua_createtable(L, 0, 3);
   set_int(L, "tokens", (lua_Integer)b->g.tokens);
+  set_int(L, "words", (lua_Integer)b->g.words);
   set_int(L, "total", (lua_Integer)b->g.total);
   set_int(L, "distinct", (lua_Integer)b->g.distinct);
   return 2;
@@ -399,7 +400,7 @@ static void push_gram(lua_State *L, const rs_index *ix, const sbox *b, size_t i)
   luaL_pushresult(&B);
   lua_setfield(L, -2, "ngram");
   set_int(L, "count", g->freq[i]);
-  set_num(L, "per_million", g->tokens ? (double)g->freq[i] * 1e6 / (double)g->tokens : 0.0);
+  set_num(L, "per_million", g->words ? (double)g->freq[i] * 1e6 / (double)g->words : 0.0);
 }
 
 static int l_set_count(lua_State *L) {
@@ -526,6 +527,9 @@ static int l_collocates(lua_State *L) {
     f2 = ix->freq[o.attr];
     N = ix->ntok;
   }
+  /* the corpus size of the expected counts: its words, unless punctuation
+  ** is counted as collocates too */
+  if (!punct) N = rs_index_words(ix, (const char *)o.mask);
   e = (centry *)scratch(L, b->c.count, sizeof *e);
   for (i = 0; i < b->c.count; i++) {
     uint32_t t = b->c.type[i];
@@ -663,6 +667,10 @@ static int l_keyness(lua_State *L) {
     d = ix->ntok - c;
   } else {
     rs_view_freq(ix, a, rm, fb, &d);
+  }
+  if (!punct) { /* the sizes of the expected counts and rates: words, as every rate */
+    c = rs_index_words(ix, (const char *)tm);
+    d = rs_index_words(ix, (const char *)rm);
   }
   e = (kentry *)scratch(L, nt, sizeof *e);
   if (c > 0 && d > 0) {

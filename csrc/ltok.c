@@ -3,14 +3,17 @@
 */
 #include <string.h>
 
+#include "cjk.h"
 #include "lrostra.h"
 
 static const char *const kind_names[] = {"?", "word", "number", "punct", "symbol"};
 
-/* reads the options table at index i: split_hyphens, strict */
-static unsigned check_tok_opts(lua_State *L, int i, int *strict) {
+/* reads the options table at index i: split_hyphens, strict, cjk ("words"
+** or "chars": *chars set) */
+static unsigned check_tok_opts(lua_State *L, int i, int *strict, int *chars) {
   unsigned opts = 0;
   *strict = 0;
+  *chars = 0;
   if (lua_isnoneornil(L, i)) return 0;
   luaL_checktype(L, i, LUA_TTABLE);
   lua_pushnil(L);
@@ -20,8 +23,13 @@ static unsigned check_tok_opts(lua_State *L, int i, int *strict) {
       if (lua_toboolean(L, -1)) opts |= RS_TOK_SPLIT_HYPHENS;
     } else if (k && strcmp(k, "strict") == 0) {
       *strict = lua_toboolean(L, -1);
+    } else if (k && strcmp(k, "cjk") == 0) {
+      const char *v = lua_tostring(L, -1);
+      if (!v || (strcmp(v, "words") != 0 && strcmp(v, "chars") != 0))
+        luaL_error(L, "bad option cjk to 'tokenize' (\"words\" or \"chars\")");
+      *chars = strcmp(v, "chars") == 0;
     } else {
-      luaL_error(L, "bad option '%s' to 'tokenize' (valid: split_hyphens, strict)",
+      luaL_error(L, "bad option '%s' to 'tokenize' (valid: split_hyphens, strict, cjk)",
                  k ? k : luaL_typename(L, -2));
     }
     lua_pop(L, 1);
@@ -69,26 +77,41 @@ static scratch *new_scratch(lua_State *L) {
   return sc;
 }
 
-/* rostra.tokenize(text [, opts]) -> tokens, bad_bytes */
+/* rostra.tokenize(text [, opts]) -> tokens, bad_bytes: runs of Han and
+** Kana characters cut into words by ICU (as the corpus does), unless
+** opts.cjk = "chars" */
 static int l_tokenize(lua_State *L) {
-  size_t n;
+  size_t n, i, nt;
   const char *s = rsl_checktext(L, 1, &n);
-  int strict;
-  unsigned opts = check_tok_opts(L, 2, &strict);
+  int strict, chars, han = 0;
+  unsigned opts = check_tok_opts(L, 2, &strict, &chars);
   scratch *sc = new_scratch(L);
   rs_tokenizer T;
   rs_token t;
   lua_Integer k = 0;
   if (n > RS_MAX_TEXT) return luaL_error(L, "text too long (%d bytes at most)", (int)RS_MAX_TEXT);
-  if (strict) { /* check first: raise before building anything */
-    rs_tok_init(&T, s, n, opts);
-    while (rs_tok_next(&T, &t)) {}
-    strict_check(L, &T);
-  }
-  lua_newtable(L);
   rs_tok_init(&T, s, n, opts);
-  while (rs_tok_next(&T, &t)) {
+  for (;;) { /* every token first (strict raises before anything is built) */
+    if (sc->ntok == sc->cap && rs_grow(sc->M, (void **)&sc->toks, &sc->cap, sc->ntok + 1, sizeof t))
+      return rsl_raise(L, RS_ENOMEM, NULL);
+    if (!rs_tok_next(&T, &sc->toks[sc->ntok])) break;
+    han |= sc->toks[sc->ntok].flags & RS_TF_HAN;
+    sc->ntok++;
+  }
+  if (strict) strict_check(L, &T);
+  nt = sc->ntok;
+  if (han && !chars) {
+    rs_wordbreak *W = rs_wordbreak_new(sc->M);
+    int failed = 0;
+    if (W) {
+      nt = rs_wordbreak_cut(W, s, sc->toks, nt, &failed);
+      rs_wordbreak_free(sc->M, W);
+    }
+  }
+  lua_createtable(L, (int)nt, 0);
+  for (i = 0; i < nt; i++) {
     int err;
+    t = sc->toks[i];
     lua_createtable(L, 0, 5);
     lua_pushlstring(L, s + t.start, t.stop - t.start);
     lua_setfield(L, -2, "text");

@@ -41,6 +41,7 @@ const char *rs_bp_name(int why) {
     case RS_BP_BYLINE: return "byline";
     case RS_BP_DATELINE: return "dateline";
     case RS_BP_SPEAKER: return "speaker";
+    case RS_BP_FRONT: return "front_matter";
     default: return "?";
   }
 }

@@ -28,7 +28,8 @@ enum {
   RS_BP_TITLE = 2,
   RS_BP_BYLINE = 3,
   RS_BP_DATELINE = 4,
-  RS_BP_SPEAKER = 5
+  RS_BP_SPEAKER = 5,
+  RS_BP_FRONT = 32 /* the YAML front matter block (set aside by the ingest) */
 };
 
 /* metadata keys: sp->meta[key] is a NUL-terminated string or NULL */

@@ -660,6 +660,7 @@ int rs_ngrams_count(rs_mem *M, const rs_index *ix, const rs_ngram_opts *o, rs_ng
   S.nt = ix->attr[o->attr].n;
   out->n = n;
   out->tokens = rs_view_tokens(ix, o->mask);
+  out->words = rs_index_words(ix, (const char *)o->mask);
   if ((err = ng_level1(&S))) goto done;
   out->total = ng_total(&S, n);
   if (n == 1) { /* the ranks themselves, in byte order */
@@ -919,6 +920,7 @@ int rs_disp_parts(rs_mem *M, const rs_index *ix, const uint32_t *part_of, uint32
                   const uint32_t *pos, size_t npos, rs_parts *out) {
   uint64_t *off = NULL;
   uint32_t d, k, *fill = NULL, *part = NULL;
+  uint32_t cd = RS_NO_PART, cp = 0, cw = 0; /* the word count's cursor: speech, position, words before */
   size_t i;
   int err = RS_ENOMEM;
   memset(out, 0, sizeof *out);
@@ -930,13 +932,11 @@ int rs_disp_parts(rs_mem *M, const rs_index *ix, const uint32_t *part_of, uint32
   part = (uint32_t *)alloc_n(M, npos, 4);
   fill = (uint32_t *)alloc_n(M, nparts, 4);
   if (!out->size || !out->hits || !out->first || !off || !part || !fill) goto fail;
-  for (d = 0; d < ix->ndoc; d++) { /* offsets of documents inside their part */
-    uint32_t f, e;
+  for (d = 0; d < ix->ndoc; d++) { /* offsets of documents inside their part, in words */
     k = part_of[d];
     if (k >= nparts) continue;
-    doc_range(ix, d, &f, &e);
     off[d] = out->size[k];
-    out->size[k] += e - f;
+    out->size[k] += ix->docs[d].words;
   }
   for (i = 0; i < npos; i++) {
     uint32_t f, e;
@@ -967,7 +967,17 @@ int rs_disp_parts(rs_mem *M, const rs_index *ix, const uint32_t *part_of, uint32
     k = part[i];
     d = rs_index_doc_of(ix, pos[i]);
     doc_range(ix, d, &f, &e);
-    out->rel[fill[k]++] = (double)(off[d] + (pos[i] - f)) / (double)out->size[k];
+    if (d != cd || pos[i] < cp) { /* a new speech (or hits out of order): count from its start */
+      cd = d;
+      cp = f;
+      cw = 0;
+    }
+    for (; cp < pos[i]; cp++) {
+      uint32_t w = ix->stream[cp];
+      cw += w < ix->attr[0].n && RS_IS_WORDLIKE(ix, w);
+    }
+    out->rel[fill[k]++] =
+        out->size[k] ? (double)(off[d] + cw) / (double)out->size[k] : 0.0;
   }
   for (k = 0; k < nparts; k++)
     if (out->hits[k] > 1) qsort(out->rel + out->first[k], out->hits[k], sizeof(double), cmp_double);

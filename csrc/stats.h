@@ -71,6 +71,7 @@ typedef struct rs_ngrams {
   uint32_t *types;  /* count * n attribute type ids, n-gram i at types[i*n] */
   uint32_t *freq;   /* count occurrences */
   uint64_t tokens;  /* tokens in the documents of the mask */
+  uint64_t words;   /* of them, words and numbers: the denominator of per_million */
   uint64_t total;   /* n-gram occurrences counted (before min, stop, top) */
   uint64_t distinct; /* distinct n-grams kept before top (after min and stop) */
 } rs_ngrams;
@@ -125,16 +126,17 @@ void rs_colls_free(rs_mem *M, rs_colls *c);
 /* {====================================================== dispersion */
 
 /* Parts are groups of documents: part_of[d] is the part (0 .. nparts-1) of
-** document d, or RS_NO_PART. A part's tokens are its documents' tokens in
-** document order. For every hit position (a node's first token; hits
-** outside every part are dropped) its part and its relative position
-** offset / size in [0, 1), offset being the 0-based index of the token in
-** its part. */
+** document d, or RS_NO_PART. A part's words are its documents' word
+** tokens (words and numbers: rates divide by words) in document order. For
+** every hit position (a node's first token; hits outside every part are
+** dropped) its part and its relative position offset / size in [0, 1),
+** offset being the number of words before the hit in its part. Hits are
+** given in ascending order (a match set's first tokens). */
 #define RS_NO_PART 0xFFFFFFFFu
 
 typedef struct rs_parts {
   uint32_t nparts;
-  uint64_t *size;   /* tokens per part */
+  uint64_t *size;   /* words per part */
   uint32_t *hits;   /* hits per part */
   uint32_t *first;  /* hits of part k are rel[first[k] .. first[k] + hits[k]) */
   double *rel;      /* relative positions grouped by part, ascending in each */

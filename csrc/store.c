@@ -26,7 +26,7 @@
 #include "index.h"
 
 #define MAGIC "ROSTRAIX"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define HEADER_SIZE 32u
 #define ENTRY_SIZE 40u
 #define ENDIAN_MARK 0x01020304u
@@ -36,14 +36,14 @@ enum {
   S_VOFF, S_VCHARS = S_VOFF + RS_NATTR, S_VSLOTS = S_VCHARS + RS_NATTR,
   S_MAP = S_VSLOTS + RS_NATTR, S_FREQ = S_MAP + RS_NATTR, S_DF = S_FREQ + RS_NATTR,
   S_INVOFF = S_DF + RS_NATTR, S_INV = S_INVOFF + RS_NATTR,
-  S_POSTOFF = S_INV + RS_NATTR, S_POST, S_LV, S_META = S_LV + RS_NLEVEL, S_MAX
+  S_POSTOFF = S_INV + RS_NATTR, S_POST, S_LV, S_META = S_LV + RS_NLEVEL, S_KIND, S_BOILER, S_MAX
 };
 
 /* scalars, in order */
 enum {
   K_NTOK, K_NDOC, K_NGAPX, K_TEXTLEN, K_POSTLEN, K_METALEN,
   K_NTYPES, K_NSLOTS = K_NTYPES + RS_NATTR, K_NLV = K_NSLOTS + RS_NATTR,
-  K_MAX = K_NLV + RS_NLEVEL
+  K_NBOILER = K_NLV + RS_NLEVEL, K_MAX
 };
 
 typedef struct section {
@@ -114,6 +114,7 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc, int *nearly) {
     sc[K_NSLOTS + a] = ix->attr[a].nslots;
   }
   for (a = 0; a < RS_NLEVEL; a++) sc[K_NLV + a] = ix->nlv[a];
+  sc[K_NBOILER] = ix->nboiler;
   ADD(S_STREAM, 4, ix->stream, ix->ntok);
   ADD(S_GAP, 1, ix->gap, ix->ntok);
   ADD(S_CKPT, 8, ix->ckpt, ix->ntok / 64 + 1);
@@ -128,6 +129,8 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc, int *nearly) {
   }
   for (a = 0; a < RS_NLEVEL; a++) ADD(S_LV + a, sizeof(rs_region), ix->lv[a], ix->nlv[a]);
   ADD(S_META, 1, ix->meta, ix->metalen);
+  ADD(S_KIND, 1, ix->kind, ix->attr[0].n);
+  ADD(S_BOILER, sizeof(rs_boilrec), ix->boiler, ix->nboiler);
   *nearly = n;
   ADD(S_SCALARS, 8, sc, K_MAX);
   for (a = 0; a < RS_NATTR; a++) {
@@ -475,7 +478,9 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
              len[S_STREAM] == nt * 4 && len[S_GAP] == nt && len[S_CKPT] == (nt / 64 + 1) * 8 &&
              len[S_GAPX] == sc[K_NGAPX] * 8 && len[S_TEXT] == sc[K_TEXTLEN] &&
              len[S_DOCS] == sc[K_NDOC] * sizeof(rs_docrec) && len[S_POSTOFF] == (nw + 1) * 8 &&
-             len[S_POST] == sc[K_POSTLEN] && len[S_META] == sc[K_METALEN];
+             len[S_POST] == sc[K_POSTLEN] && len[S_META] == sc[K_METALEN] &&
+             len[S_KIND] == nw && sc[K_NBOILER] < 0xFFFFFFFFu &&
+             len[S_BOILER] == sc[K_NBOILER] * sizeof(rs_boilrec);
     for (a = 0; ok && a < RS_NATTR; a++) {
       uint64_t t = sc[K_NTYPES + a], ns = sc[K_NSLOTS + a];
       ok = t < 0xFFFFFFFFu && ns <= 0x80000000u && len[S_VOFF + a] == (t + 1) * 8 && len[S_VSLOTS + a] == ns * 4 &&
@@ -523,6 +528,9 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   ix->text = ptr[S_TEXT] ? ptr[S_TEXT] : "";
   ix->textlen = sc[K_TEXTLEN];
   ix->docs = ptr[S_DOCS];
+  ix->kind = ptr[S_KIND] ? ptr[S_KIND] : (const uint8_t *)"";
+  ix->boiler = ptr[S_BOILER];
+  ix->nboiler = (uint32_t)sc[K_NBOILER];
   for (a = 0; a < RS_NATTR; a++) {
     ix->attr[a].off = ptr[S_VOFF + a];
     ix->attr[a].chars = ptr[S_VCHARS + a] ? ptr[S_VCHARS + a] : "";

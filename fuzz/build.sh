@@ -8,10 +8,10 @@ set -eu
 cd "$(dirname "$0")/.."
 OUT=${1:-build-fuzz}
 CC=${FUZZ_CC:-clang}
-PKGS="lua5.4 yaml-0.1 libutf8proc libxxhash libpcre2-8"
+PKGS="lua5.4 yaml-0.1 libutf8proc libxxhash libpcre2-8 icu-uc"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CFLAGS="-g -O1 $SAN -DRS_STORE_HEAP_SECTIONS -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags $PKGS) -Icsrc"
-LIBS="$(pkg-config --libs yaml-0.1 libutf8proc libxxhash libpcre2-8) -lstemmer -lpthread -lm"
+LIBS="$(pkg-config --libs yaml-0.1 libutf8proc libxxhash libpcre2-8 icu-uc) -lstemmer -lpthread -lm"
 mkdir -p "$OUT/obj"
 
 engines=""; bindings=""

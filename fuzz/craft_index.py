@@ -8,7 +8,7 @@ GOOD is a small saved index (fuzz_index writes one with
 FUZZ_INDEX_SEED_DIR set; one.rostra). Each output file is that index with
 one kind of damage; sections are re-laid out and every checksum recomputed
 (so even a verified open accepts the file) unless the name says 'raw'.
-The layout follows csrc/store.c (format version 1).
+The layout follows csrc/store.c (format version 2).
 """
 import ctypes
 import os
@@ -37,9 +37,14 @@ S["POSTOFF"] = S["INV"] + NATTR
 S["POST"] = S["POSTOFF"] + 1
 S["LV"] = S["POST"] + 1
 S["META"] = S["LV"] + NLEVEL
+S["KIND"] = S["META"] + 1
+S["BOILER"] = S["KIND"] + 1
 K = dict(NTOK=0, NDOC=1, NGAPX=2, TEXTLEN=3, POSTLEN=4, METALEN=5, NTYPES=6)
 K["NSLOTS"] = K["NTYPES"] + NATTR
 K["NLV"] = K["NSLOTS"] + NATTR
+K["NBOILER"] = K["NLV"] + NLEVEL
+VERSION = 2
+DOCREC = 32  # text_off, text_len (u64); first, ntok, words, aside (u32)
 
 
 def read(path):
@@ -62,7 +67,7 @@ def write(path, secs):
         offs.append(off)
         table += struct.pack("<IIQQQ", sid, elt, off, len(data), h64(data)) + bytes(8)
         off = (off + len(data) + 7) & ~7
-    head = bytearray(b"ROSTRAIX" + struct.pack("<IIQI", 1, n, off, 0x01020304))
+    head = bytearray(b"ROSTRAIX" + struct.pack("<IIQI", VERSION, n, off, 0x01020304))
     head += struct.pack("<I", (h64(head[:28]) ^ h64(table)) & 0xFFFFFFFF)
     out = bytearray(head + table)
     for (sid, elt, data), o in zip(secs, offs):

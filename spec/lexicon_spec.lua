@@ -335,7 +335,9 @@ describe("rostra.lexicon", function()
       for _, p in ipairs(l:patterns()) do
         got[p.pattern] = { tokens = p.tokens, globs = p.globs, phrase = p.phrase }
       end
-      assert.same({ tokens = { "人", "文", "交", "流" }, globs = { false, false, false, false },
+      -- Chinese as the tokenizer cuts it (a corpus cuts the characters again
+      -- the ways its words allow: rostra.cjk)
+      assert.same({ tokens = { "人文", "交流" }, globs = { false, false },
         phrase = true }, got["人文交流"])
       assert.same({ tokens = { "people-to-people", "exchanges" }, globs = { false, false }, phrase = true },
         got["People-to-People exchanges"])

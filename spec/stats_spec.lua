@@ -105,7 +105,7 @@ describe("rostra.stats", function()
       assert.are.same({ "ngram", "count", "per_million" }, t:columns())
       assert.are.equal("and development", t[1].ngram)
       assert.are.equal(3, t[1].count)
-      near(3 * 1e6 / 41, t[1].per_million, 1e-12, "per_million")
+      near(3 * 1e6 / 32, t[1].per_million, 1e-12, "per_million") -- 32 words (41 tokens)
       assert.are.equal("peace and", t[2].ngram)
       assert.are.equal(2, t[2].count)
       -- ties in byte order
@@ -182,7 +182,7 @@ describe("rostra.stats", function()
     it("counts over a view only", function()
       local t = c:where { country = "AAA" }:ngrams { n = 2, min = 1, top = false }
       assert.are.equal(2, by(t, "ngram", "and development").count)
-      near(2 * 1e6 / 21, by(t, "ngram", "and development").per_million, 1e-12)
+      near(2 * 1e6 / 17, by(t, "ngram", "and development").per_million, 1e-12) -- 17 words
       local e = c:where { country = "ZZZ" }:ngrams { n = 2, min = 1 }
       assert.are.equal(0, #e)
       assert.are.equal(1, #e.warnings)
@@ -336,16 +336,16 @@ describe("rostra.stats", function()
         t:columns())
       assert.are.equal(7, t.meta.f_node)
       assert.are.equal(17, t.meta.window)
-      assert.are.equal(41, t.meta.N)
+      assert.are.equal(32, t.meta.N) -- words: punctuation is not counted
       assert.are.equal(4, t.meta.span)
       local peace = by(t, "collocate", "peace")
       assert.are.equal(4, peace.count)
       assert.are.equal(2, peace.left)
       assert.are.equal(2, peace.right)
       assert.are.equal(4, peace.f_coll)
-      -- expected = f1 f2 span / N = 7*4*4/41; MI = log2(4 / expected) (Church & Hanks 1990)
-      near(112 / 41, peace.expected, 1e-12, "expected")
-      near(0.5501970825604795, peace.score, 1e-12, "mi")
+      -- expected = f1 f2 span / N = 7*4*4/32; MI = log2(4 / expected) (Church & Hanks 1990)
+      near(112 / 32, peace.expected, 1e-12, "expected")
+      near(0.19264507794239583, peace.score, 1e-12, "mi")
       assert.are.equal(4, by(t, "collocate", "and").count)
       assert.are.equal(1, by(t, "collocate", "security").count)
       assert.is_nil(by(t, "collocate", "development")) -- node tokens are never collocates
@@ -402,7 +402,7 @@ describe("rostra.stats", function()
       local t = v:collocates("development", { window = 2, min = 1, top = false })
       -- nodes 3, 11, 28, 34; peace at 1, 9, 30 (window) of 1, 9, 30 in the view
       assert.are.equal(4, t.meta.f_node)
-      assert.are.equal(26, t.meta.N)
+      assert.are.equal(21, t.meta.N) -- the view's words
       local peace = by(t, "collocate", "peace")
       assert.are.equal(3, peace.count)
       assert.are.equal(3, peace.f_coll)
@@ -517,9 +517,10 @@ describe("rostra.stats", function()
 
   describe("keyness", function()
     it("gives Rayson's G2 worked by hand, signed, with p", function()
-      -- target AAA (speeches 1, 2: c = 21 tokens), reference the rest (d = 20)
-      -- development a = 5, b = 2: E1 = 21*7/41, E2 = 20*7/41,
-      -- G2 = 2 (5 ln(5/E1) + 2 ln(2/E2)) = 1.18608 (Rayson & Garside 2000,
+      -- target AAA (speeches 1, 2: c = 17 words), reference the rest (d = 15
+      -- words; sizes are words: punctuation is not counted)
+      -- development a = 5, b = 2: E1 = 17*7/32, E2 = 15*7/32,
+      -- G2 = 2 (5 ln(5/E1) + 2 ln(2/E2)) = 0.98019 (Rayson & Garside 2000,
       -- ucrel.lancs.ac.uk/llwizard.html); p = erfc(sqrt(G2/2)) (chi-square, 1 df)
       local aaa = c:where { country = "AAA" }
       local t = c:keyness(aaa, aaa:complement(), { min = 1, top = false })
@@ -527,37 +528,37 @@ describe("rostra.stats", function()
       local dev = by(t, "word", "development")
       assert.are.equal(5, dev.a)
       assert.are.equal(2, dev.b)
-      near(1.1860812222165142, dev.score, 1e-12, "G2")
-      near(0.27612144773568037, dev.p, 1e-9, "p")
-      near(5e6 / 21, dev.a_pm, 1e-12, "a_pm")
-      near(2e6 / 20, dev.b_pm, 1e-12, "b_pm")
+      near(0.9801941540315704, dev.score, 1e-12, "G2")
+      near(0.32215087736245784, dev.p, 1e-9, "p")
+      near(5e6 / 17, dev.a_pm, 1e-12, "a_pm")
+      near(2e6 / 15, dev.b_pm, 1e-12, "b_pm")
       assert.are.equal("+", dev.sign)
-      -- security a = 0, b = 3: G2 = 2 * 3 ln(3 / (20*3/41)), underuse: negative
+      -- security a = 0, b = 3: G2 = 2 * 3 ln(3 / (15*3/32)), underuse: negative
       local sec = by(t, "word", "security")
-      near(-4.307038758901902, sec.score, 1e-12, "G2 security")
+      near(-4.546114210185099, sec.score, 1e-12, "G2 security")
       assert.are.equal("-", sec.sign)
       -- overuse first
       for i = 2, #t do assert.is_true(t[i - 1].score >= t[i].score) end
       assert.is_nil(by(t, "word", ".")) -- punctuation left out
-      assert.are.equal(21, t.meta.c)
-      assert.are.equal(20, t.meta.d)
+      assert.are.equal(17, t.meta.c)
+      assert.are.equal(15, t.meta.d)
       all_finite(t)
     end)
 
     it("gives chi-square, Log Ratio and %DIFF worked by hand", function()
       local aaa = c:where { country = "AAA" }
-      -- Pearson without Yates: 41 (5*18 - 2*16)^2 / (7*34*21*20) = 1.37979
+      -- Pearson without Yates: 32 (5*13 - 2*12)^2 / (7*25*17*15) = 1.20542
       local chi = c:keyness(aaa, nil, { measure = "chi2", min = 1, top = false })
-      near(1.3797919167667068, by(chi, "word", "development").score, 1e-12, "chi2")
-      -- Log Ratio (Hardie 2014): log2((5/21) / (2/20)) = 1.25154
+      near(1.205422969187675, by(chi, "word", "development").score, 1e-12, "chi2")
+      -- Log Ratio (Hardie 2014): log2((5/17) / (2/15)) = 1.14136
       local lr = c:keyness(aaa, nil, { measure = "logratio", min = 1, top = false })
       assert.are.same({ "word", "a", "b", "a_pm", "b_pm", "score", "sign" }, lr:columns())
-      near(1.2515387669959641, by(lr, "word", "development").score, 1e-12, "logratio")
+      near(1.1413558492455416, by(lr, "word", "development").score, 1e-12, "logratio")
       -- a zero frequency is smoothed to 0.5 (warned)
       assert.is_truthy(lr.warnings[#lr.warnings]:find("0.5", 1, true))
-      -- %DIFF (Gabrielatos & Marchi 2012): (5/21 - 2/20) * 100 / (2/20) = 138.095
+      -- %DIFF (Gabrielatos & Marchi 2012): (5/17 - 2/15) * 100 / (2/15) = 120.588
       local pd = c:keyness(aaa, nil, { measure = "pdiff", min = 1, top = false })
-      near(138.09523809523807, by(pd, "word", "development").score, 1e-12, "pdiff")
+      near(120.58823529411765, by(pd, "word", "development").score, 1e-12, "pdiff")
     end)
 
     it("corrects p with Bonferroni over the words tested", function()
@@ -576,9 +577,9 @@ describe("rostra.stats", function()
       local a = c:keyness(aaa, aaa:complement(), { min = 1, top = false })
       local b = c:keyness(aaa, other, { min = 1, top = false })
       assert.are.equal(a:to_tsv(), b:to_tsv())
-      -- a partial reference: only BBB (14 tokens)
+      -- a partial reference: only BBB (11 words)
       local bbb = c:keyness(aaa, c:where { country = "BBB" }, { min = 1, top = false })
-      assert.are.equal(14, bbb.meta.d)
+      assert.are.equal(11, bbb.meta.d)
       assert.are.equal(2, by(bbb, "word", "development").b)
     end)
 
@@ -608,46 +609,49 @@ describe("rostra.stats", function()
 
   describe("dispersion", function()
     it("gives range, Juilland's D, DP and DPnorm worked by hand over speeches", function()
-      -- development per speech v = 2, 3, 2, 0; sizes s = 12, 9, 14, 6; f = 7, S = 41
-      -- DP = 0.5 * sum |v/f - s/S| (Gries 2008) = 0.209059
-      -- DPnorm = DP / (1 - 6/41) (Lijffijt & Gries 2012) = 0.244898
-      -- D = 1 - (sd(p)/mean(p)) / sqrt(n - 1), p = v/s, population sd (Gries 2008) = 0.575014
+      -- parts are measured in words (punctuation is not counted):
+      -- development per speech v = 2, 3, 2, 0; sizes s = 10, 7, 11, 4; f = 7, S = 32
+      -- DP = 0.5 * sum |v/f - s/S| (Gries 2008) = 0.209821
+      -- DPnorm = DP / (1 - 4/32) (Lijffijt & Gries 2012) = 0.239796
+      -- D = 1 - (sd(p)/mean(p)) / sqrt(n - 1), p = v/s, population sd (Gries 2008) = 0.566529
       local t = c:dispersion("development")
       assert.are.same({ "part", "size", "hits", "per_million", "positions" }, t:columns())
       assert.are.equal(4, #t)
       assert.are.equal(3, t.meta.range)
       assert.are.equal(4, t.meta.parts)
       assert.are.equal(7, t.meta.freq)
-      near(0.20905923344947736, t.meta.dp, 1e-12, "DP")
-      near(0.2448979591836735, t.meta.dp_norm, 1e-12, "DPnorm")
-      near(0.5750144573318887, t.meta.juilland_d, 1e-12, "D")
-      -- relative positions offset / size: 2/12, 10/12; 0, 2/9, 5/9; 6/14, 12/14; none
+      near(0.20982142857142858, t.meta.dp, 1e-12, "DP")
+      near(0.23979591836734696, t.meta.dp_norm, 1e-12, "DPnorm")
+      near(0.5665288743833443, t.meta.juilland_d, 1e-12, "D")
+      -- relative positions words before / size: 2/10, 9/10; 0, 1/7, 4/7; 5/11, 10/11; none
       assert.are.equal(1, t[1].part)
-      assert.are.same({ 12, 2 }, { t[1].size, t[1].hits })
-      near(2 / 12, t[1].positions[1], 1e-15)
-      near(10 / 12, t[1].positions[2], 1e-15)
+      assert.are.same({ 10, 2 }, { t[1].size, t[1].hits })
+      near(2 / 10, t[1].positions[1], 1e-15)
+      near(9 / 10, t[1].positions[2], 1e-15)
       assert.are.equal(0, t[2].positions[1])
-      near(5 / 9, t[2].positions[3], 1e-15)
-      near(12 / 14, t[3].positions[2], 1e-15)
+      near(1 / 7, t[2].positions[2], 1e-15)
+      near(4 / 7, t[2].positions[3], 1e-15)
+      near(10 / 11, t[3].positions[2], 1e-15)
       assert.are.same({}, t[4].positions)
-      assert.is_truthy(tostring(t):find("DP 0.2091", 1, true))
+      near(2 * 1e6 / 10, t[1].per_million, 1e-12, "per million words")
+      assert.is_truthy(tostring(t):find("DP 0.2098", 1, true))
       all_finite(t)
     end)
 
     it("groups speeches by a metadata key", function()
-      -- 2019: speeches 1, 3 (12 + 14 = 26 tokens), hits at 2, 10, 12+6, 12+12
-      -- 2020: speeches 2, 4 (9 + 6 = 15), hits at 0, 2, 5
-      -- DP = 0.5 (|4/7 - 26/41| + |3/7 - 15/41|) = 0.062718; D = 0.869565
+      -- 2019: speeches 1, 3 (10 + 11 = 21 words), hits after 2, 9, 10+5, 10+10 words
+      -- 2020: speeches 2, 4 (7 + 4 = 11), hits after 0, 1, 4 words
+      -- DP = 0.5 (|4/7 - 21/32| + |3/7 - 11/32|) = 0.084821; D = 0.822430
       local t = c:dispersion("development", { by = "year" })
       assert.are.equal(2, #t)
       assert.are.equal(2019, t[1].part)
-      assert.are.equal(26, t[1].size)
-      near(18 / 26, t[1].positions[3], 1e-15)
-      near(24 / 26, t[1].positions[4], 1e-15)
-      near(2 / 15, t[2].positions[2], 1e-15)
-      near(0.06271777003484322, t.meta.dp, 1e-12, "DP")
-      near(0.09890109890109892, t.meta.dp_norm, 1e-12, "DPnorm")
-      near(0.8695652173913043, t.meta.juilland_d, 1e-12, "D")
+      assert.are.equal(21, t[1].size)
+      near(15 / 21, t[1].positions[3], 1e-15)
+      near(20 / 21, t[1].positions[4], 1e-15)
+      near(1 / 11, t[2].positions[2], 1e-15)
+      near(0.08482142857142858, t.meta.dp, 1e-12, "DP")
+      near(0.1292517006802721, t.meta.dp_norm, 1e-12, "DPnorm")
+      near(0.822429906542056, t.meta.juilland_d, 1e-12, "D")
       local miss = c:dispersion("development", { by = "speaker" })
       assert.are.equal(0, #miss)
       assert.is_truthy(miss.warnings[1]:find("without 'speaker'", 1, true))

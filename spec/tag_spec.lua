@@ -134,10 +134,14 @@ describe("themes", function()
     end)
 
     it("tokenizes patterns as the text: Chinese characters, hyphenated words", function()
-      local c = corpus_of("加强人文交流。 People-to-people bonds, people to people.")
+      local text = "加强人文交流。 People-to-people bonds, people to people."
       local lex = rostra.lexicon { P = { "人文交流", "people-to-people" } }
-      local t = c:tag(lex)
-      assert.same({ "1/1/p=2,5" }, rows_of(t))
+      -- Chinese cut into words (人文 交流: 2 tokens) and one hyphenated token
+      assert.same({ "1/1/p=2,3" }, rows_of(corpus_of(text):tag(lex)))
+      -- one character a token: 4 tokens; the same pattern matches them
+      local c = rostra.corpus()
+      c:add(rostra.parse(text, { header = false, cjk = "chars" }))
+      assert.same({ "1/1/p=2,5" }, rows_of(c:tag(lex)))
     end)
 
     it("is case-insensitive, or matches word forms with case = true", function()

@@ -95,15 +95,30 @@ describe("rostra.tokenize", function()
       assert.are.same({ "punct", "word", "punct", "symbol", "number" }, kinds("“Yes” $5"))
     end)
 
-    it("makes Han, Hiragana and Katakana characters one token each", function()
-      assert.are.same({ "中", "国", "人", "民" }, texts("中国人民"))
-      assert.are.same({ "ひ", "ら", "カ", "タ" }, texts("ひらカタ"))
+    it("cuts Chinese and Japanese into words (ICU's dictionaries)", function()
+      assert.are.same({ "中国", "人民" }, texts("中国人民"))
+      assert.are.same({ "中华", "人民", "共和国" }, texts("中华人民共和国"))
+      assert.are.same({ "日本語", "の", "文章", "を", "単語", "に", "分け", "ます" },
+        texts("日本語の文章を単語に分けます"))
       assert.are.same({ "2022", "年", "12", "月" }, texts("2022年12月"))
+      -- a word's span is its characters; punctuation between runs stays a token
+      local t = rostra.tokenize("合作，发展")
+      assert.are.same({ "合作", "，", "发展" }, { t[1].text, t[2].text, t[3].text })
+      assert.are.same({ 1, 6 }, { t[1].start, t[1].stop })
     end)
 
-    it("makes Thai one token per grapheme cluster", function()
+    it("keeps Han, Hiragana and Katakana one character a token with cjk = \"chars\"", function()
+      local chars = { cjk = "chars" }
+      assert.are.same({ "中", "国", "人", "民" }, texts("中国人民", chars))
+      assert.are.same({ "ひ", "ら", "カ", "タ" }, texts("ひらカタ", chars))
+      assert.are.same({ "2022", "年", "12", "月" }, texts("2022年12月", chars))
+      assert.has_error(function() rostra.tokenize("中国", { cjk = "letters" }) end)
+    end)
+
+    it("makes Thai one token per grapheme cluster with cjk = \"chars\", words otherwise", function()
       -- นิ is one cluster (consonant + vowel sign)
-      assert.are.same({ "ภ", "า", "ษ", "า", "นิ" }, texts("ภาษานิ"))
+      assert.are.same({ "ภ", "า", "ษ", "า", "นิ" }, texts("ภาษานิ", { cjk = "chars" }))
+      assert.are.same({ "ภาษา", "ไทย" }, texts("ภาษาไทย"))
     end)
 
     it("treats no-break, ideographic and zero-width spaces, BOM and CR as white space", function()

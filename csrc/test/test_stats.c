@@ -393,29 +393,30 @@ static void test_parts(void) {
   rs_parts P;
   uint32_t part_of[2] = {0, 1}, pos[4] = {9, 5, 1, 200};
   CHECK(setup(&F, TEXTS, 2));
-  /* parts = speeches: sizes 8 and 7; hits 1, 5 (doc 1) and 9 (offset 1 of
-  ** doc 2); relative positions 1/8, 5/8 and 1/7 */
+  /* parts = speeches; sizes are words (not the two and one full stops): 6
+  ** and 6; hits 1 "cat" (1 word before it), 5 "cat" (The cat sat The: 4)
+  ** and 9 "cat" of doc 2 (A: 1); relative positions 1/6, 4/6 and 1/6 */
   CHECK_EQ_INT(rs_disp_parts(&F.mem, &F.ix, part_of, 2, pos, 4, &P), 0);
   CHECK_EQ_INT(P.nhits, 3);
-  CHECK_EQ_INT(P.size[0], 8);
-  CHECK_EQ_INT(P.size[1], 7);
+  CHECK_EQ_INT(P.size[0], 6);
+  CHECK_EQ_INT(P.size[1], 6);
   CHECK_EQ_INT(P.hits[0], 2);
   CHECK_EQ_INT(P.hits[1], 1);
-  CHECK(P.rel[P.first[0]] == 1.0 / 8);
-  CHECK(P.rel[P.first[0] + 1] == 5.0 / 8);
-  CHECK(P.rel[P.first[1]] == 1.0 / 7);
+  CHECK(P.rel[P.first[0]] == 1.0 / 6);
+  CHECK(P.rel[P.first[0] + 1] == 4.0 / 6);
+  CHECK(P.rel[P.first[1]] == 1.0 / 6);
   rs_parts_free(&F.mem, &P);
-  /* one part of both speeches: 15 tokens, doc 2 after doc 1: 9 is 9/15 */
+  /* one part of both speeches: 12 words, doc 2 after doc 1: 9 is 7/12 */
   part_of[1] = 0;
   CHECK_EQ_INT(rs_disp_parts(&F.mem, &F.ix, part_of, 1, pos, 3, &P), 0);
-  CHECK_EQ_INT(P.size[0], 15);
-  CHECK(P.rel[2] == 9.0 / 15);
+  CHECK_EQ_INT(P.size[0], 12);
+  CHECK(P.rel[2] == 7.0 / 12);
   rs_parts_free(&F.mem, &P);
   /* a speech in no part */
   part_of[1] = RS_NO_PART;
   CHECK_EQ_INT(rs_disp_parts(&F.mem, &F.ix, part_of, 1, pos, 3, &P), 0);
   CHECK_EQ_INT(P.nhits, 2);
-  CHECK_EQ_INT(P.size[0], 8);
+  CHECK_EQ_INT(P.size[0], 6);
   rs_parts_free(&F.mem, &P);
   teardown(&F);
 }

@@ -550,16 +550,7 @@ end
 function cmd.index(ctx, args)
   if not args.output then usage("index needs -o FILE.rostra, the index to write") end
   local c, all, where = open_corpus(ctx, args)
-  local saved = all
-  if where then
-    -- a new corpus of the speeches chosen, parsed again from their text
-    saved = rostra.corpus()
-    for d, m in c:speeches() do
-      local sp, err = rostra.parse(c:text(d), { name = m.file })
-      if not sp then fail("%s", err) end
-      saved:add(sp, m)
-    end
-  end
+  local saved = where and c or all -- a view saves exactly its speeches
   local ok, err = saved:save(args.output)
   if not ok then fail("%s", err) end
   local ntok, ndoc = saved:counts()
@@ -631,9 +622,9 @@ function cmd.count(ctx, args)
     for d in m:iter() do
       if not speeches[d] then speeches[d] = true n = n + 1 end
     end
-    local ntok = c:counts()
+    local words = c:words()
     t = result.new({ "query", "count", "speeches", "per_million" }, {
-      { query = q, count = #m, speeches = n, per_million = ntok > 0 and #m * 1e6 / ntok or 0 } },
+      { query = q, count = #m, speeches = n, per_million = words > 0 and #m * 1e6 / words or 0 } },
       { formats = { per_million = "%.2f" } })
   end
   emit(ctx, args, t)
@@ -783,6 +774,9 @@ function cmd.info(ctx, args)
     { field = "input", value = table.concat(args.inputs, " ") },
     { field = "speeches", value = i.speeches },
     { field = "tokens", value = i.tokens },
+    { field = "words", value = i.words },
+    { field = "punctuation", value = i.punctuation },
+    { field = "set_aside", value = i.aside },
     { field = "types.word", value = i.types.word },
     { field = "types.lower", value = i.types.lower },
     { field = "types.stem", value = i.types.stem },

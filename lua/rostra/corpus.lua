@@ -16,7 +16,6 @@ M.Corpus = Corpus
 local LEVELS = { segment = true, point = true, sentence = true, quotation = true, speech = true }
 local LEVEL_ALIAS = { paragraph = "segment", s = "sentence" }
 local SEG_KINDS = { "salutation", "paragraph", "closing", "heading" }
-local SEG_CODE = { salutation = 1, paragraph = 2, closing = 3, heading = 4 }
 local ATTRS = { word = true, lower = true, stem = true }
 
 -- Snowball algorithm names for the languages rostra meets
@@ -115,25 +114,13 @@ end
 
 -- {====================================================== building
 
-local function speech_spans(sp)
-  local raw = sp._raw or {}
-  local segs, pts, sents, quots = {}, {}, {}, {}
-  local list = raw.segments or {}
-  for i, s in ipairs(list) do
-    segs[i] = { start = s.start, stop = s.stop, attr = SEG_CODE[s.kind] or 2 }
-  end
-  for _, p in ipairs(raw.points or {}) do
-    local a, b = list[p.first], list[p.last]
-    if a and b then pts[#pts + 1] = { start = a.start, stop = b.stop, attr = p.ordinal } end
-  end
-  for i, s in ipairs(raw.sentences or {}) do sents[i] = { start = s.start, stop = s.stop } end
-  for i, q in ipairs(raw.quotations or {}) do quots[i] = { start = q.start, stop = q.stop } end
-  return { segments = segs, points = pts, sentences = sents, quotations = quots }
-end
-
---- Add a speech (from `rostra.parse`) or a plain text to an in-memory corpus.
--- @param speech a Speech, or a string (one segment, sentences from the splitter)
--- @tparam[opt] table meta metadata for a plain text (merged over a Speech's)
+--- Add a speech (from `rostra.parse`) or a plain text to an in-memory corpus,
+-- as `rostra.load` adds a file: the same engine reads, parses and tokenizes
+-- it, so the index is the same byte for byte.
+-- @param speech a Speech, or a string (a text without a header: its
+--   paragraphs, sentences and quotations are found as in a speech's body)
+-- @tparam[opt] table meta metadata merged over the Speech's (`file`: its
+--   name; else the Speech's name, or `"speech N"`)
 -- @treturn integer the speech id
 function Corpus:add(speech, meta)
   if self._mask then error("cannot add to a view; add to the corpus it came from", 2) end
@@ -142,13 +129,20 @@ function Corpus:add(speech, meta)
     error("this corpus was opened from an index and is read-only; load into a new corpus "
       .. "with rostra.corpus()", 2)
   end
-  local text, spans, m
+  local handle, m, name = nil, {}, nil
   if type(speech) == "string" then
-    text, m = speech, {}
+    local msg, code
+    handle, msg, code = core.ingest(speech, "input", { header = false })
+    if not handle then error(("bad argument #1 to 'add' (%s, %s)"):format(msg, code), 2) end
   elseif type(speech) == "table" and type(speech.text) == "string" then
-    text, m = speech.text, {}
     for k, v in pairs(speech.meta or {}) do m[k] = v end
-    spans = speech_spans(speech)
+    name = speech.name
+    handle = speech._in
+    if handle == nil then -- a Speech made by hand: through the ingest now
+      local msg, code
+      handle, msg, code = core.ingest(speech.text, name or "input")
+      if not handle then error(("bad argument #1 to 'add' (%s, %s)"):format(msg, code), 2) end
+    end
   else
     error(("bad argument #1 to 'add' (Speech or string expected, got %s)"):format(type(speech)), 2)
   end
@@ -156,17 +150,47 @@ function Corpus:add(speech, meta)
     if type(meta) ~= "table" then error("bad argument #2 to 'add' (table expected)", 2) end
     for k, v in pairs(meta) do m[k] = v end
   end
-  local id = h:add(text, spans, M.stemmer_for(m.lang))
+  local _, ndoc = h:counts()
+  m.file = m.file or name or ("speech " .. (ndoc + 1))
+  local id = h:add_ingested(handle, m.lang ~= nil and M.stemmer_for(m.lang) or nil)
   self._metas[id] = m
+  self._extra.names[id] = m.file
   return id
 end
 
---- Save to one file (atomically: temporary file, fsync, rename).
+-- a deep copy of a metadata value (tables are shared with the source)
+local function deep_copy(v)
+  if type(v) ~= "table" then return v end
+  local t = {}
+  for k, x in pairs(v) do t[k] = deep_copy(x) end
+  return t
+end
+
+--- Save to one file (atomically: temporary file, fsync, rename). A view
+-- saves exactly its speeches, with their metadata, as a new index whose
+-- speeches are numbered 1..k in their order here. Saving over the index
+-- this corpus was opened from is refused (its mapping must stay valid).
 -- @return true, or nil, message, code
 function Corpus:save(path)
   if type(path) ~= "string" then error("bad argument #1 to 'save' (string expected)", 2) end
   local root = self._root
   local h = root._h
+  if root._path and h:is_file(path) then
+    error(("cannot save over %s: this corpus is read from it; save to another file"):format(path), 2)
+  end
+  if self._mask then
+    local metas = self:_load_meta()
+    local out = M.new()
+    for d in self:speeches() do
+      local m = deep_copy(metas[d] or {})
+      local id = out._h:add_from(h, d, m.lang ~= nil and M.stemmer_for(m.lang) or nil)
+      out._metas[id] = m
+      out._extra.names[id] = (root._extra.names or {})[d] or m.file
+    end
+    local ok, err, code = out:save(path)
+    out:close()
+    return ok, err, code
+  end
   if h:writable() then h:set_meta(encode_meta(root._metas, root._extra)) end
   return h:save(path)
 end
@@ -273,20 +297,21 @@ end
 
 -- {====================================================== reading
 
---- Tokens and speeches in this corpus or view.
+--- Tokens and speeches in this corpus or view (the tokens of the speech:
+-- header, footer and front matter are set aside, not counted).
 function Corpus:counts()
   local h = self._root._h
-  local ntok, ndoc = h:counts()
-  if not self._mask then return ntok, ndoc end
-  local t, n = 0, 0
-  for d = 1, ndoc do
-    if self._mask:byte(d) == 1 then
-      local _, nt = h:doc(d)
-      t = t + nt
-      n = n + 1
-    end
-  end
-  return t, n
+  if not self._mask then return h:counts() end
+  local _, ntok, _, ndoc = h:words(self._mask)
+  return ntok, ndoc
+end
+
+--- Word tokens (words and numbers; not punctuation or symbols) in this
+-- corpus or view: the denominator of every rate rostra gives
+-- (`per_million`, shares, keyness, dispersion). See docs/query.md, "Counts
+-- and rates".
+function Corpus:words()
+  return (self._root._h:words(self._mask))
 end
 
 function Corpus:__len()
@@ -321,15 +346,19 @@ function Corpus:token(p, attr)
   return self._root._h:token(p, attr)
 end
 
---- Sizes, counts, attributes and warnings.
+--- Sizes, counts, attributes and warnings: `tokens` (the speech's tokens),
+-- `words` (of them, words and numbers: the denominator of rates),
+-- `punctuation` (the others: punctuation and symbols), `aside` (tokens of the
+-- text set aside: page furniture, front matter), `speeches`.
 function Corpus:info()
   local h = self._root._h
   self:_load_meta()
   local s = h:sizes()
-  local ntok, ndoc = self:counts()
+  local words, ntok, aside, ndoc = h:words(self._mask)
   local index_bytes = s.stream + s.offsets + s.postings + s.vocabulary + s.maps + s.structures
   return {
-    tokens = ntok, speeches = ndoc, sizes = s,
+    tokens = ntok, words = words, punctuation = ntok - words, aside = aside,
+    speeches = ndoc, sizes = s,
     bytes_per_token = ntok > 0 and index_bytes / ntok or 0,
     attributes = { "word", "lower", "stem" },
     levels = { "speech", "segment", "point", "sentence", "quotation" },
@@ -338,6 +367,22 @@ function Corpus:info()
     path = self._root._path,
     view = self._mask ~= nil,
   }
+end
+
+--- The text of speech d that is not speech: page furniture (header and
+-- footer lines, with `why`: breadcrumb, title, byline, dateline, speaker,
+-- ...) and the front matter block (`why = "front_matter"`), in order:
+-- `{why, line, start, stop, text}` (byte positions in `c:text(d)`).
+function Corpus:boilerplate(d)
+  local h = self._root._h
+  local text = h:doc_text(d)
+  local out = h:boilerplate(d)
+  for _, b in ipairs(out) do
+    b.text = text:sub(b.start, b.stop)
+    local _, nl = text:sub(1, b.start - 1):gsub("\n", "")
+    b.line = nl + 1
+  end
+  return out
 end
 
 local function check_level(level, fname)
@@ -360,8 +405,20 @@ local QUOTE = {
 
 --- Iterate the spans of a level: `{speech, start, stop, text, kind | ordinal}`
 -- (positions 1-based inclusive; `text` is the source text, for quotations
--- without the marks).
+-- without the marks). `c:spans("boilerplate")` iterates the text set aside
+-- instead, as `c:boilerplate(d)` gives it (byte positions in the speech's
+-- text, not token positions).
 function Corpus:spans(level)
+  if level == "boilerplate" then
+    local list, i = {}, 0
+    for d in self:speeches() do
+      for _, b in ipairs(self:boilerplate(d)) do list[#list + 1] = b end
+    end
+    return function()
+      i = i + 1
+      return list[i]
+    end
+  end
   level = check_level(level, "spans")
   local h = self._root._h
   local _, ndoc = h:counts()
@@ -404,8 +461,8 @@ end
 
 --- Frequency list: `{attr = "lower", top = 50, by = key, min = 1, stopwords = ...,
 -- punct = false}`. Counts are computed in C; punctuation and symbols are left
--- out unless `punct = true`; `per_million` is relative to all the tokens of
--- the corpus, view or group.
+-- out unless `punct = true`; `per_million` is relative to the words of
+-- the corpus, view or group (words and numbers, not punctuation).
 function Corpus:freq(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table expected)", 2) end
@@ -427,7 +484,7 @@ function Corpus:freq(opts)
       for _ in pairs(stop) do want = want + 1 end
     end
     local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only)
-    local total = (view:counts())
+    local total = view:words()
     local n = 0
     for i = 1, #forms do
       if not (stop and stop[forms[i]]) then
@@ -481,15 +538,18 @@ end
 
 -- {====================================================== loading
 
+-- error codes for the errno values io.open and read give
+local ERRNO = { [2] = "ENOENT", [13] = "EACCES", [20] = "ENOTDIR", [21] = "EISDIR",
+                [36] = "ENAMETOOLONG", [40] = "ELOOP" }
+
+--- Read a whole file: its bytes, or nil, message, code (`ENOENT`, `EACCES`,
+-- `EISDIR`, ... `EIO`).
 local function read_file(path)
-  local f, err = io.open(path, "rb")
-  if not f then
-    local code = err and err:find("No such file") and "ENOENT" or "EIO"
-    return nil, err, code
-  end
-  local s, rerr = f:read("a")
+  local f, err, errno = io.open(path, "rb")
+  if not f then return nil, err, ERRNO[errno] or "EIO" end
+  local s, rerr, rerrno = f:read("a")
   f:close()
-  if not s then return nil, path .. ": " .. tostring(rerr), "EIO" end
+  if not s then return nil, path .. ": " .. tostring(rerr), ERRNO[rerrno] or "EIO" end
   return s
 end
 M.read_file = read_file
@@ -518,6 +578,9 @@ function M.load(what, opts)
   else
     error(("bad argument #1 to 'load' (path or list of paths expected, got %s)"):format(type(what)), 3)
   end
+  if opts.cjk ~= nil and opts.cjk ~= "words" and opts.cjk ~= "chars" then
+    error(("bad option cjk = %s to 'load' (\"words\" or \"chars\")"):format(tostring(opts.cjk)), 3)
+  end
   local threads = opts.threads or core.ncpu()
   if math.type(threads) ~= "integer" or threads < 1 then
     error("threads must be a positive integer", 3)
@@ -542,30 +605,29 @@ function M.load(what, opts)
   local function each(i, total, bytes, r)
     local path = paths[i]
     local rel = base and path:sub(#base + 2) or path
+    local lang
     if r.doc then
-      local fm
-      if r.front then
-        local err, code
-        fm, err, code = core.frontmatter(h:doc_text(r.doc), path)
-        if not fm then warnings[#warnings + 1] = tostring(err) .. " (" .. tostring(code) .. ")" end
-      end
-      local name_meta = opts.meta ~= nil and meta.from_name(opts.meta, rel) or nil
-      local side_meta
-      if sidecar then side_meta = sidecar:lookup(rel, meta.merge(r.meta, name_meta, nil, fm)) end
-      local m = meta.normalize(meta.merge(r.meta, name_meta, side_meta, fm))
-      if opts.lang then m.lang = opts.lang end
-      m.file = m.file or rel
+      local m = meta.for_speech(r.meta, r.front, rel, opts, sidecar)
       c._metas[r.doc] = m
       c._extra.names[r.doc] = rel
       if r.bad > 0 then
         warnings[#warnings + 1] = ("%s: %d bytes of invalid UTF-8 read as U+FFFD"):format(rel, r.bad)
       end
+      if r.tokens == 0 then
+        warnings[#warnings + 1] = ("%s: no speech found: every line was set aside"):format(rel)
+      end
+      if r.cjk_fallback then
+        warnings[#warnings + 1] = ("%s: some Chinese or Japanese text could not be cut into words: "
+          .. "its characters are tokens"):format(rel)
+      end
+      lang = m.lang ~= nil and M.stemmer_for(m.lang) or nil
     else
       warnings[#warnings + 1] = ("skipped %s (%s)"):format(r.error, r.code)
     end
     if progress then progress(i, total, bytes) end
+    return lang
   end
-  h:load_files(paths, threads, opts.lang and M.stemmer_for(opts.lang) or nil, each)
+  h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk })
   return c
 end
 

@@ -30,54 +30,48 @@ local function argcheck(cond, n, fname, msg)
 end
 
 local PARSE_OPTS = { name = true, meta = true, sidecar = true, base = true, lang = true,
-                     header = true, _sidecar_cache = true }
+                     header = true, cjk = true, _sidecar_cache = true }
 
 local function check_opts(opts, fname)
   if opts == nil then return {} end
   argcheck(type(opts) == "table", 2, fname, "table expected, got " .. type(opts))
   for k in pairs(opts) do
     if not PARSE_OPTS[k] then
-      error(("unknown option '%s' to '%s' (valid: name, meta, sidecar, lang, header)"):format(
+      error(("unknown option '%s' to '%s' (valid: name, meta, sidecar, lang, header, cjk)"):format(
         tostring(k), fname), 3)
     end
+  end
+  if opts.cjk ~= nil and opts.cjk ~= "words" and opts.cjk ~= "chars" then
+    error(("bad option cjk = %s to '%s' (\"words\" or \"chars\")"):format(tostring(opts.cjk), fname), 3)
   end
   return opts
 end
 
--- the front matter block replaced by spaces (line breaks kept), so line
--- numbers and byte offsets of the body stay those of the file
-local function blank_front(text, body)
-  if body <= 1 then return text end
-  return text:sub(1, body - 1):gsub("[^\n]", " ") .. text:sub(body)
-end
-
-local function parse(text, opts)
-  local name = opts.name or "input"
-  local fm, body, code = core.frontmatter(text, name)
-  if not fm then return nil, body, code end
-  local raw = core.parse_speech(blank_front(text, body), name,
-    opts.header == false and { header = false } or nil)
-  if not raw then return nil, name .. ": text too large", "ELIMIT" end
-  local meta = require "rostra.meta"
-  local name_meta, side_meta
+-- the file's path relative to opts.base, for templates and sidecars
+local function relative(opts)
   local rel = opts.name
   if rel and opts.base and rel:sub(1, #opts.base + 1) == opts.base .. "/" then
     rel = rel:sub(#opts.base + 2)
   end
-  if opts.meta ~= nil and rel then name_meta = meta.from_name(opts.meta, rel) end
-  if opts.sidecar ~= nil then
-    local sc = opts._sidecar_cache
-    if not sc then
-      local err, ecode
-      sc, err, ecode = meta.sidecar(opts.sidecar, opts.base)
-      if not sc then return nil, err, ecode end
-      opts._sidecar_cache = sc
-    end
-    local known = meta.merge(raw.meta, name_meta, nil, fm)
-    side_meta = rel and sc:lookup(rel, known) or nil
+  return rel
+end
+
+-- the one way in (the same engine as rostra.load's workers): core.ingest
+-- reads the front matter, parses and tokenizes; the metadata is merged by
+-- meta.for_speech, as for a loaded file
+local function parse(text, opts)
+  local name = opts.name or "input"
+  local h, raw, front = core.ingest(text, name, { header = opts.header, cjk = opts.cjk })
+  if not h then return nil, raw, front end
+  local meta = require "rostra.meta"
+  local sc = opts._sidecar_cache
+  if opts.sidecar ~= nil and not sc then
+    local err, ecode
+    sc, err, ecode = meta.sidecar(opts.sidecar, opts.base)
+    if not sc then return nil, err, ecode end
+    opts._sidecar_cache = sc
   end
-  local merged = meta.normalize(meta.merge(raw.meta, name_meta, side_meta, fm))
-  if opts.lang and merged.lang == nil then merged.lang = opts.lang end
+  local merged = meta.for_speech(raw.meta, front, relative(opts), opts, sc)
   local warnings = {}
   if not utf8.len(text) then
     local bad, first = core.invalid_utf8(text)
@@ -87,8 +81,21 @@ local function parse(text, opts)
           :format(name, bad, first) }
     end
   end
+  if raw.cjk_fallback then
+    warnings[#warnings + 1] = { code = "ECJK",
+      message = ("%s: some Chinese or Japanese text could not be cut into words: its characters are tokens")
+        :format(name) }
+  end
+  if #raw.segments == 0 then
+    local why = #raw.boilerplate > 0
+      and ("every line was set aside as page furniture (%d lines)"):format(#raw.boilerplate)
+      or front and "the text holds only front matter" or "the text holds no words"
+    warnings[#warnings + 1] = { code = "ENOSPEECH", message = ("%s: no speech found: %s"):format(name, why) }
+  end
   local speech = require "rostra.speech"
-  return speech.new(text, raw, { meta = merged, name = opts.name, warnings = warnings })
+  local sp = speech.new(text, raw, { meta = merged, name = opts.name, warnings = warnings, front = front })
+  sp._in = h
+  return sp
 end
 
 --- Parse a transcript into a Speech.
@@ -108,25 +115,14 @@ end
 function rostra.parse_file(path, opts)
   argcheck(type(path) == "string", 1, "parse_file", "string expected, got " .. type(path))
   opts = check_opts(opts, "parse_file")
-  local f, err, errno = io.open(path, "rb")
-  if not f then
-    local code = errno == 2 and "ENOENT" or errno == 13 and "EACCES" or errno == 21 and "EISDIR" or "EIO"
-    return nil, err, code
-  end
-  local text, rerr = f:read("a")
-  f:close()
-  if not text then
-    return nil, path .. ": " .. tostring(rerr), rerr and rerr:find("directory") and "EISDIR" or "EIO"
-  end
-  if text:sub(1, 8192):find("\0", 1, true) then
-    return nil, "not a text file: " .. path, "ENOTTEXT"
-  end
+  local text, err, code = require("rostra.corpus").read_file(path)
+  if not text then return nil, err, code end
   local o = {}
   for k, v in pairs(opts) do o[k] = v end
   o.name = opts.name or path
-  local sp, msg, code = parse(text, o)
+  local sp, msg, ecode = parse(text, o)
   opts._sidecar_cache = o._sidecar_cache
-  return sp, msg, code
+  return sp, msg, ecode
 end
 
 -- }======================================================

@@ -4,6 +4,7 @@
 -- Adds these methods to rostra.corpus's Corpus.
 -- @module rostra.matches
 local query = require "rostra.query"
+local cjk = require "rostra.cjk"
 local result = require "rostra.result"
 
 local corpusmod = require "rostra.corpus"
@@ -68,10 +69,16 @@ end
 
 -- }======================================================
 
-local function compile(q, fname)
-  if type(q) == "string" then return query.compile(q) end
-  if type(q) == "table" and q.seq then return q end
-  error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
+-- the program of a query for corpus c: Han and Kana runs cut the ways the
+-- corpus has (rostra.cjk)
+local function compile(c, q, fname)
+  local prog
+  if type(q) == "string" then prog = query.compile(q)
+  elseif type(q) == "table" and q.seq then prog = q
+  else
+    error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
+  end
+  return cjk.expand(prog, c._root._h)
 end
 
 local function new_matches(c, starts, stops, q)
@@ -110,7 +117,7 @@ end
 -- @treturn Matches (empty, never nil, when nothing matches)
 function Corpus:query(q, opts)
   local budget = check_query_opts(opts, "query")
-  local prog = compile(q, "query")
+  local prog = compile(self, q, "query")
   local starts, stops = self._root._h:query(prog, mask_for(self, prog), false, 0, budget)
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
 end
@@ -118,7 +125,7 @@ end
 --- The number of matches of a query (`opts.budget` as for `query`).
 function Corpus:count(q, opts)
   local budget = check_query_opts(opts, "count")
-  local prog = compile(q, "count")
+  local prog = compile(self, q, "count")
   return self._root._h:query(prog, mask_for(self, prog), true, 0, budget)
 end
 
@@ -518,7 +525,7 @@ function Corpus:kwic(q, opts)
       table.move(q.stops, 1, #q.stops, 1, {}), q.q)
   elseif opts.limit and not opts.sort then
     -- a page in corpus order: count every hit, fetch only the page's
-    local prog = compile(q, "kwic")
+    local prog = compile(self, q, "kwic")
     local mask, h = mask_for(self, prog), self._root._h
     hits = h:query(prog, mask, true, 0, budget)
     local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), budget)

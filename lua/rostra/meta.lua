@@ -104,6 +104,33 @@ end
 -- Never applied automatically.
 -- @tparam string s
 -- @treturn string
+--- The metadata of one speech, the same for every way in (`rostra.parse`,
+-- `parse_file`, `c:add`, `rostra.load`). By precedence, lowest first: what
+-- the text says (`text_meta`, the parser's header metadata), the file name
+-- (`opts.meta`, a template, lpeg pattern or function, matched on `rel`),
+-- the sidecar (`sidecar`, from `M.sidecar`), the front matter (`front`).
+-- `opts.lang` is a default: it replaces the parser's guess, and any `lang`
+-- the name, sidecar or front matter give replaces it. `file` is `rel` unless
+-- a source gives one.
+-- @tparam table text_meta
+-- @tparam[opt] table front
+-- @tparam[opt] string rel the file's path relative to the folder loaded
+-- @tparam table opts
+-- @param[opt] sidecar
+-- @treturn table
+function M.for_speech(text_meta, front, rel, opts, sidecar)
+  local name_meta = (opts.meta ~= nil and rel ~= nil) and M.from_name(opts.meta, rel) or nil
+  local side_meta
+  if sidecar and rel then
+    side_meta = sidecar:lookup(rel, M.merge(text_meta, name_meta, nil, front))
+  end
+  local given = M.merge(nil, name_meta, side_meta, front)
+  local m = M.normalize(M.merge(text_meta, name_meta, side_meta, front))
+  if given.lang == nil and opts.lang ~= nil then m.lang = opts.lang end
+  if m.file == nil then m.file = rel end
+  return m
+end
+
 function M.unslug(s)
   if type(s) ~= "string" then
     error(("bad argument #1 to 'unslug' (string expected, got %s)"):format(type(s)), 2)

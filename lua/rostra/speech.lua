@@ -30,7 +30,8 @@ end
 --- A Speech from the text and the table of `core.parse_speech`.
 -- @tparam string text the raw transcript (kept: spans refer into it)
 -- @tparam table raw the table of `core.parse_speech(text)`
--- @tparam[opt] table extra `{meta = {...}, name = "...", warnings = {...}}`;
+-- @tparam[opt] table extra `{meta = {...}, name = "...", warnings = {...},
+--   front = {...}}` (front: the front matter, kept as `sp.front`);
 --   `extra.meta` (front matter, file-name metadata) overrides what the
 --   header gave
 -- @treturn Speech
@@ -49,6 +50,7 @@ function speech.new(text, raw, extra)
     name = extra.name,
     meta = meta,
     boilerplate = raw.boilerplate or {},
+    front = extra.front,
     warnings = warnings,
     body_start = raw.body_start,
     convention = raw.convention,

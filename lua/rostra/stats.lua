@@ -152,6 +152,8 @@ local function literal_of(q)
     or not ATTRS[t.attr] or type(t.value) ~= "string" then
     return nil
   end
+  -- Han and Kana: the characters, whatever the tokens (the query path cuts them)
+  if require("rostra.cjk").chars(t.value) then return nil end
   return t.attr, t.value
 end
 

@@ -20,6 +20,7 @@ local corpusmod = require "rostra.corpus"
 local lexmod = require "rostra.lexicon"
 local speechmod = require "rostra.speech"
 local matches = require "rostra.matches"
+local cjk = require "rostra.cjk"
 
 local Corpus = corpusmod.Corpus
 local Speech = speechmod.Speech
@@ -162,8 +163,18 @@ local function compile(c, lex, o, lvl)
       local toks, globs = p.tokens, p.globs
       if o.case then toks, globs = word_tokens(p.pattern) end
       if #toks > 0 then
-        pats[#pats + 1] = { tokens = toks, globs = globs, cat = cat, weight = p.weight,
-          exclude = p.exclude and true or false, pattern = p.pattern, entry = p.entry }
+        -- Han and Kana: every way the corpus cuts the characters (rostra.cjk)
+        local variants, err = cjk.pattern_variants(toks, globs, attr, h)
+        if not variants then
+          local e = lex:entries()[p.entry] or {}
+          local where = e.line and lex.path and ("%s:%d:%d: "):format(lex.path, e.line, e.col)
+            or (lex.name .. ": ")
+          error(where .. err, lvl)
+        end
+        for _, v in ipairs(variants) do
+          pats[#pats + 1] = { tokens = v.tokens, globs = v.globs, cat = cat, weight = p.weight,
+            exclude = p.exclude and true or false, pattern = p.pattern, entry = p.entry }
+        end
       end
     end
   end

@@ -627,3 +627,66 @@ describe("Ctrl-C in the REPL #hostile", function()
 end)
 
 -- }======================================================
+
+-- {====================================================== control characters
+
+describe("control characters shown, not executed #hostile", function()
+  local result = require "rostra.result"
+  -- clear screen, a window title (OSC), a bell, a C1 CSI (U+009B), a backspace
+  local NASTY = "We want peace \27[2J now. \27]0;pwned\7 Peace \194\155" .. "31m again\8 and peace.\n"
+
+  -- no byte that a terminal would act on: C0 but tab and newline, DEL, C1
+  local function inert(s)
+    return not s:find("[%z\1-\8\11-\31\127]") and not s:find("\194[\128-\159]")
+  end
+
+  it("escapes them in KWIC lines and their title", function()
+    local c = rostra.corpus()
+    c:add(NASTY)
+    local k = c:kwic("peace", { context = 10 })
+    local text = tostring(k)
+    assert.is_true(inert(text), text)
+    assert.matches("\\x1b[2J", text, 1, true)
+    assert.matches("\\x1b]0;pwned\\x07", text, 1, true)
+    assert.matches("\\u009b", text, 1, true)
+    for i = 1, #k do
+      assert.is_true(inert(k[i]:highlight():gsub("\27%[[%d;]*m", "")))
+    end
+    -- the data keeps its bytes
+    assert.matches("\27", k[1].right, 1, true)
+  end)
+
+  it("escapes them in text tables; TSV, CSV and JSON by their own rules", function()
+    local t = result.new({ "text", "n" }, { { text = "a\27[2Jb\7c\194\155d\tz", n = 1 } })
+    local shown = t:format()
+    assert.is_true(inert(shown), shown)
+    assert.matches("a\\x1b[2Jb\\x07c\\u009bd z", shown, 1, true)
+    assert.are.equal("text\tn\na\\x1b[2Jb\\x07c\\xc2\\x9bd\\tz\t1\n", t:to_tsv())
+    assert.are.equal('text,n\n"a\27[2Jb\7c\194\155d\tz",1\n', t:to_csv())
+    local json = t:to_json()
+    assert.is_true(inert(json), json)
+    assert.matches('"a\\u001b[2Jb\\u0007c\\u009bd\\tz"', json, 1, true)
+    -- a JSON reader gets the bytes back
+    local ok, cjson = pcall(require, "cjson")
+    if ok then assert.are.equal("a\27[2Jb\7c\194\155d\tz", cjson.decode(json)[1].text) end
+    assert.are.equal("x\\x1b\ty\n", result.visible("x\27\ty\n", true))
+  end)
+
+  it("escapes them in the command's text output, warnings and errors", function()
+    local dir = tmpdir()
+    write(dir .. "/s.txt", NASTY)
+    local out, rc = sh(("%s bin/rostra kwic peace '%s/s.txt'"):format(LUA, dir))
+    assert.are.equal(0, rc, out)
+    assert.is_true(inert(out), out)
+    assert.matches("\\x1b[2J", out, 1, true)
+    out = sh(("%s bin/rostra parse '%s/s.txt'"):format(LUA, dir))
+    assert.is_true(inert(out), out)
+    out, rc = sh(("%s bin/rostra count peace \"%s/$(printf 'x\\033]0;t\\007.txt')\""):format(LUA, dir))
+    assert.are.equal(1, rc)
+    assert.is_true(inert(out), out)
+    assert.matches("x\\x1b]0;t\\x07.txt", out, 1, true)
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+end)
+
+-- }======================================================

@@ -64,8 +64,10 @@ local function plural(n, one, many)
   return ("%d %s"):format(n, n == 1 and one or many)
 end
 
+-- one line, its control characters shown (a file name holding ESC
+-- sequences cannot drive the terminal)
 local function one_line(msg)
-  return (tostring(msg):gsub("%s*\n%s*", "; "))
+  return result.visible((tostring(msg):gsub("%s*\n%s*", "; ")))
 end
 
 -- }======================================================
@@ -587,7 +589,7 @@ function cmd.kwic(ctx, args)
   local files, fw = {}, 0
   if ndoc > 1 then
     for i, r in ipairs(k) do
-      local f = file_of(c, r.speech):match("([^/]*)$")
+      local f = result.visible(file_of(c, r.speech):match("([^/]*)$"))
       if result.width(f) > 30 then f = f:sub(1, 29) .. "…" end
       files[i] = f
       fw = math.max(fw, result.width(f))
@@ -595,7 +597,7 @@ function cmd.kwic(ctx, args)
   end
   local lines = {}
   local shown = #k
-  local title = ("%d hits of %s"):format(k.hits, q)
+  local title = result.visible(("%d hits of %s"):format(k.hits, q))
   if shown < k.hits then
     title = title .. ("  (%d-%d shown; --limit N --offset N for more)"):format(
       (args.offset or 0) + (shown > 0 and 1 or 0), (args.offset or 0) + shown)

@@ -467,18 +467,20 @@ local function fit_right(s, w)
   return table.concat(out) .. "…"
 end
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+-- trimmed, control characters shown (result.visible), not executed
+local function trim(s) return result.visible((s:gsub("^%s+", ""):gsub("%s+$", ""))) end
 
---- A KWIC line as text: the match in a centred column.
+--- A KWIC line as text: the match in a centred column (control characters
+-- of the text shown as `\x1b`, see result.visible).
 function Line:__tostring()
-  return fit_left(trim(self.left), 40) .. "  " .. self.match .. "  " .. fit_right(trim(self.right), 40)
+  return fit_left(trim(self.left), 40) .. "  " .. trim(self.match) .. "  " .. fit_right(trim(self.right), 40)
 end
 
 local ANSI = { on = "\27[1;31m", off = "\27[0m" }
 
 --- The line with the match highlighted by ANSI colour codes.
 function Line:highlight()
-  return fit_left(trim(self.left), 40) .. "  " .. ANSI.on .. self.match .. ANSI.off .. "  "
+  return fit_left(trim(self.left), 40) .. "  " .. ANSI.on .. trim(self.match) .. ANSI.off .. "  "
     .. fit_right(trim(self.right), 40)
 end
 
@@ -570,7 +572,7 @@ end
 
 function Kwic:format(o)
   local lines = {}
-  if self.title then lines[#lines + 1] = self.title end
+  if self.title then lines[#lines + 1] = result.visible(self.title) end
   local n = #self
   local max = (o and o.max_rows) or 50
   for i = 1, math.min(n, max) do lines[#lines + 1] = tostring(self[i]) end

@@ -110,7 +110,7 @@ end
 function M.show(v, o)
   o = o or {}
   local tv = type(v)
-  if tv == "string" then return v end
+  if tv == "string" then return result.visible(v, true) end
   if tv ~= "table" then return tostring(v) end
   local Kwic = kwic_class()
   if Kwic and Kwic.is(v) and o.color then
@@ -273,7 +273,7 @@ function Session:feed(line)
   local res = table.pack(xpcall(fn, traceback_less))
   if not res[1] then
     if catch then catch(false) end
-    self.out(res[2] .. "\n")
+    self.out(result.visible(tostring(res[2]), true) .. "\n")
     return "error"
   end
   if res.n > 1 then

@@ -42,8 +42,9 @@
 -- display columns: one per code point, two for East Asian wide and fullwidth
 -- characters (Han, Kana, Hangul, fullwidth forms, most emoji), zero for common
 -- combining marks and zero-width characters (an approximation of wcwidth).
--- Control characters (tab, newline...) are shown as a space and invalid UTF-8
--- bytes as U+FFFD. Cells wider than `max_width` (default 40) are cut to fit,
+-- Tab, newline, CR, VT and FF are shown as a space, the other control
+-- characters as visible escapes (`\x1b`, `\u009b`, see `result.visible`)
+-- and invalid UTF-8 bytes as U+FFFD. Cells wider than `max_width` (default 40) are cut to fit,
 -- with a `…`: at the end for left-aligned cells, at the start (`…tail`) for
 -- right-aligned ones; numbers are never cut. At most `max_rows` rows are shown
 -- (default 50), then a line `… N more rows`. An empty table shows the header,
@@ -57,14 +58,18 @@
 --
 -- * TSV: a header line of column names, then one line per row, fields
 --   separated by a tab. In names and values a backslash is written `\\`, a tab
---   `\t`, a newline `\n` and a carriage return `\r` (as in PostgreSQL's
---   text COPY format); an empty field is nil, NaN, inf or "".
+--   `\t`, a newline `\n`, a carriage return `\r` and any other control
+--   character `\xHH` (a C1 control as the two bytes of its UTF-8,
+--   `\xc2\x9b`), as in PostgreSQL's text COPY format; an empty field is nil,
+--   NaN, inf or "".
 -- * CSV: RFC 4180, except that lines end in LF, not CRLF. A field is quoted
---   when it contains a comma, a double quote, a CR or a LF; quotes inside are
---   doubled; newlines inside quoted fields are kept as they are.
+--   when it contains a comma, a double quote or a control character (CR, LF,
+--   ESC, ...: CSV has no escapes, the bytes are kept as data); quotes inside
+--   are doubled; newlines inside quoted fields are kept as they are.
 -- * JSON: an array of objects, one object per line, each with every column,
 --   in column order (`null` for a missing value). Strings are UTF-8 (invalid
---   bytes become U+FFFD) and `/` is not escaped. Needs lua-cjson.
+--   bytes become U+FFFD), control characters are `\uXXXX` escapes (C0, DEL
+--   and C1) and `/` is not escaped. Needs lua-cjson.
 --
 -- `t:export` writes through rostra.output: a regular file is written to a
 -- temporary file in the target's folder and renamed over the target, so the
@@ -755,10 +760,29 @@ local function display_text(v, dec)
   return compact_value(v, {}, false)
 end
 
--- a string made safe for one line of a terminal
+--- A string with its control characters shown, not executed: C0 controls
+-- and DEL as `\x1b`, C1 controls (U+0080 to U+009F) as `\u009b`; tab and
+-- newline are kept when `keep` is true. Text output (tables, KWIC lines,
+-- the command's messages) goes through it, so that a transcript holding
+-- ESC sequences cannot clear or retitle the analyst's terminal.
+-- @tparam string s
+-- @tparam[opt] boolean keep keep tab and newline
+-- @treturn string
+function M.visible(s, keep)
+  if not find(s, "[%z\1-\31\127\194]") then return s end
+  s = gsub(s, "[%z\1-\31\127]", function(c)
+    if keep and (c == "\n" or c == "\t") then return c end
+    return format("\\x%02x", byte(c))
+  end)
+  return (gsub(s, "\194([\128-\159])", function(c) return format("\\u%04x", byte(c)) end))
+end
+local visible = M.visible
+
+-- a string made safe for one line of a terminal: white space controls as
+-- spaces, the other controls shown
 local function clean(s)
-  s = gsub(s, "%c", " ")
-  return valid_utf8(s)
+  s = gsub(s, "[\t\n\r\v\f]", " ")
+  return visible(valid_utf8(s))
 end
 
 local function pad(s, w, target, right)
@@ -895,14 +919,25 @@ end
 
 local TSV_ESCAPES = { ["\\"] = "\\\\", ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
 
+-- backslash, tab, newline, CR as PostgreSQL's text COPY writes them; the
+-- other controls as \xHH (a C1 control as the two bytes of its UTF-8)
 local function tsv_field(s)
   if s == nil then return "" end
-  return (gsub(s, "[\\\t\n\r]", TSV_ESCAPES))
+  s = gsub(s, "[\\\t\n\r]", TSV_ESCAPES)
+  if find(s, "[%z\1-\31\127\194]") then
+    s = gsub(s, "[%z\1-\31\127]", function(c) return format("\\x%02x", byte(c)) end)
+    s = gsub(s, "\194([\128-\159])", function(c) return format("\\xc2\\x%02x", byte(c)) end)
+  end
+  return s
 end
 
+-- RFC 4180 has no escapes: a field with a control character is quoted,
+-- so that readers take its bytes as data
 local function csv_field(s)
   if s == nil then return "" end
-  if find(s, '[,"\r\n]') then return '"' .. gsub(s, '"', '""') .. '"' end
+  if find(s, '[,"%z\1-\31\127]') or find(s, "\194[\128-\159]") then
+    return '"' .. gsub(s, '"', '""') .. '"'
+  end
   return s
 end
 
@@ -920,6 +955,10 @@ local function load_json()
     local r = encode(valid_utf8(s))
     -- every "/" in r is escaped as "\/", so each "\/" found is one of those
     if escapes_slash then r = gsub(r, "\\/", "/") end
+    -- cjson escapes C0 and DEL; C1 controls as \u0080 .. \u009f too
+    if find(r, "\194[\128-\159]") then
+      r = gsub(r, "\194([\128-\159])", function(c) return format("\\u%04x", byte(c)) end)
+    end
     return r
   end
 end

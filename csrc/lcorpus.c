@@ -640,18 +640,54 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* a folder walk: where paths and warnings go, and what was seen (the
+** table at index seen: "dev:ino" -> the first path found for it) */
+typedef struct walkctx {
+  int out, warn, seen;
+  const char *ext;
+} walkctx;
+
+static void walk_warn(lua_State *L, const walkctx *w) { /* the message on top */
+  lua_rawseti(L, w->warn, (lua_Integer)lua_rawlen(L, w->warn) + 1);
+}
+
+/* the first path seen for st's file, pushed, or nothing and 0 when new
+** (then path, at index pi, is recorded for it) */
+static int seen_before(lua_State *L, const walkctx *w, const struct stat *st, int pi) {
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st->st_dev, (lua_Integer)st->st_ino);
+  if (lua_rawget(L, w->seen) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st->st_dev, (lua_Integer)st->st_ino);
+  lua_pushvalue(L, pi);
+  lua_rawset(L, w->seen);
+  return 0;
+}
+
+static int has_ext(const char *name, const char *ext) {
+  size_t l = strlen(name), el = strlen(ext);
+  return l >= el && strcmp(name + l - el, ext) == 0;
+}
+
 /* walk dir recursively, appending the paths of files whose names end in
-** ext to the table at index out; unreadable folders go to warnings */
-static void walk(lua_State *L, int out, const char *dir, const char *ext, int depth, int warn) {
+** ext to w->out, in byte order. Each folder and file is taken once, by
+** device and inode: a symbolic link to a folder already walked (a loop
+** such as self -> .) or a second name of a file already found is skipped
+** with a warning naming both; so are unreadable folders, broken links and
+** names ending in ext that are not regular files (a FIFO would block). */
+static void walk(lua_State *L, const walkctx *w, const char *dir, int depth) {
   DIR *d;
   struct dirent *e;
   int n = 0, i, t = lua_gettop(L);
   char **names;
-  if (depth > 64) return;
+  if (depth > 64) {
+    lua_pushfstring(L, "%s: folders nested deeper than 64, not walked", dir);
+    walk_warn(L, w);
+    return;
+  }
   d = opendir(dir);
   if (!d) {
     lua_pushfstring(L, "%s: cannot read folder", dir);
-    lua_rawseti(L, warn, (lua_Integer)lua_rawlen(L, warn) + 1);
+    walk_warn(L, w);
     return;
   }
   /* names in a userdata-anchored Lua table, sorted in C */
@@ -672,20 +708,42 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
   for (i = 0; i < n; i++) {
     struct stat st;
     const char *path = lua_pushfstring(L, "%s/%s", dir, names[i]);
+    int pi = lua_gettop(L);
     if (stat(path, &st) != 0) {
-      lua_pop(L, 1);
-      continue;
+      int err = errno;
+      struct stat lst;
+      if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        lua_pushfstring(L, "%s: a broken symbolic link (%s), skipped", path, strerror(err));
+        walk_warn(L, w);
+      } else if (has_ext(names[i], w->ext)) {
+        lua_pushfstring(L, "%s: %s, skipped", path, strerror(err));
+        walk_warn(L, w);
+      }
+    } else if (S_ISDIR(st.st_mode)) {
+      if (seen_before(L, w, &st, pi)) {
+        lua_pushfstring(L, "%s: the same folder as %s (reached twice through links), skipped", path,
+                        lua_tostring(L, -1));
+        walk_warn(L, w);
+      } else {
+        walk(L, w, path, depth + 1);
+      }
+    } else if (has_ext(names[i], w->ext)) {
+      if (!S_ISREG(st.st_mode)) {
+        lua_pushfstring(L, "%s: not a regular file (%s), skipped", path,
+                        S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
+                        : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket"
+                        : "a special file");
+        walk_warn(L, w);
+      } else if (seen_before(L, w, &st, pi)) {
+        lua_pushfstring(L, "%s: the same file as %s (a link or a second name), skipped", path,
+                        lua_tostring(L, -1));
+        walk_warn(L, w);
+      } else {
+        lua_pushvalue(L, pi);
+        lua_rawseti(L, w->out, (lua_Integer)lua_rawlen(L, w->out) + 1);
+      }
     }
-    if (S_ISDIR(st.st_mode)) {
-      walk(L, out, path, ext, depth + 1, warn);
-      lua_pop(L, 1);
-    } else if (S_ISREG(st.st_mode)) {
-      size_t l = strlen(names[i]), el = strlen(ext);
-      if (l >= el && strcmp(names[i] + l - el, ext) == 0) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
-      else lua_pop(L, 1);
-    } else {
-      lua_pop(L, 1);
-    }
+    lua_settop(L, pi - 1);
   }
   lua_settop(L, t);
 }
@@ -696,13 +754,23 @@ static int l_walk(lua_State *L) {
   const char *ext = luaL_optstring(L, 2, ".txt");
   struct stat st;
   size_t l = strlen(dir);
+  walkctx w;
   if (stat(dir, &st) != 0) return rsl_fail(L, lua_pushfstring(L, "%s: No such file or directory", dir), "ENOENT");
   if (!S_ISDIR(st.st_mode)) return rsl_fail(L, lua_pushfstring(L, "%s: not a folder", dir), "ENOTDIR");
   while (l > 1 && dir[l - 1] == '/') l--;
-  lua_pushlstring(L, dir, l);
-  lua_newtable(L); /* warnings */
-  lua_newtable(L); /* paths */
-  walk(L, lua_gettop(L), lua_tostring(L, -3), ext, 0, lua_gettop(L) - 1);
+  luaL_checkstack(L, 80, "folder walk");
+  lua_settop(L, 2);
+  lua_pushlstring(L, dir, l); /* 3 */
+  lua_newtable(L);            /* 4 warnings */
+  lua_newtable(L);            /* 5 paths */
+  lua_newtable(L);            /* 6 seen */
+  w.out = 5;
+  w.warn = 4;
+  w.seen = 6;
+  w.ext = ext;
+  seen_before(L, &w, &st, 3); /* the root itself: a link back to it is a loop */
+  walk(L, &w, lua_tostring(L, 3), 0);
+  lua_settop(L, 5);
   lua_insert(L, -2);
   return 2;
 }

@@ -690,3 +690,84 @@ describe("control characters shown, not executed #hostile", function()
 end)
 
 -- }======================================================
+
+-- {====================================================== folder walks
+
+describe("folder walks #hostile", function()
+  local dir
+  before_each(function()
+    dir = tmpdir()
+    os.execute(("mkdir -p '%s/sub' && cp examples/sample.txt '%s/a.txt' && "
+      .. "cp examples/sample.txt '%s/sub/b.txt'"):format(dir, dir, dir))
+  end)
+  after_each(function() os.execute("rm -rf '" .. dir .. "'") end)
+
+  local function has(list, pattern)
+    for _, w in ipairs(list) do if w:find(pattern) then return true end end
+    return false
+  end
+
+  it("loads each file once through a link loop (self -> .), with a warning", function()
+    os.execute(("ln -s . '%s/self'"):format(dir))
+    local c = assert(rostra.load(dir))
+    local _, ndoc = c:counts()
+    assert.are.equal(2, ndoc)
+    local w = c:info().warnings
+    local here = dir:gsub("%p", "%%%0")
+    assert.is_true(has(w, "/self: the same folder as " .. here .. " "), table.concat(w, "\n"))
+  end)
+
+  it("stays linear with two loops and a link up the tree", function()
+    os.execute(("ln -s . '%s/s1'; ln -s . '%s/s2'; ln -s .. '%s/sub/up'"):format(dir, dir, dir))
+    local t0 = core.clock()
+    local c = assert(rostra.load(dir))
+    assert.is_true(within(t0, 2))
+    local _, ndoc = c:counts()
+    assert.are.equal(2, ndoc)
+    local w = c:info().warnings
+    assert.are.equal(3, #w, table.concat(w, "\n"))
+    assert.is_true(has(w, "/s1: the same folder"))
+    assert.is_true(has(w, "/s2: the same folder"))
+    assert.is_true(has(w, "/sub/up: the same folder"))
+  end)
+
+  it("lists every duplicate path: links and second names of files, lists naming a file twice", function()
+    os.execute(("ln -s a.txt '%s/alias.txt'; ln '%s/a.txt' '%s/hard.txt'"):format(dir, dir, dir))
+    local c = assert(rostra.load(dir))
+    local _, ndoc = c:counts()
+    assert.are.equal(2, ndoc)
+    local w = c:info().warnings
+    assert.is_true(has(w, "/alias.txt: the same file as .*/a.txt"), table.concat(w, "\n"))
+    assert.is_true(has(w, "/hard.txt: the same file as .*/a.txt"), table.concat(w, "\n"))
+    c = assert(rostra.load { dir .. "/a.txt", dir .. "/hard.txt", dir .. "/sub/b.txt", dir .. "/a.txt" })
+    _, ndoc = c:counts()
+    assert.are.equal(2, ndoc)
+    w = c:info().warnings
+    assert.is_true(has(w, "/hard.txt: the same file as .*/a.txt"))
+    assert.is_true(has(w, "/a.txt: named twice"))
+  end)
+
+  it("skips a FIFO, a broken link and a link loop named .txt, with warnings, without blocking", function()
+    os.execute(("mkfifo '%s/pipe.txt'; ln -s nowhere.txt '%s/broken.txt'; ln -s loop.txt '%s/loop.txt'")
+      :format(dir, dir, dir))
+    local t0 = core.clock()
+    local c = assert(rostra.load(dir))
+    assert.is_true(within(t0, 2))
+    local _, ndoc = c:counts()
+    assert.are.equal(2, ndoc)
+    local w = c:info().warnings
+    assert.is_true(has(w, "/pipe.txt: not a regular file %(a FIFO%)"), table.concat(w, "\n"))
+    assert.is_true(has(w, "/broken.txt: a broken symbolic link"))
+    assert.is_true(has(w, "/loop.txt: a broken symbolic link %(Too many levels"))
+  end)
+
+  it("shows the walks' warnings on the command line, several inputs too", function()
+    os.execute(("ln -s . '%s/self'"):format(dir))
+    local out, rc = sh(("%s bin/rostra count peace '%s' '%s/a.txt'"):format(LUA, dir, dir))
+    assert.are.equal(0, rc, out)
+    assert.matches("warning: [^\n]*/self: the same folder", out)
+    assert.matches("warning: [^\n]*/a.txt: named twice", out)
+  end)
+end)
+
+-- }======================================================

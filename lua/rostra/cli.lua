@@ -251,23 +251,24 @@ local function show_warnings(ctx, list)
   if n > 10 then warn(ctx, ("%d more warnings"):format(n - 10)) end
 end
 
--- text files under the inputs (folders walked, files kept), and the set of
--- those found in a folder
+-- text files under the inputs (folders walked, files kept), the set of
+-- those found in a folder, and the walks' warnings (links skipped, ...)
 local function expand(inputs)
   local core = require "rostra.core"
-  local list, found = {}, {}
+  local list, found, warnings = {}, {}, {}
   for _, p in ipairs(inputs) do
-    local files = core.walk(p)
+    local files, w = core.walk(p)
     if files then
       for _, f in ipairs(files) do
         list[#list + 1] = f
         found[f] = true
       end
+      for _, x in ipairs(w) do warnings[#warnings + 1] = x end
     else
       list[#list + 1] = p
     end
   end
-  return list, found
+  return list, found, warnings
 end
 
 -- -o naming one of the files read (an input, the lexicon, the sidecar):
@@ -326,13 +327,18 @@ local function open_corpus(ctx, args)
     local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, threads = args.threads }
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
-    local what = #inputs == 1 and inputs[1] or expand(inputs)
+    local what, walked = inputs[1], {}
+    if #inputs > 1 then
+      local list, _, w = expand(inputs)
+      what, walked = list, w
+    end
     local ok, r, err = pcall(rostra.load, what, opts)
     if finish then finish() end
     if not ok then error(r, 0) end
     if not r then fail("%s", err) end
     c = r
     local warnings = c:info().warnings
+    for i, w in ipairs(walked) do table.insert(warnings, i, w) end
     local _, ndoc = c:counts()
     if ndoc == 0 and #warnings > 0 then
       local more = #warnings > 1 and (" (and %d more)"):format(#warnings - 1) or ""
@@ -516,7 +522,8 @@ function cmd.parse(ctx, args)
     end
   else
     local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang }
-    local files, found = expand(inputs)
+    local files, found, walked = expand(inputs)
+    show_warnings(ctx, walked)
     for _, p in ipairs(files) do
       local sp, err, code = rostra.parse_file(p, opts)
       if sp then

@@ -571,9 +571,17 @@ function M.load(what, opts)
       else return nil, w, select(3, core.walk(what)) end
     end
   elseif type(what) == "table" then
+    local seen = {} -- a file named twice (or by two names) is loaded once
     for i, p in ipairs(what) do
       if type(p) ~= "string" then error(("bad path #%d in the list to 'load'"):format(i), 3) end
-      paths[i] = p
+      local id = core.file_id(p)
+      if id and seen[id] then
+        warnings[#warnings + 1] = seen[id] == p and ("%s: named twice, loaded once"):format(p)
+          or ("%s: the same file as %s, skipped"):format(p, seen[id])
+      else
+        if id then seen[id] = p end
+        paths[#paths + 1] = p
+      end
     end
   else
     error(("bad argument #1 to 'load' (path or list of paths expected, got %s)"):format(type(what)), 3)

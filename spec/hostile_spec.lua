@@ -771,3 +771,80 @@ describe("folder walks #hostile", function()
 end)
 
 -- }======================================================
+
+-- {====================================================== lexicon bounds
+
+describe("lexicon bounds #hostile", function()
+  -- a corpus whose vocabulary has n words starting with re and n with de
+  local function re_de_corpus(n)
+    local words = {}
+    for i = 1, n do
+      words[#words + 1] = ("re%dx"):format(i)
+      words[#words + 1] = ("de%dy"):format(i)
+    end
+    local c = rostra.corpus()
+    c:add(table.concat(words, " ") .. ".")
+    return c
+  end
+
+  it("counts the expansion of every glob before building and names the pattern past the budget", function()
+    local c = re_de_corpus(800) -- "re* de*" alone: 640,000 phrases
+    local lex = rostra.lexicon { g = { "re* de*", "de* re*", "re* re*", "de* de*", "re*", "peace" } }
+    local t0 = core.clock()
+    local ok, err = pcall(c.tag, c, lex)
+    assert.is_true(within(t0, 2))
+    assert.is_false(ok)
+    assert.matches("lexicon too large once expanded: 2560800 phrases of the vocabulary in all, over its "
+      .. "budget of 1000000 %(max_phrases%); pattern 'de%* re%*' %(640000 phrases%) brings it past; "
+      .. "the largest is 're%* de%*' %(640000 phrases%)", err)
+  end)
+
+  it("builds what fits, and max_phrases raises or lowers the budget", function()
+    local c = re_de_corpus(100) -- 10,000 phrases a pattern
+    local lex = rostra.lexicon { g = { "re* de*" }, h = { "de* re*" } }
+    local ok, err = pcall(c.tag, c, lex, { max_phrases = 15000 })
+    assert.is_false(ok)
+    assert.matches("over its budget of 15000 %(max_phrases%); pattern 'de%* re%*'", err)
+    local t = c:tag(lex, { max_phrases = 25000 })
+    -- "re1x de1y ... re100x de100y": every re-word followed by a de-word is one
+    -- "re* de*" match (100), every de-word followed by a re-word one "de* re*" (99),
+    -- longest first and not overlapping: the re* de* pairs come first
+    assert.are.equal(100, t:totals():filter(function(r) return r.theme == "g" end)[1].count)
+    assert.is_truthy(c:tag(lex))
+    assert.has_error(function() c:tag(lex, { max_phrases = 0 }) end)
+    assert.has_error(function() c:tag(lex, { max_phrases = "many" }) end)
+  end)
+
+  it("keeps a plain pattern to a few hundred bytes and reads a large lexicon fast", function()
+    local n = LIGHT and 20000 or 100000
+    local dir = tmpdir()
+    local lines = { "%", "1\tone", "2\ttwo", "%" }
+    for i = 1, n do lines[#lines + 1] = ("w%d\t%d"):format(i, i % 2 + 1) end
+    write(dir .. "/big.dic", table.concat(lines, "\n") .. "\n")
+    collectgarbage()
+    collectgarbage()
+    local before = collectgarbage("count")
+    local t0 = os.clock() -- CPU time: the machine may be busy
+    local lex = assert(rostra.lexicon(dir .. "/big.dic"))
+    local secs = os.clock() - t0
+    collectgarbage()
+    collectgarbage()
+    local per = (collectgarbage("count") - before) * 1024 / n
+    assert.are.equal(n, #lex)
+    assert.is_true(per < 300, ("%.0f bytes a pattern"):format(per))
+    assert.is_true(SLOW or secs < 1, ("%.2f s"):format(secs))
+    assert.are.same({ pattern = "w7", category = "two", weight = 1, glob = false, phrase = false,
+      exclude = false, line = 11, col = 1 }, lex:entries()[7])
+    assert.are.same({ "w7" }, lex:patterns()[7].tokens)
+    -- tagging with it stays lean as well
+    local c = rostra.corpus()
+    c:add("w1 w2 w3 and w7 again.")
+    local t = c:tag(lex):totals()
+    local counts = {}
+    for _, r in ipairs(t) do counts[r.theme] = r.count end
+    assert.are.same({ one = 1, two = 3 }, counts) -- w2; w1, w3, w7 (code i % 2 + 1)
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+end)
+
+-- }======================================================

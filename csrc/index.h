@@ -200,6 +200,14 @@ int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, ch
 int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
                   char *err, size_t errlen);
 void rs_mapped_close(rs_mem *M, rs_mapped *m);
+/* Has the file of an open index changed underneath it? RS_ECORRUPT when
+** a read past its end was caught (another process truncated it, or copied
+** a file over it in place: the mapping then reads zeros), or, with look,
+** when the file at its path is the same file with another size or
+** modification time (written in place); RS_OK otherwise (a file replaced
+** by a rename leaves the mapping whole: RS_OK). */
+int rs_mapped_check(const rs_mapped *m, int look);
+const char *rs_mapped_path(const rs_mapped *m);
 /* is the file (device, inode) mapped by an index open in this process? */
 int rs_index_file_open(uint64_t dev, uint64_t ino);
 

@@ -27,6 +27,7 @@ typedef struct lcorpus {
   int has_id;     /* opened from a file, whose device and inode are these */
   dev_t dev;
   ino_t ino;
+  double looked;  /* when the file was last compared with the mapping */
 } lcorpus;
 
 static int corpus_close(lua_State *L);
@@ -47,6 +48,94 @@ static const rs_index *view(lua_State *L, lcorpus *c) {
   }
   return &c->ix;
 }
+
+/* {====================================================== a file changed underneath
+
+** Every method of a corpus handle runs through guarded(): before and
+** after the call, a corpus read from a file is checked (rs_mapped_check):
+** a SIGBUS caught in its mapping (the file truncated, or copied over in
+** place) or, at most every 10 ms, the file at its path being the same
+** file with another size or time (written in place) raises ECORRUPT, so
+** that no answer computed from a file that changed is returned. */
+
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* since: when the call began (after it), or 0 (before it): a call that
+** took more than half a millisecond looks at the file after it whatever */
+static void check_changed(lua_State *L, lcorpus *c, double since) {
+  int look = 0;
+  if (!c->open || !c->map) return;
+  {
+    double now = mono_now();
+    if (now - c->looked >= 0.01 || (since > 0 && now - since > 0.0005)) {
+      look = 1;
+      c->looked = now;
+    }
+  }
+  if (rs_mapped_check(c->map, look) != RS_OK) {
+    lua_pushfstring(L,
+                    "%s: corrupt index: the file changed while it was open (truncated, or written "
+                    "over in place); reopen it (ECORRUPT)",
+                    rs_mapped_path(c->map));
+    lua_error(L);
+  }
+}
+
+static int guarded(lua_State *L) {
+  lcorpus *c = (lcorpus *)luaL_testudata(L, 1, CORPUS_MT);
+  int n = lua_gettop(L);
+  if (!c) { /* not a handle: the method itself says so */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  check_changed(L, c, 0);
+  if (!c->map) { /* in memory: nothing can change underneath */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  {
+    double t0 = mono_now();
+    lua_pushvalue(L, 1); /* kept below the call */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_rotate(L, 1, 2);
+    lua_call(L, n, LUA_MULTRET);
+    check_changed(L, c, t0);
+  }
+  lua_remove(L, 1);
+  return lua_gettop(L);
+}
+
+/* every method of the handle's metatable through guarded (lrostra.c calls
+** it once all the binding files have added theirs) */
+void rsl_guard_corpus(lua_State *L) {
+  luaL_getmetatable(L, CORPUS_MT);
+  lua_getfield(L, -1, "__index");
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    /* closing and asking whether open always work */
+    if (lua_tocfunction(L, -1) && lua_tocfunction(L, -1) != guarded && strcmp(k, "close") != 0 &&
+        strcmp(k, "is_open") != 0) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_pushcclosure(L, guarded, 1);
+      lua_rawset(L, -4); /* replacing an existing key during lua_next is allowed */
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 2);
+}
+
+/* }====================================================== */
 
 /* for the other binding files: the index of an open corpus handle */
 const rs_index *rsl_corpus_index(lua_State *L, int i);

@@ -181,5 +181,6 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_open_meta(L);
   rsl_open_measures(L);
   rsl_open_fsout(L);
+  rsl_guard_corpus(L);
   return 1;
 }

@@ -59,6 +59,9 @@ const struct rs_index *rsl_corpus_index(lua_State *L, int i);
 void rsl_open_measures(lua_State *L);
 void rsl_open_meta(lua_State *L); /* lmeta.c: the metadata blob of an index */
 void rsl_open_stats(lua_State *L);
-void rsl_open_fsout(lua_State *L); /* lfsout.c: output files, core.file_id */ /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
+void rsl_open_fsout(lua_State *L); /* lfsout.c: output files, core.file_id */
+/* lcorpus.c: every method of a corpus handle checked for a file changed
+** underneath it (after all the rsl_open_* that add methods) */
+void rsl_guard_corpus(lua_State *L); /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
 
 #endif

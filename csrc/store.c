@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,9 @@ struct rs_mapped {
   void *base;
   size_t size;
   int slot; /* in the registry of open files, or -1 */
+  char *path; /* as opened, for rs_mapped_check */
+  size_t pathlen;
+  struct stat st; /* of the file when opened */
   uint64_t scalars[K_MAX];
 #ifdef RS_STORE_HEAP_SECTIONS
   void *heap[S_MAX];
@@ -323,19 +327,77 @@ typedef struct mapslot {
   void *base; /* NULL: free */
   size_t size;
   uint64_t dev, ino;
+  volatile sig_atomic_t damaged; /* a SIGBUS was caught in it */
 } mapslot;
 
 static mapslot maps[MAXMAPS];
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* {====================================================== SIGBUS
+
+** A mapped file that another process truncates (or copies another file
+** over in place: cp truncates first) makes a read past its new end raise
+** SIGBUS, which kills the process. The handler below catches it when the
+** address lies in an index mapping: it maps zero pages over the whole
+** mapping (the read is retried and reads zeros, which the readers take as
+** any damaged data) and marks the slot; the binding then raises ECORRUPT
+** (rs_mapped_check) instead of answering. A SIGBUS elsewhere goes to the
+** handler there was before, or kills the process as it would have. */
+
+static struct sigaction old_sigbus;
+static pthread_once_t sigbus_once = PTHREAD_ONCE_INIT;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx) {
+  char *a = si ? (char *)si->si_addr : NULL;
+  int i;
+  for (i = 0; a && i < MAXMAPS; i++) {
+    char *b = __atomic_load_n(&maps[i].base, __ATOMIC_ACQUIRE);
+    if (b && a >= b && a < b + maps[i].size) {
+      if (mmap(b, maps[i].size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+        maps[i].damaged = 1;
+        return; /* the read is retried on the zero pages */
+      }
+      break;
+    }
+  }
+  /* not ours: as before this handler */
+  if ((old_sigbus.sa_flags & SA_SIGINFO) && old_sigbus.sa_sigaction) {
+    old_sigbus.sa_sigaction(sig, si, ctx);
+  } else if (old_sigbus.sa_handler != SIG_DFL && old_sigbus.sa_handler != SIG_IGN) {
+    old_sigbus.sa_handler(sig);
+  } else if (old_sigbus.sa_handler == SIG_IGN && si && si->si_code <= 0) {
+    /* sent by kill and ignored, as before */
+  } else { /* a fault, or the default: the process dies of it, as it would have */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGBUS, &dfl, NULL);
+    raise(sig);
+  }
+}
+
+static void install_sigbus(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigbus;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, &old_sigbus);
+}
+
+/* }====================================================== */
+
 static int map_register(void *base, size_t size, uint64_t dev, uint64_t ino) {
   int i, slot = -1;
+  pthread_once(&sigbus_once, install_sigbus);
   pthread_mutex_lock(&maps_lock);
   for (i = 0; i < MAXMAPS; i++) {
     if (!__atomic_load_n(&maps[i].base, __ATOMIC_ACQUIRE)) {
       maps[i].size = size;
       maps[i].dev = dev;
       maps[i].ino = ino;
+      maps[i].damaged = 0;
       __atomic_store_n(&maps[i].base, base, __ATOMIC_RELEASE);
       slot = i;
       break;
@@ -373,7 +435,7 @@ static int corrupt(char *err, size_t errlen, const char *path, const char *what)
 int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
                   char *err, size_t errlen) {
   /* O_NONBLOCK: a FIFO must not block the open (it is refused below) */
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), i, a;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), i, a, slot = -1;
   struct stat st;
   void *base;
   const unsigned char *b;
@@ -410,11 +472,16 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     return RS_EIO;
   }
   b = base;
-#define FAIL(code_expr)     \
-  do {                      \
-    int rc_ = (code_expr);  \
-    munmap(base, size);     \
-    return rc_;             \
+  /* guarded from here on: a truncation while the checks below read */
+  slot = map_register(base, size, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+#define FAIL(code_expr)                                                             \
+  do {                                                                              \
+    int rc_ = (code_expr);                                                          \
+    if (slot >= 0 && maps[slot].damaged)                                            \
+      rc_ = corrupt(err, errlen, path, "the file changed while it was opened");     \
+    map_unregister(slot);                                                           \
+    munmap(base, size);                                                             \
+    return rc_;                                                                     \
   } while (0)
   if (memcmp(b, MAGIC, 8) != 0) {
     snprintf(err, errlen, "%s: not a rostra index", path);
@@ -499,7 +566,15 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   if (!m) FAIL(RS_ENOMEM);
   m->base = base;
   m->size = size;
-  m->slot = map_register(base, size, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+  m->slot = slot;
+  m->st = st;
+  m->pathlen = strlen(path) + 1;
+  m->path = rs_malloc(M, m->pathlen);
+  if (!m->path) {
+    rs_free(M, m, sizeof *m);
+    FAIL(RS_ENOMEM);
+  }
+  memcpy(m->path, path, m->pathlen);
   memcpy(m->scalars, sc, sizeof m->scalars);
 #ifdef RS_STORE_HEAP_SECTIONS
   memset(m->heap, 0, sizeof m->heap);
@@ -507,7 +582,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     if (len[i] > 0) {
       if (!(m->heap[i] = malloc((size_t)len[i]))) {
         free_heap(m);
-        map_unregister(m->slot);
+        rs_free(M, m->path, m->pathlen);
         rs_free(M, m, sizeof *m);
         FAIL(RS_ENOMEM);
       }
@@ -558,6 +633,20 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
 #undef FAIL
 }
 
+int rs_mapped_check(const rs_mapped *m, int look) {
+  struct stat now;
+  if (!m) return RS_OK;
+  if (m->slot >= 0 && maps[m->slot].damaged) return RS_ECORRUPT;
+  /* written in place: the same file at the path, another size or time */
+  if (look && stat(m->path, &now) == 0 && now.st_dev == m->st.st_dev && now.st_ino == m->st.st_ino &&
+      (now.st_size != m->st.st_size || now.st_mtim.tv_sec != m->st.st_mtim.tv_sec ||
+       now.st_mtim.tv_nsec != m->st.st_mtim.tv_nsec))
+    return RS_ECORRUPT;
+  return RS_OK;
+}
+
+const char *rs_mapped_path(const rs_mapped *m) { return m ? m->path : ""; }
+
 void rs_mapped_close(rs_mem *M, rs_mapped *m) {
   if (!m) return;
 #ifdef RS_STORE_HEAP_SECTIONS
@@ -565,6 +654,7 @@ void rs_mapped_close(rs_mem *M, rs_mapped *m) {
 #endif
   map_unregister(m->slot);
   munmap(m->base, m->size);
+  rs_free(M, m->path, m->pathlen);
   rs_free(M, m, sizeof *m);
 }
 

@@ -28,6 +28,7 @@ typedef struct lcorpus {
   dev_t dev;
   ino_t ino;
   double looked;  /* when the file was last compared with the mapping */
+  int checked;    /* rs_index_check_rest passed (or was not wanted) */
 } lcorpus;
 
 static int corpus_close(lua_State *L);
@@ -39,12 +40,22 @@ static lcorpus *check_corpus(lua_State *L, int i) {
   return c;
 }
 
-/* the view, finishing the builder first when it changed */
+/* the view, finishing the builder first when it changed; an index read
+** from a file passes its sanity checks on first use (rs_index_check_rest:
+** they read the regions and the counts, which open does not) */
 static const rs_index *view(lua_State *L, lcorpus *c) {
   if (c->dirty) {
     int err = rs_builder_finish(c->B, &c->ix);
     if (err) rsl_raise(L, err, NULL);
     c->dirty = 0;
+  }
+  if (!c->checked && c->map) {
+    char what[160];
+    if (rs_index_check_rest(&c->ix, what, sizeof what) != RS_OK) {
+      lua_pushfstring(L, "%s: corrupt index: %s (ECORRUPT)", rs_mapped_path(c->map), what);
+      lua_error(L);
+    }
+    c->checked = 1;
   }
   return &c->ix;
 }
@@ -161,12 +172,16 @@ static int l_corpus_new(lua_State *L) {
   return 1;
 }
 
+/* core.corpus_open(path [, verify [, unchecked]]): unchecked skips the
+** sanity checks (tests of the readers' robustness) */
 static int l_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  int verify = lua_toboolean(L, 2), err;
+  int verify = lua_toboolean(L, 2), unchecked = lua_toboolean(L, 3), err;
   char msg[512];
   lcorpus *c = new_corpus(L);
-  err = rs_index_open(c->M, path, verify, &c->map, &c->ix, msg, sizeof msg);
+  c->checked = unchecked;
+  err = rs_index_open(c->M, path, (verify ? RS_OPEN_VERIFY : 0) | (unchecked ? RS_OPEN_UNCHECKED : 0),
+                      &c->map, &c->ix, msg, sizeof msg);
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
   if (err) {
     const char *code = err == RS_ENOTINDEX ? "ENOTINDEX"

@@ -436,6 +436,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
                   char *err, size_t errlen) {
   /* O_NONBLOCK: a FIFO must not block the open (it is refused below) */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), i, a, slot = -1;
+  int sanity = !(verify & RS_OPEN_UNCHECKED);
   struct stat st;
   void *base;
   const unsigned char *b;
@@ -447,6 +448,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   rs_mapped *m;
   const uint64_t *sc;
   *out = NULL;
+  verify &= RS_OPEN_VERIFY;
   if (fd < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return errno == ENOENT ? RS_ENOENT : RS_EIO;
@@ -628,6 +630,18 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   }
   ix->meta = ptr[S_META];
   ix->metalen = sc[K_METALEN];
+  if (sanity) { /* counts no builder writes: refused now, not answered from */
+    char what[160];
+    if (rs_index_check_docs(ix, what, sizeof what) != RS_OK) {
+#ifdef RS_STORE_HEAP_SECTIONS
+      free_heap(m);
+#endif
+      rs_free(M, m->path, m->pathlen);
+      rs_free(M, m, sizeof *m);
+      memset(ix, 0, sizeof *ix);
+      FAIL(corrupt(err, errlen, path, what));
+    }
+  }
   *out = m;
   return RS_OK;
 #undef FAIL

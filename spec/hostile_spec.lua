@@ -927,3 +927,95 @@ describe("an index file changed underneath its reader #hostile", function()
 end)
 
 -- }======================================================
+
+-- {====================================================== sanity checks on open
+
+describe("a damaged index opened without verify #hostile", function()
+  local dir
+  before_each(function() dir = tmpdir() end)
+  after_each(function() os.execute("rm -rf '" .. dir .. "'") end)
+
+  local function u32(s, at) return string.unpack("<I4", s, at + 1) end
+  local function u64(s, at) return string.unpack("<I8", s, at + 1) end
+
+  -- offset and size of section id (the header is 32 bytes, then 40 a section)
+  local function section(bytes, id)
+    for i = 0, u32(bytes, 12) - 1 do
+      local e = 32 + i * 40
+      if u32(bytes, e) == id then return u64(bytes, e + 8), u64(bytes, e + 16) end
+    end
+  end
+
+  local function flip(bytes, at) -- one byte, 1-based offset + 1
+    return bytes:sub(1, at) .. string.char(255 - bytes:byte(at + 1)) .. bytes:sub(at + 2)
+  end
+
+  local function corpus3()
+    local c = rostra.corpus()
+    c:add("Peace and security for all. We want peace.", { lang = "en" })
+    c:add("War is not peace. Security first.", { lang = "en" })
+    c:add("La paix et la sécurité.", { lang = "fr" })
+    return c
+  end
+
+  it("refuses a flipped byte in the speech records instead of counting nonsense", function()
+    local p = dir .. "/x.rostra"
+    assert(corpus3():save(p))
+    local bytes = support.read(p)
+    local off, size = section(bytes, 7) -- the speech records, 32 bytes each
+    assert.are.equal(3 * 32, size)
+    -- the issue's case: the token count of a speech (bytes 20..23 of its record)
+    write(p, flip(bytes, off + 32 + 23))
+    local c, msg, code = rostra.open(p)
+    assert.is_nil(c)
+    assert.are.equal("ECORRUPT", code)
+    assert.matches("corrupt index: speech 2: its tokens are out of range", msg, 1, true)
+    -- every byte of text offsets, lengths, first tokens and token counts
+    for i = 0, size - 1 do
+      if i % 32 < 24 then
+        write(p, flip(bytes, off + i))
+        c, msg, code = rostra.open(p)
+        assert.is_nil(c, "byte " .. i .. " of the speech records")
+        assert.are.equal("ECORRUPT", code, msg)
+      end
+    end
+    -- skipping the checks, the same file is read without a crash (and with nonsense)
+    write(p, flip(bytes, off + 32 + 23))
+    c = assert(rostra.open(p, { sanity = false }))
+    assert.is_true(pcall(function() return #c:where { lang = "en" } end))
+  end)
+
+  it("refuses damaged regions and counts at first use (ECORRUPT)", function()
+    local p = dir .. "/x.rostra"
+    assert(corpus3():save(p))
+    local bytes = support.read(p)
+    -- the sentences (S_LV + 2 = 36 in store.c): the stop of the first one
+    -- (bytes 4..7 of its 12) past the corpus
+    local off = section(bytes, 36)
+    write(p, flip(bytes, off + 7))
+    local c = assert(rostra.open(p))
+    local ok, err = pcall(c.count, c, "peace")
+    assert.is_false(ok)
+    assert.matches("corrupt index: sentence 1 is out of range (ECORRUPT)", err, 1, true)
+    -- the frequency of the first word type (S_FREQ = 20)
+    off = section(bytes, 20)
+    write(p, flip(bytes, off + 1))
+    c = assert(rostra.open(p))
+    ok, err = pcall(c.freq, c)
+    assert.is_false(ok)
+    assert.matches("corrupt index: the frequencies of attribute 0 add up to", err, 1, true)
+    -- the undamaged file opens and answers
+    write(p, bytes)
+    c = assert(rostra.open(p))
+    assert.are.equal(3, c:count("peace"))
+    assert.are.equal(2, select(2, c:where { lang = "en" }:counts()))
+  end)
+
+  it("checks its options", function()
+    assert.has_error(function() rostra.open("x.rostra", { verfy = true }) end,
+      "unknown option 'verfy' to 'open' (valid: verify, sanity)")
+    assert.has_error(function() rostra.open("x.rostra", "verify") end)
+  end)
+end)
+
+-- }======================================================

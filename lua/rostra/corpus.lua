@@ -69,14 +69,28 @@ function M.new()
   return new_object(core.corpus_new(), {}, { warnings = {}, names = {} })
 end
 
---- Open a saved index. `opts.verify` checks every section's checksum.
+--- Open a saved index. `opts.verify` checks every section's checksum
+-- (reading the whole file). Without it, open checks the header, the
+-- section table and the speech records, and the first use the regions and
+-- the counts (cheap sanity checks: a damaged index fails with ECORRUPT
+-- rather than answering nonsense); `opts.sanity = false` skips those (for
+-- tests of the readers' robustness only: a damaged index then answers
+-- anything, though never crashes).
 -- @return Corpus, or nil, message, code
 function M.open(path, opts)
   if type(path) ~= "string" then
     error(("bad argument #1 to 'open' (string expected, got %s)"):format(type(path)), 2)
   end
   opts = opts or {}
-  local h, msg, code = core.corpus_open(path, opts.verify and true or false)
+  if type(opts) ~= "table" then
+    error(("bad argument #2 to 'open' (table expected, got %s)"):format(type(opts)), 2)
+  end
+  for k in pairs(opts) do
+    if k ~= "verify" and k ~= "sanity" then
+      error(("unknown option '%s' to 'open' (valid: verify, sanity)"):format(tostring(k)), 2)
+    end
+  end
+  local h, msg, code = core.corpus_open(path, opts.verify and true or false, opts.sanity == false)
   if not h then return nil, msg, code end
   local self = new_object(h, nil, nil)
   self._path = path

@@ -33,9 +33,22 @@ typedef struct lcorpus {
 
 static int corpus_close(lua_State *L);
 
-/* the handle, raising on a closed one (lsqlite3's check vs get) */
+/* the handle, raising on a closed one (lsqlite3's check vs get), and on a
+** value given the handle's metatable, which luaL_checkudata would call
+** "rostra.corpus expected, got rostra.corpus" */
 static lcorpus *check_corpus(lua_State *L, int i) {
-  lcorpus *c = (lcorpus *)luaL_checkudata(L, i, CORPUS_MT);
+  lcorpus *c = (lcorpus *)luaL_testudata(L, i, CORPUS_MT);
+  if (!c) {
+    if (lua_getmetatable(L, i)) {
+      luaL_getmetatable(L, CORPUS_MT);
+      if (lua_rawequal(L, -1, -2))
+        luaL_argerror(L, i, lua_pushfstring(L, "a forged corpus handle (a %s given its metatable): make one "
+                                              "with rostra.corpus, rostra.load or rostra.open",
+                                              luaL_typename(L, i)));
+      lua_pop(L, 2);
+    }
+    c = (lcorpus *)luaL_checkudata(L, i, CORPUS_MT);
+  }
   if (!c->open) luaL_error(L, "attempt to use a closed corpus");
   return c;
 }

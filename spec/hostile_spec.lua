@@ -1019,3 +1019,78 @@ describe("a damaged index opened without verify #hostile", function()
 end)
 
 -- }======================================================
+
+-- {====================================================== smaller items
+
+describe("smaller items of careless input #hostile", function()
+  it("reads /dev/zero as binary at once, not to 2 GiB", function()
+    local t0 = core.clock()
+    local sp, msg, code = rostra.parse_file("/dev/zero")
+    assert.is_nil(sp)
+    assert.are.equal("ENOTTEXT", code)
+    assert.matches("not a text file: /dev/zero", msg, 1, true)
+    local c = assert(rostra.load { "/dev/zero", "examples/sample.txt" })
+    local _, ndoc = c:counts()
+    assert.are.equal(1, ndoc)
+    assert.matches("skipped not a text file: /dev/zero", c:info().warnings[1], 1, true)
+    local out, rc = sh(LUA .. " bin/rostra count peace /dev/zero")
+    assert.are.equal(1, rc)
+    assert.matches("not a text file: /dev/zero", out, 1, true)
+    -- a pipe of NUL bytes too
+    out, rc = sh("head -c 50000000 /dev/zero | " .. LUA .. " bin/rostra count peace /dev/stdin")
+    assert.are.equal(1, rc)
+    assert.matches("not a text file: /dev/stdin", out, 1, true)
+    assert.is_true(core.clock() - t0 < 5)
+    -- an empty device is an empty text
+    assert.is_truthy(rostra.parse_file("/dev/null"))
+  end)
+
+  it("says what is wrong with a forged corpus or handle, or a method called with a dot", function()
+    local c = small_corpus()
+    local ok, err = pcall(function() local f = setmetatable({}, getmetatable(c)); f:count("peace") end)
+    assert.is_false(ok)
+    assert.matches("bad self to 'count' %(a forged corpus: make one with rostra.corpus", err)
+    ok, err = pcall(function() c.count("peace") end)
+    assert.is_false(ok)
+    assert.matches("bad self to 'count' (a rostra corpus expected, got a string (\"peace\")): "
+      .. "call it as c:count(...), not c.count(...)", err, 1, true)
+    ok, err = pcall(function() c.freq() end)
+    assert.is_false(ok)
+    assert.matches("bad self to 'freq' (a rostra corpus expected, got nil)", err, 1, true)
+    local h = c:_handle()
+    ok, err = pcall(getmetatable(h).__index.counts, setmetatable({}, getmetatable(h)))
+    assert.is_false(ok)
+    assert.matches("a forged corpus handle (a table given its metatable)", err, 1, true)
+    assert.is_nil(err:find("rostra.corpus expected, got rostra.corpus", 1, true))
+  end)
+
+  it("points errors on a closed corpus at the caller's line", function()
+    local c = small_corpus()
+    c:close()
+    local line = debug.getinfo(1, "l").currentline + 1
+    local ok, err = pcall(function() local k = c:kwic("peace"); return k end)
+    assert.is_false(ok)
+    assert.matches("hostile_spec.lua:" .. line .. ": attempt to use a closed corpus", err, 1, true)
+    for _, f in ipairs { "count", "query", "freq", "info" } do
+      ok, err = pcall(function() local r = c[f](c, "peace"); return r end)
+      assert.is_false(ok)
+      assert.matches("hostile_spec.lua:%d+: attempt to use a closed corpus", err)
+    end
+  end)
+
+  it("says a view is stale after c:add instead of 'speech mask of the wrong size'", function()
+    local c = small_corpus()
+    local v = c:where { year = 2020 }
+    assert.are.equal(2, v:count("peace"))
+    c:add("Peace again.", { year = 2020 })
+    for _, f in ipairs { "count", "kwic", "freq", "counts" } do
+      local ok, err = pcall(function() local r = v[f](v, "peace"); return r end)
+      assert.is_false(ok)
+      assert.matches("this view was made when its corpus had 2 speeches; it has 3 now: make the view "
+        .. "again (c:where{...})", err, 1, true)
+    end
+    assert.are.equal(3, c:where { year = 2020 }:count("peace"))
+  end)
+end)
+
+-- }======================================================

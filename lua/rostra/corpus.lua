@@ -13,6 +13,55 @@ local Corpus = {}
 Corpus.__index = Corpus
 M.Corpus = Corpus
 
+-- {====================================================== checked self
+
+-- Every public method of a corpus (those below and those rostra.matches,
+-- rostra.stats and rostra.themes add) first checks what it is called on:
+-- a corpus or a view, not another value (c.count(q) for c:count(q)) nor a
+-- table given the class as metatable; open; and a view made on the corpus
+-- as it is now (not before c:add). Each mistake is an error naming the
+-- method, at the caller's line.
+local OPEN_NOT_NEEDED = { close = true, is_view = true, has = true, where = true, complement = true }
+
+local function check_self(name, self)
+  if getmetatable(self) ~= Corpus then
+    local what = type(self) == "table" and "a table" or (type(self) == "string" and ("a string (%q)"):format(
+      #self > 30 and self:sub(1, 30) .. "..." or self)) or tostring(self)
+    error(("bad self to '%s' (a rostra corpus expected, got %s): call it as c:%s(...), not c.%s(...)")
+      :format(name, what, name, name), 3)
+  end
+  local root = rawget(self, "_root")
+  local h = type(root) == "table" and rawget(root, "_h")
+  if type(h) ~= "userdata" or getmetatable(root) ~= Corpus then
+    error(("bad self to '%s' (a forged corpus: make one with rostra.corpus, rostra.load or rostra.open)")
+      :format(name), 3)
+  end
+  if not OPEN_NOT_NEEDED[name] then
+    if not h:is_open() then error("attempt to use a closed corpus", 3) end
+    local mask = rawget(self, "_mask")
+    if mask then
+      local _, ndoc = h:counts()
+      if #mask ~= ndoc then
+        error(("this view was made when its corpus had %d speeches; it has %d now: make the view "
+          .. "again (c:where{...})"):format(#mask, ndoc), 3)
+      end
+    end
+  end
+end
+
+setmetatable(Corpus, { __newindex = function(t, k, v)
+  if type(k) == "string" and type(v) == "function" and not k:find("^_") then
+    local f = v
+    v = function(self, ...)
+      check_self(k, self)
+      return f(self, ...)
+    end
+  end
+  rawset(t, k, v)
+end })
+
+-- }======================================================
+
 local LEVELS = { segment = true, point = true, sentence = true, quotation = true, speech = true }
 local LEVEL_ALIAS = { paragraph = "segment", s = "sentence" }
 local SEG_KINDS = { "salutation", "paragraph", "closing", "heading" }
@@ -558,13 +607,44 @@ local ERRNO = { [2] = "ENOENT", [13] = "EACCES", [20] = "ENOTDIR", [21] = "EISDI
 
 --- Read a whole file: its bytes, or nil, message, code (`ENOENT`, `EACCES`,
 -- `EISDIR`, ... `EIO`).
+-- the whole file; a block device is no text, a file over 2 GiB is refused
+-- before it is read, and a stream (a FIFO, a terminal, /dev/zero) is read
+-- up to 2 GiB, or only its first 64 KiB when they start with NUL bytes
+-- (binary: the parser says so), so /dev/zero is not read until memory runs out
+local MAX_TEXT = 2147483647
 local function read_file(path)
+  local _, kind = core.file_id(path)
+  if kind == "block device" then
+    return nil, ("not a text file: %s (a %s)"):format(path, kind), "ENOTTEXT"
+  end
   local f, err, errno = io.open(path, "rb")
   if not f then return nil, err, ERRNO[errno] or "EIO" end
-  local s, rerr, rerrno = f:read("a")
+  local size = kind == "file" and f:seek("end")
+  if size then
+    f:seek("set")
+    if size > MAX_TEXT then
+      f:close()
+      return nil, path .. ": file too large (2 GiB at most)", "ELIMIT"
+    end
+  end
+  local first, rerr, rerrno = f:read(65536)
+  local parts, n = { first }, first and #first or 0
+  if first and not first:sub(1, 8192):find("\0", 1, true) then
+    while true do
+      local s
+      s, rerr, rerrno = f:read(size and "a" or 1048576)
+      if not s or s == "" then break end
+      parts[#parts + 1] = s
+      n = n + #s
+      if n > MAX_TEXT then
+        f:close()
+        return nil, path .. ": file too large (2 GiB at most)", "ELIMIT"
+      end
+    end
+  end
   f:close()
-  if not s then return nil, path .. ": " .. tostring(rerr), ERRNO[rerrno] or "EIO" end
-  return s
+  if rerr then return nil, path .. ": " .. tostring(rerr), ERRNO[rerrno] or "EIO" end
+  return table.concat(parts)
 end
 M.read_file = read_file
 

@@ -1088,6 +1088,7 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
     ** q the starts q - pre_max .. q - pre_min */
     size_t ci = 0;
     uint32_t s = 0, range_end = 0; /* current range [s, range_end] */
+    uint32_t last_s = 0, last_limit = 1; /* of the last run */
     int have = 0;
     for (;;) {
       uint32_t limit, ra, rb, e;
@@ -1144,6 +1145,8 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
         if (Q->maxlen >= 0 && Q->unbounded == 0) span_max = (uint32_t)Q->maxlen;
         if ((uint64_t)s + span_max < limit) limit = s + span_max;
       }
+      last_s = s;
+      last_limit = limit;
       e = run_from(Q, s, limit);
       if (Q->over) {
         err = Q->over == RS_EINTR ? RS_EINTR : budget_spent(Q, s, limit);
@@ -1156,6 +1159,9 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
         if (++found == max_matches) break;
       }
     }
+    /* the last steps are counted after the last check: a run never takes
+    ** more than its budget and answers */
+    if (err == RS_OK && Q->budget && Q->steps > Q->budget) err = budget_spent(Q, last_s, last_limit);
   }
   rs_free(Q->M, cand, candcap * sizeof *cand);
   *count = found;

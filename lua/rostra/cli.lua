@@ -672,7 +672,7 @@ function cmd.themes(ctx, args)
   if not lex then fail("%s", err) end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
-  local t = c:tag(lex, opts_of(args, { level = "level", by = "by" }))
+  local t = c:tag(lex, opts_of(args, { level = "level", by = "by", max_phrases = "max_phrases" }))
   if args.totals then t = t:totals()
   elseif args.top then t = t:top(args.top)
   elseif args.by then t = t:by(args.by) end
@@ -864,6 +864,9 @@ M.commands = {
         :choices { "speech", "segment", "point", "sentence" }
       c:option("--by", "Totals per value of a metadata key (share of the words of those speeches).")
         :argname "<key>"
+      c:option("--max-phrases", "The budget of the lexicon's expansion: phrases of the vocabulary its "
+        .. "globs may stand for in all (default 1,000,000; see docs/limits.md).", nil,
+        whole("--max-phrases", 1)):argname "<n>"
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),
         c:option("--top", "The N main themes of every unit.", nil, whole("--top", 1)):argname "<n>")

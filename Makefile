@@ -19,6 +19,9 @@ LUA_ENV  := LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="lua/?.so;;"
 DEB_PKGS := lua5.4 liblua5.4-dev lua-lpeg libyaml-dev lua-busted luarocks \
             libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libicu-dev lua-cjson lua-argparse lua-check \
             lua-readline lua-ldoc lua-markdown pkg-config gcc make
+# and what `make test` also uses: headless Chromium and xmllint check the
+# plots and reports (those specs skip with a message without them)
+TEST_PKGS := chromium libxml2-utils
 
 # bindings include lrostra.h (and lua.h); engines do not
 BINDING_SRC := $(shell grep -l '"lrostra.h"' csrc/*.c)
@@ -64,7 +67,8 @@ ctest: $(CTEST_BIN)
 
 # deps first, then a second make: the pkg-config flags above are read when
 # make starts, so on a fresh machine they must be read after deps has run
-test: deps
+test:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(TEST_PKGS)"
 	@$(MAKE) --no-print-directory test-run
 
 test-run: $(CORE) $(CTEST_BIN)

@@ -10,9 +10,18 @@
 #include <string.h>
 
 #include <unicode/ubrk.h>
+#include <unicode/uclean.h>
 #include <unicode/utext.h>
 
 #include "cjk.h"
+
+static int users; /* states that may use ICU (atomic) */
+
+void rs_cjk_acquire(void) { __atomic_add_fetch(&users, 1, __ATOMIC_SEQ_CST); }
+
+void rs_cjk_release(void) {
+  if (__atomic_sub_fetch(&users, 1, __ATOMIC_SEQ_CST) == 0) u_cleanup();
+}
 
 struct rs_wordbreak {
   UBreakIterator *bi;

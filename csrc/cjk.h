@@ -21,4 +21,11 @@ void rs_wordbreak_free(rs_mem *M, rs_wordbreak *W);
 ** set when ICU could not read a run (its characters then stay tokens). */
 size_t rs_wordbreak_cut(rs_wordbreak *W, const char *text, rs_token *toks, size_t n, int *failed);
 
+/* A Lua state (or any other user) takes and gives back ICU: when the last
+** user gives it back, ICU's process-wide caches (dictionaries, rules) are
+** released, so that a library unloaded at exit leaves nothing behind.
+** Every iterator must be freed before. Thread-safe. */
+void rs_cjk_acquire(void);
+void rs_cjk_release(void);
+
 #endif

@@ -344,7 +344,7 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
       r->why = b->attr;
     }
   }
-  memcpy(B->text.p + B->text.n, text, n);
+  if (n) memcpy(B->text.p + B->text.n, text, n); /* an empty speech may have no buffer at all */
   B->text.n += n;
   d = &B->docs[B->ndoc++];
   d->text_off = base;

@@ -467,6 +467,26 @@ static int l_text_span(lua_State *L) {
   return 1;
 }
 
+/* h:token_offset(p) -> the byte offset (1-based) of token p in the text of
+** its speech (h:doc_text(d)), and the speech d */
+static int l_token_offset(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  lua_Integer p = luaL_checkinteger(L, 2);
+  uint32_t d;
+  uint64_t off;
+  luaL_argcheck(L, p >= 1 && p <= (lua_Integer)ix->ntok, 2, "position out of range");
+  d = rs_index_doc_of(ix, (uint32_t)(p - 1));
+  if (d >= ix->ndoc) return luaL_error(L, "corrupt index: position outside every speech");
+  off = rs_index_tokoff(ix, (uint32_t)(p - 1));
+  /* offsets from a damaged index need not fall inside the speech */
+  if (off < ix->docs[d].text_off) off = ix->docs[d].text_off;
+  if (off - ix->docs[d].text_off > ix->docs[d].text_len) off = ix->docs[d].text_off + ix->docs[d].text_len;
+  lua_pushinteger(L, (lua_Integer)(off - ix->docs[d].text_off) + 1);
+  lua_pushinteger(L, (lua_Integer)d + 1);
+  return 2;
+}
+
 /* h:token(p [, attr]) -> the form of token p */
 static int l_token(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
@@ -1053,6 +1073,7 @@ void rsl_open_corpus(lua_State *L) {
     {"set_meta", l_set_meta}, {"meta", l_meta},
     {"save", l_save},         {"counts", l_counts},     {"doc", l_doc},
     {"doc_text", l_doc_text}, {"text_span", l_text_span}, {"token", l_token},
+    {"token_offset", l_token_offset},
     {"type_info", l_type_info}, {"ntypes", l_ntypes},  {"positions", l_positions},
     {"freq", l_freq},         {"regions", l_regions},   {"doc_of", l_doc_of},
     {"sizes", l_sizes},       {"close", corpus_close},  {"is_open", l_is_open},

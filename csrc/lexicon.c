@@ -765,7 +765,7 @@ static int read_liwc(reader *R) {
 
 /* {====================================================== YAML */
 
-enum { F_ROOT, F_CATMAP, F_CATSEQ, F_ITEMMAP, F_EXCL };
+enum { F_ROOT, F_CATMAP, F_CATSEQ, F_ITEMMAP, F_EXCL, F_RULE };
 
 typedef struct yframe {
   int kind;
@@ -897,6 +897,13 @@ static int y_value(yreader *Y, yframe *f, const yaml_event_t *ev) {
   const char *key = f->key;
   size_t klen = f->keylen, line = f->kline, col = f->kcol, cat;
   int in_cat = f->kind != F_ROOT, rc;
+  if (str_is(key, klen, "_rule")) {
+    if (ev->type == YAML_MAPPING_START_EVENT) return y_push(Y, F_RULE, f->cat, &ev->start_mark);
+    if (ev->type == YAML_SCALAR_EVENT && is_null(ev)) return RS_OK;
+    return y_err(Y, &ev->start_mark,
+                 "_rule: must be a mapping such as {min_count: 2} (keys: min_count, min_share, "
+                 "min_score)");
+  }
   if (str_is(key, klen, "exclude")) {
     size_t xcat = f->cat; /* RS_LEX_NONE at the root: every category */
     if (ev->type == YAML_SEQUENCE_START_EVENT) return y_push(Y, F_EXCL, xcat, &ev->start_mark);
@@ -921,6 +928,45 @@ static int y_value(yreader *Y, yframe *f, const yaml_event_t *ev) {
     case YAML_MAPPING_START_EVENT: return y_push(Y, F_CATMAP, cat, &ev->start_mark);
     default: return is_null(ev) ? RS_OK : y_pattern(Y, ev, cat, 0);
   }
+}
+
+/* the value of key f->key of a _rule mapping: a bound of the decision rule
+** of category f->cat (RS_LEX_NONE: the lexicon's default) */
+static int y_rule(yreader *Y, yframe *f, const yaml_event_t *ev) {
+  reader *R = Y->R;
+  rs_lexicon *lex = R->lex;
+  rs_lexrule *r;
+  const char *key = f->key;
+  size_t klen = f->keylen, i;
+  int k;
+  double v;
+  if (str_is(key, klen, "min_count")) k = RS_RULE_MIN_COUNT;
+  else if (str_is(key, klen, "min_share")) k = RS_RULE_MIN_SHARE;
+  else if (str_is(key, klen, "min_score")) k = RS_RULE_MIN_SCORE;
+  else
+    return set_err(R, f->kline, f->kcol,
+                   "unknown key '%.*s' in _rule (valid: min_count, min_share, min_score)",
+                   clip(key, klen, 200), key);
+  if (ev->type != YAML_SCALAR_EVENT || !is_plain(ev) ||
+      !parse_number((const char *)ev->data.scalar.value, ev->data.scalar.length, &v))
+    return y_err(Y, &ev->start_mark, "_rule: %.*s must be a number", (int)klen, key);
+  if (k == RS_RULE_MIN_COUNT && (v < 1 || v != floor(v) || v > 1e9))
+    return y_err(Y, &ev->start_mark, "_rule: min_count must be a whole number >= 1");
+  if (k == RS_RULE_MIN_SHARE && !(v >= 0 && v <= 1))
+    return y_err(Y, &ev->start_mark, "_rule: min_share must be a number from 0 to 1");
+  for (i = 0; i < lex->nrule; i++)
+    if (lex->rules[i].cat == f->cat && lex->rules[i].key == k)
+      return set_err(R, f->kline, f->kcol, "_rule: %.*s given twice (first at line %lu)",
+                     (int)klen, key, (unsigned long)lex->rules[i].line);
+  if (rs_grow(R->M, (void **)&lex->rules, &lex->caprule, lex->nrule + 1, sizeof *lex->rules))
+    return RS_ENOMEM;
+  r = &lex->rules[lex->nrule++];
+  r->cat = f->cat;
+  r->key = k;
+  r->value = v;
+  r->line = f->kline;
+  r->col = f->kcol;
+  return RS_OK;
 }
 
 static int y_event(yreader *Y, const yaml_event_t *ev) {
@@ -976,6 +1022,20 @@ static int y_event(yreader *Y, const yaml_event_t *ev) {
       }
       rc = y_value(Y, f, ev);
       /* y_value may have pushed a frame: f still points at this one */
+      y_dropkey(Y, f);
+      return rc;
+    case F_RULE:
+      if (!f->key) {
+        if (ev->type != YAML_SCALAR_EVENT)
+          return y_err(Y, &ev->start_mark, "_rule: keys must be min_count, min_share or min_score");
+        y_pos(Y, &ev->start_mark, &f->kline, &f->kcol);
+        if (!(f->key = rs_strndup(Y->R->M, (const char *)ev->data.scalar.value,
+                                  ev->data.scalar.length)))
+          return RS_ENOMEM;
+        f->keylen = ev->data.scalar.length;
+        return RS_OK;
+      }
+      rc = y_rule(Y, f, ev);
       y_dropkey(Y, f);
       return rc;
     case F_CATSEQ:
@@ -1042,6 +1102,9 @@ void rs_lexicon_free(rs_mem *M, rs_lexicon *lex) {
   rs_free(M, lex->cats, lex->capcat * sizeof *lex->cats);
   rs_free(M, lex->entries, lex->capentry * sizeof *lex->entries);
   rs_free(M, lex->warns, lex->capwarn * sizeof *lex->warns);
+  rs_free(M, lex->rules, lex->caprule * sizeof *lex->rules);
+  lex->rules = NULL;
+  lex->nrule = lex->caprule = 0;
   lex->cats = NULL;
   lex->entries = NULL;
   lex->warns = NULL;

@@ -9,6 +9,7 @@
 **   RS_LEX_YAML       quanteda's YAML dictionary: a nested mapping of category
 **                     to a list of patterns or to sub-categories, optional
 **                     weights as "pattern: weight", optional "exclude:" lists
+**                     and "_rule:" decision rules
 **   RS_LEX_LIWC       LIWC .dic: a "%" legend of numbered categories, then
 **                     "term<TAB>code<TAB>code..." lines
 **   RS_LEX_WORDSTAT   WordStat .cat: categories at tab depth 0, sub-categories
@@ -75,6 +76,20 @@ typedef struct rs_lexentry {
   size_t line, col;    /* where it is written */
 } rs_lexentry;
 
+/* decision rules (YAML only): "_rule: {min_count: 2, min_share: 0.02,
+** min_score: 2}" at the top level is the lexicon's default, inside a
+** category (a mapping key or a list item) that category's own. A unit is
+** labelled with a theme when its matches meet every bound of the rule. */
+enum { RS_RULE_MIN_COUNT = 1, RS_RULE_MIN_SHARE = 2, RS_RULE_MIN_SCORE = 3 };
+
+typedef struct rs_lexrule {
+  size_t cat;     /* category index, or RS_LEX_NONE for the lexicon's default */
+  int key;        /* RS_RULE_*: min_count is a whole number >= 1, min_share a
+                     number in [0, 1], min_score any finite number */
+  double value;
+  size_t line, col; /* where the key is written */
+} rs_lexrule;
+
 typedef struct rs_lexwarn {
   size_t line, col;
   const char *msg; /* NUL-terminated */
@@ -90,10 +105,12 @@ typedef struct rs_lexicon {
   size_t nentry;
   rs_lexwarn *warns;
   size_t nwarn;
+  rs_lexrule *rules; /* in file order; at most one per (category, key) */
+  size_t nrule;
   /* on RS_EPARSE or RS_ENOTTEXT: where and what (1-based) */
   size_t err_line, err_col;
   char err_msg[256]; /* NUL-terminated; "" unless an error was returned */
-  size_t capcat, capentry, capwarn; /* private */
+  size_t capcat, capentry, capwarn, caprule; /* private */
 } rs_lexicon;
 
 /* Reads a lexicon of the given format from text[0..n).
@@ -104,6 +121,9 @@ typedef struct rs_lexicon {
 **   RS_ENOMEM   an allocation failed (from the hook or from libyaml)
 **   RS_ELIMIT   n > RS_MAX_TEXT
 **   RS_EINVAL   an unknown format
+** A "_rule" that is not a mapping of min_count, min_share and min_score to
+** numbers in range, or that repeats a key for the same category, is an
+** RS_EPARSE.
 ** Not errors but warnings (out->warns): a category with no patterns, a
 ** repeated pattern in one category (the first one is kept), and for LIWC
 ** a code with no category in the legend (ignored) and a conditional code

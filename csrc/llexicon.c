@@ -1,7 +1,7 @@
 /*
 ** llexicon.c: Lua binding of the lexicon readers (lexicon.c).
 **   core.read_lexicon(text, format [, name]) -> {format, categories,
-**     entries, warnings} or nil, "NAME:LINE:COL: msg", code, line, col
+**     entries, warnings, rules} or nil, "NAME:LINE:COL: msg", code, line, col
 ** The C result is held in a userdata with a __gc while the Lua tables are
 ** built, so an allocation failure in the middle (a Lua error) leaks nothing.
 */
@@ -130,12 +130,33 @@ static void push_warnings(lua_State *L, const rs_lexicon *lex) {
   }
 }
 
+static void push_rules(lua_State *L, const rs_lexicon *lex) {
+  static const char *const keys[] = {"", "min_count", "min_share", "min_score"};
+  size_t i;
+  lua_createtable(L, (int)lex->nrule, 0);
+  for (i = 0; i < lex->nrule; i++) {
+    const rs_lexrule *r = &lex->rules[i];
+    lua_createtable(L, 0, 5);
+    if (r->cat != RS_LEX_NONE) set_int(L, "category", r->cat + 1);
+    lua_pushstring(L, keys[r->key]);
+    lua_setfield(L, -2, "key");
+    if (r->key == RS_RULE_MIN_COUNT) lua_pushinteger(L, (lua_Integer)r->value);
+    else lua_pushnumber(L, (lua_Number)r->value);
+    lua_setfield(L, -2, "value");
+    set_int(L, "line", r->line);
+    set_int(L, "col", r->col);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
 /* core.read_lexicon(text, format [, name [, "columns"]]): format is "yaml", "liwc",
 ** "wordstat" or "lexicoder"; name (default "lexicon") prefixes messages.
 ** Categories {name, leaf, parent (index), level (1 = top), line, col};
 ** entries {pattern, category (index; absent for a top-level exclusion),
 ** weight, glob, phrase, exclude, line, col}, or with "columns" one table of
-** arrays (push_entry_columns); warnings {line, col, message}. */
+** arrays (push_entry_columns); warnings {line, col, message};
+** rules {category (index; absent for the lexicon's default), key
+** ("min_count", "min_share", "min_score"), value, line, col}. */
 static int l_read_lexicon(lua_State *L) {
   static const char *const fmts[] = {"yaml", "liwc", "wordstat", "lexicoder", NULL};
   static const int codes[] = {RS_LEX_YAML, RS_LEX_LIWC, RS_LEX_WORDSTAT, RS_LEX_LEXICODER};
@@ -164,7 +185,7 @@ static int l_read_lexicon(lua_State *L) {
     return rsl_fail(L, lua_tostring(L, -1), rs_errname(rc));
   }
   b->live = 1;
-  lua_createtable(L, 0, 4);
+  lua_createtable(L, 0, 5);
   lua_pushstring(L, rs_lexicon_format_name(format));
   lua_setfield(L, -2, "format");
   push_categories(L, &b->lex);
@@ -174,6 +195,8 @@ static int l_read_lexicon(lua_State *L) {
   lua_setfield(L, -2, "entries");
   push_warnings(L, &b->lex);
   lua_setfield(L, -2, "warnings");
+  push_rules(L, &b->lex);
+  lua_setfield(L, -2, "rules");
   b->live = 0;
   rs_lexicon_free(b->M, &b->lex);
   return 1;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cjk.h"
 #include "lrostra.h"
 
 /* {====================================================== allocator hook */
@@ -161,7 +162,35 @@ static int l_catch_interrupt(lua_State *L) {
 
 int luaopen_rostra_core(lua_State *L);
 
+/* ICU's caches released when the state closes: the sentinel is made before
+** any object of the module, so its finalizer runs after theirs (Lua calls
+** finalizers in the reverse order of marking), and before the module's
+** library is unloaded */
+static int icu_release(lua_State *L) {
+  (void)L;
+  rs_cjk_release();
+  return 0;
+}
+
+static const char ICUKEY = 'i';
+
+static void icu_sentinel(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ICUKEY) != LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+  lua_newuserdatauv(L, 1, 0);
+  lua_newtable(L);
+  lua_pushcfunction(L, icu_release);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  rs_cjk_acquire();
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &ICUKEY);
+}
+
 int luaopen_rostra_core(lua_State *L) {
+  icu_sentinel(L);
   lua_newtable(L);
   rsl_mem(L);
   lua_pushcfunction(L, l_failalloc);

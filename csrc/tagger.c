@@ -1608,7 +1608,10 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
   size_t nbrk = 0, nres;
   memset(out, 0, sizeof *out);
   if (!T->finished) return RS_EINVAL;
-  if (o->attr < 0 || o->attr >= RS_NATTR || (o->attr != RS_ATTR_WORD && !ix->map[o->attr])) {
+  /* an index of no word has no map to lower or stem forms: nothing to tag,
+  ** an empty result (not a bad attribute) */
+  if (o->attr < 0 || o->attr >= RS_NATTR ||
+      (o->attr != RS_ATTR_WORD && !ix->map[o->attr] && ix->attr[RS_ATTR_WORD].n > 0)) {
     seterr(T, "bad attribute", "", 0, "");
     return RS_EINVAL;
   }

@@ -454,6 +454,40 @@ describe("rostra command", function()
       assert.equal(1, #lines(err))
     end)
 
+    it("themes --labels: the rows the decision rule keeps", function()
+      local sp = assert(rostra.parse_file(SAMPLE))
+      local t = sp:tag(rostra.lexicon("political"), { level = "segment" })
+      local want = t:labels { min_count = 3, min_share = 0.02 }
+      check({ "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3", "--min-share", "0.02" },
+        { "speech", "unit", "theme", "count", "tokens", "score", "share" })
+      local _, tsv = main { "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3",
+        "--min-share", "0.02", "--format", "tsv" }
+      assert.equal(#want + 1, #lines(tsv))
+      for i, r in want:rows() do
+        local f = split(lines(tsv)[i + 1], "\t")
+        assert.equal(r.unit .. "|" .. r.theme, f[2] .. "|" .. f[3])
+        assert.is_true(r.count >= 3 and r.share >= 0.02)
+      end
+      -- with --totals: the units labelled with each theme
+      local _, tot = main { "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3",
+        "--totals", "--format", "tsv" }
+      local units = {}
+      for _, r in t:labels({ min_count = 3 }):rows() do units[r.theme] = (units[r.theme] or 0) + 1 end
+      for i = 2, #lines(tot) do
+        local f = split(lines(tot)[i], "\t")
+        assert.equal(units[f[1]], tonumber(f[6]), f[1])
+      end
+      -- a bound without --labels, or out of range, is a usage error
+      for _, args in ipairs { { "themes", SAMPLE, "--min-count", "2" },
+                              { "themes", SAMPLE, "--labels", "--min-share", "2" },
+                              { "themes", SAMPLE, "--labels", "--min-count", "0" } } do
+        local status, out, err = main(args)
+        assert.equal(2, status)
+        assert.equal("", out)
+        assert.equal(1, #lines(err), err)
+      end
+    end)
+
     it("ngrams", function()
       if not has_method("ngrams") then
         pending("c:ngrams (statistics, lua/rostra/stats.lua) is not in this build yet")
@@ -505,6 +539,106 @@ describe("rostra command", function()
       p:close()
       os.remove(f)
       assert.equal("1787\n7\n", out)
+    end)
+  end)
+
+  describe("sample and validate", function()
+    local CORPUS, LEXF = "spec/fixtures/coded/corpus", "spec/fixtures/lexicon/themes.yaml"
+    local C1, C2 = "spec/fixtures/coded/coder1.csv", "spec/fixtures/coded/coder2.csv"
+
+    it("sample writes CSV, the same for the same seed, the same as c:sample", function()
+      local status, out, err = main { "sample", CORPUS, "--n", "5", "--seed", "3", "--lexicon", LEXF }
+      assert.equal(0, status, err)
+      assert.equal("", err)
+      local want = rostra.load(CORPUS):sample { n = 5, seed = 3, lexicon = rostra.lexicon(LEXF) }
+      assert.equal(want:to_csv(), out)
+      assert.equal("unit,file,line,split,text,health,economy,culture", lines(out)[1]:sub(1, 48))
+      local again = select(2, main { "sample", CORPUS, "--n", "5", "--seed", "3", "--lexicon", LEXF })
+      assert.equal(out, again)
+      local d = tmpdir()
+      status = main { "sample", CORPUS, "--n", "4", "--holdout", "0.5", "-o", d .. "/tocode.csv" }
+      assert.equal(0, status)
+      local csv = read(d .. "/tocode.csv")
+      assert.equal(5, #lines(csv))
+      local holdouts = select(2, csv:gsub(",holdout,", ""))
+      assert.equal(2, holdouts)
+      os.execute("rm -r " .. q(d))
+    end)
+
+    it("sample says when the population is smaller than asked", function()
+      local status, out, err = main { "sample", CORPUS, "--n", "100" }
+      assert.equal(0, status)
+      assert.equal(11, #lines(out))
+      assert.equal("rostra: warning: the population has 10 segment units, fewer than the 100 asked for: "
+        .. "the sample is the whole population\n", err)
+      status, out, err = main { "sample", CORPUS, "--holdout", "1" }
+      assert.equal(2, status)
+      assert.equal("", out)
+      assert.truthy(err:find("--holdout", 1, true))
+    end)
+
+    it("validate prints the report, one table in TSV or CSV, the whole report in JSON", function()
+      local status, out, err = main { "validate", LEXF, C1 }
+      assert.equal(0, status, err)
+      assert.truthy(out:find("micro  precision 0.667  recall 0.750  F1 0.706", 1, true), out)
+      assert.truthy(out:find("FP  health  b.txt:3 [tune]", 1, true))
+      assert.truthy(err:find("themes.yaml against", 1, true) == nil)
+      local _, tsv = main { "validate", LEXF, C1, "--format", "tsv" }
+      assert.same({ "theme", "units", "coded", "tagged", "tp", "fp", "fn", "precision", "recall", "f1",
+        "kappa", "rule" }, tsv_header(tsv))
+      assert.equal("culture\t8\t2\t3\t2\t1\t0\t", lines(tsv)[4]:sub(1, 20))
+      local _, errs = main { "validate", LEXF, C1, "--table", "errors", "--format", "csv" }
+      assert.equal(6, #lines(errs))
+      local _, json = main { "validate", LEXF, C1, C2, "--format", "json" }
+      local rep = cjson.decode(json)
+      assert.equal(2, #rep.coders)
+      assert.equal(6, rep.coders[1].micro.tp)
+      assert.equal("(all)", rep.agreement[4].theme)
+      local _, agree = main { "validate", LEXF, C1, C2, "--table", "agreement", "--format", "tsv" }
+      assert.same({ "theme", "units", "positives", "agreement", "kappa", "alpha" }, tsv_header(agree))
+      status, _, err = main { "validate", LEXF, C1, "--table", "agreement" }
+      assert.equal(2, status)
+      assert.equal("rostra validate: --table agreement needs two coded files or more\n", err)
+    end)
+
+    it("validate takes the rule, the split and the corpus", function()
+      local _, out = main { "validate", LEXF, C1, "--min-count", "2", "--split", "tune", "--format", "json",
+        "--corpus", CORPUS }
+      local rep = cjson.decode(out)
+      assert.equal(2, rep.rule.min_count)
+      assert.equal("tune", rep.split)
+      local v = rostra.lexicon(LEXF):validate(C1, { min_count = 2, split = "tune" })
+      assert.equal(v.micro.tp, rep.coders[1].micro.tp)
+      assert.equal(v.micro.fp, rep.coders[1].micro.fp)
+      assert.equal(v.micro.fn, rep.coders[1].micro.fn)
+    end)
+
+    it("validate: bad data exits 1 with one line naming the row, usage errors exit 2", function()
+      local path = os.tmpname() .. ".csv"
+      local f = assert(io.open(path, "wb"))
+      f:write("unit,text,health\na:1,Health.,1\na:2,Vaccines.,maybe\n")
+      f:close()
+      local status, out, err = spawn { "validate", LEXF, path }
+      assert.equal(1, status)
+      assert.equal("", out)
+      assert.equal("rostra validate: " .. path
+        .. ":3: row 2, column 'health': 'maybe' is not 0, 1 or empty\n", err)
+      os.remove(path)
+      for _, args in ipairs { { "validate", LEXF, C1, "--corpus", "spec/fixtures/lexicon" },
+                              { "validate", "nolexicon", C1 } } do
+        status, out, err = main(args)
+        assert.equal(1, status)
+        assert.equal("", out)
+        assert.equal(1, #lines(err))
+      end
+      status = main { "validate", LEXF }
+      assert.equal(2, status)
+      status = main { "validate", LEXF, C1, "--split", "test" }
+      assert.equal(2, status)
+      status = main { "validate", LEXF, C1, "--split", "holdout2" }
+      assert.equal(0, status)
+      status = main { "validate", LEXF, C1, "--where", "year=2020" }
+      assert.equal(2, status)
     end)
   end)
 end)

@@ -222,7 +222,7 @@ describe("rostra.lexicon", function()
 
     it("raises for a caller's mistake", function()
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { level = 1 }) end,
-        "bad option 'level' to 'lexicon' (valid: format, levels, name)")
+        "bad option 'level' to 'lexicon' (valid: format, levels, name, rule, rules)")
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { levels = 0 }) end,
         "bad option 'levels' to 'lexicon' (positive integer expected, got 0)")
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { format = "csv" }) end,
@@ -288,6 +288,119 @@ describe("rostra.lexicon", function()
         "lexicon table: a.b[1]: invalid UTF-8 (byte 0xFF): the lexicon must be UTF-8")
       assert.has_error(function() lexicon.new({ a = { x = 0 / 0 } }) end,
         "lexicon table: a.x: weight must be finite")
+    end)
+  end)
+
+  describe("decision rules", function()
+    local YAML = table.concat({
+      "_rule: {min_count: 2}",
+      "health:",
+      "  - health",
+      "  - _rule: {min_count: 1, min_share: 0.05}",
+      "economy:",
+      "  _rule:",
+      "    min_score: 1.5",
+      "  taxation: [tax*]",
+      "  trade:",
+      "    - trade",
+      "    - _rule: {min_count: 3}",
+      "rule_of_law: [rule of law]",
+    }, "\n") .. "\n"
+
+    it("are read from YAML: the default at the top level, a theme's own inside it", function()
+      local lex = assert(lexicon.new(write_tmp(YAML), { format = "yaml" }))
+      assert.same({ "health", "economy", "economy.taxation", "economy.trade", "rule_of_law" },
+        category_names(lex))
+      assert.same({ min_count = 2 }, lex:rule())
+      assert.same({ min_count = 1, min_share = 0.05 }, lex:rule("health"))
+      -- a key not given comes from the parent, then from the default
+      assert.same({ min_count = 2, min_score = 1.5 }, lex:rule("economy"))
+      assert.same({ min_count = 2, min_score = 1.5 }, lex:rule("economy.taxation"))
+      assert.same({ min_count = 3, min_score = 1.5 }, lex:rule("economy.trade"))
+      assert.same({ min_count = 2 }, lex:rule("rule_of_law"))
+      assert.same({ { min_count = 2 }, { theme = "health", min_count = 1, min_share = 0.05 },
+        { theme = "economy", min_score = 1.5 }, { theme = "economy.trade", min_count = 3 } }, lex:rules())
+      assert.has_error(function() lex:rule("wealth") end,
+        "bad argument #1 to 'rule' (unknown theme 'wealth')")
+    end)
+
+    it("default to every theme with a match when the lexicon states none", function()
+      for _, f in ipairs { "themes.yaml", "themes.dic", "themes.cat", "themes.lc3" } do
+        local lex = assert(lexicon.new(FIX .. f))
+        assert.same({ min_count = 1 }, lex:rule())
+        assert.same({ min_count = 1 }, lex:rule(lex:categories()[1].name))
+        assert.same({}, lex:rules())
+      end
+    end)
+
+    it("are given at load for every format (opts.rule over the file's default, opts.rules per theme)",
+      function()
+      for _, f in ipairs { "themes.dic", "themes.cat", "themes.lc3" } do
+        local lex = assert(lexicon.new(FIX .. f, { rule = { min_count = 2 },
+          rules = { [lexicon.new(FIX .. f):categories()[1].name] = { min_share = 0.1 } } }))
+        local first = lex:categories()[1].name
+        assert.same({ min_count = 2, min_share = 0.1 }, lex:rule(first))
+        assert.same({ min_count = 2 }, lex:rule(lex:categories()[2].name))
+      end
+      local lex = assert(lexicon.new(write_tmp(YAML), { format = "yaml", rule = { min_count = 4 },
+        rules = { ["economy.taxation"] = { min_count = 1 } } }))
+      assert.same({ min_count = 4 }, lex:rule("rule_of_law"))
+      assert.same({ min_count = 1, min_share = 0.05 }, lex:rule("health")) -- the file's own stays
+      assert.same({ min_count = 1, min_score = 1.5 }, lex:rule("economy.taxation"))
+    end)
+
+    it("are read from a Lua table under _rule", function()
+      local lex = lexicon.new({ _rule = { min_count = 2 }, health = { "health", _rule = { min_share = 0.5 } },
+        trade = { "trade" } })
+      assert.same({ "health", "trade" }, category_names(lex))
+      assert.same({ min_count = 2, min_share = 0.5 }, lex:rule("health"))
+      assert.same({ min_count = 2 }, lex:rule("trade"))
+      assert.has_error(function() lexicon.new({ health = { "h", _rule = { min_cont = 1 } } }) end,
+        "lexicon table: health._rule.min_cont: unknown key 'min_cont' in _rule "
+        .. "(valid: min_count, min_share, min_score)")
+      assert.has_error(function() lexicon.new({ _rule = { min_count = 0 } }) end,
+        "lexicon table: _rule.min_count: _rule: min_count must be a whole number >= 1")
+      assert.has_error(function() lexicon.new({ _rule = { min_share = "a lot" } }) end,
+        "lexicon table: _rule.min_share: must be a number, not a string")
+      assert.has_error(function() lexicon.new({ _rule = 2 }) end,
+        "lexicon table: _rule: _rule must be a table such as {min_count = 2}")
+    end)
+
+    it("give malformed rules in a file as EPARSE with the position", function()
+      local cases = {
+        { "_rule: {min_count: 2.5}\n", "1:20: _rule: min_count must be a whole number >= 1" },
+        { "a: [x]\n_rule: {min_shar: 0.1}\n", "2:9: unknown key 'min_shar' in _rule" },
+        { "a:\n  - x\n  - _rule: {min_share: 5}\n", "3:24: _rule: min_share must be a number from 0 to 1" },
+        { "_rule: [2]\n", "1:8: _rule: must be a mapping" },
+      }
+      for _, c in ipairs(cases) do
+        local lex, msg, code = lexicon.new(write_tmp(c[1]), { format = "yaml", name = "r.yaml" })
+        assert.is_nil(lex)
+        assert.equal("EPARSE", code)
+        assert.truthy(msg:find(c[2], 1, true), msg)
+      end
+    end)
+
+    it("raise for a caller's malformed rule", function()
+      assert.has_error(function() lexicon.new(FIX .. "themes.dic", { rule = { min_count = 1.5 } }) end,
+        "opts.rule.min_count must be a whole number >= 1, not 1.5")
+      assert.has_error(function() lexicon.new(FIX .. "themes.dic", { rule = { max_count = 1 } }) end,
+        "unknown key 'max_count' in opts.rule (valid: min_count, min_share, min_score)")
+      assert.has_error(function()
+        lexicon.new(FIX .. "themes.dic", { rules = { wealth = { min_count = 2 } } })
+      end,
+        "bad option 'rules' to 'lexicon': unknown theme 'wealth' (themes: health, economy, culture)")
+    end)
+
+    it("of folded categories are ignored with a warning", function()
+      local lex = assert(lexicon.new(write_tmp(YAML), { format = "yaml", levels = 1, name = "r.yaml" }))
+      assert.same({ min_count = 2, min_score = 1.5 }, lex:rule("economy"))
+      local found
+      for _, w in ipairs(lex.warnings) do
+        if w:find("_rule of 'economy.trade' ignored", 1, true) then found = w end
+      end
+      assert.equal("r.yaml:11:15: _rule of 'economy.trade' ignored: the category is folded into 'economy' "
+        .. "(levels = 1)", found)
     end)
   end)
 

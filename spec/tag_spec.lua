@@ -304,6 +304,24 @@ describe("themes", function()
       assert.equal(5, t[1].words)
     end)
 
+    it("gives an empty table for a corpus with no words, at every level", function()
+      local empty, blank = rostra.corpus(), corpus_of("", "  \n\n ")
+      for _, c in ipairs { empty, blank } do
+        for _, level in ipairs { "speech", "segment", "point", "sentence" } do
+          for _, case in ipairs { false, true } do
+            local t = c:tag(lex, { level = level, case = case })
+            assert.equal(0, #t)
+            assert.equal(0, #t:totals())
+            assert.equal(0, #t:labels())
+            assert.equal(0, #t:labels { min_count = 1 })
+          end
+        end
+      end
+      -- the same corpus tags as usual once it has words
+      blank:add("The pandemic and public health.")
+      assert.equal("health", blank:tag(lex, { level = "speech" })[1].theme)
+    end)
+
     it("raises on an unknown level, listing the valid ones", function()
       local ok, err = pcall(sp.tag, sp, lex, { level = "chapter" })
       assert.is_false(ok)
@@ -413,6 +431,99 @@ describe("themes", function()
       local t = c:tag(empty)
       assert.is_true(#t.warnings >= 1)
       assert.matches("security", table.concat(t.warnings, "\n"))
+    end)
+  end)
+
+  describe("labels: the decision rule", function()
+    -- three paragraphs; counts by hand (longest match, a token counted once):
+    -- 1: health 2 (health, pandemic), trade 1 (trade); 10 words
+    -- 2: health 1 (vaccines), trade 3 (free trade, tariffs, exports: tokens 4); 10 words
+    -- 3: health 4 (health, health, pandemic, vaccines); 5 words
+    local texts = {
+      "Health matters in a pandemic, and so does trade today.",
+      "Vaccines aside, free trade, tariffs and exports drive this economy.",
+      "Health, health, pandemic and vaccines.",
+    }
+    local LEX = { health = { "health", "pandemic", "vaccines" },
+      trade = { "trade", "free trade", "tariffs", "exports" } }
+    local c = rostra.corpus()
+    for _, t in ipairs(texts) do c:add(t) end
+    local function labels(t)
+      local out = {}
+      for _, r in t:rows() do out[#out + 1] = r.speech .. ":" .. r.theme end
+      return out
+    end
+
+    it("without a rule labels every theme with a match", function()
+      local t = c:tag(rostra.lexicon(LEX))
+      assert.same({ "1/1/health=2,2", "1/1/trade=1,1", "2/2/health=1,1", "2/2/trade=3,4",
+        "3/3/health=4,4" }, rows_of(t))
+      local l = t:labels()
+      assert.is_true(themes.ThemeTable.is(l))
+      assert.same(t:columns(), l:columns())
+      assert.same({ "1:health", "1:trade", "2:health", "2:trade", "3:health" }, labels(l))
+    end)
+
+    it("takes min_count, min_share and min_score at the call", function()
+      local t = c:tag(rostra.lexicon(LEX))
+      assert.same({ "1:health", "2:trade", "3:health" }, labels(t:labels { min_count = 2 }))
+      -- shares: 1 health 2/10, trade 1/10; 2 health 1/10, trade 4/10; 3 health 4/5
+      assert.same({ "1:health", "2:trade", "3:health" }, labels(t:labels { min_share = 0.2 }))
+      assert.same({ "2:trade", "3:health" }, labels(t:labels { min_share = 0.25 }))
+      assert.same({ "3:health" }, labels(t:labels { min_count = 2, min_share = 0.5 }))
+      assert.same({ "2:trade", "3:health" }, labels(t:labels { min_score = 3 }))
+      -- rules per theme over everything
+      assert.same({ "1:health", "1:trade", "2:trade", "3:health" },
+        labels(t:labels { min_count = 2, rules = { trade = { min_count = 1, min_share = 0.1 } } }))
+      assert.same({ "1:health", "3:health" },
+        labels(t:labels { min_count = 2, rules = { trade = { min_count = 5 } } }))
+    end)
+
+    it("reads the lexicon's rules from YAML, the call's options over them", function()
+      local path = tmpname() .. ".yaml"
+      local f = assert(io.open(path, "wb"))
+      f:write("_rule: {min_count: 2}\nhealth:\n  - health\n  - pandemic\n  - vaccines\n"
+        .. "trade:\n  _rule: {min_count: 1}\n  patterns: [trade, free trade, tariffs, exports]\n")
+      f:close()
+      local lex = assert(rostra.lexicon(path, { levels = 1 }))
+      os.remove(path)
+      assert.same({ min_count = 1 }, lex:rule("trade"))
+      local t = c:tag(lex, { levels = 1 })
+      assert.same({ "1:health", "1:trade", "2:trade", "3:health" }, labels(t:labels()))
+      assert.same({ "2:trade", "3:health" }, labels(t:labels { min_count = 3 }))
+      assert.same({ "1:health", "1:trade", "2:health", "2:trade", "3:health" },
+        labels(t:labels { rules = { health = { min_count = 1 } } }))
+    end)
+
+    it("weights count in min_score", function()
+      local lex = rostra.lexicon({ health = { "health", ["pandemic"] = 2, ["vaccines"] = 0.5 } })
+      local t = c:tag(lex)
+      -- scores: 1: 1 + 2 = 3; 2: 0.5; 3: 1 + 1 + 2 + 0.5 = 4.5
+      assert.same({ "1:health", "3:health" }, labels(t:labels { min_score = 2 }))
+      assert.same({ "3:health" }, labels(t:labels { min_score = 3.5 }))
+    end)
+
+    it("keeps the table's by column and its methods: totals count the units labelled", function()
+      local c2 = rostra.corpus()
+      for i, x in ipairs(texts) do c2:add(x, { year = 2000 + i }) end
+      local t = c2:tag(rostra.lexicon(LEX), { by = "year" }):labels { min_count = 2 }
+      assert.same({ "speech", "year", "unit", "theme", "count", "tokens", "score", "share" }, t:columns())
+      local tot = t:totals()
+      assert.same({ "health", "trade" }, col(tot, "theme"))
+      assert.same({ 2, 1 }, col(tot, "units"))
+      assert.matches("rule: min_count 2", tostring(t))
+    end)
+
+    it("raises on an unknown option or a bad bound", function()
+      local t = c:tag(rostra.lexicon(LEX))
+      assert.has_error(function() t:labels { min_cont = 2 } end,
+        "unknown option 'min_cont' to 'labels' (valid: min_count, min_share, min_score, rules)")
+      assert.has_error(function() t:labels { min_count = 0 } end,
+        "opts.min_count must be a whole number >= 1, not 0")
+      assert.has_error(function() t:labels { min_share = 2 } end,
+        "opts.min_share must be a number from 0 to 1, not 2")
+      assert.has_error(function() t:labels { rules = { wealth = { min_count = 1 } } } end,
+        "bad option 'rules' to 'labels': unknown theme 'wealth'")
     end)
   end)
 

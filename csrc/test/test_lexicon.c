@@ -75,7 +75,7 @@ static void bad(const char *text, int format, const char *expect) {
   int rc = rd(text, format);
   CHECK_EQ_INT(rc, RS_EPARSE);
   CHECK_EQ_STR(err(), expect);
-  CHECK_EQ_INT(LX.ncat + LX.nentry + LX.nwarn, 0);
+  CHECK_EQ_INT(LX.ncat + LX.nentry + LX.nwarn + LX.nrule, 0);
   done();
 }
 
@@ -213,6 +213,63 @@ static void test_yaml_errors(void) {
   /* invalid UTF-8: position of the first bad byte, in every format */
   bad("a: [x]\nb: [\xC3\xA9t\xE9]\n", RS_LEX_YAML,
       "2:7: invalid UTF-8 (byte 0xE9): the lexicon must be UTF-8");
+}
+
+/* the rule of entry i of LX.rules as "category|key|value@line:col" */
+static const char *rule(size_t i) {
+  static char buf[512];
+  static const char *const keys[] = {"?", "min_count", "min_share", "min_score"};
+  const rs_lexrule *r;
+  if (i >= LX.nrule) return "(none)";
+  r = &LX.rules[i];
+  snprintf(buf, sizeof buf, "%s|%s|%g@%lu:%lu", r->cat == RS_LEX_NONE ? "*" : LX.cats[r->cat].name,
+           keys[r->key], r->value, (unsigned long)r->line, (unsigned long)r->col);
+  return buf;
+}
+
+static void test_yaml_rules(void) {
+  const char *y =
+      "_rule: {min_count: 2}\n"
+      "health:\n"
+      "  - health\n"
+      "  - _rule: {min_count: 1, min_share: 0.05}\n"
+      "economy:\n"
+      "  _rule:\n"
+      "    min_score: -1.5e0\n"
+      "  tax: [tax*]\n"
+      "  trade:\n"
+      "    - trade\n"
+      "    - _rule: ~\n"
+      "_rule_of_law: [rule of law]\n";
+  CHECK_EQ_INT(rd(y, RS_LEX_YAML), RS_OK);
+  CHECK_EQ_INT(LX.ncat, 5); /* _rule is not a category; _rule_of_law is */
+  CHECK_EQ_STR(cat(4), "_rule_of_law<_rule_of_law>0:-");
+  CHECK_EQ_INT(LX.nentry, 4);
+  CHECK_EQ_INT(LX.nrule, 4);
+  CHECK_EQ_STR(rule(0), "*|min_count|2@1:9");
+  CHECK_EQ_STR(rule(1), "health|min_count|1@4:13");
+  CHECK_EQ_STR(rule(2), "health|min_share|0.05@4:27");
+  CHECK_EQ_STR(rule(3), "economy|min_score|-1.5@7:5");
+  CHECK_EQ_INT(LX.nwarn, 0);
+  done();
+  bad("_rule: 2\n", RS_LEX_YAML,
+      "1:8: _rule: must be a mapping such as {min_count: 2} (keys: min_count, min_share, "
+      "min_score)");
+  bad("a: [x]\n_rule: [min_count]\n", RS_LEX_YAML,
+      "2:8: _rule: must be a mapping such as {min_count: 2} (keys: min_count, min_share, "
+      "min_score)");
+  bad("a:\n  - x\n  - _rule: {min_cout: 2}\n", RS_LEX_YAML,
+      "3:13: unknown key 'min_cout' in _rule (valid: min_count, min_share, min_score)");
+  bad("_rule: {min_count: 1.5}\n", RS_LEX_YAML, "1:20: _rule: min_count must be a whole number >= 1");
+  bad("_rule: {min_count: 0}\n", RS_LEX_YAML, "1:20: _rule: min_count must be a whole number >= 1");
+  bad("_rule: {min_share: 1.01}\n", RS_LEX_YAML, "1:20: _rule: min_share must be a number from 0 to 1");
+  bad("_rule: {min_share: -0.1}\n", RS_LEX_YAML, "1:20: _rule: min_share must be a number from 0 to 1");
+  bad("_rule: {min_score: \"2\"}\n", RS_LEX_YAML, "1:20: _rule: min_score must be a number");
+  bad("_rule: {min_score: .inf}\n", RS_LEX_YAML, "1:20: _rule: min_score must be a number");
+  bad("_rule: {min_score: {a: 1}}\n", RS_LEX_YAML, "1:20: _rule: min_score must be a number");
+  bad("_rule: {[a]: 1}\n", RS_LEX_YAML, "1:9: _rule: keys must be min_count, min_share or min_score");
+  bad("a:\n  _rule: {min_count: 2}\n  b: [x]\n  _rule: {min_count: 3}\n", RS_LEX_YAML,
+      "4:11: _rule: min_count given twice (first at line 2)");
 }
 
 static void test_yaml_depth(void) {
@@ -535,7 +592,8 @@ static void test_four_formats(void) {
 static const char *const FAILTEXT[] = {
     "health:\n  - health\n  - pandemic*: 2\n  - exclude: [health care]\n"
     "economy:\n  tax: [tax*, tax*]\n  trade: {free trade: 1.5, fair: [fair trade]}\n"
-    "  empty: []\nexclude: [west bank]\n",
+    "  empty: []\n  _rule: {min_count: 2, min_share: 0.1}\nexclude: [west bank]\n"
+    "_rule: {min_score: 1.5}\n",
     "%\n1\tfunct\n\t2\tpronoun\n3\tfunct/other\n4\taffect\n%\n"
     "a\t1\nshe\t1 2\nlike\t(02 134)4/3\nxyz\t999\nkind of\t1\t4\na\t1\n",
     "A\n\tB\n\t\tX_Y (1)\n\t\tZ* (2)\n\tC\n\t\tW (0.5)\nD\n",
@@ -572,8 +630,8 @@ static void alloc_failures(int fail_after) {
         if (rc == RS_OK) rs_lexicon_free(&M, &lex);
         break;
       }
-      CHECK(lex.cats == NULL && lex.entries == NULL && lex.warns == NULL);
-      CHECK_EQ_INT(lex.ncat + lex.nentry + lex.nwarn, 0);
+      CHECK(lex.cats == NULL && lex.entries == NULL && lex.warns == NULL && lex.rules == NULL);
+      CHECK_EQ_INT(lex.ncat + lex.nentry + lex.nwarn + lex.nrule, 0);
       CHECK_EQ_STR(lex.err_msg, "");
       if (t.outstanding != 0 || t.bad_sizes != 0) {
         fprintf(stderr, "format %d: allocation %ld of %ld failed: %ld bytes leaked\n",
@@ -597,6 +655,7 @@ int main(void) {
   RUN(test_yaml_scalars);
   RUN(test_yaml_warnings);
   RUN(test_yaml_errors);
+  RUN(test_yaml_rules);
   RUN(test_yaml_depth);
   RUN(test_bom_crlf_columns);
   RUN(test_binary_and_limits);

@@ -541,6 +541,49 @@ static void alloc_failures(int fail_after) {
   rs_builder_free(F.B);
 }
 
+/* an index of no word (no speech, or speeches of white space only) has no
+** map to lower or stem forms: tagging it is an empty result at every level,
+** for every attribute, not a bad attribute */
+static void test_empty_index(void) {
+  static const char *const texts[3] = {NULL, "  \n\n ", ""}; /* "": a first speech of no byte */
+  int k, a, lv;
+  for (k = 0; k < 3; k++) {
+    rs_mem mem = rs_mem_default();
+    rs_builder *B = rs_builder_new(&mem);
+    rs_index ix;
+    CHECK(B != NULL);
+    if (!B) return;
+    if (texts[k]) CHECK_EQ_INT(rs_builder_add(B, texts[k], strlen(texts[k]), NULL, "english"), 0);
+    CHECK_EQ_INT(rs_builder_finish(B, &ix), 0);
+    CHECK_EQ_INT(ix.attr[RS_ATTR_WORD].n, 0);
+    for (a = RS_ATTR_WORD; a <= RS_ATTR_STEM; a++) {
+      rs_tagger *T = rs_tagger_new(tmem(), ix.attr[a].n, 1);
+      CHECK(T != NULL);
+      if (!T) break;
+      CHECK_EQ_INT(rs_tagger_finish(T), RS_OK);
+      for (lv = 0; lv < 4; lv++) {
+        static const int levels[4] = {RS_TAG_SPEECH, RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE};
+        rs_tagopts o;
+        rs_tagout out;
+        memset(&o, 0, sizeof o);
+        o.attr = a;
+        o.level = levels[lv];
+        o.hits = RS_TAG_NOHITS;
+        CHECK_EQ_INT(rs_tag_index(T, &ix, &o, &out), RS_OK);
+        CHECK_EQ_INT(out.nunit, 0);
+        CHECK_EQ_INT(out.nrow, 0);
+        CHECK_EQ_INT(out.words, 0);
+        CHECK_EQ_INT(out.matches, 0);
+        rs_tagout_free(&TM, &out);
+      }
+      rs_tagger_free(T);
+    }
+    rs_builder_free(B);
+  }
+  CHECK_EQ_INT(TA.outstanding, 0);
+  CHECK_EQ_INT(TA.bad_sizes, 0);
+}
+
 static void test_alloc_fail_each(void) { alloc_failures(0); }
 static void test_alloc_fail_from(void) { alloc_failures(1); }
 
@@ -564,6 +607,7 @@ int main(void) {
   RUN(test_vocabulary);
   RUN(test_limits);
   RUN(test_index);
+  RUN(test_empty_index);
   RUN(test_alloc_fail_each);
   RUN(test_alloc_fail_from);
   CHECK_DONE();

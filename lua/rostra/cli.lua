@@ -237,6 +237,47 @@ local function whole(name, min)
   end
 end
 
+local function integer(name)
+  return function(s)
+    local n = math.tointeger(tonumber(s))
+    if not n or not s:match("^%s*[-+]?%d+%s*$") then
+      return nil, ("%s expects a whole number, got '%s'"):format(name, s)
+    end
+    return n
+  end
+end
+
+local function share(name)
+  return function(s)
+    local x = tonumber(s)
+    if not x or x < 0 or x >= 1 then
+      return nil, ("%s expects a share from 0 to below 1, got '%s'"):format(name, s)
+    end
+    return x
+  end
+end
+
+local function number(name, lo, hi)
+  return function(s)
+    local x = tonumber(s)
+    if not x or x ~= x or x == math.huge or x == -math.huge or (lo and x < lo) or (hi and x > hi) then
+      return nil, ("%s expects a number%s, got '%s'"):format(name,
+        lo and hi and (" from %g to %g"):format(lo, hi) or "", s)
+    end
+    return x
+  end
+end
+
+-- the options of a decision rule (themes --labels, validate)
+local function rule_options(c)
+  c:option("--min-count", "Rule: a theme needs at least N matches in the unit.", nil,
+    whole("--min-count", 1)):argname "<n>"
+  c:option("--min-share", "Rule: ... and its matches at least this share of the unit's words.", nil,
+    number("--min-share", 0, 1)):argname "<x>"
+  c:option("--min-score", "Rule: ... and at least this sum of pattern weights.", nil,
+    number("--min-score")):argname "<x>"
+end
+
 -- }======================================================
 
 -- {====================================================== loading
@@ -670,12 +711,76 @@ function cmd.themes(ctx, args)
   load_optional "rostra.themes"
   local lex, err = rostra.lexicon(args.lexicon or "political")
   if not lex then fail("%s", err) end
+  local rule = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score" })
+  if next(rule) and not args.labels then
+    usage("--min-count, --min-share and --min-score go with --labels")
+  end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
   local t = c:tag(lex, opts_of(args, { level = "level", by = "by", max_phrases = "max_phrases" }))
+  if args.labels then t = t:labels(rule) end
   if args.totals then t = t:totals()
   elseif args.top then t = t:top(args.top)
   elseif args.by then t = t:by(args.by) end
+  emit(ctx, args, t)
+end
+
+function cmd.sample(ctx, args)
+  local lex, err = rostra.lexicon(args.lexicon or "political")
+  if not lex then fail("%s", err) end
+  local c = open_corpus(ctx, args)
+  local t = c:sample { level = args.level, n = args.n, seed = args.seed, holdout = args.holdout,
+    min_words = args.min_words, lexicon = lex }
+  show_warnings(ctx, t.warnings)
+  -- a sample is for a spreadsheet: CSV unless told otherwise
+  if not args.format and not (args.output and args.output:match("%.[^./]+$")) then args.format = "csv" end
+  local fmt = output_format(args)
+  if fmt == "text" then return emit(ctx, args, t) end
+  write_out(ctx, args, render(t, fmt, { limit = 0 }))
+end
+
+local VALIDATE_TABLES = { "report", "themes", "errors", "confusion", "splits", "agreement", "disagreements" }
+
+function cmd.validate(ctx, args)
+  local validation = require "rostra.validation"
+  if args.where and #args.where > 0 then usage("--where does not apply to validate") end
+  local lex, err = rostra.lexicon(args.lexicon_file, { levels = args.levels })
+  if not lex then fail("%s", err) end
+  local opts = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score",
+    split = "split", level = "level", levels = "levels" })
+  if args.corpus then
+    opts.corpus = open_corpus(ctx, { inputs = { args.corpus }, meta = args.meta, sidecar = args.sidecar,
+      lang = args.lang, threads = args.threads })
+  end
+  local coded = #args.coded == 1 and args.coded[1] or args.coded
+  local v, verr = lex:validate(coded, opts)
+  if not v then fail("%s", verr) end
+  local _ = validation
+  show_warnings(ctx, v.warnings)
+  local fmt = output_format(args)
+  local which = args.table or (fmt == "text" and "report" or (fmt == "json" and "report" or "themes"))
+  if which == "report" then
+    if fmt == "text" then
+      local text = v:format { max_rows = max_rows(args) }
+      -- the warnings went to standard error
+      text = text:gsub("\nwarning: [^\n]*", "")
+      return write_out(ctx, args, text)
+    end
+    if fmt ~= "json" then
+      usage("--table report is text or JSON; choose a table for %s (--table themes)", fmt)
+    end
+    local cjson = require "cjson"
+    local enc = cjson.new and cjson.new() or cjson
+    if enc.encode_invalid_numbers then enc.encode_invalid_numbers("null") end
+    return write_out(ctx, args, enc.encode(v:to_table()))
+  end
+  local t
+  if which == "agreement" or which == "disagreements" then
+    t = v[which]
+    if not t then usage("--table %s needs two coded files or more", which) end
+  else
+    t = v[which]
+  end
   emit(ctx, args, t)
 end
 
@@ -798,6 +903,219 @@ function cmd.info(ctx, args)
     value = function(v) if math.type(v) == "float" then return ("%.2f"):format(v) end end } }))
 end
 
+-- {====================================================== plot and report
+
+function M.plot_options(c)
+  c:option("--query", "A query to draw (repeatable: dispersion and trend draw several)."):count("*")
+    :argname "<query>"
+  c:option("--by", "Parts or groups: a metadata key or decade (dispersion: also speech; themes: also "
+    .. "point)."):argname "<key>"
+  c:option("--style", "Trend: lines (default for years) or bars."):choices { "lines", "bars" }
+  c:option("--theme", "Themes: the timeline of this theme; trend: a theme drawn beside the queries "
+    .. "(repeatable).")
+    :count("*"):argname "<theme>"
+  c:option("--level", "Themes: the units tagged: speech (default), segment, point, sentence.")
+    :choices { "speech", "segment", "point", "sentence" }
+  c:option("--target", "Keyness: the speeches studied, KEY=VALUE "
+    .. "(repeatable)."):count("*"):argname "<key=value>"
+  c:option("--reference", "Keyness: the speeches compared with (default: all the others)."):count("*")
+    :argname "<key=value>"
+  c:option("--measure", "Keyness: ll (default), chi2, logratio, pdiff; collocates: mi (default), logdice, "
+    .. "...")
+  c:option("--window", "Collocates: tokens on each side (default 5).", nil, whole("--window",
+      1)):argname "<n>"
+  c:option("--min", "Keyness and collocates: leave out words seen fewer times.", nil, whole("--min", 1))
+    :argname "<n>"
+  c:option("--top", "Bars drawn (keyness: on each side).", nil, whole("--top", 1)):argname "<n>"
+  c:option("--parts", "Dispersion: all parts, or only those with a hit."):choices { "all", "hits" }
+  c:option("--title", "The title of the picture.")
+  c:option("--width", "Width in pixels.", nil, whole("--width", 200)):argname "<px>"
+  c:option("--height", "Height in pixels.", nil, whole("--height", 200)):argname "<px>"
+end
+
+function M.report_options(c)
+  c:option("--query", "A query whose trend the corpus report draws "
+    .. "(repeatable)."):count("*"):argname "<query>"
+  c:option("--by", "The key of the corpus report's pictures (default: year, or decade over 40 years).")
+    :argname "<key>"
+  c:option("--group", "The speaker key of the corpus report (default: speaker, president, country or party).")
+    :argname "<key>"
+  c:option("--top", "Top words and keywords shown (default 25).", nil, whole("--top", 1)):argname "<n>"
+  c:option("--title", "The title of the page.")
+end
+
+-- a metadata key (or decade) checked against the corpus: a usage error
+-- naming the keys it has
+local function check_key(c, key)
+  local plot = require "rostra.plot"
+  local ok, err = pcall(plot.key_function, c, key)
+  if not ok then usage("%s", strip_position(err)) end
+end
+
+local function write_text(ctx, args, text)
+  if args.output then
+    local ok, err, code = M.write_atomic(args.output, text, { forbid = ctx.forbid, stream = ctx.out })
+    if not ok then
+      if code == "ESAME" then usage("%s", err) end
+      fail("%s", err)
+    end
+  else
+    ctx.out:write(text)
+  end
+end
+
+-- the options of `rostra plot` each kind uses: any other is a usage error
+local PLOT_USES = {
+  dispersion = { query = true, by = true, parts = true, top = true },
+  trend = { query = true, by = true, style = true, theme = true, lexicon = true },
+  keyness = { target = true, reference = true, measure = true, min = true, top = true },
+  themes = { by = true, theme = true, level = true, lexicon = true, style = true },
+  collocates = { query = true, measure = true, window = true, min = true, top = true },
+}
+local PLOT_OPTS = { "query", "by", "style", "theme", "level", "target", "reference", "measure", "window",
+    "min",
+  "top", "parts", "lexicon" }
+
+function cmd.plot(ctx, args)
+  local plot = require "rostra.plot"
+  local kind = args.kind
+  for _, o in ipairs(PLOT_OPTS) do
+    local v = args[o]
+    if v ~= nil and not (type(v) == "table" and #v == 0) and not PLOT_USES[kind][o] then
+      usage("--%s does not apply to plot %s", o, kind)
+    end
+  end
+  local queries = args.query or {}
+  for _, q in ipairs(queries) do check_query(q) end
+  if (kind == "dispersion" or kind == "collocates") and #queries == 0 then
+    usage("plot %s needs --query QUERY", kind)
+  end
+  if kind == "trend" and #queries == 0 and #(args.theme or {}) == 0 then
+    usage("plot trend needs --query QUERY or --theme THEME (repeatable)")
+  end
+  if kind == "collocates" and #queries > 1 then usage("plot collocates draws one --query") end
+  if kind == "collocates" then check_measure(args.measure) end
+  local tspec = M.parse_where(args.target, "--target")
+  local rspec = M.parse_where(args.reference, "--reference")
+  if kind == "keyness" and not tspec then usage("plot keyness needs --target KEY=VALUE") end
+  local c, _, where = open_corpus(ctx, args)
+  local o = { title = args.title, width = args.width, height = args.height }
+  local t
+  if kind == "dispersion" then
+    local by = args.by or "speech"
+    if by ~= "speech" then check_key(c, by) end
+    if #queries == 1 then t = plot.dispersion_of(c, queries[1], by)
+    else t = plot.dispersion(c, queries, { by = by }) end
+    o.parts, o.limit = args.parts, args.top
+  elseif kind == "trend" then
+    local by = args.by or "year"
+    check_key(c, by)
+    local themes = args.theme and #args.theme > 0 and args.theme or nil
+    local lex
+    if themes then
+      local err
+      lex, err = rostra.lexicon(args.lexicon or "political")
+      if not lex then fail("%s", err) end
+    end
+    local ok, r = pcall(c.trend, c, queries, { by = by, themes = themes, lexicon = lex })
+    if not ok then usage("%s", strip_position(r)) end
+    t = r
+    o.style = args.style
+  elseif kind == "keyness" then
+    local target = c:where(tspec)
+    local reference
+    if rspec then reference = c:where(rspec)
+    else
+      reference = target:complement()
+      if where then reference = reference:where(where) end
+    end
+    local _, nt = target:counts()
+    local _, nr = reference:counts()
+    if nt == 0 then fail("no speech matches --target %s", table.concat(args.target, " --target ")) end
+    if nr == 0 then fail("the reference is empty: every speech matches --target") end
+    local ko = opts_of(args, { measure = "measure", min = "min" })
+    ko.top = false
+    t = c:keyness(target, reference, ko)
+    o.top = args.top
+  elseif kind == "themes" then
+    local lex, err = rostra.lexicon(args.lexicon or "political")
+    if not lex then fail("%s", err) end
+    local level = args.level or "speech"
+    local by = args.by
+    if by and by ~= "point" and by ~= "unit" and by ~= "speech" then check_key(c, by) end
+    if by == nil then
+      local has_year = false
+      for _, k in ipairs(plot.keys(c)) do if k == "year" then has_year = true end end
+      by = level == "speech" and has_year and "year" or "unit"
+    end
+    if by == "unit" and level == "speech" then by = "speech" end
+    t = c:tag(lex, { level = level })
+    o.by = by
+    if args.theme and #args.theme > 1 then usage("plot themes draws the timeline of one --theme") end
+    o.theme = args.theme and args.theme[1]
+    o.style = args.style
+  else
+    local co = opts_of(args, { window = "window", measure = "measure", min = "min" })
+    co.top = false
+    t = c:collocates(queries[1], co)
+    o.top = args.top
+  end
+  o.kind = kind
+  local ok, svg = pcall(plot.svg, t, o)
+  if not ok then usage("%s", strip_position(svg)) end
+  write_text(ctx, args, svg)
+end
+
+function cmd.report(ctx, args)
+  local report = require "rostra.report"
+  local inputs = args.inputs
+  local lexicon = args.lexicon or "political"
+  local lex, err = rostra.lexicon(lexicon)
+  if not lex then fail("%s", err) end
+  local one = #inputs == 1 and inputs[1]
+  local single = one and not is_index(one) and not require("rostra.core").walk(one)
+  for _, q in ipairs(args.query or {}) do check_query(q) end
+  if single then
+    for _, o in ipairs { "query", "by", "group", "top" } do
+      local v = args[o]
+      if v ~= nil and not (type(v) == "table" and #v == 0) then
+        usage("--%s applies to the report of a corpus: give a folder or an index", o)
+      end
+    end
+    if args.where and #args.where > 0 then usage("--where chooses the group of a corpus report: give a "
+      .. "folder or an index") end
+    local f = io.open(one, "rb")
+    if not f then
+      local _, e = io.open(one, "rb")
+      fail("%s", e or one)
+    end
+    f:close()
+    local sp, perr = rostra.parse_file(one, { meta = meta_spec(args), sidecar = args.sidecar,
+        lang = args.lang })
+    if not sp then fail("%s", perr) end
+    for _, w in ipairs(sp.warnings) do
+      warn(ctx, ("%s:%s: %s"):format(one, w.line or "?", w.message or w.code or "?"))
+    end
+    return write_text(ctx, args, report.speech(sp, { lexicon = lex, title = args.title }))
+  end
+  -- in a report, --where names the group whose keywords are shown
+  local target = M.parse_where(args.where)
+  args.where = nil
+  local c = open_corpus(ctx, args)
+  if args.by then check_key(c, args.by) end
+  if args.group then check_key(c, args.group) end
+  if target then
+    for k in pairs(target) do check_key(c, k) end
+  end
+  local ok, html = pcall(report.corpus, c, { lexicon = lex, queries = args.query, target = target,
+      by = args.by,
+    group = args.group, top = args.top, title = args.title })
+  if not ok then error(html, 0) end
+  write_text(ctx, args, html)
+end
+
+-- }======================================================
+
 function cmd.repl(ctx, args)
   local repl = require "rostra.repl"
   local c, sp, lex
@@ -870,6 +1188,50 @@ M.commands = {
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),
         c:option("--top", "The N main themes of every unit.", nil, whole("--top", 1)):argname "<n>")
+      c:flag("--labels", "Only the themes each unit discusses, under the lexicon's decision rule.")
+      rule_options(c)
+    end },
+  { name = "sample", summary = "Draw a reproducible random sample of units to code by hand (CSV).",
+    example = "rostra sample ../shared/corpus/xi_en --level segment --n 200 --seed 1 -o tocode.csv\n"
+      .. "  rostra sample un.rostra --n 300 --holdout 0.33 --min-words 10 -o tocode.csv",
+    options = function(c)
+      c:option("--level", "Units: segment (default), point, sentence, speech.")
+        :choices { "speech", "segment", "point", "sentence" }
+      c:option("--n", "Units to draw (default 200).", nil, whole("--n", 1)):argname "<n>"
+      c:option("--seed", "Seed of the draw (default 1): the same seed, the same sample.", nil,
+        integer("--seed")):argname "<n>"
+      c:option("--holdout", "Share of the sample marked holdout in the split column, the rest tune "
+        .. "(default 0: no split).", nil, share("--holdout")):argname "<share>"
+      c:option("--min-words", "Leave out units of fewer words (default 1).", nil, whole("--min-words", 0))
+        :argname "<n>"
+    end },
+  { name = "validate", summary = "Score a lexicon against hand-coded units: precision, recall, F1, kappa.",
+    arguments = function(c)
+      c:argument("lexicon_file", "A lexicon file (.yaml, .dic, .cat, .lc3) or a bundled name.")
+        :argname "<lexicon>"
+      c:argument("coded", "Coded CSV files: unit,file,line,split,text, then one 0/1 column per theme "
+        .. "(two or more: the coders' agreement too).")
+        :args "+"
+    end,
+    example = "rostra validate political coded.csv --split tune\n"
+      .. "  rostra validate themes.yaml coder1.csv coder2.csv --table agreement",
+    options = function(c)
+      c:option("--corpus", "Find each coded unit in this corpus (text files, a folder or an index); "
+        .. "a unit no longer there is an error."):argname "<input>"
+      c:option("--level", "Level of the units in --corpus: segment, point, sentence, speech (default: "
+        .. "the level where every unit is found, from the ids: FILE:LINE:COL sentences, else segment, "
+        .. "point or speech).")
+        :choices { "speech", "segment", "point", "sentence" }
+      c:option("--split", "Score only the rows of this split: tune, holdout, or a later holdout "
+        .. "(holdout2, ...).", nil, function(v)
+          if require("rostra.validation").is_split(v) then return v end
+          return nil, ("--split expects tune, holdout or a later holdout (holdout2, ...), got '%s'"):format(v)
+        end):argname "<split>"
+      c:option("--levels", "Fold the lexicon's categories deeper than this.", nil, whole("--levels", 1))
+        :argname "<n>"
+      c:option("--table", "One table: report (default in text and JSON), themes (default in TSV, CSV), "
+        .. "errors, confusion, splits, agreement, disagreements."):choices(VALIDATE_TABLES)
+      rule_options(c)
     end },
   { name = "freq", summary = "Frequency list.",
     example = "rostra freq examples/sample.txt --stopwords en --limit 20",
@@ -922,6 +1284,18 @@ M.commands = {
     options = function(c)
       c:option("--by", "Parts: speech (default) or a metadata key."):argname "<key>"
     end },
+  { name = "plot", summary = "Draw a result as an SVG file: dispersion, trend, keyness, themes, collocates.",
+    kinds = { "dispersion", "trend", "keyness", "themes", "collocates" },
+    example = "rostra plot trend sotu.rostra --query freedom --query liberty --by decade -o fl.svg\n"
+      .. "  rostra plot dispersion un.rostra --query pandemic --by year -o pandemic.svg\n"
+      .. "  rostra plot keyness un.rostra --target country=CHN --top 15 -o chn.svg\n"
+      .. "  rostra plot themes un.rostra --by decade -o themes.svg   (--theme health: one theme's timeline)\n"
+      .. "  rostra plot collocates un.rostra --query development --measure logdice -o coll.svg",
+    options = M.plot_options },
+  { name = "report", summary = "Write one self-contained HTML page of a speech or of a corpus.",
+    example = "rostra report examples/sample.txt -o sample.html\n"
+      .. "  rostra report un.rostra --query 'climate change' --query pandemic --where country=CHN -o un.html",
+    options = M.report_options },
   { name = "info", summary = "Sizes, counts and metadata of a corpus or index.",
     example = "rostra info un.rostra" },
   { name = "repl", summary = "A Lua prompt with rostra loaded and the corpus bound to c.",
@@ -951,12 +1325,20 @@ local function build_parser(seen)
       c:option("--budget", "The matcher's work budget in steps (default: 50 million plus 40 per token; "
         .. "see docs/limits.md).", nil, whole("--budget", 1)):argname "<steps>"
     end
-    c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
+    if spec.kinds then c:argument("kind", "The plot: " .. table.concat(spec.kinds,
+        ", ") .. "."):choices(spec.kinds) end
+    if spec.arguments then
+      spec.arguments(c)
+    else
+      c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
+    end
     if spec.options then spec.options(c) end
-    -- --lexicon only where themes are tagged (themes) or may be (repl)
-    if spec.name == "themes" or spec.name == "repl" then
+    -- --lexicon only where themes are tagged (themes, plot, report), coded (sample) or may be (repl)
+    if spec.name == "themes" or spec.name == "repl" or spec.name == "plot" or spec.name == "report"
+        or spec.name == "sample" then
       c:option("--lexicon", "A lexicon file (.yaml, .dic, .cat, .lc3) or a bundled name"
-        .. (spec.name == "themes" and " (default: political)." or ", bound to lex."))
+        .. (spec.name == "repl" and ", bound to lex." or spec.name == "sample"
+            and " whose themes are the columns to code (default: political)." or " (default: political)."))
         :argname "<lexicon>"
     end
     c:option("--meta", "File-name template for metadata, e.g. '{country}_{session}_{year}.txt'.")
@@ -966,11 +1348,17 @@ local function build_parser(seen)
     c:option("--where", "Only the speeches whose metadata match: KEY=VALUE, KEY=A,B or KEY=MIN..MAX "
       .. "(repeatable).")
       :count("*"):argname "<key=value>"
-    if spec.name ~= "repl" then
+    -- a picture or a page has no table format nor row limit
+    local picture = spec.name == "plot" or spec.name == "report"
+    if spec.name ~= "repl" and not picture then
       c:option("--format", "text (default), tsv, csv or json."):choices(FORMATS)
       c:option("--limit", "At most N rows (text shows 50 unless told; 0: all).", nil, whole("--limit", 0))
         :argname "<n>"
-      c:option("-o --output", spec.name == "index" and "The index file to write." or "Write to FILE.")
+    end
+    if spec.name ~= "repl" then
+      c:option("-o --output", spec.name == "index" and "The index file to write."
+        or picture and ("The " .. (spec.name == "plot" and "SVG" or "HTML") .. " file to write "
+          .. "(default: standard output).") or "Write to FILE.")
         :argname "<file>"
     end
     c:option("--color", "Highlight matches: auto (default), always, never.")

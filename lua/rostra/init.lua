@@ -133,6 +133,8 @@ local corpus = require "rostra.corpus"
 require "rostra.matches" -- c:query, c:count, c:kwic
 require "rostra.stats"   -- c:ngrams, c:collocates, c:keyness, c:dispersion
 require "rostra.themes"  -- c:tag, sp:tag
+require "rostra.validation" -- c:sample, lex:validate
+require "rostra.plot"    -- t:plot, t:svg, t:bars, c:trend, m:plot
 
 --- A new, empty in-memory corpus.
 function rostra.corpus()

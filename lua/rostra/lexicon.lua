@@ -19,7 +19,14 @@ lexicon.bundled = { "political" }
 lexicon.extensions = { yaml = "yaml", yml = "yaml", dic = "liwc", cat = "wordstat", lc3 = "lexicoder" }
 
 local FORMATS = { yaml = true, liwc = true, wordstat = true, lexicoder = true }
-local OPTIONS = { format = true, levels = true, name = true }
+local OPTIONS = { format = true, levels = true, name = true, rule = true, rules = true }
+
+--- The keys of a decision rule, in the order they are shown.
+lexicon.rule_keys = { "min_count", "min_share", "min_score" }
+
+--- The rule of a lexicon that states none: a unit is labelled with every
+-- theme it has a match of.
+lexicon.default_rule = { min_count = 1 }
 
 local Lexicon = {}
 Lexicon.__index = Lexicon
@@ -88,6 +95,37 @@ end
 
 -- }======================================================
 
+-- {====================================================== decision rules
+
+-- a decision rule given by a caller ({min_count = 2, min_share = 0.01,
+-- min_score = 2}): checked, copied; raises naming `what` on a mistake
+local function check_rule(r, what, lvl)
+  if type(r) ~= "table" then
+    error(("%s must be a table such as {min_count = 2}, not a %s"):format(what, type(r)), lvl + 1)
+  end
+  local out = {}
+  for k, v in pairs(r) do
+    if k ~= "min_count" and k ~= "min_share" and k ~= "min_score" then
+      error(("unknown key '%s' in %s (valid: min_count, min_share, min_score)"):format(
+        tostring(k), what), lvl + 1)
+    end
+    if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+      error(("%s.%s must be a finite number, not %s"):format(what, k, tostring(v)), lvl + 1)
+    end
+    if k == "min_count" and (math.tointeger(v) == nil or v < 1) then
+      error(("%s.min_count must be a whole number >= 1, not %s"):format(what, tostring(v)), lvl + 1)
+    end
+    if k == "min_share" and (v < 0 or v > 1) then
+      error(("%s.min_share must be a number from 0 to 1, not %s"):format(what, tostring(v)), lvl + 1)
+    end
+    out[k] = k == "min_count" and math.tointeger(v) or v
+  end
+  return out
+end
+lexicon.check_rule = check_rule
+
+-- }======================================================
+
 -- {====================================================== Lua tables
 
 -- A Lua table is turned into the YAML form and read by the same C reader,
@@ -153,6 +191,19 @@ local function table_to_yaml(t)
       bad(desc, "expected a pattern or an array of patterns, got a " .. type(v))
     end
   end
+  local function rule_of(v, desc, indent)
+    if type(v) ~= "table" then bad(desc, "_rule must be a table such as {min_count = 2}") end
+    for k in pairs(v) do
+      if type(k) ~= "string" then bad(desc, "_rule keys must be names (min_count, min_share, min_score)") end
+    end
+    for _, k in ipairs(sorted_keys(v, "string")) do
+      local x = v[k]
+      if type(x) ~= "number" then bad(desc .. "." .. k, "must be a number, not a " .. type(x)) end
+      if x ~= x or x == math.huge or x == -math.huge then bad(desc .. "." .. k, "must be finite") end
+      emit(indent, yaml_quote(k) .. ": " .. yaml_number(x), desc .. "." .. k)
+    end
+    if next(v) == nil then emit(indent, "{}", desc) end
+  end
   local category -- forward
   local function members(node, desc, indent)
     -- node is the table of one category: array part = patterns; string keys:
@@ -169,6 +220,9 @@ local function table_to_yaml(t)
       if k == "exclude" then
         emit(indent, "- exclude:", kd)
         patterns_of(v, kd, indent + 2)
+      elseif k == "_rule" then
+        emit(indent, "- _rule:", kd)
+        rule_of(v, kd, indent + 2)
       elseif type(v) == "number" then
         if v ~= v or v == math.huge or v == -math.huge then bad(kd, "weight must be finite") end
         emit(indent, "- " .. yaml_quote(k) .. ": " .. yaml_number(v), kd)
@@ -199,6 +253,9 @@ local function table_to_yaml(t)
     if k == "exclude" then
       emit(0, "exclude:", "exclude")
       patterns_of(t[k], "exclude", 1)
+    elseif k == "_rule" then
+      emit(0, "_rule:", "_rule")
+      rule_of(t[k], "_rule", 1)
     else
       emit(0, yaml_quote(k) .. ":", k)
       category(t[k], k, 1)
@@ -275,6 +332,24 @@ local function build(raw, name, levels, path, from_table)
         message = "pattern '" .. pat[i] .. "' has no tokens; ignored" })
     end
   end
+  -- decision rules: the lexicon's default and each category's own, per key
+  local default, own = {}, {}
+  for _, r in ipairs(raw.rules or {}) do
+    if r.category == nil then
+      default[r.key] = r.value
+    else
+      local c = raw.categories[r.category]
+      local cname = fold[r.category]
+      if cname ~= c.name then -- folded into an ancestor by levels
+        warnings[#warnings + 1] = format_warning(name, { line = not from_table and r.line or nil,
+          col = r.col, message = ("_rule of '%s' ignored: the category is folded into '%s' (levels = %d)")
+            :format(c.name, tostring(cname), levels) })
+      else
+        own[cname] = own[cname] or {}
+        own[cname][r.key] = r.value
+      end
+    end
+  end
   return setmetatable({
     name = name,
     path = path,
@@ -285,7 +360,34 @@ local function build(raw, name, levels, path, from_table)
     _byname = byname,
     _n = out,
     _pat = pat, _cat = cat, _wt = wt, _fl = fl, _line = line, _col = col, _tok = toks,
+    _rule = default,
+    _rules = own,
   }, Lexicon)
+end
+
+-- the caller's opts.rule and opts.rules, over those of the file
+local function apply_rules(lex, opts)
+  if opts.rule ~= nil then
+    for k, v in pairs(check_rule(opts.rule, "opts.rule", 3)) do lex._rule[k] = v end
+  end
+  if opts.rules ~= nil then
+    if type(opts.rules) ~= "table" then
+      error("bad option 'rules' to 'lexicon' (table of theme = rule expected, got "
+        .. type(opts.rules) .. ")", 3)
+    end
+    for theme, r in pairs(opts.rules) do
+      if not lex._byname[theme] then
+        local names = {}
+        for _, c in ipairs(lex._cats) do names[#names + 1] = c.name end
+        error(("bad option 'rules' to 'lexicon': unknown theme '%s' (themes: %s)"):format(
+          tostring(theme), table.concat(names, ", ")), 3)
+      end
+      local t = lex._rules[theme] or {}
+      for k, v in pairs(check_rule(r, "opts.rules." .. theme, 3)) do t[k] = v end
+      lex._rules[theme] = t
+    end
+  end
+  return lex
 end
 
 local function check_opts(opts)
@@ -295,7 +397,7 @@ local function check_opts(opts)
   end
   for k in pairs(opts) do
     if not OPTIONS[k] then
-      error("bad option '" .. tostring(k) .. "' to 'lexicon' (valid: format, levels, name)", 3)
+      error("bad option '" .. tostring(k) .. "' to 'lexicon' (valid: format, levels, name, rule, rules)", 3)
     end
   end
   if opts.format ~= nil and not FORMATS[opts.format] then
@@ -318,7 +420,10 @@ end
 --   table `{category = {"pattern", ...}, parent = {child = {...}}}`
 -- @tparam[opt] table opts `format` ("yaml", "liwc", "wordstat",
 --   "lexicoder"), `levels` (fold categories deeper than this into their
---   ancestor: `levels = 1` counts economy.taxation as economy), `name`
+--   ancestor: `levels = 1` counts economy.taxation as economy), `name`,
+--   `rule` (the decision rule of every theme, over the file's default:
+--   `{min_count = 2, min_share = 0.01, min_score = 2}`), `rules` (a rule per
+--   theme: `{health = {min_count = 1}}`, over the file's)
 -- @return a Lexicon, or nil, message, code ("ENOENT", "EPARSE", ...) for a
 --   missing or malformed file. A malformed table raises an error.
 function lexicon.new(src, opts)
@@ -336,7 +441,7 @@ function lexicon.new(src, opts)
       msg = msg:gsub("^.-:%d+:%d+: ", "")
       error("lexicon table: " .. desc .. ": " .. msg, 2)
     end
-    return build(raw, name, opts.levels, nil, true)
+    return apply_rules(build(raw, name, opts.levels, nil, true), opts)
   elseif type(src) ~= "string" then
     error("bad argument #1 to 'lexicon' (string or table expected, got " .. type(src) .. ")", 2)
   end
@@ -364,7 +469,7 @@ function lexicon.new(src, opts)
   name = name or path:match("([^/\\]+)$")
   local raw, err, ecode = core.read_lexicon(text, format, path, "columns")
   if not raw then return nil, err, ecode end
-  return build(raw, name, opts.levels, path, false)
+  return apply_rules(build(raw, name, opts.levels, path, false), opts)
 end
 
 -- }======================================================
@@ -433,6 +538,60 @@ function Lexicon:patterns()
       out[#out + 1] = { pattern = self._pat[i], category = self._cat[i] or nil, weight = self._wt[i],
         exclude = f & 4 ~= 0, glob = f & 1 ~= 0, phrase = #toks > 1, tokens = toks, globs = globs,
         entry = i }
+    end
+  end
+  return out
+end
+
+--- The decision rule of a theme: a fresh table `{min_count = n,
+-- min_share = x, min_score = y}` (keys left out are no bound). Each key
+-- comes from the theme's own `_rule`, else from its parent's (and up),
+-- else from the lexicon's default `_rule`, else from
+-- `lexicon.default_rule` (`{min_count = 1}`: every theme with a match).
+-- Without a theme: the lexicon's default.
+-- @tparam[opt] string theme a full category name
+function Lexicon:rule(theme)
+  local out = {}
+  local chain = {}
+  if theme ~= nil then
+    local c = self._byname[theme]
+    if not c then
+      error(("bad argument #1 to 'rule' (unknown theme '%s')"):format(tostring(theme)), 2)
+    end
+    while c do
+      chain[#chain + 1] = self._rules[c.name]
+      c = c.parent and self._byname[c.parent]
+    end
+  end
+  chain[#chain + 1] = self._rule
+  chain[#chain + 1] = lexicon.default_rule
+  for _, k in ipairs(lexicon.rule_keys) do
+    for _, r in ipairs(chain) do
+      if r[k] ~= nil then
+        out[k] = r[k]
+        break
+      end
+    end
+  end
+  return out
+end
+
+--- The rules as written: a list of `{theme = name | nil (the default),
+-- min_count, min_share, min_score}`, the default first, then themes in
+-- file order.
+function Lexicon:rules()
+  local out = {}
+  if next(self._rule) then
+    local r = { }
+    for k, v in pairs(self._rule) do r[k] = v end
+    out[1] = r
+  end
+  for _, c in ipairs(self._cats) do
+    local own = self._rules[c.name]
+    if own and next(own) then
+      local r = { theme = c.name }
+      for k, v in pairs(own) do r[k] = v end
+      out[#out + 1] = r
     end
   end
   return out

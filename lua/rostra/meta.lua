@@ -98,12 +98,6 @@ function M.merge(text_meta, name_meta, sidecar_meta, front_meta)
   return out
 end
 
---- Turn a slug into a name: `"xi-jinping"` -> `"Xi Jinping"`.
--- Hyphens and underscores become spaces and each word gets an upper-case
--- first letter (ASCII letters only; the rest of each word is kept as is).
--- Never applied automatically.
--- @tparam string s
--- @treturn string
 --- The metadata of one speech, the same for every way in (`rostra.parse`,
 -- `parse_file`, `c:add`, `rostra.load`). By precedence, lowest first: what
 -- the text says (`text_meta`, the parser's header metadata), the file name
@@ -131,6 +125,12 @@ function M.for_speech(text_meta, front, rel, opts, sidecar)
   return m
 end
 
+--- Turn a slug into a name: `"xi-jinping"` -> `"Xi Jinping"`.
+-- Hyphens and underscores become spaces and each word gets an upper-case
+-- first letter (ASCII letters only; the rest of each word is kept as is).
+-- Never applied automatically.
+-- @tparam string s
+-- @treturn string
 function M.unslug(s)
   if type(s) ~= "string" then
     error(("bad argument #1 to 'unslug' (string expected, got %s)"):format(type(s)), 2)
@@ -375,13 +375,25 @@ local function parse_delimited(s, sep, extra)
   local stop = "[" .. (match(sep, "%w") and sep or "%" .. sep) .. "\r\n]"
   local start = sub(s, 1, 3) == "\239\187\191" and 4 or 1
   local pos, len = start, #s
-  local header, rows = nil, {}
+  local header, rows, lines = nil, {}, {}
+  -- the line of each record's start: line breaks (LF, CRLF, CR) counted up to pos
+  local lineno, lpos = 1, start
+  local function line_at(off)
+    while true do
+      local j = find(s, "[\r\n]", lpos)
+      if not j or j >= off then break end
+      if byte(s, j) == CR and byte(s, j + 1) == LF then j = j + 1 end
+      lineno, lpos = lineno + 1, j + 1
+    end
+    return lineno
+  end
   local function fail(off, msg)
     local line, col = line_col(s, start, off)
     return nil, ("%d:%d: %s"):format(line, col, msg)
   end
   while pos <= len do
     local rec, n, first_quoted, extra_at = {}, 0, false, nil
+    local recline = line_at(pos)
     local limit = header and #header
     while true do
       local c = byte(s, pos)
@@ -439,10 +451,11 @@ local function parse_delimited(s, sep, extra)
           for i = n, limit + 1, -1 do rec[i] = nil end
         end
         rows[#rows + 1] = rec
+        lines[#rows] = recline
       end
     end
   end
-  return header or {}, rows
+  return header or {}, rows, lines
 end
 
 local errnames = { [1] = "EPERM", [2] = "ENOENT", [13] = "EACCES", [20] = "ENOTDIR", [21] = "EISDIR" }
@@ -480,6 +493,9 @@ local function read_delimited(path, sep, opts, level)
     error(("bad argument #1 to 'read_delimited' (string expected, got %s)"):format(type(path)), level + 1)
   end
   if sep ~= nil then check_sep(sep, level + 1) end
+  if opts ~= nil and type(opts) ~= "table" then
+    error(("bad argument #3 to 'read_delimited' (table expected, got %s)"):format(type(opts)), level + 1)
+  end
   local extra = opts and opts.extra_fields or "error"
   if extra ~= "error" and extra ~= "drop" then
     error(("rostra.meta: extra_fields must be \"error\" or \"drop\" (got %s)")
@@ -487,8 +503,9 @@ local function read_delimited(path, sep, opts, level)
   end
   local s, msg, code = read_all(path)
   if not s then return nil, msg, code end
-  local header, rows = parse_delimited(s, sep or sniff_sep(path, s), extra)
+  local header, rows, lines = parse_delimited(s, sep or sniff_sep(path, s), extra)
   if not header then return nil, path .. ":" .. rows, "EPARSE" end
+  if opts and opts.lines then return header, rows, lines end
   return header, rows
 end
 
@@ -500,9 +517,11 @@ end
 -- @tparam string path
 -- @tparam[opt] string sep one-byte separator (default: sniffed)
 -- @tparam[opt] table opts `extra_fields = "error"` (default: a row with more
--- fields than the header is an error) or `"drop"` (the extra fields are cut)
+-- fields than the header is an error) or `"drop"` (the extra fields are cut);
+-- `lines = true` also returns the line where each row starts
 -- @treturn table header, a list of names
 -- @treturn table rows, a list of lists of strings
+-- @treturn[opt] table with `lines`: the 1-based line of each row's start
 -- @return or nil, `"PATH: No such file or directory"`, `"ENOENT"`; or nil,
 -- `"PATH:LINE:COL: message"`, `"EPARSE"`
 function M.read_delimited(path, sep, opts)

@@ -163,6 +163,8 @@ Themes and statistics (when the modules are installed):
   c:ngrams{n = 3}          c:keyness(target, reference)          c:dispersion("pandemic")
 
 Results are tables: t:sort{{"count", "desc"}}, t:head(10), t:export("out.csv").
+Pictures: t:bars() draws a result as bars here; t:plot("t.svg") as an SVG file (docs/plots.md);
+  c:trend({"freedom", "liberty"}, {by = "decade"}):bars()
 help(x) lists the methods of x (help(c), help(sp)); help "query" for queries.
 Multi-line input works; an error prints and the prompt goes on. Ctrl-D or exit() to leave.]]
 

@@ -8,6 +8,7 @@
 --    t:totals():print()        -- per theme over everything
 --    t:by("year"):print()      -- per metadata value
 --    print(t:hits("health"))   -- KWIC lines of what was matched
+--    t:labels():print()        -- the themes each unit discusses, under the lexicon's rule
 --
 -- Adds `Corpus:tag` (rostra.corpus) and `Speech:tag` (rostra.speech). The
 -- patterns are compiled in C against the corpus vocabulary into an
@@ -429,6 +430,116 @@ function ThemeTable:cooccurrence()
     { title = ("themes sharing a %s (%s)"):format(ctx.level, ctx.lexicon) })
 end
 
+-- {====================================================== decision rules
+
+local LABEL_OPTS = { min_count = true, min_share = true, min_score = true, rules = true }
+local LABEL_NAMES = "min_count, min_share, min_score, rules"
+
+--- The decision rule of each theme for a lexicon and a call's options: a
+-- function theme -> rule `{min_count, min_share, min_score}`. The call's
+-- `rules[theme]` wins, then its `min_count`/`min_share`/`min_score` (for
+-- every theme), then the lexicon's rule of the theme (`lex:rule(theme)`:
+-- the theme's `_rule`, its parents', the lexicon's default `_rule`, else
+-- `{min_count = 1}`). Raises on a malformed option.
+-- @param lex Lexicon
+-- @tparam[opt] table opts
+-- @tparam[opt] string fname the function named in errors
+-- @tparam[opt] integer lvl the level of errors, as for `error`, counted from the caller
+function M.rule_of(lex, opts, fname, lvl)
+  fname, lvl = fname or "rule_of", (lvl or 1) + 1
+  opts = opts or {}
+  if type(opts) ~= "table" then
+    error(("bad argument #1 to '%s' (table expected, got %s)"):format(fname, type(opts)), lvl)
+  end
+  local call = {}
+  for k, v in pairs(opts) do
+    if not LABEL_OPTS[k] then
+      error(("unknown option '%s' to '%s' (valid: %s)"):format(tostring(k), fname, LABEL_NAMES), lvl)
+    end
+    if k ~= "rules" then call[k] = v end
+  end
+  call = lexmod.check_rule(call, "opts", lvl)
+  local per = {}
+  if opts.rules ~= nil then
+    if type(opts.rules) ~= "table" then
+      error(("bad option 'rules' to '%s' (table of theme = rule expected)"):format(fname), lvl)
+    end
+    for theme, r in pairs(opts.rules) do
+      if type(theme) ~= "string" or not lex:category(theme) then
+        error(("bad option 'rules' to '%s': unknown theme '%s'"):format(fname, tostring(theme)), lvl)
+      end
+      per[theme] = lexmod.check_rule(r, "opts.rules." .. theme, lvl)
+    end
+  end
+  local memo, default = {}, nil
+  return function(theme)
+    local r = theme == nil and default or memo[theme]
+    if r then return r end
+    r = theme ~= nil and lex:category(theme) and lex:rule(theme) or lex:rule()
+    for k, v in pairs(call) do r[k] = v end
+    if theme == nil then
+      default = r
+    else
+      for k, v in pairs(per[theme] or {}) do r[k] = v end
+      memo[theme] = r
+    end
+    return r
+  end
+end
+
+--- Does a unit's figures for a theme meet a rule? `count` (matches),
+-- `share` (matched word tokens over the unit's words), `score` (the sum of
+-- the matches' weights) against `min_count`, `min_share`, `min_score`.
+function M.passes(rule, count, share, score)
+  if rule.min_count and count < rule.min_count then return false end
+  if rule.min_share and share < rule.min_share then return false end
+  if rule.min_score and score < rule.min_score then return false end
+  return true
+end
+
+-- "min_count 2, min_share 0.01" ("min_count 1" only when it is the only
+-- bound: every unit with a row has a match)
+function M.rule_text(rule)
+  local parts = {}
+  for _, k in ipairs(lexmod.rule_keys) do
+    local v = rule[k]
+    if v ~= nil and not (k == "min_count" and v == 1 and (rule.min_share or rule.min_score)) then
+      parts[#parts + 1] = ("%s %s"):format(k, math.type(v) == "float" and ("%g"):format(v) or tostring(v))
+    end
+  end
+  return table.concat(parts, ", ")
+end
+
+--- The themes each unit discusses, under the lexicon's decision rule: the
+-- rows of this table whose count, share and score meet the rule of their
+-- theme (a ThemeTable with the same columns, so `:totals()` counts the
+-- units labelled with each theme and `:by(key)` per metadata value).
+-- @tparam[opt] table opts `min_count`, `min_share`, `min_score` (for every
+--   theme, over the lexicon's rules), `rules` (`{theme = {min_count = 2}}`,
+--   over everything)
+function ThemeTable:labels(opts)
+  local ctx = rawget(self, "_ctx")
+  local rule_of = M.rule_of(ctx.lex, opts, "labels", 2)
+  local rows = {}
+  for _, row in self:rows() do
+    if M.passes(rule_of(row.theme), row.count, row.share, row.score) then
+      local r = {}
+      for k, v in pairs(row) do r[k] = v end
+      rows[#rows + 1] = r
+    end
+  end
+  local first = { "speech", "unit", "theme" }
+  if ctx.by then first = { "speech", ctx.by, "unit", "theme" } end
+  for _, c in ipairs(self:columns()) do
+    if c == "rank" then table.insert(first, #first, "rank") end
+  end
+  local t = new_table(ctx, columns(first), rows, ("labels per %s (%s, rule: %s)"):format(ctx.level,
+    ctx.lexicon, M.rule_text(rule_of(nil))))
+  return t
+end
+
+-- }======================================================
+
 local KWIC_PASS = { context = true, chars = true, clip = true, sort = true, limit = true,
   offset = true }
 
@@ -557,7 +668,7 @@ local function tag(c, lex, opts, fname, lvl)
   end
   local _, nspeech = c:counts()
   local ctx = {
-    corpus = c, lexicon = lex.name, level = o.level, overlap = o.overlap, by = o.by,
+    corpus = c, lexicon = lex.name, lex = lex, level = o.level, overlap = o.overlap, by = o.by,
     tagger = entry.tagger, themes = themes, index = entry.index,
     doc_words = data.doc_words, words = data.total_words, warnings = warnings,
   }

@@ -922,7 +922,8 @@ describe("an index file changed underneath its reader #hostile", function()
     assert(small_corpus():save(dir .. "/x.rostra"))
     local out, rc = sh(("%s '%s' '%s/x.rostra'"):format(LUA, script, dir))
     assert.is_nil(out:find("survived", 1, true))
-    assert.are.equal(135, rc)
+    -- 128 + SIGBUS; under the sanitizers their own handler, called in turn, aborts
+    assert.is_true(rc == 135 or (SLOW and rc == 134), "exit " .. tostring(rc))
   end)
 end)
 

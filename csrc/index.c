@@ -567,6 +567,9 @@ int rs_builder_base_view(rs_builder *B, rs_index *ix) {
     if (rs_grow(B->M, (void **)&B->ckpt, &B->ckptcap, 1, sizeof *B->ckpt)) return RS_ENOMEM;
     B->ckpt[0] = 0;
   }
+  /* with a multiple of 64 tokens the last checkpoint stands for no token:
+  ** the end of the text (it was left unwritten, and saved as it was) */
+  if (B->ntok % 64 == 0) B->ckpt[B->ntok / 64] = B->ntok ? B->text.n : 0;
   memset(ix, 0, sizeof *ix);
   ix->ntok = B->ntok;
   ix->ndoc = B->ndoc;

@@ -189,7 +189,8 @@ describe("rostra command", function()
       local dir = tmpdir()
       status, _, err = main { "count", "community", dir }
       assert.equal(1, status)
-      assert.equal(("rostra count: no speeches in %s (rostra reads .txt files)\n"):format(dir), err)
+      assert.equal(("rostra count: no speeches in %s (rostra reads .txt, .conllu and .vrt files)\n")
+        :format(dir), err)
       os.remove(dir)
     end)
 
@@ -477,8 +478,16 @@ describe("rostra command", function()
         local f = split(lines(tot)[i], "\t")
         assert.equal(units[f[1]], tonumber(f[6]), f[1])
       end
+      -- --min-dominance: the rows whose score is at least that share of their unit's top score
+      local dom = t:labels { min_dominance = 0.5 }
+      local _, dtsv = main { "themes", SAMPLE, "--level", "segment", "--labels", "--min-dominance", "0.5",
+        "--format", "tsv" }
+      assert.equal(#dom + 1, #lines(dtsv))
+      assert.is_true(#dom < #t:labels())
       -- a bound without --labels, or out of range, is a usage error
       for _, args in ipairs { { "themes", SAMPLE, "--min-count", "2" },
+                              { "themes", SAMPLE, "--min-dominance", "0.2" },
+                              { "themes", SAMPLE, "--labels", "--min-dominance", "1.5" },
                               { "themes", SAMPLE, "--labels", "--min-share", "2" },
                               { "themes", SAMPLE, "--labels", "--min-count", "0" } } do
         local status, out, err = main(args)
@@ -611,6 +620,12 @@ describe("rostra command", function()
       assert.equal(v.micro.tp, rep.coders[1].micro.tp)
       assert.equal(v.micro.fp, rep.coders[1].micro.fp)
       assert.equal(v.micro.fn, rep.coders[1].micro.fn)
+      _, out = main { "validate", LEXF, C1, "--min-dominance", "0.6", "--format", "json" }
+      rep = cjson.decode(out)
+      assert.equal(0.6, rep.rule.min_dominance)
+      v = rostra.lexicon(LEXF):validate(C1, { min_dominance = 0.6 })
+      assert.same({ v.micro.tp, v.micro.fp, v.micro.fn },
+        { rep.coders[1].micro.tp, rep.coders[1].micro.fp, rep.coders[1].micro.fn })
     end)
 
     it("validate: bad data exits 1 with one line naming the row, usage errors exit 2", function()

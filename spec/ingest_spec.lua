@@ -285,6 +285,23 @@ describe("the ingest", function()
     end)
   end)
 
+  describe("empty", function()
+    it("saves and opens an empty corpus and an empty view", function()
+      local dir = tmpdir()
+      assert(rostra.corpus():save(dir .. "/e.rostra"))
+      local e = assert(rostra.open(dir .. "/e.rostra", { verify = true }))
+      assert.are.same({ 0, 0 }, { #e, select(2, e:counts()) })
+      assert.are.equal(0, e:count("peace"))
+      local c = rostra.corpus()
+      c:add(body(1), { year = 2020 })
+      local none = c:where { year = 1999 }
+      assert(none:save(dir .. "/none.rostra"))
+      local n = assert(rostra.open(dir .. "/none.rostra", { verify = true }))
+      assert.are.equal(0, select(2, n:counts()))
+      rmdir(dir)
+    end)
+  end)
+
   describe("rates", function()
     it("divide by words: a 1,401-word speech of 1,501 tokens", function()
       if not support.have_corpus() then

@@ -432,12 +432,14 @@ end
 
 -- {====================================================== decision rules
 
-local LABEL_OPTS = { min_count = true, min_share = true, min_score = true, rules = true }
-local LABEL_NAMES = "min_count, min_share, min_score, rules"
+local LABEL_OPTS = { min_count = true, min_share = true, min_score = true, min_dominance = true,
+  rules = true }
+local LABEL_NAMES = "min_count, min_share, min_score, min_dominance, rules"
 
 --- The decision rule of each theme for a lexicon and a call's options: a
--- function theme -> rule `{min_count, min_share, min_score}`. The call's
--- `rules[theme]` wins, then its `min_count`/`min_share`/`min_score` (for
+-- function theme -> rule `{min_count, min_share, min_score, min_dominance}`.
+-- The call's `rules[theme]` wins, then its `min_count`/`min_share`/
+-- `min_score`/`min_dominance` (for
 -- every theme), then the lexicon's rule of the theme (`lex:rule(theme)`:
 -- the theme's `_rule`, its parents', the lexicon's default `_rule`, else
 -- `{min_count = 1}`). Raises on a malformed option.
@@ -489,12 +491,32 @@ end
 
 --- Does a unit's figures for a theme meet a rule? `count` (matches),
 -- `share` (matched word tokens over the unit's words), `score` (the sum of
--- the matches' weights) against `min_count`, `min_share`, `min_score`.
-function M.passes(rule, count, share, score)
+-- the matches' weights) against `min_count`, `min_share`, `min_score`;
+-- `top` (the largest score of any theme in the unit, this one included)
+-- against `min_dominance`: the theme's score must be at least that share of
+-- the top score.
+function M.passes(rule, count, share, score, top)
   if rule.min_count and count < rule.min_count then return false end
   if rule.min_share and share < rule.min_share then return false end
   if rule.min_score and score < rule.min_score then return false end
+  if rule.min_dominance and top and score < rule.min_dominance * top then return false end
   return true
+end
+
+--- The largest score of each unit of a list of rows (`{speech, unit,
+-- score}`): a table speech -> unit -> score.
+function M.top_scores(list)
+  local top = {}
+  for _, row in ipairs(list) do
+    local per = top[row.speech]
+    if not per then
+      per = {}
+      top[row.speech] = per
+    end
+    local s = per[row.unit]
+    if s == nil or row.score > s then per[row.unit] = row.score end
+  end
+  return top
 end
 
 -- "min_count 2, min_share 0.01" ("min_count 1" only when it is the only
@@ -503,7 +525,8 @@ function M.rule_text(rule)
   local parts = {}
   for _, k in ipairs(lexmod.rule_keys) do
     local v = rule[k]
-    if v ~= nil and not (k == "min_count" and v == 1 and (rule.min_share or rule.min_score)) then
+    if v ~= nil and not (k == "min_count" and v == 1 and (rule.min_share or rule.min_score
+        or rule.min_dominance)) then
       parts[#parts + 1] = ("%s %s"):format(k, math.type(v) == "float" and ("%g"):format(v) or tostring(v))
     end
   end
@@ -514,15 +537,20 @@ end
 -- rows of this table whose count, share and score meet the rule of their
 -- theme (a ThemeTable with the same columns, so `:totals()` counts the
 -- units labelled with each theme and `:by(key)` per metadata value).
--- @tparam[opt] table opts `min_count`, `min_share`, `min_score` (for every
---   theme, over the lexicon's rules), `rules` (`{theme = {min_count = 2}}`,
---   over everything)
+-- `min_dominance` compares a row's score with the largest score among the
+-- rows of its unit in this table.
+-- @tparam[opt] table opts `min_count`, `min_share`, `min_score`,
+--   `min_dominance` (for every theme, over the lexicon's rules), `rules`
+--   (`{theme = {min_count = 2}}`, over everything)
 function ThemeTable:labels(opts)
   local ctx = rawget(self, "_ctx")
   local rule_of = M.rule_of(ctx.lex, opts, "labels", 2)
+  local list = {}
+  for _, row in self:rows() do list[#list + 1] = row end
+  local top = M.top_scores(list)
   local rows = {}
-  for _, row in self:rows() do
-    if M.passes(rule_of(row.theme), row.count, row.share, row.score) then
+  for _, row in ipairs(list) do
+    if M.passes(rule_of(row.theme), row.count, row.share, row.score, top[row.speech][row.unit]) then
       local r = {}
       for k, v in pairs(row) do r[k] = v end
       rows[#rows + 1] = r

@@ -507,9 +507,11 @@ describe("the query work budget #hostile", function()
   it("compiles []{0,k} []{0,k} to cost what []{0,2k} costs", function()
     local c = random_corpus(9, 20, 3000)
     for _, k in ipairs { 10, 100, 400 } do
-      local n2 = c:count(("[]{0,%d} peace"):format(2 * k))
+      -- c:query, not c:count: a count also looks for hyphenated forms of
+      -- its words (a query of its own, whose steps would be the last)
+      local n2 = #c:query(("[]{0,%d} peace"):format(2 * k))
       local s2 = core._query_steps()
-      local n1 = c:count(("[]{0,%d} []{0,%d} peace"):format(k, k))
+      local n1 = #c:query(("[]{0,%d} []{0,%d} peace"):format(k, k))
       local s1 = core._query_steps()
       assert.are.equal(n2, n1)
       assert.are.equal(s2, s1, "steps of k = " .. k)
@@ -517,9 +519,9 @@ describe("the query work budget #hostile", function()
       assert.are.equal(c:count("peace"), n1)
     end
     -- [] in a row with a gap, and three gaps
-    local n = c:count("[]{0,5} [] []{2,3} peace")
+    local n = #c:query("[]{0,5} [] []{2,3} peace")
     local s = core._query_steps()
-    assert.are.equal(c:count("[]{3,9} peace"), n)
+    assert.are.equal(#c:query("[]{3,9} peace"), n)
     assert.are.equal(core._query_steps(), s)
   end)
 
@@ -1014,7 +1016,7 @@ describe("a damaged index opened without verify #hostile", function()
 
   it("checks its options", function()
     assert.has_error(function() rostra.open("x.rostra", { verfy = true }) end,
-      "unknown option 'verfy' to 'open' (valid: verify, sanity)")
+      "unknown option 'verfy' to 'open' (did you mean 'verify'? valid: verify, sanity)")
     assert.has_error(function() rostra.open("x.rostra", "verify") end)
   end)
 end)

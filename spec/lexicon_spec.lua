@@ -222,7 +222,8 @@ describe("rostra.lexicon", function()
 
     it("raises for a caller's mistake", function()
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { level = 1 }) end,
-        "bad option 'level' to 'lexicon' (valid: format, levels, name, rule, rules)")
+        "unknown option 'level' to 'lexicon' (did you mean 'levels'? valid: format, levels, name, rule, "
+        .. "rules)")
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { levels = 0 }) end,
         "bad option 'levels' to 'lexicon' (positive integer expected, got 0)")
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { format = "csv" }) end,

@@ -344,10 +344,15 @@ describe("themes", function()
       local t = c:tag(lex)
       assert.is_true(result.is(t))
       assert.is_true(themes.ThemeTable.is(t))
-      assert.same({ "speech", "unit", "theme", "count", "tokens", "score", "share" }, t:columns())
+      -- each row names its speech: file (texts added by hand: their number) and metadata
+      assert.same({ "speech", "file", "country", "year", "unit", "theme", "count", "tokens", "score",
+                    "share" },
+        t:columns())
       local s = tostring(t)
       assert.matches("^themes of themes.yaml by speech\n", s)
-      assert.matches("speech  unit  theme", s)
+      assert.matches("speech  file      country  year  unit  theme", s)
+      assert.equal("A", t[1].country)
+      assert.equal(2019, t[1].year)
       local f = t:filter(function(r) return r.theme == "health" end)
       assert.is_true(themes.ThemeTable.is(f))
       assert.equal(2, #f)
@@ -358,12 +363,19 @@ describe("themes", function()
       assert.is_true(t:export(path))
       local text = support.read(path)
       os.remove(path)
-      assert.matches("^speech\tunit\ttheme\tcount\ttokens\tscore\tshare\n", text)
+      assert.matches("^speech\tfile\tcountry\tyear\tunit\ttheme\tcount\ttokens\tscore\tshare\n", text)
+      assert.matches("\n1\tspeech 1\tA\t2019\t1\thealth\t", text)
+      local only = c:tag(lex, { columns = { "year" } })
+      assert.same({ "speech", "file", "year", "unit", "theme", "count", "tokens", "score", "share" },
+        only:columns())
+      assert.has_error(function() c:tag(lex, { columns = { "yeer" } }) end)
     end)
 
     it("totals, top, by, cooccurrence", function()
       local t = c:tag(lex, { by = "year" })
-      assert.same({ "speech", "year", "unit", "theme", "count", "tokens", "score", "share" }, t:columns())
+      assert.same({ "speech", "file", "country", "year", "unit", "theme", "count", "tokens", "score",
+                    "share" },
+        t:columns())
       assert.equal(2019, t[1].year)
       local tot = t:totals()
       assert.same({ "theme", "count", "tokens", "score", "share", "units" }, tot:columns())
@@ -379,8 +391,9 @@ describe("themes", function()
       end
       assert.equal(8 / ntok, tot[1].share)
       local top = t:top(2)
-      assert.same({ "speech", "year", "unit", "rank", "theme", "count", "tokens", "score", "share" },
-        top:columns())
+      assert.same({ "speech", "file", "country", "year", "unit", "rank", "theme", "count", "tokens", "score",
+                    "share" }, top:columns())
+      assert.equal("A", top[1].country)
       assert.same({ 1, 2, 1, 2, 1, 2 }, col(top, "rank"))
       -- as many matches and tokens: the larger score (free trade weighs 2)
       assert.same({ "economy", "health", "economy", "health", "economy", "culture" }, col(top, "theme"))
@@ -530,7 +543,9 @@ describe("themes", function()
       local c2 = rostra.corpus()
       for i, x in ipairs(texts) do c2:add(x, { year = 2000 + i }) end
       local t = c2:tag(rostra.lexicon(LEX), { by = "year" }):labels { min_count = 2 }
-      assert.same({ "speech", "year", "unit", "theme", "count", "tokens", "score", "share" }, t:columns())
+      -- the speech's file names each row, then the by column
+      assert.same({ "speech", "file", "year", "unit", "theme", "count", "tokens", "score", "share" },
+        t:columns())
       local tot = t:totals()
       assert.same({ "health", "trade" }, col(tot, "theme"))
       assert.same({ 2, 1 }, col(tot, "units"))

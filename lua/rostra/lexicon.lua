@@ -398,9 +398,7 @@ local function check_opts(opts)
     error("bad argument #2 to 'lexicon' (table expected, got " .. type(opts) .. ")", 3)
   end
   for k in pairs(opts) do
-    if not OPTIONS[k] then
-      error("bad option '" .. tostring(k) .. "' to 'lexicon' (valid: format, levels, name, rule, rules)", 3)
-    end
+    if not OPTIONS[k] then error(require("rostra.opts").unknown("option", k, OPTIONS, "lexicon"), 3) end
   end
   if opts.format ~= nil and not FORMATS[opts.format] then
     error("bad option 'format' to 'lexicon' (yaml, liwc, wordstat or lexicoder expected, got "
@@ -453,8 +451,10 @@ function lexicon.new(src, opts)
     path, name = bundled, name or src
   elseif not exists(src) then
     if src:match("^[%w_%-]+$") then
-      return nil, string.format("lexicon '%s' not found: not a file, nor a bundled lexicon (%s)",
-        src, table.concat(lexicon.bundled, ", ")), "ENOENT"
+      local near = require("rostra.opts").nearest(src, lexicon.bundled)
+      return nil, string.format("lexicon '%s' not found: not a file, nor a bundled lexicon (%s%s)",
+        src, near and ("did you mean '" .. near .. "'? ") or "", table.concat(lexicon.bundled, ", ")),
+        "ENOENT"
     end
   end
   local format = opts.format

@@ -81,7 +81,8 @@ function M.write(path, text, opts)
   return w:commit()
 end
 
---- The file ids of paths (folders: every `.txt` file below them), as a set
+--- The file ids of paths (folders: every file below them that
+-- `rostra.load` would read: `.txt`, `.conllu`, `.vrt`), as a set
 -- for `opts.forbid`: `{["dev:ino"] = path}`. Paths that do not exist are
 -- left out.
 -- @tparam {string,...} paths
@@ -92,7 +93,7 @@ function M.ids(paths, into)
   for _, p in ipairs(paths) do
     local id, kind = core.file_id(p)
     if id and kind == "folder" then
-      local files = core.walk(p)
+      local files = core.walk(p, require("rostra.corpus").extensions)
       for _, f in ipairs(files or {}) do
         local fid = core.file_id(f)
         if fid then set[fid] = f end

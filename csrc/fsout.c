@@ -407,6 +407,40 @@ int rs_out_commit(rs_mem *M, rs_out *o, const char *path, char *err, size_t errl
   return 0;
 }
 
+FILE *rs_out_stream(rs_out *o) {
+  int fd = dup(o->fd);
+  FILE *f;
+  if (fd < 0) return NULL;
+  f = fdopen(fd, "wb");
+  if (!f) {
+    int e = errno;
+    close(fd);
+    errno = e;
+  }
+  return f;
+}
+
+int rs_out_finish(rs_mem *M, rs_out *o, FILE *f, int ok, int e, const char *path, char *err,
+                  size_t errlen) {
+  if (f) {
+    if ((fflush(f) != 0 || ferror(f)) && ok) {
+      ok = 0;
+      e = errno;
+    }
+    if (fclose(f) != 0 && ok) {
+      ok = 0;
+      e = errno;
+    }
+  }
+  if (!ok) {
+    if (!e) e = EIO;
+    rs_out_abort(M, o);
+    snprintf(err, errlen, "%s: %s", path, strerror(e));
+    return e;
+  }
+  return rs_out_commit(M, o, path, err, errlen);
+}
+
 void rs_out_abort(rs_mem *M, rs_out *o) {
   if (o->fd >= 0) close(o->fd);
   o->fd = -1;

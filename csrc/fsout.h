@@ -29,6 +29,7 @@
 #ifndef ROSTRA_FSOUT_H
 #define ROSTRA_FSOUT_H
 
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "rostra.h"
@@ -83,6 +84,17 @@ int rs_out_commit(rs_mem *M, rs_out *o, const char *path, char *err, size_t errl
 /* Give up: close, remove the temporary file; the target is untouched. Safe
 ** on a closed or zeroed rs_out. */
 void rs_out_abort(rs_mem *M, rs_out *o);
+
+/* A stdio stream writing into o (on a duplicate of its descriptor), for
+** writers that print; NULL with errno set when it cannot be made. */
+FILE *rs_out_stream(rs_out *o);
+
+/* Close f (a stream of o, or NULL), then commit o when ok and nothing
+** failed, else abort it (e: the errno value of the failure, 0 for EIO).
+** Returns 0 or an errno value with err set to "PATH: message"; o is closed
+** either way. */
+int rs_out_finish(rs_mem *M, rs_out *o, FILE *f, int ok, int e, const char *path, char *err,
+                  size_t errlen);
 
 /* The device and inode of what path names (links followed): 0, or an
 ** errno value. */

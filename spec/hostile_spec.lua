@@ -387,6 +387,86 @@ describe("an output that is one of the inputs #hostile", function()
   end)
 end)
 
+describe("DFM folders and vertical files follow the same output rules #hostile", function()
+  local dir
+  before_each(function() dir = tmpdir() end)
+  after_each(function() os.execute("rm -rf '" .. dir .. "'") end)
+
+  it("replaces a linked matrix's target with its mode, and gives new files 0666 minus the umask", function()
+    local real = dir .. "/kept.mtx"
+    write(real, "old\n")
+    os.execute(("chmod 600 '%s'; mkdir '%s/m'; ln -s ../kept.mtx '%s/m/matrix.mtx'"):format(real, dir, dir))
+    assert(small_corpus():dfm():export(dir .. "/m"))
+    assert.are.equal("../kept.mtx", (sh("readlink '" .. dir .. "/m/matrix.mtx'"):gsub("%s+$", "")))
+    assert.matches("^%%%%MatrixMarket matrix coordinate integer general\n", support.read(real))
+    assert.are.equal("600", mode_of(real))
+    assert.are.same({ "docvars.csv", "features.tsv", "matrix.mtx" }, listing(dir .. "/m"))
+    -- a new folder's files, from a process with umask 027: 640, no temporary file left
+    local script = dir .. "/dfm.lua"
+    write(script, [[local rostra = require "rostra"
+      local c = rostra.corpus(); c:add("Peace and security for all.")
+      assert(c:dfm():export(arg[1]))
+      assert(c:export_vrt(arg[1] .. "/all.vrt"))]])
+    local out, rc = sh(("umask 027; %s '%s' '%s/new'"):format(LUA, script, dir))
+    assert.are.equal(0, rc, out)
+    for _, f in ipairs { "matrix.mtx", "features.tsv", "docvars.csv", "all.vrt" } do
+      assert.are.equal("640", mode_of(dir .. "/new/" .. f), f)
+    end
+    assert.are.same({ "all.vrt", "docvars.csv", "features.tsv", "matrix.mtx" }, listing(dir .. "/new"))
+  end)
+
+  it("writes a vertical file to /dev/null, a FIFO and - straight", function()
+    local c = small_corpus()
+    local before = sh("stat -c '%F %t:%T' /dev/null")
+    assert(c:export_vrt("/dev/null"))
+    assert.are.equal(before, sh("stat -c '%F %t:%T' /dev/null"))
+    local fifo = dir .. "/pipe"
+    os.execute("mkfifo '" .. fifo .. "'")
+    local out, rc = sh(("cat '%s' > '%s/got' & %s bin/rostra export examples/sample.txt -o '%s' "
+      .. "--format vrt; wait"):format(fifo, dir, LUA, fifo))
+    assert.are.equal(0, rc, out)
+    assert.matches("^<!%-%- #vrt positional%-attributes: word lower stem", support.read(dir .. "/got"))
+    assert.are.equal("fifo", sh("stat -c %F '" .. fifo .. "'"):match("fifo"))
+    out, rc = sh(LUA .. " bin/rostra export examples/sample.txt --format vrt -o - 2>/dev/null")
+    assert.are.equal(0, rc, out)
+    assert.matches("^<!%-%- #vrt positional%-attributes", out)
+    assert.matches("</text>\n", out)
+    assert.are.same({ "got", "pipe" }, listing(dir))
+  end)
+
+  it("refuses a vertical file or a DFM file over an index open in this process (ESAME)", function()
+    local idx = dir .. "/x.rostra"
+    assert(small_corpus():save(idx))
+    local before = support.read(idx)
+    local c = assert(rostra.open(idx))
+    local other = small_corpus()
+    local ok, msg, code = other:export_vrt(idx)
+    assert.is_nil(ok)
+    assert.are.equal("ESAME", code)
+    assert.matches("index being read", msg, 1, true)
+    os.execute(("mkdir '%s/m'; ln -s ../x.rostra '%s/m/features.tsv'"):format(dir, dir))
+    ok, msg, code = other:dfm():export(dir .. "/m")
+    assert.is_nil(ok)
+    assert.are.equal("ESAME", code, msg)
+    assert.are.same({ "features.tsv" }, listing(dir .. "/m")) -- nothing written before the refusal
+    assert.are.equal(before, support.read(idx))
+    c:close()
+  end)
+
+  it("refuses rostra dfm and rostra export naming one of their inputs (exit 2)", function()
+    os.execute(("cp examples/sample.txt '%s/in.txt'"):format(dir))
+    local before = support.read(dir .. "/in.txt")
+    local out, rc = sh(("%s bin/rostra export '%s/in.txt' --format vrt -o '%s/in.txt'"):format(LUA, dir, dir))
+    assert.are.equal(2, rc, out)
+    assert.matches("this is the input", out, 1, true)
+    os.execute(("mkdir '%s/m'; ln -s ../in.txt '%s/m/matrix.mtx'"):format(dir, dir))
+    out, rc = sh(("%s bin/rostra dfm '%s/in.txt' -o '%s/m'"):format(LUA, dir, dir))
+    assert.are.equal(2, rc, out)
+    assert.matches("this is the input", out, 1, true)
+    assert.are.equal(before, support.read(dir .. "/in.txt"))
+  end)
+end)
+
 -- }======================================================
 
 -- {====================================================== the query budget

@@ -1,7 +1,8 @@
 /* test_fsout.c: unit tests of the output files (fsout.c): a new file gets
 ** 0666 minus the umask, a replaced one keeps its mode, a symbolic link's
 ** target is replaced, an abort leaves the target and the folder as they
-** were, a device is written straight, a missing folder is ENOENT. */
+** were, a device is written straight, a missing folder is ENOENT; the
+** stdio stream of an output commits whole or leaves the target. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
@@ -128,9 +129,55 @@ static void test_special(void) {
   rm_tmp();
 }
 
+/* the stream of an output (the DFM and vertical file writers print into
+** it): committed whole, or, on a failure reported to rs_out_finish, the
+** target left as it was and no file added */
+static void test_stream(void) {
+  talloc t;
+  rs_mem M = t_mem(&t);
+  char p[128], err[256], buf[32];
+  rs_out o;
+  FILE *f, *r;
+  size_t n;
+  mkdir_tmp();
+  snprintf(p, sizeof p, "%s/m.mtx", dir);
+  CHECK_EQ_INT(put(&M, p, "old\n", 0), 0);
+  chmod(p, 0604);
+  CHECK_EQ_INT(rs_out_open(&M, &o, p, 0, err, sizeof err), 0);
+  f = rs_out_stream(&o);
+  CHECK(f != NULL);
+  if (f) fprintf(f, "%d %s\n", 42, "rows");
+  CHECK_EQ_INT(rs_out_finish(&M, &o, f, 1, 0, p, err, sizeof err), 0);
+  r = fopen(p, "rb");
+  n = r ? fread(buf, 1, sizeof buf, r) : 0;
+  if (r) fclose(r);
+  CHECK(n == 8 && memcmp(buf, "42 rows\n", 8) == 0);
+  CHECK_EQ_INT(mode_of(p), 0604);
+  /* a failure: the old content stays, the error names the path */
+  CHECK_EQ_INT(rs_out_open(&M, &o, p, 0, err, sizeof err), 0);
+  f = rs_out_stream(&o);
+  CHECK(f != NULL);
+  if (f) fputs("half", f);
+  CHECK_EQ_INT(rs_out_finish(&M, &o, f, 0, ENOSPC, p, err, sizeof err), ENOSPC);
+  CHECK(strstr(err, "m.mtx: ") != NULL);
+  r = fopen(p, "rb");
+  n = r ? fread(buf, 1, sizeof buf, r) : 0;
+  if (r) fclose(r);
+  CHECK(n == 8 && memcmp(buf, "42 rows\n", 8) == 0);
+  CHECK_EQ_INT(entries(), 1);
+  /* a device through a stream: written straight */
+  CHECK_EQ_INT(rs_out_open(&M, &o, "/dev/null", 0, err, sizeof err), 0);
+  f = rs_out_stream(&o);
+  if (f) fputs("x\n", f);
+  CHECK_EQ_INT(rs_out_finish(&M, &o, f, 1, 0, "/dev/null", err, sizeof err), 0);
+  CHECK_EQ_INT(t.outstanding, 0);
+  rm_tmp();
+}
+
 int main(void) {
   RUN(test_modes);
   RUN(test_link_and_abort);
   RUN(test_special);
+  RUN(test_stream);
   CHECK_DONE();
 }

@@ -1308,6 +1308,12 @@ function cmd.dfm(ctx, args)
   load_optional "rostra.dfm"
   local c = open_corpus(ctx, args)
   need(c, "dfm", "the document-feature matrix, rostra.dfm")
+  -- the folder's three files, links followed: none may be an input
+  local dir = args.output:gsub("/+$", "")
+  for _, name in ipairs { "matrix.mtx", "features.tsv", "docvars.csv" } do
+    local ok, err = require("rostra.output").check((dir == "" and "/" or dir .. "/") .. name, ctx.forbid)
+    if not ok then usage("%s", err) end
+  end
   check_attr(c, args.attr)
   local m = c:dfm(opts_of(args, { attr = "attr", by = "by", min_count = "min_count", min_docs = "min_docs",
                                  max_features = "max_features", stopwords = "stopwords", punct = "punct" }))

@@ -38,6 +38,7 @@ build = {
     ["rostra.output"] = "lua/rostra/output.lua",
     ["rostra.query"] = "lua/rostra/query.lua",
     ["rostra.matches"] = "lua/rostra/matches.lua",
+    ["rostra.layout"] = "lua/rostra/layout.lua",
     ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
     ["rostra.stats"] = "lua/rostra/stats.lua",
     ["rostra.themes"] = "lua/rostra/themes.lua",

@@ -350,6 +350,12 @@ describe("an output that is one of the inputs #hostile", function()
     assert.are.equal(2, rc, out)
     assert.are.equal(before, support.read(dir .. "/in.txt"))
     assert.are.same({ "in.txt" }, listing(dir))
+    -- a layout read for the parse is an input too
+    write(dir .. "/site.lua", "return {}\n")
+    out, rc = run(("parse '%s/in.txt' --layout '%s/site.lua' -o '%s/site.lua'"):format(dir, dir, dir))
+    assert.are.equal(2, rc, out)
+    assert.matches("site.lua: this is the input", out, 1, true)
+    assert.are.equal("return {}\n", support.read(dir .. "/site.lua"))
   end)
 
   it("refuses rostra kwic peace un.rostra -o un.rostra, the index untouched", function()

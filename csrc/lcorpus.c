@@ -4,6 +4,7 @@
 ** analyst's Corpus object on it. Positions are 1-based here.
 */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,26 +27,139 @@ typedef struct lcorpus {
   int has_id;     /* opened from a file, whose device and inode are these */
   dev_t dev;
   ino_t ino;
+  double looked;  /* when the file was last compared with the mapping */
+  int checked;    /* rs_index_check_rest passed (or was not wanted) */
 } lcorpus;
 
 static int corpus_close(lua_State *L);
 
-/* the handle, raising on a closed one (lsqlite3's check vs get) */
+/* the handle, raising on a closed one (lsqlite3's check vs get), and on a
+** value given the handle's metatable, which luaL_checkudata would call
+** "rostra.corpus expected, got rostra.corpus" */
 static lcorpus *check_corpus(lua_State *L, int i) {
-  lcorpus *c = (lcorpus *)luaL_checkudata(L, i, CORPUS_MT);
+  lcorpus *c = (lcorpus *)luaL_testudata(L, i, CORPUS_MT);
+  if (!c) {
+    if (lua_getmetatable(L, i)) {
+      luaL_getmetatable(L, CORPUS_MT);
+      if (lua_rawequal(L, -1, -2))
+        luaL_argerror(L, i, lua_pushfstring(L, "a forged corpus handle (a %s given its metatable): make one "
+                                              "with rostra.corpus, rostra.load or rostra.open",
+                                              luaL_typename(L, i)));
+      lua_pop(L, 2);
+    }
+    c = (lcorpus *)luaL_checkudata(L, i, CORPUS_MT);
+  }
   if (!c->open) luaL_error(L, "attempt to use a closed corpus");
   return c;
 }
 
-/* the view, finishing the builder first when it changed */
+/* the view, finishing the builder first when it changed; an index read
+** from a file passes its sanity checks on first use (rs_index_check_rest:
+** they read the regions and the counts, which open does not) */
 static const rs_index *view(lua_State *L, lcorpus *c) {
   if (c->dirty) {
     int err = rs_builder_finish(c->B, &c->ix);
     if (err) rsl_raise(L, err, NULL);
     c->dirty = 0;
   }
+  if (!c->checked && c->map) {
+    char what[160];
+    if (rs_index_check_rest(&c->ix, what, sizeof what) != RS_OK) {
+      lua_pushfstring(L, "%s: corrupt index: %s (ECORRUPT)", rs_mapped_path(c->map), what);
+      lua_error(L);
+    }
+    c->checked = 1;
+  }
   return &c->ix;
 }
+
+/* {====================================================== a file changed underneath
+
+** Every method of a corpus handle runs through guarded(): before and
+** after the call, a corpus read from a file is checked (rs_mapped_check):
+** a SIGBUS caught in its mapping (the file truncated, or copied over in
+** place) or, at most every 10 ms, the file at its path being the same
+** file with another size or time (written in place) raises ECORRUPT, so
+** that no answer computed from a file that changed is returned. */
+
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* since: when the call began (after it), or 0 (before it): a call that
+** took more than half a millisecond looks at the file after it whatever */
+static void check_changed(lua_State *L, lcorpus *c, double since) {
+  int look = 0;
+  if (!c->open || !c->map) return;
+  {
+    double now = mono_now();
+    if (now - c->looked >= 0.01 || (since > 0 && now - since > 0.0005)) {
+      look = 1;
+      c->looked = now;
+    }
+  }
+  if (rs_mapped_check(c->map, look) != RS_OK) {
+    lua_pushfstring(L,
+                    "%s: corrupt index: the file changed while it was open (truncated, or written "
+                    "over in place); reopen it (ECORRUPT)",
+                    rs_mapped_path(c->map));
+    lua_error(L);
+  }
+}
+
+static int guarded(lua_State *L) {
+  lcorpus *c = (lcorpus *)luaL_testudata(L, 1, CORPUS_MT);
+  int n = lua_gettop(L);
+  if (!c) { /* not a handle: the method itself says so */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  check_changed(L, c, 0);
+  if (!c->map) { /* in memory: nothing can change underneath */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  {
+    double t0 = mono_now();
+    lua_pushvalue(L, 1); /* kept below the call */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_rotate(L, 1, 2);
+    lua_call(L, n, LUA_MULTRET);
+    check_changed(L, c, t0);
+  }
+  lua_remove(L, 1);
+  return lua_gettop(L);
+}
+
+/* every method of the handle's metatable through guarded (lrostra.c calls
+** it once all the binding files have added theirs) */
+void rsl_guard_corpus(lua_State *L) {
+  luaL_getmetatable(L, CORPUS_MT);
+  lua_getfield(L, -1, "__index");
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    /* closing and asking whether open always work */
+    if (lua_tocfunction(L, -1) && lua_tocfunction(L, -1) != guarded && strcmp(k, "close") != 0 &&
+        strcmp(k, "is_open") != 0) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_pushcclosure(L, guarded, 1);
+      lua_rawset(L, -4); /* replacing an existing key during lua_next is allowed */
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 2);
+}
+
+/* }====================================================== */
 
 /* for the other binding files: the index of an open corpus handle */
 const rs_index *rsl_corpus_index(lua_State *L, int i);
@@ -71,12 +185,16 @@ static int l_corpus_new(lua_State *L) {
   return 1;
 }
 
+/* core.corpus_open(path [, verify [, unchecked]]): unchecked skips the
+** sanity checks (tests of the readers' robustness) */
 static int l_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  int verify = lua_toboolean(L, 2), err;
+  int verify = lua_toboolean(L, 2), unchecked = lua_toboolean(L, 3), err;
   char msg[512];
   lcorpus *c = new_corpus(L);
-  err = rs_index_open(c->M, path, verify, &c->map, &c->ix, msg, sizeof msg);
+  c->checked = unchecked;
+  err = rs_index_open(c->M, path, (verify ? RS_OPEN_VERIFY : 0) | (unchecked ? RS_OPEN_UNCHECKED : 0),
+                      &c->map, &c->ix, msg, sizeof msg);
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
   if (err) {
     const char *code = err == RS_ENOTINDEX ? "ENOTINDEX"
@@ -195,7 +313,7 @@ static int l_save(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const char *path = rsl_checktext(L, 2, NULL); /* a number is no file name */
   char msg[512];
-  int err;
+  int err, sys;
   if (c->dirty) { /* finish and write at once: what finishing leaves alone is written meanwhile */
     int finished = 0;
     err = rs_builder_save(c->M, c->B, &c->ix, path, msg, sizeof msg, &finished);
@@ -203,8 +321,11 @@ static int l_save(lua_State *L) {
   } else {
     err = rs_index_save(c->M, view(L, c), path, msg, sizeof msg);
   }
+  sys = errno; /* the cause of RS_EIO */
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
-  if (err) return rsl_fail(L, msg, "EIO");
+  if (err == RS_ENOENT) return rsl_fail(L, msg, "ENOENT");
+  if (err == RS_EIO) return rsl_fail(L, msg, rsl_errno_code(sys));
+  if (err) return rsl_fail(L, msg, rs_errname(err));
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -796,8 +917,29 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* walk dir recursively, appending the paths of files whose names end in
-** ext to the table at index out; unreadable folders go to warnings */
+/* a folder walk: where paths and warnings go, and what was seen (the
+** table at index seen: "dev:ino" -> the first path found for it) */
+typedef struct walkctx {
+  int out, warn, seen;
+  const char *ext;
+} walkctx;
+
+static void walk_warn(lua_State *L, const walkctx *w) { /* the message on top */
+  lua_rawseti(L, w->warn, (lua_Integer)lua_rawlen(L, w->warn) + 1);
+}
+
+/* the first path seen for st's file, pushed, or nothing and 0 when new
+** (then path, at index pi, is recorded for it) */
+static int seen_before(lua_State *L, const walkctx *w, const struct stat *st, int pi) {
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st->st_dev, (lua_Integer)st->st_ino);
+  if (lua_rawget(L, w->seen) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st->st_dev, (lua_Integer)st->st_ino);
+  lua_pushvalue(L, pi);
+  lua_rawset(L, w->seen);
+  return 0;
+}
+
 /* does name end in one of the extensions exts, separated by '\1' (an
 ** empty one matches every name)? */
 static int has_ext(const char *name, const char *exts) {
@@ -811,16 +953,26 @@ static int has_ext(const char *name, const char *exts) {
   }
 }
 
-static void walk(lua_State *L, int out, const char *dir, const char *ext, int depth, int warn) {
+/* walk dir recursively, appending the paths of files whose names end in
+** ext to w->out, in byte order. Each folder and file is taken once, by
+** device and inode: a symbolic link to a folder already walked (a loop
+** such as self -> .) or a second name of a file already found is skipped
+** with a warning naming both; so are unreadable folders, broken links and
+** names ending in ext that are not regular files (a FIFO would block). */
+static void walk(lua_State *L, const walkctx *w, const char *dir, int depth) {
   DIR *d;
   struct dirent *e;
   int n = 0, i, t = lua_gettop(L);
   char **names;
-  if (depth > 64) return;
+  if (depth > 64) {
+    lua_pushfstring(L, "%s: folders nested deeper than 64, not walked", dir);
+    walk_warn(L, w);
+    return;
+  }
   d = opendir(dir);
   if (!d) {
     lua_pushfstring(L, "%s: cannot read folder", dir);
-    lua_rawseti(L, warn, (lua_Integer)lua_rawlen(L, warn) + 1);
+    walk_warn(L, w);
     return;
   }
   /* names in a userdata-anchored Lua table, sorted in C */
@@ -841,19 +993,42 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
   for (i = 0; i < n; i++) {
     struct stat st;
     const char *path = lua_pushfstring(L, "%s/%s", dir, names[i]);
+    int pi = lua_gettop(L);
     if (stat(path, &st) != 0) {
-      lua_pop(L, 1);
-      continue;
+      int err = errno;
+      struct stat lst;
+      if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        lua_pushfstring(L, "%s: a broken symbolic link (%s), skipped", path, strerror(err));
+        walk_warn(L, w);
+      } else if (has_ext(names[i], w->ext)) {
+        lua_pushfstring(L, "%s: %s, skipped", path, strerror(err));
+        walk_warn(L, w);
+      }
+    } else if (S_ISDIR(st.st_mode)) {
+      if (seen_before(L, w, &st, pi)) {
+        lua_pushfstring(L, "%s: the same folder as %s (reached twice through links), skipped", path,
+                        lua_tostring(L, -1));
+        walk_warn(L, w);
+      } else {
+        walk(L, w, path, depth + 1);
+      }
+    } else if (has_ext(names[i], w->ext)) {
+      if (!S_ISREG(st.st_mode)) {
+        lua_pushfstring(L, "%s: not a regular file (%s), skipped", path,
+                        S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
+                        : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket"
+                        : "a special file");
+        walk_warn(L, w);
+      } else if (seen_before(L, w, &st, pi)) {
+        lua_pushfstring(L, "%s: the same file as %s (a link or a second name), skipped", path,
+                        lua_tostring(L, -1));
+        walk_warn(L, w);
+      } else {
+        lua_pushvalue(L, pi);
+        lua_rawseti(L, w->out, (lua_Integer)lua_rawlen(L, w->out) + 1);
+      }
     }
-    if (S_ISDIR(st.st_mode)) {
-      walk(L, out, path, ext, depth + 1, warn);
-      lua_pop(L, 1);
-    } else if (S_ISREG(st.st_mode)) {
-      if (has_ext(names[i], ext)) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
-      else lua_pop(L, 1);
-    } else {
-      lua_pop(L, 1);
-    }
+    lua_settop(L, pi - 1);
   }
   lua_settop(L, t);
 }
@@ -881,13 +1056,23 @@ static int l_walk(lua_State *L) {
   }
   struct stat st;
   size_t l = strlen(dir);
+  walkctx w;
   if (stat(dir, &st) != 0) return rsl_fail(L, lua_pushfstring(L, "%s: No such file or directory", dir), "ENOENT");
   if (!S_ISDIR(st.st_mode)) return rsl_fail(L, lua_pushfstring(L, "%s: not a folder", dir), "ENOTDIR");
   while (l > 1 && dir[l - 1] == '/') l--;
-  lua_pushlstring(L, dir, l);
-  lua_newtable(L); /* warnings */
-  lua_newtable(L); /* paths */
-  walk(L, lua_gettop(L), lua_tostring(L, -3), ext, 0, lua_gettop(L) - 1);
+  luaL_checkstack(L, 80, "folder walk");
+  lua_settop(L, 2);
+  lua_pushlstring(L, dir, l); /* 3 */
+  lua_newtable(L);            /* 4 warnings */
+  lua_newtable(L);            /* 5 paths */
+  lua_newtable(L);            /* 6 seen */
+  w.out = 5;
+  w.warn = 4;
+  w.seen = 6;
+  w.ext = ext;
+  seen_before(L, &w, &st, 3); /* the root itself: a link back to it is a loop */
+  walk(L, &w, lua_tostring(L, 3), 0);
+  lua_settop(L, 5);
   lua_insert(L, -2);
   return 2;
 }

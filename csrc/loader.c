@@ -102,10 +102,25 @@ void rs_loaded_free(rs_mem *M, rs_loaded *r) {
 static int read_file(rs_mem *M, const char *path, rs_loaded *r) {
   FILE *f = fopen(path, "rb");
   size_t got;
+  struct stat st;
   if (!f) {
     r->err_no = errno;
     snprintf(r->err, sizeof r->err, "%s: %s", path, strerror(errno));
     return RS_EIO_LOAD;
+  }
+  /* a block device is no text; a regular file over the limit is refused
+  ** before it is read (a stream, below, when it starts with NUL bytes) */
+  if (fstat(fileno(f), &st) == 0) {
+    if (S_ISBLK(st.st_mode)) {
+      fclose(f);
+      snprintf(r->err, sizeof r->err, "not a text file: %s (a block device)", path);
+      return RS_ENOTTEXT;
+    }
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)RS_MAX_TEXT) {
+      fclose(f);
+      snprintf(r->err, sizeof r->err, "%s: file too large (2 GiB at most)", path);
+      return RS_ELIMIT;
+    }
   }
   r->cap = 0;
   r->n = 0;
@@ -130,6 +145,9 @@ static int read_file(rs_mem *M, const char *path, rs_loaded *r) {
     got = fread(r->text + r->n, 1, r->cap - r->n, f);
     r->n += got;
     if (got == 0) break;
+    /* NUL bytes at the start: binary (rs_ingest says so); a pipe of
+    ** them is not read to the size limit */
+    if (r->n == got && memchr(r->text, 0, got < 8192 ? got : 8192)) break;
   }
   if (ferror(f)) {
     r->err_no = errno;

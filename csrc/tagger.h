@@ -39,6 +39,9 @@
 
 /* phrases (type sequences) one pattern may expand to through its globs */
 #define RS_TAG_MAX_PATHS 1000000u
+/* phrases a whole lexicon may expand to (the default of the budget the
+** binding checks before building: ltagger.c, opts.max_phrases) */
+#define RS_TAG_MAX_TOTAL 1000000u
 /* tokens in one pattern */
 #define RS_TAG_MAX_TOKENS 1024u
 
@@ -88,6 +91,14 @@ typedef struct rs_tagtok {
 ** RS_TAG_MAX_PATHS phrases. voc must stay the same until finish. */
 int rs_tagger_add_tokens(rs_tagger *T, const rs_strtab *voc, const rs_tagtok *toks, size_t ntok,
                          uint32_t cat, double weight, int exclude);
+
+/* The phrases (type sequences) the pattern toks would add, counted
+** without building anything: the product of the types each token stands
+** for (0 when one has none). RS_ELIMIT for a glob over RS_MAX_GLOB_TYPES
+** (message as rs_tagger_add_tokens). For a budget over a whole lexicon,
+** checked before any of it is built. */
+int rs_tagger_count_tokens(rs_tagger *T, const rs_strtab *voc, const rs_tagtok *toks, size_t ntok,
+                           uint64_t *phrases);
 
 /* Optional, before finish: the frequency of every symbol in the text to
 ** tag (nsym entries, kept until finish): the states of frequent symbols get

@@ -13,6 +13,55 @@ local Corpus = {}
 Corpus.__index = Corpus
 M.Corpus = Corpus
 
+-- {====================================================== checked self
+
+-- Every public method of a corpus (those below and those rostra.matches,
+-- rostra.stats and rostra.themes add) first checks what it is called on:
+-- a corpus or a view, not another value (c.count(q) for c:count(q)) nor a
+-- table given the class as metatable; open; and a view made on the corpus
+-- as it is now (not before c:add). Each mistake is an error naming the
+-- method, at the caller's line.
+local OPEN_NOT_NEEDED = { close = true, is_view = true, has = true, where = true, complement = true }
+
+local function check_self(name, self)
+  if getmetatable(self) ~= Corpus then
+    local what = type(self) == "table" and "a table" or (type(self) == "string" and ("a string (%q)"):format(
+      #self > 30 and self:sub(1, 30) .. "..." or self)) or tostring(self)
+    error(("bad self to '%s' (a rostra corpus expected, got %s): call it as c:%s(...), not c.%s(...)")
+      :format(name, what, name, name), 3)
+  end
+  local root = rawget(self, "_root")
+  local h = type(root) == "table" and rawget(root, "_h")
+  if type(h) ~= "userdata" or getmetatable(root) ~= Corpus then
+    error(("bad self to '%s' (a forged corpus: make one with rostra.corpus, rostra.load or rostra.open)")
+      :format(name), 3)
+  end
+  if not OPEN_NOT_NEEDED[name] then
+    if not h:is_open() then error("attempt to use a closed corpus", 3) end
+    local mask = rawget(self, "_mask")
+    if mask then
+      local _, ndoc = h:counts()
+      if #mask ~= ndoc then
+        error(("this view was made when its corpus had %d speeches; it has %d now: make the view "
+          .. "again (c:where{...})"):format(#mask, ndoc), 3)
+      end
+    end
+  end
+end
+
+setmetatable(Corpus, { __newindex = function(t, k, v)
+  if type(k) == "string" and type(v) == "function" and not k:find("^_") then
+    local f = v
+    v = function(self, ...)
+      check_self(k, self)
+      return f(self, ...)
+    end
+  end
+  rawset(t, k, v)
+end })
+
+-- }======================================================
+
 local LEVELS = { segment = true, point = true, sentence = true, quotation = true, speech = true }
 local LEVEL_ALIAS = { paragraph = "segment", s = "sentence" }
 local SEG_KINDS = { "salutation", "paragraph", "closing", "heading" }
@@ -68,14 +117,20 @@ function M.new()
   return new_object(core.corpus_new(), {}, { warnings = {}, names = {} })
 end
 
---- Open a saved index. `opts.verify` checks every section's checksum.
+--- Open a saved index. `opts.verify` checks every section's checksum
+-- (reading the whole file). Without it, open checks the header, the
+-- section table and the speech records, and the first use the regions and
+-- the counts (cheap sanity checks: a damaged index fails with ECORRUPT
+-- rather than answering nonsense); `opts.sanity = false` skips those (for
+-- tests of the readers' robustness only: a damaged index then answers
+-- anything, though never crashes).
 -- @return Corpus, or nil, message, code
 function M.open(path, opts)
   if type(path) ~= "string" then
     error(("bad argument #1 to 'open' (string expected, got %s)"):format(type(path)), 2)
   end
-  opts = require("rostra.opts").check(opts, { "verify" }, "open", 2)
-  local h, msg, code = core.corpus_open(path, opts.verify and true or false)
+  opts = require("rostra.opts").check(opts, { "verify", "sanity" }, "open", 2)
+  local h, msg, code = core.corpus_open(path, opts.verify and true or false, opts.sanity == false)
   if not h then return nil, msg, code end
   local self = new_object(h, nil, nil)
   self._path = path
@@ -896,13 +951,44 @@ local ERRNO = { [2] = "ENOENT", [13] = "EACCES", [20] = "ENOTDIR", [21] = "EISDI
 
 --- Read a whole file: its bytes, or nil, message, code (`ENOENT`, `EACCES`,
 -- `EISDIR`, ... `EIO`).
+-- the whole file; a block device is no text, a file over 2 GiB is refused
+-- before it is read, and a stream (a FIFO, a terminal, /dev/zero) is read
+-- up to 2 GiB, or only its first 64 KiB when they start with NUL bytes
+-- (binary: the parser says so), so /dev/zero is not read until memory runs out
+local MAX_TEXT = 2147483647
 local function read_file(path)
+  local _, kind = core.file_id(path)
+  if kind == "block device" then
+    return nil, ("not a text file: %s (a %s)"):format(path, kind), "ENOTTEXT"
+  end
   local f, err, errno = io.open(path, "rb")
   if not f then return nil, err, ERRNO[errno] or "EIO" end
-  local s, rerr, rerrno = f:read("a")
+  local size = kind == "file" and f:seek("end")
+  if size then
+    f:seek("set")
+    if size > MAX_TEXT then
+      f:close()
+      return nil, path .. ": file too large (2 GiB at most)", "ELIMIT"
+    end
+  end
+  local first, rerr, rerrno = f:read(65536)
+  local parts, n = { first }, first and #first or 0
+  if first and not first:sub(1, 8192):find("\0", 1, true) then
+    while true do
+      local s
+      s, rerr, rerrno = f:read(size and "a" or 1048576)
+      if not s or s == "" then break end
+      parts[#parts + 1] = s
+      n = n + #s
+      if n > MAX_TEXT then
+        f:close()
+        return nil, path .. ": file too large (2 GiB at most)", "ELIMIT"
+      end
+    end
+  end
   f:close()
-  if not s then return nil, path .. ": " .. tostring(rerr), ERRNO[rerrno] or "EIO" end
-  return s
+  if rerr then return nil, path .. ": " .. tostring(rerr), ERRNO[rerrno] or "EIO" end
+  return table.concat(parts)
 end
 M.read_file = read_file
 
@@ -960,9 +1046,17 @@ function M.load(what, opts)
       else return nil, w, select(3, core.walk(what, M.extensions)) end
     end
   elseif type(what) == "table" then
+    local seen = {} -- a file named twice (or by two names) is loaded once
     for i, p in ipairs(what) do
       if type(p) ~= "string" then error(("bad path #%d in the list to 'load'"):format(i), 3) end
-      paths[i] = p
+      local id = core.file_id(p)
+      if id and seen[id] then
+        warnings[#warnings + 1] = seen[id] == p and ("%s: named twice, loaded once"):format(p)
+          or ("%s: the same file as %s, skipped"):format(p, seen[id])
+      else
+        if id then seen[id] = p end
+        paths[#paths + 1] = p
+      end
     end
   else
     error(("bad argument #1 to 'load' (path or list of paths expected, got %s)"):format(type(what)), 3)

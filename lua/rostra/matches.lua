@@ -149,12 +149,39 @@ local function new_matches(c, starts, stops, q)
 end
 M.new = new_matches
 
+-- the work budget of opts (nil: the default, h:query_budget())
+local function budget_of(opts, fname, level)
+  local b = opts and opts.budget
+  if b == nil or b == math.huge or (math.type(b) == "integer" and b >= 1) then return b end
+  error(("bad option 'budget' to '%s' (a positive integer or math.huge expected, got %s)"):format(
+    fname, tostring(b)), level + 1)
+end
+
+local QUERY_OPTS = { "budget" }
+
+local function check_query_opts(opts, fname)
+  if opts == nil then return nil end
+  opts = require("rostra.opts").check(opts, QUERY_OPTS, fname, 2, 2)
+  return budget_of(opts, fname, 3)
+end
+
 --- Matches of a query (a string in the query language, see docs/query.md).
+-- `opts.budget`: the matcher's work budget in steps (default
+-- `c:query_budget()`, `math.huge` for none); past it the query stops with
+-- an error naming the part of the query that takes the work
+-- (docs/limits.md).
 -- @treturn Matches (empty, never nil, when nothing matches)
-function Corpus:query(q)
+function Corpus:query(q, opts)
+  local budget = check_query_opts(opts, "query")
   local prog = compile(self, q, "query")
-  local starts, stops = self._root._h:query(prog, mask_for(self, prog, "query", 2))
+  local starts, stops = self._root._h:query(prog, mask_for(self, prog, "query", 2), false, 0, budget)
   return new_matches(self, starts, stops, type(q) == "string" and q or nil)
+end
+
+--- The default work budget of a query on this corpus: steps of the
+-- matcher (docs/limits.md).
+function Corpus:query_budget()
+  return self._root._h:query_budget()
 end
 
 -- {====================================================== hyphenated words
@@ -361,7 +388,7 @@ local function group_less(a, b)
   return tostring(a) < tostring(b)
 end
 
-local COUNT_OPTS = { "by", "columns" }
+local COUNT_OPTS = { "by", "columns", "budget" }
 local COUNT_COLUMNS = { speech = true, count = true, words = true, per_million = true, share = true,
                         speeches = true, group = true }
 local STRUCTURE_GROUPS = { match = true, word = true, lower = true, stem = true, point = true,
@@ -375,14 +402,14 @@ local function count_by(c, prog, mask, opts, label)
     if opts.columns ~= nil then
       error("count: columns name speeches: they go with by = \"speech\" or a metadata key", 3)
     end
-    local starts, stops = c._root._h:query(prog, mask)
+    local starts, stops = c._root._h:query(prog, mask, false, 0, opts.budget)
     local t = new_matches(c, starts, stops, label):group(by)
     t.meta.hits = #starts
     return t
   end
   local h = c._root._h
   local _, ndoc = h:counts()
-  local starts = h:query(prog, mask)
+  local starts = h:query(prog, mask, false, 0, opts.budget)
   local per_speech = {}
   for i = 1, #starts do
     local d = h:doc_of(starts[i])
@@ -534,8 +561,10 @@ end
 function Corpus:count(q, opts)
   local prog = compile(self, q, "count")
   local mask = mask_for(self, prog, "count", 2)
+  local budget
   if opts ~= nil then
     opts = require("rostra.opts").check(opts, COUNT_OPTS, "count", 2)
+    budget = budget_of(opts, "count", 2)
     if opts.by ~= nil then
       local t = count_by(self, prog, mask, opts, type(q) == "string" and q or nil)
       local note = M.hyphen_note(self, type(q) == "string" and q or prog, t.meta.hits, prog)
@@ -544,7 +573,7 @@ function Corpus:count(q, opts)
     end
     if opts.columns ~= nil then error("count: columns go with by", 2) end
   end
-  local n = self._root._h:query(prog, mask, true)
+  local n = self._root._h:query(prog, mask, true, 0, budget)
   local note = M.hyphen_note(self, type(q) == "string" and q or prog, n, prog)
   if note then return n, note end
   return n -- one value: a REPL or print shows no nil
@@ -887,23 +916,25 @@ local function fit_right(s, w)
   return table.concat(out) .. "…"
 end
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+-- trimmed, control characters shown (result.visible), not executed
+local function trim(s) return result.visible((s:gsub("^%s+", ""):gsub("%s+$", ""))) end
 
---- A KWIC line as text: the match in a centred column.
+--- A KWIC line as text: the match in a centred column (control characters
+-- of the text shown as `\x1b`, see result.visible).
 function Line:__tostring()
-  return fit_left(trim(self.left), 40) .. "  " .. self.match .. "  " .. fit_right(trim(self.right), 40)
+  return fit_left(trim(self.left), 40) .. "  " .. trim(self.match) .. "  " .. fit_right(trim(self.right), 40)
 end
 
 local ANSI = { on = "\27[1;31m", off = "\27[0m" }
 
 --- The line with the match highlighted by ANSI colour codes.
 function Line:highlight()
-  return fit_left(trim(self.left), 40) .. "  " .. ANSI.on .. self.match .. ANSI.off .. "  "
+  return fit_left(trim(self.left), 40) .. "  " .. ANSI.on .. trim(self.match) .. ANSI.off .. "  "
     .. fit_right(trim(self.right), 40)
 end
 
 local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limit = true,
-                    offset = true, meta = true, columns = true }
+                    offset = true, meta = true, columns = true, budget = true }
 -- the columns of an exported concordance, around those naming the speech
 local KWIC_COLUMNS = { speech = true, start = true, stop = true, left = true, match = true, right = true }
 
@@ -933,6 +964,7 @@ end
 -- default all), and `k:table()` gives those rows as a result table.
 function Corpus:kwic(q, opts)
   opts = require("rostra.opts").check(opts, KWIC_OPTS, "kwic", 2)
+  local budget = budget_of(opts, "kwic", 2)
   if opts.context ~= nil and (math.type(opts.context) ~= "integer" or opts.context < 0) then
     error("context must be a non-negative integer", 2)
   end
@@ -946,12 +978,12 @@ function Corpus:kwic(q, opts)
     -- a page in corpus order: count every hit, fetch only the page's
     local prog = compile(self, q, "kwic")
     local mask, h = mask_for(self, prog, "kwic", 2), self._root._h
-    hits = h:query(prog, mask, true)
-    local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit))
+    hits = h:query(prog, mask, true, 0, budget)
+    local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), budget)
     m = new_matches(self, starts, stops, type(q) == "string" and q or nil)
     partial = prog
   else
-    m = self:query(q)
+    m = self:query(q, { budget = budget })
   end
   hits = hits or #m.starts
   if opts.sort then m:sort(opts.sort) end
@@ -1014,7 +1046,7 @@ function Kwic:table(all)
   local starts, stops = {}, {}
   if all then
     local prog = rawget(self, "_partial")
-    if prog then m = m.corpus:query(prog) end
+    if prog then m = m.corpus:query(prog, { budget = opts.budget }) end
     starts, stops = m.starts, m.stops
   else
     for i = 1, #self do
@@ -1035,7 +1067,7 @@ end
 
 function Kwic:format(o)
   local lines = {}
-  if self.title then lines[#lines + 1] = self.title end
+  if self.title then lines[#lines + 1] = result.visible(self.title) end
   local n = #self
   local max = (o and o.max_rows) or 50
   for i = 1, math.min(n, max) do lines[#lines + 1] = tostring(self[i]) end

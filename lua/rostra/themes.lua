@@ -32,7 +32,8 @@ local M = {}
 local LEVELS = { speech = true, segment = true, point = true, sentence = true, turn = true }
 local LEVEL_ALIAS = { paragraph = "segment" }
 local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence, turn"
-local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true, columns = true }
+local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true, columns = true,
+  max_phrases = true }
 -- columns a `by` key may not shadow
 local RESERVED = { speech = true, unit = true, theme = true, count = true, tokens = true, score = true,
   share = true, words = true, units = true, rank = true, group = true }
@@ -71,8 +72,13 @@ local function check_opts(opts, fname, lvl)
     error(("bad option 'levels' to '%s' (positive integer expected, got %s)"):format(fname,
       tostring(levels)), lvl)
   end
+  local mp = opts.max_phrases
+  if mp ~= nil and mp ~= math.huge and (math.type(mp) ~= "integer" or mp < 1) then
+    error(("bad option 'max_phrases' to '%s' (a positive integer or math.huge expected, got %s)"):format(
+      fname, tostring(mp)), lvl)
+  end
   return { level = level, by = opts.by, overlap = opts.overlap == true, levels = levels,
-    case = opts.case == true, columns = opts.columns }
+    case = opts.case == true, columns = opts.columns, max_phrases = mp }
 end
 
 local function has_level(c, name)
@@ -179,43 +185,52 @@ local function compile(c, lex, o, lvl)
     end
   end
   local themes, index, resolve = theme_list(lex, o.levels)
+  -- where entry i is written, for messages
+  local function where(i)
+    local line, col = lex._line[i], lex._col[i]
+    return line and lex.path and ("%s:%d:%d: "):format(lex.path, line, col) or (lex.name .. ": ")
+  end
+  -- the patterns for C as columns (a lexicon may hold a million): tokens
+  -- (the token itself, or {tok, ..., globs = {...}}), category, weight,
+  -- exclusion, and the entry each comes from
+  local tokc, catc, wtc, exc, ent, k = {}, {}, {}, {}, {}, 0
   c:_load_meta()
-  local split = root._extra.split_hyphens == true
-  local pats = {}
-  for _, p in ipairs(lex:patterns()) do
-    local cat = 0
-    if p.category ~= nil then cat = resolve(p.category) end
-    if cat then
-      local toks, globs = p.tokens, p.globs
-      if o.case then toks, globs = word_tokens(p.pattern) end
-      if split then toks, globs = split_tokens(toks, globs, o.case) end
-      if #toks > 0 then
-        -- Han and Kana: every way the corpus cuts the characters (rostra.cjk)
-        local variants, err = cjk.pattern_variants(toks, globs, attr, h)
-        if not variants then
-          local e = lex:entries()[p.entry] or {}
-          local where = e.line and lex.path and ("%s:%d:%d: "):format(lex.path, e.line, e.col)
-            or (lex.name .. ": ")
-          error(where .. err, lvl)
-        end
-        for _, v in ipairs(variants) do
-          pats[#pats + 1] = { tokens = v.tokens, globs = v.globs, cat = cat, weight = p.weight,
-            exclude = p.exclude and true or false, pattern = p.pattern, entry = p.entry }
+  local split = root._extra.split_hyphens == true -- loaded with split_hyphens
+  for i = 1, lex._n do
+    local category, cat = lex._cat[i], 0
+    if category then cat = resolve(category) end
+    local t = lex._tok[i]
+    if cat and t then
+      local weight, exclude = lex._wt[i], lex._fl[i] & 4 ~= 0
+      if type(t) == "string" and not o.case and not t:find("[\226-\244]")
+        and not (split and t:find("-", 1, true)) then
+        -- one literal token, no Han or Kana (nor hyphen to split): as it is
+        k = k + 1
+        tokc[k], catc[k], wtc[k], exc[k], ent[k] = t, cat, weight, exclude, i
+      else
+        local toks, globs = lex:_tokens(i)
+        if o.case then toks, globs = word_tokens(lex._pat[i]) end
+        if split then toks, globs = split_tokens(toks, globs, o.case) end
+        if #toks > 0 then
+          -- Han and Kana: every way the corpus cuts the characters (rostra.cjk)
+          local variants, err = cjk.pattern_variants(toks, globs, attr, h)
+          if not variants then error(where(i) .. err, lvl) end
+          for _, v in ipairs(variants) do
+            local vt = table.move(v.tokens, 1, #v.tokens, 1, {})
+            vt.globs = v.globs
+            k = k + 1
+            tokc[k], catc[k], wtc[k], exc[k], ent[k] = vt, cat, weight, exclude, i
+          end
         end
       end
     end
   end
   local t0 = core.clock()
-  local tagger, info, bad = h:tag_compile(pats, attr, #themes)
-  if not tagger then
-    local p = pats[bad]
-    local e = lex:entries()[p.entry] or {}
-    local where = e.line and lex.path and ("%s:%d:%d: "):format(lex.path, e.line, e.col)
-      or (lex.name .. ": ")
-    error(where .. info, lvl)
-  end
+  local tagger, info, bad = h:tag_compile({ tokens = tokc, cat = catc, weight = wtc, exclude = exc },
+    attr, #themes, o.max_phrases)
+  if not tagger then error(where(ent[bad]) .. info, lvl) end
   info.seconds = core.clock() - t0
-  info.patterns = #pats
+  info.patterns = k
   entry = { tagger = tagger, themes = themes, index = index, info = info, attr = attr }
   per[root] = per[root] or {}
   per[root][key] = entry

@@ -2173,6 +2173,7 @@ static int dateline(const uchar *s, size_t a, size_t b, hinfo *h) {
                                         "publication date:", "delivered on:", "delivered on",
                                         "delivered:", "issued on", "dated", NULL};
   size_t klen = kw_at(s, a, b, datekey);
+  int timed = 0;
   int delivered = klen && LOWER(s[a]) == 'd' && LOWER(s[a + 1]) == 'e' && LOWER(s[a + 2]) == 'l';
   if (klen) v = skip_ws(s, a + klen, b);
   if (!find_date(s, v, b, &dt)) {
@@ -2194,13 +2195,15 @@ static int dateline(const uchar *s, size_t a, size_t b, hinfo *h) {
     size_t x = skip_ws(s, e, b), te;
     while (x < b && (s[x] == ',' || s[x] == '-' || s[x] == '|' || s[x] == '@')) x = skip_ws(s, x + 1, b);
     if (ci_word(s, x, b, "at")) x = skip_ws(s, x + 2, b);
-    if (x < b && IS_DIGIT(s[x]) && time_at(s, x, b, &te)) e = te;
+    if (x < b && IS_DIGIT(s[x]) && time_at(s, x, b, &te)) e = te, timed = 1;
   }
   by_after(s, e, b, &h->src_a, &h->src_b);
   if (h->src_b > h->src_a) h->src_prio = 3;
   after = count_words(s, e, h->src_b > h->src_a ? h->src_a : b, 12);
   if (h->src_b > h->src_a && after > 0) after--; /* "by" */
-  if (before + after > (klen ? 12u : 5u)) return 0;
+  /* "Tuesday, February 7, 2023, 10:45 a.m. Front Entrance Hall, Ministry of X":
+  ** a date and a time, then a place of some words */
+  if (before + after > (klen || timed ? 12u : 5u)) return 0;
   h->date_ok = 1, h->date = dt;
   h->date_prio = delivered ? 4 : klen ? 1 : 2;
   /* the place: after the date ("(November 10, 2020, Beijing)") or before it */
@@ -2785,6 +2788,16 @@ static int institution(const uchar *s, size_t a, size_t b) {
   return hit;
 }
 
+/* a header line (title, date, byline, key ...) between paragraph k and the
+** salutation or label at lim: the paragraph is page furniture (a cookie
+** notice, a site's motto, a summary), not the speech */
+static int header_after(const hinfo *H, size_t k, size_t lim) {
+  size_t j;
+  for (j = k + 1; j < lim; j++)
+    if (after_lede(H[j].cls) || H[j].cls == LC_TITLE) return 1;
+  return 0;
+}
+
 static int is_evidence(int cls) {
   return cls == LC_TITLE || cls == LC_DATE || cls == LC_TIME || cls == LC_BYLINE ||
          cls == LC_ORG || cls == LC_NOTE || cls == LC_SPEAKER || cls == LC_LEDE ||
@@ -2875,7 +2888,7 @@ static int header(ctx *C, size_t *body) {
       if (H[k].cls == LC_PARA) {
         npara++;
         pbytes += C->pieces[k].stop - C->pieces[k].start;
-        if (!lede_para(H, k, S) &&
+        if (!lede_para(H, k, S) && !header_after(H, k, S) &&
             !(k + 1 == S && k > 0 && S < C->npieces && H[S].cls == LC_LABEL && H[k - 1].cls != LC_PARA &&
               C->pieces[k].stop - C->pieces[k].start <= 400))
           ok = 0;
@@ -2926,17 +2939,32 @@ static int header(ctx *C, size_t *body) {
       title = k + 1, title_rule = 1;
     }
   }
-  for (k = 0; k < B && title == (size_t)-1; k++) {
-    size_t j;
-    if (H[k].cls != LC_SHORT && H[k].cls != LC_TITLE) continue;
-    for (j = k + 1; j < B; j++)
-      if (same_text(s, &C->pieces[k], &C->pieces[j])) {
-        title = k, title_rule = 1;
-        break;
+  /* a repeated line (a title form first, else the longest), then a title
+  ** form; a line of one or two words ("Briefing Room", "Press Briefings": a
+  ** section the breadcrumb repeats) only when no longer line qualifies */
+  {
+    int pass;
+    for (pass = 0; pass < 2 && title == (size_t)-1; pass++) {
+      size_t best = 0;
+      int bestform = -1;
+      for (k = 0; k < B; k++) {
+        size_t j, len = C->pieces[k].stop - C->pieces[k].start;
+        int form = H[k].cls == LC_TITLE;
+        if (H[k].cls != LC_SHORT && H[k].cls != LC_TITLE) continue;
+        if (pass == 0 && count_words(s, C->pieces[k].start, C->pieces[k].stop, 3) < 3) continue;
+        if (form < bestform || (form == bestform && len <= best)) continue;
+        for (j = k + 1; j < B; j++)
+          if (same_text(s, &C->pieces[k], &C->pieces[j])) {
+            title = k, title_rule = 1, best = len, bestform = form;
+            break;
+          }
       }
+      for (k = 0; k < B && title == (size_t)-1; k++)
+        if (H[k].cls == LC_TITLE &&
+            (pass == 1 || count_words(s, C->pieces[k].start, C->pieces[k].stop, 3) >= 3))
+          title = k, title_rule = 2;
+    }
   }
-  for (k = 0; k < B && title == (size_t)-1; k++)
-    if (H[k].cls == LC_TITLE) title = k, title_rule = 2;
   for (firstev = 0; firstev < B; firstev++) {
     int c = H[firstev].cls;
     if (c == LC_DATE || c == LC_TIME || c == LC_BYLINE || c == LC_SPEAKER || c == LC_LEDE ||
@@ -3300,8 +3328,29 @@ static size_t find_footer(ctx *C, size_t from) {
       break;
     }
   }
-  /* footer lines just above it, and trailing times and dates */
+  /* footer lines just above it, and trailing times and dates; above a
+  ** footer, short lines with no sentence in them are its furniture too
+  ** ("Press contacts:", a name, a phone; "Date modified:"; "Back to X",
+  ** "Page Top", an address), up to the speech's last sentence or closing */
   while (f > from + 1 && f - 1 >= lo && fc[f - 1 - base] != FC_OTHER) f--;
+  for (k = f; k < n && fc[k - base] != FC_HARD && fc[k - base] != FC_SOFT; k++) {}
+  while (k < n && f > from + 1 && f - 1 >= lo) { /* a footer that a page's line starts */
+    const piece *q = &C->pieces[f - 1];
+    size_t v = q->start, e = q->stop;
+    if (fc[f - 1 - base] != FC_OTHER) {
+      f--;
+      continue;
+    }
+    strip_marks(s, &v, &e);
+    if (v >= e || e - v > 80 || count_words(s, v, e, 10) > 8 || is_final_punct(last_cp(s, v, e)) ||
+        ends_sentence(s, v, e) || is_closing_shape(s, v, e))
+      break;
+    {
+      size_t le, te;
+      if (label_at(s, v, e, &le, &te) != LB_NONE && te < e) break;
+    }
+    f--;
+  }
   if (f > from + 1 && f - 1 >= lo && fc[f - 1 - base] == FC_OTHER && f < n && fc[f - base] == FC_DATE) {
     /* "New Delhi" above "September 08, 2022" */
     const piece *q = &C->pieces[f - 1];

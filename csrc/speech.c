@@ -1014,6 +1014,23 @@ static int starts_role(const uchar *s, size_t a, size_t b) {
   return 0;
 }
 
+static size_t tok_end(const uchar *s, size_t i, size_t b);
+static size_t tok_skip(const uchar *s, size_t i, size_t b);
+
+/* a role after one or two capitalised words: "Foreign Secretary", "Tula
+** Region Governor", "Bundestag President" */
+static int starts_role_loose(const uchar *s, size_t a, size_t b) {
+  size_t i = a, m;
+  if (starts_role(s, a, b)) return 1;
+  for (m = 0; m < 2; m++) {
+    size_t w = tok_end(s, i, b);
+    if (w >= b || !is_upper_start(s, i, w) || s[w - 1] == ',') return 0;
+    i = tok_skip(s, w, b);
+    if (i < b && starts_role(s, i, b)) return 1;
+  }
+  return 0;
+}
+
 /* ---- words and tokens ---- */
 
 static int is_blank_byte(const uchar *s, size_t i, size_t b) {
@@ -1244,6 +1261,8 @@ static int name_tok(const uchar *s, size_t a, size_t b) {
   return !tok_in(s, a, e, orgword);
 }
 
+static int name_shaped(const uchar *s, size_t a, size_t b, size_t minw);
+
 /* split "Role Name", "Role of Country Name", "Role, Name", "Name, Role" and
 ** "Role Hon Dr Name" into role and name spans (either may be empty) */
 static void split_role_name(const uchar *s, size_t a, size_t b, size_t *ra, size_t *rb,
@@ -1257,7 +1276,7 @@ static void split_role_name(const uchar *s, size_t a, size_t b, size_t *ra, size
     if (s[t[c].b - 1] == ',') break;
   if (c + 1 < n) {
     size_t l0 = t[0].a, l1 = t[c].b - 1, r0 = t[c + 1].a, r1 = t[n - 1].b;
-    if (starts_role(s, skip_hon(s, l0, l1), l1)) {
+    if (starts_role_loose(s, skip_hon(s, l0, l1), l1)) {
       *ra = l0, *rb = l1;
       *na = skip_hon(s, r0, r1), *nb = r1;
       return;
@@ -1284,6 +1303,22 @@ static void split_role_name(const uchar *s, size_t a, size_t b, size_t *ra, size
   if (i < n && tok_in(s, t[i].a, t[i].b, particles) && LOWER(s[t[i].a]) == 't') i++; /* the */
   j = i;
   while (j < n && tok_in(s, t[j].a, t[j].b, roleword)) j++;
+  if (j == i) { /* "Tula Region Governor Pavel Zorin", "Bundestag President Karin Albrecht":
+                ** one or two words before a role word, and a name of 2+ words after it */
+    size_t m;
+    for (m = i + 1; m <= i + 2 && m < n; m++) {
+      size_t q = m, z;
+      if (!is_upper_start(s, t[m - 1].a, t[m - 1].b) || s[t[m - 1].b - 1] == ',') break;
+      if (!starts_role(s, t[m].a, b)) continue;
+      while (q < n && tok_in(s, t[q].a, t[q].b, roleword)) q++;
+      if (q == m || q + 2 > n || s[t[q - 1].b - 1] == ',') break;
+      z = skip_hon(s, t[q].a, b);
+      if (!name_shaped(s, z, t[n - 1].b, 2)) break;
+      *ra = t[i].a, *rb = t[q - 1].b;
+      *na = z, *nb = t[n - 1].b;
+      return;
+    }
+  }
   if (j == i || (j == i + 1 && ci_word(s, t[i].a, t[i].b, "the"))) { /* no role: a name */
     *na = t[i < n ? i : 0].a, *nb = t[n - 1].b;
     return;
@@ -1352,12 +1387,13 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
     if (i > a && s[i - 1] != ' ') continue;
     if ((s[i] == 'b' || s[i] == 'B') && s[i + 1] == 'y' && s[i + 2] == ' ') {
       wl = 3;
-    } else if (ci_word(s, i, b, "from ") && i > a) {
-      /* "Statement from President X": after a speech word only */
+    } else if ((ci_word(s, i, b, "from ") || ci_word(s, i, b, "of the ")) && i > a) {
+      /* "Statement from President X", "Statement of the Chairperson of Y, Name,":
+      ** after a speech word only */
       size_t w = back_ws(s, a, i), w0 = w;
       while (w0 > a && s[w0 - 1] != ' ') w0--;
       if (!tok_in(s, w0, w, speechword)) continue;
-      wl = 5;
+      wl = LOWER(s[i]) == 'f' ? 5 : 3;
     } else {
       continue;
     }
@@ -1365,6 +1401,7 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
     if (ci_word(s, x, b, "the")) x = skip_hon(s, x + 3, b);
     n = tokens(s, x, b, t, MAXTOK);
     if (n == 0 || !is_upper_start(s, t[0].a, t[0].b)) continue;
+    if (LOWER(s[i]) == 'o' && !tok_in(s, t[0].a, t[0].b, roleword)) continue; /* "of the" a role only */
     /* role words, then honorifics, then the name */
     k = 0;
     while (k < n && tok_in(s, t[k].a, t[k].b, roleword) && !ci_word(s, t[k].a, t[k].b, "the") &&
@@ -1401,6 +1438,11 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
       }
     }
     if (n1 == n0 && r1 == r0) continue;
+    if (r1 == r0) { /* "by Bundestag President Karin Albrecht at" */
+      size_t a2, b2, c2, d2;
+      split_role_name(s, n0, n1, &a2, &b2, &c2, &d2);
+      if (b2 > a2 && d2 > c2) r0 = a2, r1 = b2, n0 = c2, n1 = d2;
+    }
     *na = n0, *nb = n1, *ra = r0, *rb = r1;
     *after = n1 > n0 ? n1 : r1;
     /* ", Role of Country," after the name */
@@ -1421,6 +1463,38 @@ static int by_phrase(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb,
   return 0;
 }
 
+
+/* an agency's lead: "Chinese Premier Zhao Minghui delivered a speech ...",
+** "German Chancellor Lena Weber gave a televised address": role words, a
+** name of two or three words, then the verb of speaking */
+static int lede_speaker(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb, size_t *ra,
+                        size_t *rb) {
+  static const char *const verbs[] = {"delivered", "gave", "made", "addressed", "spoke",
+                                      "said", "told", "opened", NULL};
+  tspan t[MAXTOK];
+  size_t n = tokens(s, a, b, t, MAXTOK), i;
+  for (i = 0; i < n; i++) {
+    size_t j = i, k;
+    while (j < n && tok_in(s, t[j].a, t[j].b, roleword) && is_upper_start(s, t[j].a, t[j].b) &&
+           s[t[j].b - 1] != ',')
+      j++;
+    if (j == i) continue;
+    if (!starts_role_loose(s, t[i].a, t[j - 1].b)) {
+      i = j - 1;
+      continue;
+    }
+    k = j;
+    while (k < n && k - j < 3 && name_tok(s, t[k].a, t[k].b) && is_upper_start(s, t[k].a, t[k].b) &&
+           !tok_in(s, t[k].a, t[k].b, roleword) && tok_core_end(s, t[k].a, t[k].b) == t[k].b)
+      k++;
+    if (k - j >= 2 && k < n && tok_in(s, t[k].a, t[k].b, verbs)) {
+      *ra = t[i].a, *rb = t[j - 1].b, *na = t[j].a, *nb = t[k - 1].b;
+      return 1;
+    }
+    i = j - 1;
+  }
+  return 0;
+}
 
 /* "[Role] Name's speech at ...": name (and role) before a possessive */
 static int possessive(const uchar *s, size_t a, size_t b, size_t *na, size_t *nb, size_t *ra,
@@ -1703,7 +1777,7 @@ static int label_at(const uchar *s, size_t a, size_t b, size_t *le, size_t *te) 
     if (commas > 1) return LB_NONE;
     if (commas == 1) {
       size_t l0 = skip_hon(s, a, c), r0 = skip_hon(s, c + 1, *le);
-      int lrole = starts_role(s, l0, c), rrole = starts_role(s, r0, *le);
+      int lrole = starts_role_loose(s, l0, c), rrole = starts_role(s, r0, *le);
       if (!((lrole && name_shaped(s, r0, *le, 1)) || (rrole && name_shaped(s, l0, c, 1))))
         return LB_NONE;
     }
@@ -1747,7 +1821,7 @@ static int label_strength(const uchar *s, size_t a, size_t e) {
   if (is_all_caps(s, a, e)) return 3;
   if (kw_at(s, a, e, honorifics) && skip_hon(s, a, e) < e) return 3;
   words = count_words(s, a, e, 12);
-  if (starts_role(s, a, e) && words >= 2) return 3;
+  if (words >= 2 && starts_role_loose(s, a, e)) return 3;
   if (words >= 2 && words <= 5 && name_shaped(s, a, e, 2)) return 2;
   return words == 1 ? 1 : 0;
 }
@@ -2364,7 +2438,8 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
   if (agency_dateline(s, v, e, h)) { /* "BEIJING, Nov. 10 (Xinhua) -- ..." */
     size_t na, nb, ra, rb, after;
     h->cls = LC_LEDE;
-    if (by_phrase(s, v, e, &na, &nb, &ra, &rb, &after) || possessive(s, v, e, &na, &nb, &ra, &rb))
+    if (by_phrase(s, v, e, &na, &nb, &ra, &rb, &after) || possessive(s, v, e, &na, &nb, &ra, &rb) ||
+        lede_speaker(s, v, e, &na, &nb, &ra, &rb))
       if (nb > na) h->name_a = na, h->name_b = nb, h->role_a = ra, h->role_b = rb, h->name_prio = 1;
     return;
   }
@@ -4275,6 +4350,32 @@ static int resolve_speakers(ctx *C) {
       if (!sp->meta[RS_META_ROLE] && set_meta_copy(C, RS_META_ROLE, x->role, x->role_len))
         return RS_ENOMEM;
       best = -2; /* done */
+    }
+    /* the speaker a lead opens with ("Vladimir Putin had a working meeting with
+    ** ..."): the one whose page it is */
+    for (j = 0; j < sp->nboiler && best == -1; j++) {
+      const rs_boiler *bp = &sp->boiler[j];
+      size_t a0;
+      if (bp->why != RS_BP_LEDE || bp->where != RS_BPW_HEADER) continue;
+      a0 = skip_ws(s, bp->start, bp->stop);
+      for (k = 0; k < sp->nspeakers; k++) {
+        rs_speaker *x = &sp->speakers[k];
+        if (x->question || x->role_only || !x->words || x->name_len < 4 ||
+            a0 + x->name_len >= bp->stop || s[a0 + x->name_len] != ' ' ||
+            !ci_eq((const char *)s + a0, x->name_len, x->name, x->name_len))
+          continue;
+        best = (int32_t)k;
+        break;
+      }
+    }
+    if (best >= 0) {
+      rs_speaker *x = &sp->speakers[best];
+      sp->main_speaker = best;
+      if (set_meta_copy(C, RS_META_SPEAKER, x->name, x->name_len)) return RS_ENOMEM;
+      if (x->role && !sp->meta[RS_META_ROLE] &&
+          set_meta_copy(C, RS_META_ROLE, x->role, x->role_len))
+        return RS_ENOMEM;
+      best = -2;
     }
     for (k = 0; k < sp->nspeakers && best != -2; k++) {
       rs_speaker *x = &sp->speakers[k];

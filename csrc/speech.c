@@ -749,7 +749,7 @@ static int all_caps(const uchar *s, size_t a, size_t b) {
 
 /* trim punctuation and space around a place candidate */
 static int place_span(const uchar *s, size_t *pa, size_t *pb) {
-  size_t a = *pa, b = *pb;
+  size_t a = *pa, b = *pb, a_in = *pa;
   for (;;) {
     size_t a0 = a, b0 = b;
     a = skip_ws(s, a, b);
@@ -763,7 +763,16 @@ static int place_span(const uchar *s, size_t *pa, size_t *pb) {
   *pa = a, *pb = b;
   if (a >= b || b - a > 60) return 0;
   if (!is_upper_start(s, a, b)) return 0;
-  if (count_words(s, a, b, 6) > 5) return 0;
+  if (count_words(s, a, b, 6) > 5) {
+    /* "Front Entrance Hall, Ministry of Foreign Affairs": its first part */
+    size_t c = a;
+    while (c < b && s[c] != ',') c++;
+    if (c >= b || s[skip_ws(s, a_in, a)] == '(' || !is_upper_start(s, skip_ws(s, c + 1, b), b))
+      return 0; /* "(Original script, may differ ...)" is no place */
+    b = back_ws(s, a, c);
+    if (a >= b || count_words(s, a, b, 6) > 5) return 0;
+    *pb = b;
+  }
   if (is_weekday(s, a, b)) return 0;
   return 1;
 }
@@ -2987,7 +2996,10 @@ static int header(ctx *C, size_t *body) {
     int anyev = 0, anyall = 0;
     B = lim;
     for (k = 0; k < lim; k++) {
-      if (H[k].cls == LC_PARA && !lede_para(H, k, lim)) {
+      /* a short paragraph with header lines after it: a cookie notice, a motto */
+      if (H[k].cls == LC_PARA && !lede_para(H, k, lim) &&
+          !(C->pieces[k].stop - C->pieces[k].start <= 300 &&
+            header_after(H, k, k + 12 < lim ? k + 12 : lim))) {
         B = k;
         break;
       }

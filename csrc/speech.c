@@ -2358,7 +2358,16 @@ static int speaker_line(const uchar *s, size_t a, size_t b, int ctx_ok, hinfo *h
       h->name_prio = 3;
       return 1;
     }
-    /* "H.E. Ms. Ana Lind" alone */
+    /* "H.E. Ms. Ana Lind" alone; "The Hon Name MP" */
+    {
+      static const char *const postnom[] = {" MP", " MLA", " MLC", " MEP", " QC", " KC", " MHA", NULL};
+      int q;
+      for (q = 0; postnom[q]; q++)
+        if (has_suffix(s, x, b, postnom[q])) {
+          b -= strlen(postnom[q]);
+          break;
+        }
+    }
     if (x > a && name_shaped(s, x, b, 2)) {
       h->name_a = x, h->name_b = b;
       h->name_prio = 3;
@@ -2542,7 +2551,17 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     if (!ctx_ok && k + 1 < C->npieces) {
       const piece *q = &C->pieces[k + 1];
       date_t dt;
+      int32_t ql = last_cp(s, q->start, q->stop);
       ctx_ok = q->stop - q->start < 80 && find_date(s, q->start, q->stop, &dt);
+      /* "The Hon Name MP" above "Prime Minister of X": a name and its role
+      ** (not the addresses that open a speech: first line, or among vocatives) */
+      if (!ctx_ok && k > 0 && !starts_opener(s, C->pieces[k - 1].start, C->pieces[k - 1].stop) &&
+          (k + 2 >= C->npieces ||
+           !starts_opener(s, C->pieces[k + 2].start, C->pieces[k + 2].stop)) &&
+          q->stop - q->start < 80 && starts_role(s, q->start, q->stop) &&
+          count_words(s, q->start, q->stop, 10) <= 8 && ql != ',' && ql != ';' && ql != ':' &&
+          !is_final_punct(ql))
+        ctx_ok = 1;
     }
     if (speaker_line(s, v, e, ctx_ok, h)) {
       /* "Address by Mr. X, President of Y": a title that names the speaker */
@@ -2872,6 +2891,21 @@ static int institution(const uchar *s, size_t a, size_t b) {
   return hit;
 }
 
+/* a role and nothing else ("Prime Minister of Australia"): a site's name
+** or a speaker's role line, repeated or not, is no title */
+static int role_alone(const uchar *s, size_t a, size_t b) {
+  size_t ra, rb, na, nb, n, k;
+  tspan t[8];
+  if (!starts_role(s, a, b) || count_words(s, a, b, 8) > 6 || find_lit(s, a, b, "'") < b ||
+      find_lit(s, a, b, "\xe2\x80\x99") < b)
+    return 0;
+  n = tokens(s, a, b, t, 8);
+  for (k = 0; k < n; k++)
+    if (tok_in(s, t[k].a, t[k].b, speechword)) return 0;
+  split_role_name(s, a, b, &ra, &rb, &na, &nb);
+  return nb == na && rb > ra;
+}
+
 /* a header line (title, date, byline, key ...) between paragraph k and the
 ** salutation or label at lim: the paragraph is page furniture (a cookie
 ** notice, a site's motto, a summary), not the speech */
@@ -3039,6 +3073,7 @@ static int header(ctx *C, size_t *body) {
         int form = H[k].cls == LC_TITLE;
         if (H[k].cls != LC_SHORT && H[k].cls != LC_TITLE) continue;
         if (pass == 0 && count_words(s, C->pieces[k].start, C->pieces[k].stop, 3) < 3) continue;
+        if (role_alone(s, C->pieces[k].start, C->pieces[k].stop)) continue; /* "Prime Minister of X" */
         if (form < bestform || (form == bestform && len <= best)) continue;
         for (j = k + 1; j < B; j++)
           if (same_text(s, &C->pieces[k], &C->pieces[j])) {

@@ -2399,6 +2399,40 @@ static int speaker_line(const uchar *s, size_t a, size_t b, int ctx_ok, hinfo *h
   return 0;
 }
 
+static int place_like(const uchar *s, size_t a, size_t b);
+
+/* a place in a lead: "... remarks at the opening of X, in New York today:",
+** "... in Geneva on Monday" */
+static void lede_place(const uchar *s, size_t a, size_t b, hinfo *h) {
+  size_t i;
+  for (i = a; i + 4 < b; i++) {
+    size_t x, w, e, words = 0;
+    if (s[i] != ' ' || !ci_word(s, i + 1, b, "in ")) continue;
+    x = e = i + 4;
+    w = x;
+    while (w < b && words < 4 && is_upper_start(s, w, b)) {
+      e = tok_end(s, w, b);
+      words++;
+      if (s[e - 1] == ',' || s[e - 1] == ':') break;
+      w = tok_skip(s, e, b);
+    }
+    if (!words) continue;
+    {
+      size_t y = tok_skip(s, e, b), ce = e;
+      while (ce > x && (s[ce - 1] == ',' || s[ce - 1] == ':')) ce--;
+      if (s[e - 1] == ',' || s[e - 1] == ':' || ci_word(s, y, b, "today") || ci_word(s, y, b, "on ")) {
+        size_t pa = x, pb = ce;
+        if ((s[e - 1] == ',' || s[e - 1] == ':') && !(ci_word(s, y, b, "today") || y >= b))
+          continue; /* "in Africa, we ..." */
+        if (place_span(s, &pa, &pb) && place_like(s, pa, pb)) {
+          h->place_a = pa, h->place_b = pb;
+          return;
+        }
+      }
+    }
+  }
+}
+
 /* classify head piece k (no side effects) */
 static void classify_piece(ctx *C, size_t k, hinfo *h) {
   const uchar *s = C->s;
@@ -2435,6 +2469,7 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
     }
     memset(h, 0, sizeof *h);
     h->cls = is_lede_mark(s, v, e) ? LC_LEDE : LC_PARA;
+    if (h->cls == LC_LEDE) lede_place(s, v, e, h);
     return;
   }
   {
@@ -2632,6 +2667,7 @@ static void classify_piece(ctx *C, size_t k, hinfo *h) {
   memset(h, 0, sizeof *h);
   if (is_lede_mark(s, v, e)) {
     h->cls = LC_LEDE;
+    lede_place(s, v, e, h);
     return;
   }
   if (kw_at(s, v, e, orgstart) && len <= 120 && !ends_sentence(s, v, e) &&
@@ -3232,6 +3268,8 @@ static int header(ctx *C, size_t *body) {
       if (prio > pdate.prio) pdate.prio = prio, date_k = k;
     }
     if (h->md_m && !md_m) md_m = h->md_m, md_d = h->md_d;
+    if (h->place_b == h->place_a && p->stop - p->start > 40 && last_cp(s, p->start, p->stop) == ':')
+      lede_place(s, p->start, p->stop, h); /* "Following are ..., in New York today:" */
     if (h->place_b > h->place_a) {
       int prio = h->cls == LC_LEDE ? 3 : h->cls == LC_DATE || h->cls == LC_SPEAKER ? 2 : 1;
       if (h->cls == LC_PLACE && pplace.prio <= 1) pplace.prio = 0; /* the last place line */

@@ -17,10 +17,10 @@ for _, c in ipairs(dofile(DIR5 .. "expected.lua")) do
 end
 
 -- what set 5 found that the parser does not read yet (pending, not hidden):
--- a place inside a lead ("..., in New York today:"), a note below a rule at
--- the end of a UN press release, a place line with no date near it
+-- a note below a rule at the end of a UN press release, a place line with
+-- no date near it
 local GAPS = {
-  ["02_un_sg.txt"] = {place = true, body = true},
+  ["02_un_sg.txt"] = {body = true},
   ["03_au_pm_transcript.txt"] = {place = true},
 }
 

@@ -55,11 +55,11 @@ build = {
         -- engines
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
         "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
-        "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c", "csrc/cjk.c",
+        "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c", "csrc/cjk.c", "csrc/table.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
         "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/lmeta.c", "csrc/llexicon.c", "csrc/lstats.c",
-        "csrc/ltagger.c",
+        "csrc/ltagger.c", "csrc/ltable.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
       libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "icuuc", "icudata", "pthread", "m" },

@@ -134,5 +134,6 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_open_stats(L);
   rsl_open_meta(L);
   rsl_open_measures(L);
+  rsl_open_table(L);
   return 1;
 }

@@ -49,5 +49,14 @@ const struct rs_index *rsl_corpus_index(lua_State *L, int i);
 void rsl_open_measures(lua_State *L);
 void rsl_open_meta(lua_State *L); /* lmeta.c: the metadata blob of an index */
 void rsl_open_stats(lua_State *L); /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
+void rsl_open_table(lua_State *L); /* ltable.c: columnar result tables */
+
+/* ltable.c: a new result table of nrow rows pushed as a store, reading the
+** index of the corpus handle at stack index corpus (0 for none, else it
+** must be open): the caller adds and fills its columns */
+struct rs_table;
+struct rs_table *rsl_table_new(lua_State *L, size_t nrow, int corpus);
+/* push a view of every row of the store at stack index store, in order */
+void rsl_table_view(lua_State *L, int store);
 
 #endif

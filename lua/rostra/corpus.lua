@@ -473,29 +473,17 @@ function Corpus:freq(opts)
     error("top must be a non-negative integer", 2)
   end
   local stop
-  if opts.stopwords then stop = require("rostra.stopwords").resolve(opts.stopwords) end
+  if opts.stopwords then
+    stop = {}
+    for w in pairs(require("rostra.stopwords").resolve(opts.stopwords)) do stop[#stop + 1] = w end
+  end
   local h = self._root._h
-  local rows = {}
-  local words_only = not opts.punct
-  local function one(view, group)
-    -- stopwords are dropped after counting: ask C for enough rows
-    local want = top
-    if want and stop then
-      for _ in pairs(stop) do want = want + 1 end
-    end
-    local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only)
-    local total = view:words()
-    local n = 0
-    for i = 1, #forms do
-      if not (stop and stop[forms[i]]) then
-        n = n + 1
-        if top and n > top then break end
-        local row = { [attr] = forms[i], count = counts[i],
-                      per_million = total > 0 and counts[i] * 1e6 / total or 0 }
-        if group ~= nil then row.group = group end
-        rows[#rows + 1] = row
-      end
-    end
+  local o = { attr = attr, min = min, top = top or 0, words_only = not opts.punct, stop = stop }
+  local formats = { per_million = "%.2f" }
+  if top == 0 then -- no row (C reads top 0 as all)
+    local cols = opts.by and { "group", attr, "count", "per_million" } or { attr, "count", "per_million" }
+    return result.new(cols, {}, { title = "frequency of " .. attr .. (opts.by and (" by " .. opts.by) or ""),
+      formats = formats })
   end
   if opts.by then
     local groups, order = {}, {}
@@ -511,17 +499,31 @@ function Corpus:freq(opts)
       return type(a) == "number"
     end)
     local _, ndoc = h:counts()
-    for _, g in ipairs(order) do
+    local masks, labels = {}, {}
+    for i, g in ipairs(order) do
       local bytes = {}
       for d = 1, ndoc do bytes[d] = groups[g][d] and "\1" or "\0" end
-      one(make_view(self._root, bytes), g)
+      masks[i], labels[i] = table.concat(bytes), g
     end
-    return result.new({ "group", attr, "count", "per_million" }, rows,
-      { title = "frequency of " .. attr .. " by " .. opts.by, formats = { per_million = "%.2f" } })
+    -- a column holds one kind of value: mixed labels are shown as text
+    local kind = math.type(labels[1]) or type(labels[1])
+    for _, g in ipairs(labels) do
+      if (math.type(g) or type(g)) ~= kind then
+        for i, x in ipairs(labels) do labels[i] = tostring(x) end
+        break
+      end
+    end
+    o.masks, o.groups = masks, labels
+    if #masks == 0 then
+      return result.new({ "group", attr, "count", "per_million" }, {},
+        { title = "frequency of " .. attr .. " by " .. opts.by, formats = formats })
+    end
+    return result.from_view(h:freq_table(o), { "group", attr, "count", "per_million" },
+      { title = "frequency of " .. attr .. " by " .. opts.by, formats = formats })
   end
-  one(self, nil)
-  return result.new({ attr, "count", "per_million" }, rows,
-    { title = "frequency of " .. attr, formats = { per_million = "%.2f" } })
+  if self._mask then o.masks = { self._mask } end
+  return result.from_view(h:freq_table(o), { attr, "count", "per_million" },
+    { title = "frequency of " .. attr, formats = formats })
 end
 
 --- Sorted corpus positions (1-based) of a type of an attribute.

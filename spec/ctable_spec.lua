@@ -1,0 +1,187 @@
+-- Results held in C (csrc/table.c, csrc/ltable.c): every kind of result
+-- behaves as a plain result of the same rows would (rows, sort, filter,
+-- head, group, the text table and the three files, byte for byte), rows
+-- are made only when read, a result of a closed corpus raises, and an
+-- export that cannot be written leaves nothing behind.
+local rostra = require "rostra"
+local result = require "rostra.result"
+local support = require "spec.support"
+
+-- a plain result holding the rows of t (read through t[i]) with t's settings
+local function plain_copy(t)
+  local rows = {}
+  for i = 1, #t do
+    local r = {}
+    for k, v in pairs(t[i]) do r[k] = v end
+    rows[i] = r
+  end
+  local formats = {}
+  for k, v in pairs(rawget(t, "_formats") or {}) do formats[k] = v end
+  local align = {}
+  for k, v in pairs(rawget(t, "_align") or {}) do align[k] = v end
+  return result.new(t:columns(), rows, { title = t.title, warnings = t.warnings, formats = formats,
+    align = align })
+end
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- t, held in C, against a plain copy: text, files, and after a sort
+local function check_like_plain(t, sort_keys)
+  assert.is_truthy(rawget(t, "_c"), "the result is held in C")
+  local p = plain_copy(t)
+  assert.equal(#p, #t)
+  assert.equal(p:format(), t:format())
+  assert.equal(p:format { max_rows = 3, max_width = 6 }, t:format { max_rows = 3, max_width = 6 })
+  assert.equal(p:to_tsv(), t:to_tsv())
+  assert.equal(p:to_csv(), t:to_csv())
+  assert.equal(p:to_json(), t:to_json())
+  local tmp = os.tmpname()
+  for _, fmt in ipairs { "tsv", "csv", "json" } do
+    assert.is_true(t:export(tmp, fmt))
+    assert.equal(p["to_" .. fmt](p), read(tmp))
+  end
+  os.remove(tmp)
+  if sort_keys then
+    p:sort(sort_keys)
+    t:sort(sort_keys)
+    assert.equal(p:to_tsv(), t:to_tsv())
+  end
+  return p
+end
+
+describe("results held in C", function()
+  local c
+  setup(function()
+    c = rostra.corpus()
+    local sp = assert(rostra.parse_file(support.sample))
+    c:add(sp, { year = 2020, country = "CHN" })
+    c:add("Peace and development. Peace, again; and security for all. The Security Council met.",
+      { year = 2021, country = "USA" })
+    c:add("Development, development and cooperation: win-win cooperation for 人民 and Café.",
+      { year = 2021, country = "FRA" })
+  end)
+
+  describe("frequency lists", function()
+    it("read, print and write as plain results do", function()
+      local t = c:freq { top = 40 }
+      assert.equal(40, #t)
+      check_like_plain(t, { { "count", "asc" }, { "lower", "desc" } })
+      check_like_plain(c:freq { by = "year", top = 5 }, { "group", { "per_million", "desc" } })
+      check_like_plain(c:freq { attr = "word", stopwords = "en", punct = true, min = 2 })
+    end)
+
+    it("rows: #t, t[i], t:rows(), ipairs, column", function()
+      local t = c:freq { top = 10 }
+      local n = 0
+      for i, row in t:rows() do
+        n = n + 1
+        assert.equal(t[i].lower, row.lower)
+        assert.equal("number", type(row.count))
+        assert.equal("float", math.type(row.per_million))
+      end
+      assert.equal(10, n)
+      assert.equal(t[1], t[1]) -- the same table while it is held
+      assert.is_nil(t[11])
+      assert.is_nil(t[0])
+      local counts = t:column("count")
+      assert.equal(10, counts.n)
+      assert.equal(t[3].count, counts[3])
+      -- counted by hand in the third speech: development twice (once
+      -- capitalised), cooperation twice, win-win once
+      local d = c:where { country = "FRA" }:freq()
+      local by = {}
+      for _, row in d:rows() do by[row.lower] = row.count end
+      assert.equal(2, by.development)
+      assert.equal(2, by.cooperation)
+      assert.equal(1, by["win-win"])
+      assert.equal(1, by["café"])
+      assert.is_nil(by[","]) -- punctuation left out
+    end)
+
+    it("filter by a function, by conditions, head", function()
+      local t = c:freq()
+      local f = t:filter(function(row) return row.count >= 3 end)
+      local g = t:filter("count >= 3")
+      assert.equal(f:to_tsv(), g:to_tsv())
+      assert.is_truthy(rawget(g, "_c"))
+      for _, row in g:rows() do assert.is_true(row.count >= 3) end
+      local h = t:filter { { "count", ">=", 2 }, { "lower", "~", "o" } }
+      for _, row in h:rows() do
+        assert.is_true(row.count >= 2)
+        assert.is_truthy(row.lower:find("o", 1, true))
+      end
+      local p = plain_copy(t)
+      assert.equal(p:filter { { "count", ">=", 2 }, { "lower", "~", "o" } }:to_tsv(), h:to_tsv())
+      assert.equal(p:filter("lower = peace,security"):to_tsv(), t:filter("lower = peace,security"):to_tsv())
+      assert.equal(2, #t:filter("lower = peace,security"))
+      assert.equal(p:head(4):to_tsv(), t:head(4):to_tsv())
+      assert.equal(0, #t:head(0))
+    end)
+
+    it("group in C: counts and sums by the values of columns", function()
+      local t = c:freq { by = "year" }
+      local g = t:group("group", { sum = { "count" }, count = "types" })
+      assert.is_truthy(rawget(g, "_c"))
+      assert.same({ "group", "types", "count" }, g:columns())
+      local p = plain_copy(t):group("group", { sum = { "count" }, count = "types" })
+      assert.equal(p:to_tsv(), g:to_tsv())
+      -- the word tokens of each year, counted apart
+      for _, row in g:rows() do
+        assert.equal(c:where { year = row.group }:words(), row.count)
+      end
+      assert.has_error(function() t:group("lower", { sum = { "lower" } }) end)
+    end)
+
+    it("sorting by a column that does not exist names the columns", function()
+      local t = c:freq()
+      assert.has_error(function() t:sort("cuont") end,
+        "bad argument #1 to 'sort' (unknown column 'cuont'; columns: lower, count, per_million)")
+    end)
+  end)
+
+  describe("bad input", function()
+    it("a result of a closed corpus raises, never reads freed memory", function()
+      local c2 = rostra.corpus()
+      c2:add("Peace and security. Peace again.")
+      local results = {
+        freq = c2:freq(),
+      }
+      c2:close()
+      for name, t in pairs(results) do
+        assert.has_error(function() return t[1] end, "attempt to use a closed corpus", name)
+        assert.has_error(function() return tostring(t) end, "attempt to use a closed corpus", name)
+        assert.has_error(function() return t:to_tsv() end, "attempt to use a closed corpus", name)
+        assert.has_error(function() t:sort(t:columns()[1]) end, "attempt to use a closed corpus", name)
+        local tmp = os.tmpname()
+        os.remove(tmp)
+        assert.has_error(function() t:export(tmp .. ".tsv") end, "attempt to use a closed corpus", name)
+        assert.is_nil(io.open(tmp .. ".tsv"), "no file is left")
+      end
+    end)
+
+    it("an export to a path that cannot be written gives nil, message, code and no file", function()
+      local t = c:freq()
+      local ok, msg, code = t:export("/nonexistent-folder/x.tsv")
+      assert.is_nil(ok)
+      assert.equal("/nonexistent-folder/x.tsv: No such file or directory", msg)
+      assert.equal("ENOENT", code)
+      local dir = os.tmpname()
+      os.remove(dir)
+      assert(os.execute("mkdir " .. dir .. " && chmod 500 " .. dir))
+      ok, msg, code = t:export(dir .. "/x.csv")
+      if ok == nil then -- root writes anywhere: then the file is whole
+        assert.equal("EACCES", code)
+        assert.matches("Permission denied", msg)
+      end
+      os.execute("ls -A " .. dir .. " > " .. dir .. ".ls")
+      local left = read(dir .. ".ls")
+      assert.is_truthy(left == "" or left == "x.csv\n", "no temporary file is left")
+      os.execute("rm -rf " .. dir .. " " .. dir .. ".ls")
+    end)
+  end)
+end)

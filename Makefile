@@ -20,8 +20,9 @@ DEB_PKGS := lua5.4 liblua5.4-dev lua-lpeg libyaml-dev lua-busted luarocks \
             libutf8proc-dev libstemmer-dev libxxhash-dev libpcre2-dev libicu-dev lua-cjson lua-argparse lua-check \
             lua-readline lua-ldoc lua-markdown pkg-config gcc make
 # and what `make test` also uses: headless Chromium and xmllint check the
-# plots and reports (those specs skip with a message without them)
-TEST_PKGS := chromium libxml2-utils
+# plots and reports, python3-scipy reads the DFM back (those specs skip with a
+# message without them)
+TEST_PKGS := chromium libxml2-utils python3-scipy
 
 # bindings include lrostra.h (and lua.h); engines do not
 BINDING_SRC := $(shell grep -l '"lrostra.h"' csrc/*.c)

@@ -112,7 +112,8 @@ q("within_security_council", function() return c:count('"security" []{0,5} "coun
 -- }======================================================
 
 -- themes and statistics, when those modules are there
-for _, extra in ipairs { "bench/bench_tag.lua", "bench/bench_stats.lua", "bench/bench_plot.lua" } do
+for _, extra in ipairs { "bench/bench_tag.lua", "bench/bench_stats.lua", "bench/bench_plot.lua",
+                        "bench/bench_interchange.lua" } do
   if io.open(extra) then
     os.execute('LUA_PATH="lua/?.lua;lua/?/init.lua;;" LUA_CPATH="lua/?.so;;" lua5.4 '
       .. extra .. " " .. index)

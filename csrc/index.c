@@ -3,6 +3,7 @@
 ** the derived arrays (frequencies, inverse maps, positional postings).
 */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libstemmer.h>
@@ -10,6 +11,30 @@
 #include "index.h"
 
 #define MAXSTEM 8
+
+/* an extra attribute being built */
+typedef struct bxattr {
+  char name[RS_MAX_NAME + 1];
+  rs_vocab voc;
+  uint32_t *stream; /* its type per position */
+  size_t streamcap;
+  uint32_t undef;   /* the type RS_UNDEF */
+  /* derived by rs_builder_finish */
+  uint32_t *freq, *df;
+  size_t freqn;
+  uint64_t *post_off;
+  size_t post_offn;
+  rs_buf post;
+} bxattr;
+
+/* a structure attribute being built */
+typedef struct bsattr {
+  int level;
+  char name[RS_MAX_NAME + 1];
+  uint32_t *val; /* per region of its level (RS_NOVAL past n) */
+  size_t cap;
+  uint32_t n;
+} bsattr;
 
 struct rs_builder {
   rs_mem *M;
@@ -35,10 +60,20 @@ struct rs_builder {
   rs_boilrec *boiler;
   size_t boilercap;
   uint32_t nboiler;
-  rs_region *lv[RS_NLEVEL];
-  size_t lvcap[RS_NLEVEL];
-  uint32_t nlv[RS_NLEVEL];
+  rs_region *lv[RS_MAXLEVEL];
+  size_t lvcap[RS_MAXLEVEL];
+  uint32_t nlv[RS_MAXLEVEL];
   rs_buf meta;
+  /* annotated input: extra attributes, extra levels, structure attributes */
+  uint32_t nx;
+  bxattr x[RS_MAX_XATTR];
+  uint32_t nxlv;
+  char lvname[RS_MAX_XLEVEL][RS_MAX_NAME + 1];
+  uint32_t nsattr;
+  bsattr sa[RS_MAX_SATTR];
+  rs_vocab svoc;
+  uint32_t xlimit;
+  char errmsg[200];
   /* derived by rs_builder_finish */
   uint32_t *freq[RS_NATTR], *df[RS_NATTR], *inv_off[RS_NATTR], *inv[RS_NATTR];
   size_t freqn[RS_NATTR], invn[RS_NATTR];
@@ -69,7 +104,23 @@ rs_builder *rs_builder_new(rs_mem *M) {
   memset(B, 0, sizeof *B);
   B->M = M;
   for (a = 0; a < RS_NATTR; a++) rs_vocab_init(&B->voc[a]);
+  B->xlimit = RS_MAX_XTYPES;
   return B;
+}
+
+static void free_xderived(rs_builder *B) {
+  rs_mem *M = B->M;
+  uint32_t k;
+  for (k = 0; k < B->nx; k++) {
+    bxattr *x = &B->x[k];
+    rs_free(M, x->freq, x->freqn * sizeof(uint32_t));
+    rs_free(M, x->df, x->freqn * sizeof(uint32_t));
+    rs_free(M, x->post_off, x->post_offn * sizeof(uint64_t));
+    rs_buf_free(M, &x->post);
+    x->freq = x->df = NULL;
+    x->post_off = NULL;
+    x->freqn = x->post_offn = 0;
+  }
 }
 
 static void free_derived(rs_builder *B) {
@@ -87,6 +138,7 @@ static void free_derived(rs_builder *B) {
   B->post_off = NULL;
   B->post_offn = 0;
   rs_buf_free(M, &B->post);
+  free_xderived(B);
 }
 
 void rs_builder_free(rs_builder *B) {
@@ -107,8 +159,14 @@ void rs_builder_free(rs_builder *B) {
   rs_free(M, B->docs, B->doccap * sizeof *B->docs);
   rs_free(M, B->kind, B->kindcap);
   rs_free(M, B->boiler, B->boilercap * sizeof *B->boiler);
-  for (a = 0; a < RS_NLEVEL; a++) rs_free(M, B->lv[a], B->lvcap[a] * sizeof(rs_region));
+  for (a = 0; a < RS_MAXLEVEL; a++) rs_free(M, B->lv[a], B->lvcap[a] * sizeof(rs_region));
   rs_buf_free(M, &B->meta);
+  for (a = 0; a < (int)B->nx; a++) {
+    rs_vocab_free(M, &B->x[a].voc);
+    rs_big_free(M, B->x[a].stream, B->x[a].streamcap, sizeof(uint32_t));
+  }
+  for (a = 0; a < (int)B->nsattr; a++) rs_free(M, B->sa[a].val, B->sa[a].cap * sizeof(uint32_t));
+  rs_vocab_free(M, &B->svoc);
   rs_free(M, B->toks, B->tokcap * sizeof *B->toks);
   rs_free(M, B->ends, B->endcap * sizeof *B->ends);
   rs_free(M, B->ids, B->idcap * sizeof *B->ids);
@@ -219,20 +277,15 @@ int rs_builder_add(rs_builder *B, const char *text, size_t n, const rs_docspans 
   return rs_builder_add_tokens(B, text, n, B->toks, ntok, NULL, NULL, spans, lang);
 }
 
-int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_token *toks,
-                          size_t ntok, const uint32_t *lid, const rs_strtab *local,
-                          const rs_docspans *spans, const char *lang) {
+/* room for a document of n bytes and ntok tokens, so that adding it
+** cannot fail half-way */
+static int reserve_doc(rs_builder *B, size_t n, size_t ntok, const rs_docspans *spans) {
   rs_mem *M = B->M;
-  size_t i;
-  uint64_t base = B->text.n;
-  uint32_t first = B->ntok;
-  struct sb_stemmer *st;
-  int err, level;
-  rs_docrec *d;
+  uint32_t k;
   if (n > RS_MAX_TEXT) return RS_ELIMIT;
   if ((uint64_t)B->ntok + ntok >= 0xFFFFFFFFu) return RS_ELIMIT;
   if (B->ndoc == 0xFFFFFFFEu) return RS_ELIMIT;
-  /* reserve everything first so a failure leaves the builder unchanged */
+  if (spans && spans->nboiler > 0xFFFFFFF0u - B->nboiler) return RS_ELIMIT;
   if (rs_grow(M, (void **)&B->stream, &B->streamcap, B->ntok + ntok, sizeof *B->stream) ||
       rs_grow(M, (void **)&B->gap, &B->gapcap, B->ntok + ntok, 1) ||
       rs_grow(M, (void **)&B->ckpt, &B->ckptcap, (B->ntok + ntok) / 64 + 1, sizeof *B->ckpt) ||
@@ -243,52 +296,28 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
        rs_grow(M, (void **)&B->boiler, &B->boilercap, (size_t)B->nboiler + spans->nboiler,
                sizeof *B->boiler)))
     return RS_ENOMEM;
-  if (spans && spans->nboiler > 0xFFFFFFF0u - B->nboiler) return RS_ELIMIT;
-  st = stemmer(B, lang);
-  if (local) {
-    /* a worker interned the speech already: intern its types (in order of
-    ** first occurrence, so ids do not depend on the thread count), then
-    ** map its tokens */
-    size_t k;
-    if (rs_grow(M, (void **)&B->gmap, &B->gmapcap, (size_t)local->n, sizeof *B->gmap))
+  for (k = 0; k < B->nx; k++)
+    if (rs_big_grow(M, (void **)&B->x[k].stream, &B->x[k].streamcap, B->ntok + ntok, sizeof(uint32_t)))
       return RS_ENOMEM;
-    for (k = 0; k < local->n; k++) {
-      uint32_t w;
-      int isnew;
-      size_t l;
-      const char *x = rs_strtab_get(local, (uint32_t)k, &l);
-      err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], x, l, &w, &isnew);
-      if (!err && isnew) err = add_forms(B, x, l, st);
-      if (err) {
-        if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
-        return err;
-      }
-      B->gmap[k] = w;
-    }
-    for (i = 0; i < ntok; i++) B->ids[i] = lid[i] < local->n ? B->gmap[lid[i]] : 0;
-  } else {
-    for (i = 0; i < ntok; i++) {
-      uint32_t w;
-      int isnew;
-      const rs_token *k = &toks[i];
-      err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], text + k->start, k->stop - k->start, &w,
-                            &isnew);
-      if (!err && isnew) err = add_forms(B, text + k->start, k->stop - k->start, st);
-      if (err) {
-        /* a word type without its forms would break the maps: take it back */
-        if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
-        return err;
-      }
-      B->ids[i] = w;
-    }
-  }
+  return RS_OK;
+}
+
+/* add a document whose word types are ids[0..ntok) (room reserved) */
+static int add_doc(rs_builder *B, const char *text, size_t n, const rs_token *toks, size_t ntok,
+                   const uint32_t *ids, const rs_docspans *spans) {
+  rs_mem *M = B->M;
+  size_t i;
+  uint64_t base = B->text.n;
+  uint32_t first = B->ntok, k;
+  int err, level;
+  rs_docrec *d;
   /* nothing below allocates but the regions and gap overflow list */
   for (i = 0; i < ntok; i++) {
-    const rs_token *k = &toks[i];
+    const rs_token *t = &toks[i];
     uint32_t p = B->ntok + (uint32_t)i;
-    uint64_t abs = base + k->start;
+    uint64_t abs = base + t->start;
     uint64_t g = abs - B->last_stop;
-    B->stream[p] = B->ids[i];
+    B->stream[p] = ids[i];
     if (p % 64 == 0) B->ckpt[p / 64] = abs;
     if (g >= 255) {
       if (rs_grow(M, (void **)&B->gapx, &B->gapxcap, (size_t)B->ngapx * 2 + 2, sizeof *B->gapx))
@@ -300,7 +329,7 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
     } else {
       B->gap[p] = (uint8_t)g;
     }
-    B->last_stop = base + k->stop;
+    B->last_stop = base + t->stop;
   }
   /* structures */
   if (spans) {
@@ -343,6 +372,8 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
       r->why = b->attr;
     }
   }
+  for (k = 0; k < B->nx; k++) /* no value yet (room reserved) */
+    for (i = 0; i < ntok; i++) B->x[k].stream[first + i] = B->x[k].undef;
   if (n) memcpy(B->text.p + B->text.n, text, n); /* an empty speech may have no buffer at all */
   B->text.n += n;
   d = &B->docs[B->ndoc++];
@@ -351,11 +382,275 @@ int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_to
   d->first = first;
   d->ntok = (uint32_t)ntok;
   d->words = 0;
-  for (i = 0; i < ntok; i++) d->words += B->kind[B->ids[i]] <= RS_TOK_NUMBER;
+  for (i = 0; i < ntok; i++) d->words += B->kind[ids[i]] <= RS_TOK_NUMBER;
   d->aside = spans ? spans->aside : 0;
   B->ntok += (uint32_t)ntok;
   return RS_OK;
 }
+
+int rs_builder_add_tokens(rs_builder *B, const char *text, size_t n, const rs_token *toks,
+                          size_t ntok, const uint32_t *lid, const rs_strtab *local,
+                          const rs_docspans *spans, const char *lang) {
+  rs_mem *M = B->M;
+  size_t i;
+  struct sb_stemmer *st;
+  int err;
+  /* reserve everything first so a failure leaves the builder unchanged */
+  if ((err = reserve_doc(B, n, ntok, spans)) != RS_OK) return err;
+  st = stemmer(B, lang);
+  if (local) {
+    /* a worker interned the speech already: intern its types (in order of
+    ** first occurrence, so ids do not depend on the thread count), then
+    ** map its tokens */
+    size_t k;
+    if (rs_grow(M, (void **)&B->gmap, &B->gmapcap, (size_t)local->n, sizeof *B->gmap))
+      return RS_ENOMEM;
+    for (k = 0; k < local->n; k++) {
+      uint32_t w;
+      int isnew;
+      size_t l;
+      const char *x = rs_strtab_get(local, (uint32_t)k, &l);
+      err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], x, l, &w, &isnew);
+      if (!err && isnew) err = add_forms(B, x, l, st);
+      if (err) {
+        if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
+        return err;
+      }
+      B->gmap[k] = w;
+    }
+    for (i = 0; i < ntok; i++) B->ids[i] = lid[i] < local->n ? B->gmap[lid[i]] : 0;
+  } else {
+    for (i = 0; i < ntok; i++) {
+      uint32_t w;
+      int isnew;
+      const rs_token *k = &toks[i];
+      err = rs_vocab_intern(M, &B->voc[RS_ATTR_WORD], text + k->start, k->stop - k->start, &w,
+                            &isnew);
+      if (!err && isnew) err = add_forms(B, text + k->start, k->stop - k->start, st);
+      if (err) {
+        /* a word type without its forms would break the maps: take it back */
+        if (isnew) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
+        return err;
+      }
+      B->ids[i] = w;
+    }
+  }
+  return add_doc(B, text, n, toks, ntok, B->ids, spans);
+}
+
+int rs_builder_add_ids(rs_builder *B, const char *text, size_t n, const rs_token *toks,
+                       size_t ntok, const uint32_t *wid, const rs_docspans *spans) {
+  size_t i;
+  int err;
+  for (i = 0; i < ntok; i++)
+    if (wid[i] >= B->voc[0].n) return RS_EINVAL;
+  if ((err = reserve_doc(B, n, ntok, spans)) != RS_OK) return err;
+  return add_doc(B, text, n, toks, ntok, wid, spans);
+}
+
+int rs_builder_wintern(rs_builder *B, const char *s, size_t n, const char *lang, uint32_t *id) {
+  int isnew, err = rs_vocab_intern(B->M, &B->voc[RS_ATTR_WORD], s, n, id, &isnew);
+  if (!err && isnew) {
+    err = add_forms(B, s, n, stemmer(B, lang));
+    if (err) rs_vocab_pop(&B->voc[RS_ATTR_WORD]);
+  }
+  return err;
+}
+
+/* {====================================================== annotated input */
+
+int rs_name_ok(const char *name) {
+  size_t i, n = strlen(name);
+  if (n == 0 || n > RS_MAX_NAME) return 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)name[i];
+    int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (!alpha && !(i > 0 && ((c >= '0' && c <= '9') || c == '-'))) return 0;
+  }
+  return 1;
+}
+
+static const char *const BUILTIN_ATTR[RS_NATTR] = {"word", "lower", "stem"};
+static const char *const BUILTIN_LEVEL[RS_NLEVEL] = {"segment", "point", "sentence", "quotation"};
+
+/* names a structure cannot take: the built-in levels, their aliases, speech */
+static int reserved_level(const char *name) {
+  static const char *const r[] = {"segment", "point", "sentence", "quotation", "speech", "s",
+                                  "paragraph", "text", NULL};
+  int i;
+  for (i = 0; r[i]; i++)
+    if (strcmp(r[i], name) == 0) return 1;
+  return 0;
+}
+
+const char *rs_builder_error(const rs_builder *B) { return B->errmsg; }
+void rs_builder_set_xlimit(rs_builder *B, uint32_t limit) { B->xlimit = limit ? limit : 1; }
+uint32_t rs_builder_ntok(const rs_builder *B) { return B->ntok; }
+
+int rs_builder_reserve(rs_builder *B, size_t ntok, size_t nbytes) {
+  rs_mem *M = B->M;
+  size_t need = (size_t)B->ntok + ntok;
+  uint32_t k;
+  if (need >= 0xFFFFFFFFu) return RS_OK; /* adding will say so */
+  if (rs_grow(M, (void **)&B->stream, &B->streamcap, need, sizeof *B->stream) ||
+      rs_grow(M, (void **)&B->gap, &B->gapcap, need, 1) ||
+      rs_grow(M, (void **)&B->ckpt, &B->ckptcap, need / 64 + 1, sizeof *B->ckpt) ||
+      rs_buf_reserve(M, &B->text, nbytes))
+    return RS_ENOMEM;
+  for (k = 0; k < B->nx; k++)
+    if (rs_big_grow(M, (void **)&B->x[k].stream, &B->x[k].streamcap, need, sizeof(uint32_t)))
+      return RS_ENOMEM;
+  return RS_OK;
+}
+rs_mem *rs_builder_mem(const rs_builder *B) { return B->M; }
+
+int rs_builder_xattr(rs_builder *B, const char *name) {
+  uint32_t k;
+  int isnew, err;
+  bxattr *x;
+  for (k = 0; k < RS_NATTR; k++)
+    if (strcmp(BUILTIN_ATTR[k], name) == 0) {
+      snprintf(B->errmsg, sizeof B->errmsg,
+               "attribute '%s' clashes with a built-in one (word, lower, stem)", name);
+      return RS_EINVAL;
+    }
+  for (k = 0; k < B->nx; k++)
+    if (strcmp(B->x[k].name, name) == 0) return RS_NATTR + (int)k;
+  if (!rs_name_ok(name)) {
+    snprintf(B->errmsg, sizeof B->errmsg,
+             "bad attribute name '%.80s' (a letter or '_', then letters, digits, '_' or '-', at most %d bytes)",
+             name, RS_MAX_NAME);
+    return RS_EINVAL;
+  }
+  if (B->nx == RS_MAX_XATTR) {
+    snprintf(B->errmsg, sizeof B->errmsg, "too many attributes: '%s' would be the %dth beside word, lower and stem",
+             name, RS_MAX_XATTR + 1);
+    return RS_ELIMIT;
+  }
+  x = &B->x[B->nx];
+  memset(x, 0, sizeof *x);
+  rs_vocab_init(&x->voc);
+  if ((err = rs_vocab_intern(B->M, &x->voc, RS_UNDEF, strlen(RS_UNDEF), &x->undef, &isnew)) ||
+      rs_big_grow(B->M, (void **)&x->stream, &x->streamcap, B->ntok > B->streamcap ? B->ntok : B->streamcap,
+                  sizeof(uint32_t))) {
+    rs_vocab_free(B->M, &x->voc);
+    rs_big_free(B->M, x->stream, x->streamcap, sizeof(uint32_t));
+    return RS_ENOMEM;
+  }
+  for (k = 0; k < B->ntok; k++) x->stream[k] = x->undef;
+  strcpy(x->name, name);
+  return RS_NATTR + (int)B->nx++;
+}
+
+int rs_builder_xlevel(rs_builder *B, const char *name) {
+  uint32_t k;
+  for (k = 0; k < RS_NLEVEL; k++)
+    if (strcmp(BUILTIN_LEVEL[k], name) == 0) return (int)k;
+  for (k = 0; k < B->nxlv; k++)
+    if (strcmp(B->lvname[k], name) == 0) return RS_LV_X0 + (int)k;
+  if (!rs_name_ok(name) || reserved_level(name)) {
+    snprintf(B->errmsg, sizeof B->errmsg, "bad structure name '%.80s'", name);
+    return RS_EINVAL;
+  }
+  if (B->nxlv == RS_MAX_XLEVEL) {
+    snprintf(B->errmsg, sizeof B->errmsg, "too many structures: <%s> would be the %dth of its own",
+             name, RS_MAX_XLEVEL + 1);
+    return RS_ELIMIT;
+  }
+  strcpy(B->lvname[B->nxlv], name);
+  return RS_LV_X0 + (int)B->nxlv++;
+}
+
+int rs_builder_sattr(rs_builder *B, int lv, const char *name) {
+  uint32_t k;
+  if (!(lv >= 0 && lv < RS_NLEVEL) && !(lv >= RS_LV_X0 && (uint32_t)lv < RS_LV_X0 + B->nxlv))
+    return RS_EINVAL;
+  for (k = 0; k < B->nsattr; k++)
+    if (B->sa[k].level == lv && strcmp(B->sa[k].name, name) == 0) return (int)k;
+  if (!rs_name_ok(name)) {
+    snprintf(B->errmsg, sizeof B->errmsg, "bad structure attribute name '%.80s'", name);
+    return RS_EINVAL;
+  }
+  if (B->nsattr == RS_MAX_SATTR) {
+    snprintf(B->errmsg, sizeof B->errmsg, "too many structure attributes: '%s' would be the %dth",
+             name, RS_MAX_SATTR + 1);
+    return RS_ELIMIT;
+  }
+  memset(&B->sa[B->nsattr], 0, sizeof B->sa[0]);
+  B->sa[B->nsattr].level = lv;
+  strcpy(B->sa[B->nsattr].name, name);
+  return (int)B->nsattr++;
+}
+
+int rs_builder_xintern(rs_builder *B, int a, const char *s, size_t n, uint32_t *id) {
+  bxattr *x;
+  int isnew, err;
+  if (a < RS_NATTR || (uint32_t)(a - RS_NATTR) >= B->nx) return RS_EINVAL;
+  x = &B->x[a - RS_NATTR];
+  err = rs_vocab_intern(B->M, &x->voc, s, n, id, &isnew);
+  if (!err && isnew && x->voc.n > B->xlimit) {
+    rs_vocab_pop(&x->voc);
+    snprintf(B->errmsg, sizeof B->errmsg,
+             "attribute '%s' has more than %lu distinct values (the limit of an attribute)", x->name,
+             (unsigned long)B->xlimit);
+    return RS_ELIMIT;
+  }
+  return err;
+}
+
+int rs_builder_sintern(rs_builder *B, const char *s, size_t n, uint32_t *id) {
+  int isnew;
+  return rs_vocab_intern(B->M, &B->svoc, s, n, id, &isnew);
+}
+
+void rs_builder_xset(rs_builder *B, int a, uint32_t first, const uint32_t *val, size_t n) {
+  bxattr *x;
+  if (!n || a < RS_NATTR || (uint32_t)(a - RS_NATTR) >= B->nx || first > B->ntok || n > B->ntok - first) return;
+  x = &B->x[a - RS_NATTR];
+  memcpy(x->stream + first, val, n * sizeof *val);
+}
+
+int rs_builder_region(rs_builder *B, int lv, uint32_t start, uint32_t stop, int32_t attr,
+                      uint32_t *index) {
+  int err;
+  if (!(lv >= 0 && lv < RS_NLEVEL) && !(lv >= RS_LV_X0 && (uint32_t)lv < RS_LV_X0 + B->nxlv))
+    return RS_EINVAL;
+  if (stop > B->ntok) stop = B->ntok;
+  *index = B->nlv[lv];
+  if (stop <= start) return RS_EINVAL;
+  if ((err = add_region(B, lv, start, stop, attr))) return err;
+  return RS_OK;
+}
+
+int rs_builder_sset(rs_builder *B, int j, uint32_t index, uint32_t v) {
+  bsattr *a;
+  if (j < 0 || (uint32_t)j >= B->nsattr) return RS_EINVAL;
+  a = &B->sa[j];
+  if (index >= B->nlv[a->level]) return RS_EINVAL;
+  if (index >= a->cap) {
+    size_t old = a->cap, i;
+    if (rs_grow(B->M, (void **)&a->val, &a->cap, (size_t)index + 1, sizeof *a->val)) return RS_ENOMEM;
+    for (i = old; i < a->cap; i++) a->val[i] = RS_NOVAL;
+  }
+  a->val[index] = v;
+  return RS_OK;
+}
+
+/* every structure attribute as long as its level (RS_NOVAL past the values set) */
+static int pad_sattrs(rs_builder *B) {
+  uint32_t j;
+  for (j = 0; j < B->nsattr; j++) {
+    bsattr *a = &B->sa[j];
+    size_t need = B->nlv[a->level], old = a->cap, i;
+    if (need > a->cap || !a->val) {
+      if (rs_grow(B->M, (void **)&a->val, &a->cap, need ? need : 1, sizeof *a->val)) return RS_ENOMEM;
+      for (i = old; i < a->cap; i++) a->val[i] = RS_NOVAL;
+    }
+  }
+  return RS_OK;
+}
+
+/* }====================================================== */
 
 /* the first region of level lv starting at or after token p */
 static uint32_t region_at(const rs_index *ix, int lv, uint32_t p) {
@@ -366,6 +661,67 @@ static uint32_t region_at(const rs_index *ix, int lv, uint32_t p) {
     else b = mid;
   }
   return a;
+}
+
+/* the value of structure attribute j of ix for region i, interned in B */
+static int copy_sval(rs_builder *B, const rs_index *ix, uint32_t j, uint32_t i, int bj, uint32_t bi) {
+  uint32_t v = ix->sattr[j].val[i], id;
+  size_t l;
+  const char *s;
+  int err;
+  if (v == RS_NOVAL || v >= ix->svals.n) return RS_OK;
+  s = rs_strtab_get(&ix->svals, v, &l);
+  if ((err = rs_builder_sintern(B, s, l, &id))) return err;
+  return rs_builder_sset(B, bj, bi, id);
+}
+
+/* what annotated input gave speech r of ix (extra attributes, extra
+** structures, structure attributes), added to B where its tokens start at
+** first and the regions of the built-in levels at lvbase[] */
+static int copy_annotations(rs_builder *B, const rs_index *ix, const rs_docrec *r, uint32_t first,
+                            const uint32_t *lvbase) {
+  uint32_t a, k, j, p, end = r->first + r->ntok;
+  int err;
+  for (a = RS_NATTR; a < ix->nattr; a++) {
+    int ba = rs_builder_xattr(B, ix->attr_name[a]);
+    if (ba < 0) return ba;
+    for (p = r->first; p < end; p++) {
+      uint32_t t = rs_type_at(ix, (int)a, p), id;
+      size_t l;
+      const char *s = rs_strtab_get(&ix->attr[a], t, &l);
+      if ((err = rs_builder_xintern(B, ba, s, l, &id))) return err;
+      B->x[ba - RS_NATTR].stream[first + (p - r->first)] = id;
+    }
+  }
+  for (j = 0; j < ix->nsattr; j++) { /* built-in levels: regions added with the tokens */
+    int lv = ix->sattr[j].level, bj;
+    uint32_t i, n = 0;
+    if (lv >= RS_NLEVEL) continue;
+    bj = rs_builder_sattr(B, lv, ix->sattr[j].name);
+    if (bj < 0) return bj;
+    for (i = region_at(ix, lv, r->first); i < ix->nlv[lv] && ix->lv[lv][i].start < end; i++, n++)
+      if ((err = copy_sval(B, ix, j, i, bj, lvbase[lv] + n))) return err;
+  }
+  for (k = 0; k < ix->nxlv; k++) {
+    int lv = RS_LV_X0 + (int)k, blv = rs_builder_xlevel(B, ix->lv_name[lv]);
+    uint32_t i;
+    if (blv < 0) return blv;
+    for (i = region_at(ix, lv, r->first); i < ix->nlv[lv] && ix->lv[lv][i].start < end; i++) {
+      const rs_region *g = &ix->lv[lv][i];
+      uint32_t bi, stop = g->stop < end ? g->stop : end;
+      if (stop <= g->start) continue;
+      if ((err = rs_builder_region(B, blv, first + (g->start - r->first), first + (stop - r->first),
+                                   g->attr, &bi)))
+        return err;
+      for (j = 0; j < ix->nsattr; j++) {
+        int bj;
+        if (ix->sattr[j].level != lv) continue;
+        if ((bj = rs_builder_sattr(B, blv, ix->sattr[j].name)) < 0) return bj;
+        if ((err = copy_sval(B, ix, j, i, bj, bi))) return err;
+      }
+    }
+  }
+  return RS_OK;
 }
 
 int rs_builder_add_from(rs_builder *B, const rs_index *ix, uint32_t d, const char *lang) {
@@ -440,9 +796,14 @@ int rs_builder_add_from(rs_builder *B, const rs_index *ix, uint32_t d, const cha
   }
   sp.nboiler = (size_t)(spans + k - sp.boiler);
   sp.aside = r->aside;
-  err = rs_builder_add_tokens(B, ix->text + r->text_off, (size_t)r->text_len, B->toks, r->ntok,
-                              NULL, NULL, &sp, lang);
-  rs_free(M, spans, cap * sizeof *spans);
+  {
+    uint32_t lvbase[RS_NLEVEL], first = B->ntok;
+    for (lv = 0; lv < RS_NLEVEL; lv++) lvbase[lv] = B->nlv[lv];
+    err = rs_builder_add_tokens(B, ix->text + r->text_off, (size_t)r->text_len, B->toks, r->ntok,
+                                NULL, NULL, &sp, lang);
+    rs_free(M, spans, cap * sizeof *spans);
+    if (!err) err = copy_annotations(B, ix, r, first, lvbase);
+  }
   return err;
 }
 
@@ -580,18 +941,117 @@ int rs_builder_base_view(rs_builder *B, rs_index *ix) {
   ix->boiler = B->boiler;
   ix->nboiler = B->nboiler;
   ix->kind = B->kind ? B->kind : (const uint8_t *)"";
+  ix->nattr = RS_NATTR + B->nx;
   for (a = 0; a < RS_NATTR; a++) {
     ix->attr[a] = rs_vocab_view(&B->voc[a]);
     ix->map[a] = a ? B->map[a] : NULL;
+    ix->attr_name[a] = BUILTIN_ATTR[a];
+  }
+  for (a = 0; a < (int)B->nx; a++) {
+    static const uint32_t none = 0;
+    ix->attr[RS_NATTR + a] = rs_vocab_view(&B->x[a].voc);
+    ix->attr_name[RS_NATTR + a] = B->x[a].name;
+    ix->xstream[RS_NATTR + a] = B->x[a].stream ? B->x[a].stream : &none;
   }
   ix->post = (const uint8_t *)"";
-  for (a = 0; a < RS_NLEVEL; a++) {
+  for (a = 0; a < RS_MAXLEVEL; a++) {
     ix->lv[a] = B->lv[a];
     ix->nlv[a] = B->nlv[a];
   }
+  ix->nxlv = B->nxlv;
+  for (a = 0; a < (int)B->nxlv; a++) ix->lv_name[RS_LV_X0 + a] = B->lvname[a];
+  if (pad_sattrs(B)) return RS_ENOMEM;
+  ix->nsattr = B->nsattr;
+  for (a = 0; a < (int)B->nsattr; a++) {
+    ix->sattr[a].level = B->sa[a].level;
+    ix->sattr[a].name = B->sa[a].name;
+    ix->sattr[a].val = B->sa[a].val;
+  }
+  ix->svals = rs_vocab_view(&B->svoc);
   ix->meta = (const uint8_t *)B->meta.p;
   ix->metalen = B->meta.n;
   return RS_OK;
+}
+
+/* the frequencies, document frequencies and postings of extra attribute k */
+typedef struct xjob {
+  rs_builder *B;
+  uint32_t k[RS_MAX_XATTR];
+  int n, err;
+} xjob;
+
+static int finish_x1(rs_builder *B, bxattr *x) {
+  rs_mem *M = B->M;
+  uint32_t nt = x->voc.n, d, p, t, *seen = NULL, *last = NULL;
+  uint64_t total = 0, *cur = NULL;
+  x->freqn = nt;
+  x->freq = alloc_u32(M, nt);
+  x->df = alloc_u32(M, nt);
+  x->post_offn = (size_t)nt + 1;
+  x->post_off = rs_malloc(M, x->post_offn * sizeof(uint64_t));
+  seen = alloc_u32(M, nt);
+  last = alloc_u32(M, nt);
+  if (!x->freq || !x->df || !x->post_off || !seen || !last) goto fail;
+  memset(x->post_off, 0, x->post_offn * sizeof(uint64_t));
+  for (d = 0; d < B->ndoc; d++) {
+    const rs_docrec *r = &B->docs[d];
+    for (p = r->first; p < r->first + r->ntok; p++) {
+      t = x->stream[p];
+      if (t >= nt) continue;
+      x->freq[t]++;
+      x->df[t] += seen[t] != d + 1;
+      seen[t] = d + 1;
+      x->post_off[t + 1] += vlen(p - last[t]);
+      last[t] = p;
+    }
+  }
+  for (t = 0; t < nt; t++) {
+    total += x->post_off[t + 1];
+    x->post_off[t + 1] = total;
+  }
+  cur = rs_malloc(M, (nt ? nt : 1) * sizeof *cur);
+  if (!cur || rs_buf_reserve(M, &x->post, (size_t)total)) goto fail;
+  x->post.n = (size_t)total;
+  for (t = 0; t < nt; t++) {
+    cur[t] = x->post_off[t];
+    last[t] = 0;
+  }
+  for (p = 0; p < B->ntok; p++) {
+    t = x->stream[p];
+    if (t >= nt) continue;
+    cur[t] = (uint64_t)(vput((uint8_t *)x->post.p + cur[t], p - last[t]) - (uint8_t *)x->post.p);
+    last[t] = p;
+  }
+  rs_free(M, cur, (nt ? nt : 1) * sizeof *cur);
+  rs_free(M, seen, (nt ? nt : 1) * sizeof(uint32_t));
+  rs_free(M, last, (nt ? nt : 1) * sizeof(uint32_t));
+  return RS_OK;
+fail:
+  rs_free(M, cur, (nt ? nt : 1) * sizeof *cur);
+  rs_free(M, seen, (nt ? nt : 1) * sizeof(uint32_t));
+  rs_free(M, last, (nt ? nt : 1) * sizeof(uint32_t));
+  return RS_ENOMEM;
+}
+
+static void *finish_xjob(void *arg) {
+  xjob *j = arg;
+  int i;
+  for (i = 0; i < j->n && !j->err; i++) j->err = finish_x1(j->B, &j->B->x[j->k[i]]);
+  return NULL;
+}
+
+/* the extra attributes' derived arrays, split over two threads */
+static int finish_xattrs(rs_builder *B) {
+  xjob J[2];
+  uint32_t k;
+  memset(J, 0, sizeof J);
+  J[0].B = J[1].B = B;
+  for (k = 0; k < B->nx; k++) {
+    xjob *j = &J[k % 2];
+    j->k[j->n++] = k;
+  }
+  run_two(finish_xjob, &J[0], &J[1], B->ntok > (1u << 20) && B->nx > 1);
+  return J[0].err ? J[0].err : J[1].err;
 }
 
 int rs_builder_finish(rs_builder *B, rs_index *ix) {
@@ -718,6 +1178,7 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
   }
   rs_free(M, half, (nw ? nw : 1) * sizeof *half);
   half = NULL;
+  if (B->nx && finish_xattrs(B)) goto fail;
   if (rs_builder_base_view(B, ix)) goto fail;
   /* the derived arrays */
   for (a = 0; a < RS_NATTR; a++) {
@@ -725,6 +1186,14 @@ int rs_builder_finish(rs_builder *B, rs_index *ix) {
     ix->df[a] = B->df[a];
     ix->inv_off[a] = a ? B->inv_off[a] : NULL;
     ix->inv[a] = a ? B->inv[a] : NULL;
+  }
+  for (a = 0; a < B->nx; a++) {
+    bxattr *x = &B->x[a];
+    ix->freq[RS_NATTR + a] = x->freq;
+    ix->df[RS_NATTR + a] = x->df;
+    ix->xpost_off[RS_NATTR + a] = x->post_off;
+    ix->xpost[RS_NATTR + a] = (const uint8_t *)(x->post.p ? x->post.p : "");
+    ix->xpostlen[RS_NATTR + a] = x->post.n;
   }
   ix->post_off = B->post_off;
   ix->post = (const uint8_t *)(B->post.p ? B->post.p : "");
@@ -812,6 +1281,58 @@ uint32_t rs_postings_word(const rs_index *ix, uint32_t w, uint32_t *out) {
   return n;
 }
 
+uint32_t rs_postings_x(const rs_index *ix, int a, uint32_t t, uint32_t *out) {
+  uint64_t lo, hi;
+  uint32_t n = 0, pos = 0, want;
+  const uint8_t *p, *e;
+  if (!rs_attr_valid(ix, a) || a < RS_NATTR || t >= ix->attr[a].n) return 0;
+  lo = ix->xpost_off[a][t];
+  hi = ix->xpost_off[a][t + 1];
+  if (lo > hi || hi > ix->xpostlen[a]) return 0;
+  want = ix->freq[a][t];
+  if (want > ix->ntok) want = ix->ntok;
+  p = ix->xpost[a] + lo;
+  e = ix->xpost[a] + hi;
+  while (p < e && n < want) {
+    uint32_t v = 0;
+    int shift = 0;
+    while (p < e && (*p & 0x80) && shift < 28) {
+      v |= (uint32_t)(*p++ & 0x7F) << shift;
+      shift += 7;
+    }
+    if (p >= e) break;
+    v |= (uint32_t)*p++ << shift;
+    pos += v;
+    if (pos >= ix->ntok) break;
+    out[n++] = pos;
+  }
+  return n;
+}
+
+int rs_attr_find(const rs_index *ix, const char *name) {
+  uint32_t a;
+  for (a = 0; a < ix->nattr; a++)
+    if (ix->attr_name[a] && strcmp(ix->attr_name[a], name) == 0) return (int)a;
+  return -1;
+}
+
+int rs_level_find(const rs_index *ix, const char *name) {
+  uint32_t k;
+  for (k = 0; k < RS_NLEVEL; k++)
+    if (strcmp(BUILTIN_LEVEL[k], name) == 0) return (int)k;
+  for (k = 0; k < ix->nxlv; k++)
+    if (ix->lv_name[RS_LV_X0 + k] && strcmp(ix->lv_name[RS_LV_X0 + k], name) == 0)
+      return RS_LV_X0 + (int)k;
+  return -1;
+}
+
+int rs_sattr_find(const rs_index *ix, int lv, const char *name) {
+  uint32_t j;
+  for (j = 0; j < ix->nsattr; j++)
+    if (ix->sattr[j].level == lv && strcmp(ix->sattr[j].name, name) == 0) return (int)j;
+  return -1;
+}
+
 /* merge sorted runs [b[i], b[i+1]) of v pairwise until one is left */
 static uint32_t *merge_runs(uint32_t *v, uint32_t *tmp, uint32_t *b, uint32_t k) {
   while (k > 1) {
@@ -839,6 +1360,7 @@ static uint32_t *merge_runs(uint32_t *v, uint32_t *tmp, uint32_t *b, uint32_t k)
 uint32_t rs_postings(const rs_index *ix, int a, uint32_t t, uint32_t *out, uint32_t *tmp) {
   uint32_t lo, hi, j, n = 0, k = 0, cap, bounds[65], *res;
   if (a == RS_ATTR_WORD) return rs_postings_word(ix, t, out);
+  if (a >= RS_NATTR) return rs_postings_x(ix, a, t, out);
   if (t >= ix->attr[a].n) return 0;
   cap = ix->freq[a][t];
   if (cap > ix->ntok) cap = ix->ntok; /* callers size out by the clamped count */

@@ -48,6 +48,24 @@ rs_strtab rs_vocab_view(const rs_vocab *v);
 
 enum { RS_ATTR_WORD = 0, RS_ATTR_LOWER = 1, RS_ATTR_STEM = 2, RS_NATTR = 3 };
 enum { RS_LV_SEGMENT = 0, RS_LV_POINT, RS_LV_SENTENCE, RS_LV_QUOTATION, RS_NLEVEL };
+
+/* Extra positional attributes (lemma, upos, ... from annotated files):
+** attribute ids RS_NATTR .. RS_NATTR + nx - 1, each with its own
+** vocabulary, a stream (its type at every position), frequencies and
+** postings. A position with no value holds the type RS_UNDEF. */
+#define RS_MAX_XATTR 16
+#define RS_MAXATTR (RS_NATTR + RS_MAX_XATTR)
+#define RS_MAX_XTYPES ((uint32_t)1 << 24) /* distinct values of one extra attribute */
+#define RS_UNDEF "__UNDEF__"
+/* Extra structures (named levels from annotated files): level ids
+** RS_LV_X0 .. RS_LV_X0 + nxlv - 1 (RS_NLEVEL itself is "speech" in the
+** matcher). Structure attributes: string values per region of a level. */
+#define RS_MAX_XLEVEL 16
+#define RS_LV_X0 (RS_NLEVEL + 1)
+#define RS_MAXLEVEL (RS_LV_X0 + RS_MAX_XLEVEL)
+#define RS_MAX_SATTR 64
+#define RS_NOVAL 0xFFFFFFFFu /* a region without a value of a structure attribute */
+#define RS_MAX_NAME 63       /* bytes of an attribute or structure name */
 /* a segment region's attr is its kind, RS_SEG_* of speech.h (2: paragraph) */
 #define RS_REGION_PARAGRAPH 2
 
@@ -71,6 +89,14 @@ typedef struct rs_region {
   int32_t attr;         /* segment kind, point ordinal, 0 otherwise */
 } rs_region;
 
+/* a structure attribute: the value (an id of rs_index.svals, or RS_NOVAL)
+** of every region of its level */
+typedef struct rs_sattr {
+  int level;         /* RS_LV_* or an extra level */
+  const char *name;  /* NUL-terminated */
+  const uint32_t *val;
+} rs_sattr;
+
 typedef struct rs_index {
   uint32_t ntok, ndoc;
   const uint32_t *stream; /* word type per position */
@@ -84,20 +110,62 @@ typedef struct rs_index {
   const rs_boilrec *boiler; /* sorted by speech, then start */
   uint32_t nboiler;
   const uint8_t *kind;      /* the rs_tokkind of each word type */
-  rs_strtab attr[RS_NATTR];
-  const uint32_t *map[RS_NATTR];  /* word type -> type of the attribute (map[0] NULL) */
-  const uint32_t *freq[RS_NATTR]; /* corpus frequency per type */
-  const uint32_t *df[RS_NATTR];   /* document frequency per type */
-  const uint32_t *inv_off[RS_NATTR]; /* attr type -> its word types: inv[inv_off[t]..inv_off[t+1]) */
-  const uint32_t *inv[RS_NATTR];
+  uint32_t nattr;                 /* RS_NATTR + the extra attributes */
+  const char *attr_name[RS_MAXATTR]; /* NUL-terminated */
+  rs_strtab attr[RS_MAXATTR];
+  const uint32_t *map[RS_MAXATTR];  /* word type -> type of the attribute (map[0] NULL; NULL for extras) */
+  const uint32_t *freq[RS_MAXATTR]; /* corpus frequency per type */
+  const uint32_t *df[RS_MAXATTR];   /* document frequency per type */
+  const uint32_t *inv_off[RS_MAXATTR]; /* attr type -> its word types: inv[inv_off[t]..inv_off[t+1]) */
+  const uint32_t *inv[RS_MAXATTR];
   const uint64_t *post_off;       /* word type -> byte range of its postings */
   const uint8_t *post;            /* delta + varbyte positions */
   uint64_t postlen;
-  const rs_region *lv[RS_NLEVEL];
-  uint32_t nlv[RS_NLEVEL];
+  /* extra attributes (a >= RS_NATTR): the type at each position, postings per type */
+  const uint32_t *xstream[RS_MAXATTR];
+  const uint64_t *xpost_off[RS_MAXATTR];
+  const uint8_t *xpost[RS_MAXATTR];
+  uint64_t xpostlen[RS_MAXATTR];
+  const rs_region *lv[RS_MAXLEVEL];
+  uint32_t nlv[RS_MAXLEVEL];
+  uint32_t nxlv;                      /* extra levels: RS_LV_X0 .. RS_LV_X0 + nxlv - 1 */
+  const char *lv_name[RS_MAXLEVEL];   /* the names of the extra levels */
+  uint32_t nsattr;
+  rs_sattr sattr[RS_MAX_SATTR];
+  rs_strtab svals;                    /* the values of structure attributes */
   const uint8_t *meta; /* serialized metadata columns (see index.c) */
   uint64_t metalen;
 } rs_index;
+
+/* is a an attribute of ix? */
+#define rs_attr_valid(ix, a) ((a) >= 0 && (uint32_t)(a) < (ix)->nattr)
+/* is lv a structure level of ix (built in or extra; not "speech")? */
+#define rs_level_valid(ix, lv) \
+  (((lv) >= 0 && (lv) < RS_NLEVEL) || ((lv) >= RS_LV_X0 && (uint32_t)(lv) < RS_LV_X0 + (ix)->nxlv))
+
+/* the type of attribute a at position p < ntok, or 0xFFFFFFFF for a damaged id */
+RS_INLINE uint32_t rs_type_at(const rs_index *ix, int a, uint32_t p) {
+  uint32_t w;
+  if (a >= RS_NATTR) {
+    w = ix->xstream[a][p];
+    return w < ix->attr[a].n ? w : 0xFFFFFFFFu;
+  }
+  w = ix->stream[p];
+  if (w >= ix->attr[0].n) return 0xFFFFFFFFu;
+  if (a) w = ix->map[a][w];
+  return w < ix->attr[a].n ? w : 0xFFFFFFFFu;
+}
+
+/* the attribute named name (word, lower, stem or an extra one), or -1 */
+int rs_attr_find(const rs_index *ix, const char *name);
+/* the level named name (segment, point, sentence, quotation or an extra
+** one; not speech), or -1 */
+int rs_level_find(const rs_index *ix, const char *name);
+/* the structure attribute name of level lv, or -1 */
+int rs_sattr_find(const rs_index *ix, int lv, const char *name);
+/* is name a valid name for an attribute or structure ([A-Za-z_][A-Za-z0-9_-]*,
+** at most RS_MAX_NAME bytes)? */
+int rs_name_ok(const char *name);
 
 /* is word type w a word or a number (not punctuation, not a symbol)? */
 #define RS_IS_WORDLIKE(ix, w) ((ix)->kind[w] == RS_TOK_WORD || (ix)->kind[w] == RS_TOK_NUMBER)
@@ -116,6 +184,10 @@ uint32_t rs_index_doc_of(const rs_index *ix, uint32_t p);
 ** never more than ntok); returns the count, or a short count if the data
 ** is corrupt */
 uint32_t rs_postings_word(const rs_index *ix, uint32_t w, uint32_t *out);
+
+/* the postings of type t of an extra attribute a (xfreq entries at most,
+** clamped to ntok) into out; the count */
+uint32_t rs_postings_x(const rs_index *ix, int a, uint32_t t, uint32_t *out);
 
 /* the postings of type t of attribute a, merged from its word types into
 ** out (freq[a][t] entries, never more than ntok: a damaged file may hold
@@ -177,6 +249,57 @@ int rs_builder_finish(rs_builder *B, rs_index *ix);
 ** RS_ENOMEM */
 int rs_builder_base_view(rs_builder *B, rs_index *ix);
 uint32_t rs_builder_ndoc(const rs_builder *B);
+
+/* {------------------------------------------------------ annotated input */
+
+/* the extra attribute named name, made when new (every position so far
+** RS_UNDEF): its id (>= RS_NATTR), or RS_EINVAL (a bad name, or word,
+** lower or stem), RS_ELIMIT (RS_MAX_XATTR already), RS_ENOMEM */
+int rs_builder_xattr(rs_builder *B, const char *name);
+/* the extra structure level named name, made when new: its id (>=
+** RS_LV_X0), or RS_EINVAL (a bad name, or a built-in level), RS_ELIMIT, RS_ENOMEM */
+int rs_builder_xlevel(rs_builder *B, const char *name);
+/* the structure attribute name of level lv, made when new: its index, or
+** RS_EINVAL, RS_ELIMIT (RS_MAX_SATTR already), RS_ENOMEM */
+int rs_builder_sattr(rs_builder *B, int lv, const char *name);
+/* the type of s[0..n) in extra attribute a, added when new; RS_ELIMIT
+** past RS_MAX_XTYPES types (rs_builder_error names the attribute) */
+int rs_builder_xintern(rs_builder *B, int a, const char *s, size_t n, uint32_t *id);
+/* the word type of s[0..n), added (with its lower and stem forms, stemmed
+** with lang) when new */
+int rs_builder_wintern(rs_builder *B, const char *s, size_t n, const char *lang, uint32_t *id);
+/* the id of a structure attribute value, added when new */
+int rs_builder_sintern(rs_builder *B, const char *s, size_t n, uint32_t *id);
+/* add a document whose tokens' word types are wid[i] (from
+** rs_builder_wintern); spans as for rs_builder_add_tokens (tokens must be
+** set; NULL: one segment, sentences from the splitter). Every extra
+** attribute holds RS_UNDEF at the new positions until set with
+** rs_builder_xset. */
+int rs_builder_add_ids(rs_builder *B, const char *text, size_t n, const rs_token *toks,
+                       size_t ntok, const uint32_t *wid, const rs_docspans *spans);
+/* the values of extra attribute a at positions [first, first + n) (types
+** from rs_builder_xintern) */
+void rs_builder_xset(rs_builder *B, int a, uint32_t first, const uint32_t *val, size_t n);
+/* append a region [start, stop) (corpus positions) to level lv (regions of
+** a level in order of start); *index is its index in the level */
+int rs_builder_region(rs_builder *B, int lv, uint32_t start, uint32_t stop, int32_t attr,
+                      uint32_t *index);
+/* set structure attribute j of region index of its level to value id v */
+int rs_builder_sset(rs_builder *B, int j, uint32_t index, uint32_t v);
+/* room for ntok more tokens and nbytes more text (a file of many speeches
+** added at once grows its arrays once); 0 or RS_ENOMEM */
+int rs_builder_reserve(rs_builder *B, size_t ntok, size_t nbytes);
+/* tokens so far */
+uint32_t rs_builder_ntok(const rs_builder *B);
+/* the allocator the builder was made with */
+rs_mem *rs_builder_mem(const rs_builder *B);
+/* the message of the last RS_ELIMIT or RS_EINVAL of the functions above ("" if none) */
+const char *rs_builder_error(const rs_builder *B);
+/* testing: the limit of distinct values of an extra attribute (default
+** RS_MAX_XTYPES; a smaller one lets a test reach it) */
+void rs_builder_set_xlimit(rs_builder *B, uint32_t limit);
+
+/* }------------------------------------------------------ */
 
 /* }====================================================== */
 

@@ -313,14 +313,105 @@ static int l_doc_text(lua_State *L) {
   return 1;
 }
 
-static int check_attr(lua_State *L, int i) {
-  static const char *const names[] = {"word", "lower", "stem", NULL};
-  return luaL_checkoption(L, i, "word", names);
+/* the attribute named by the string at index i (def when nil), raising
+** an error that lists the index's attributes for any other name */
+int rsl_attr_arg(lua_State *L, const rs_index *ix, int i, const char *def) {
+  const char *name = def ? luaL_optstring(L, i, def) : luaL_checkstring(L, i);
+  int a = rs_attr_find(ix, name);
+  if (a < 0) {
+    luaL_Buffer B;
+    uint32_t k;
+    luaL_buffinit(L, &B);
+    for (k = 0; k < ix->nattr; k++) {
+      if (k) luaL_addstring(&B, ", ");
+      luaL_addstring(&B, ix->attr_name[k]);
+    }
+    luaL_pushresult(&B);
+    return luaL_error(L, "unknown attribute '%s' (valid: %s)", name, lua_tostring(L, -1));
+  }
+  return a;
 }
 
-static int check_level(lua_State *L, int i) {
-  static const char *const names[] = {"segment", "point", "sentence", "quotation", NULL};
-  return luaL_checkoption(L, i, NULL, names);
+static int check_attr(lua_State *L, const rs_index *ix, int i) {
+  return rsl_attr_arg(L, ix, i, "word");
+}
+
+static int check_level(lua_State *L, const rs_index *ix, int i) {
+  const char *name = luaL_checkstring(L, i);
+  int lv = rs_level_find(ix, name);
+  if (lv < 0) return luaL_argerror(L, i, lua_pushfstring(L, "unknown structure '%s'", name));
+  return lv;
+}
+
+/* h:attributes() -> the names of the attributes (word, lower, stem, then
+** the extra ones), the names of the extra structures, and the structure
+** attributes as {level = name, name = name} */
+static int l_attributes(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  static const char *const lvn[RS_NLEVEL] = {"segment", "point", "sentence", "quotation"};
+  uint32_t k;
+  lua_createtable(L, (int)ix->nattr, 0);
+  for (k = 0; k < ix->nattr; k++) {
+    lua_pushstring(L, ix->attr_name[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_createtable(L, (int)ix->nxlv, 0);
+  for (k = 0; k < ix->nxlv; k++) {
+    lua_pushstring(L, ix->lv_name[RS_LV_X0 + k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_createtable(L, (int)ix->nsattr, 0);
+  for (k = 0; k < ix->nsattr; k++) {
+    int lv = ix->sattr[k].level;
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, lv < RS_NLEVEL ? lvn[lv] : ix->lv_name[lv]);
+    lua_setfield(L, -2, "level");
+    lua_pushstring(L, ix->sattr[k].name);
+    lua_setfield(L, -2, "name");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 3;
+}
+
+/* h:region_values(level, name [, d]) -> the values of a structure
+** attribute for the regions of level (of speech d, or all), false where a
+** region has none, in the order of h:regions */
+static int l_region_values(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int lv = check_level(L, ix, 2), j;
+  const char *name = luaL_checkstring(L, 3);
+  uint32_t i, lo = 0, hi = ix->nlv[lv];
+  j = rs_sattr_find(ix, lv, name);
+  if (j < 0) return luaL_error(L, "structure '%s' has no attribute '%s'", lua_tostring(L, 2), name);
+  if (!lua_isnoneornil(L, 4)) {
+    lua_Integer d = luaL_checkinteger(L, 4);
+    const rs_docrec *r;
+    uint32_t a = 0, b = ix->nlv[lv];
+    luaL_argcheck(L, d >= 1 && d <= (lua_Integer)ix->ndoc, 4, "no such speech");
+    r = &ix->docs[d - 1];
+    while (a < b) {
+      uint32_t mid = a + (b - a) / 2;
+      if (ix->lv[lv][mid].start < r->first) a = mid + 1;
+      else b = mid;
+    }
+    lo = hi = a;
+    while (hi < ix->nlv[lv] && ix->lv[lv][hi].start < r->first + r->ntok) hi++;
+  }
+  lua_createtable(L, (int)(hi - lo), 0);
+  for (i = lo; i < hi; i++) {
+    uint32_t v = ix->sattr[j].val[i];
+    if (v == RS_NOVAL || v >= ix->svals.n) {
+      lua_pushboolean(L, 0);
+    } else {
+      size_t l;
+      const char *s = rs_strtab_get(&ix->svals, v, &l);
+      lua_pushlstring(L, s, l);
+    }
+    lua_rawseti(L, -2, (lua_Integer)(i - lo) + 1);
+  }
+  return 1;
 }
 
 /* h:text_span(p, q) -> the source text from token p to token q (1-based,
@@ -372,14 +463,13 @@ static int l_token(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
   lua_Integer p = luaL_checkinteger(L, 2);
-  int a = check_attr(L, 3);
+  int a = check_attr(L, ix, 3);
   uint32_t w;
   size_t l;
   const char *s;
   luaL_argcheck(L, p >= 1 && p <= (lua_Integer)ix->ntok, 2, "position out of range");
-  w = ix->stream[p - 1];
-  if (w >= ix->attr[0].n) return luaL_error(L, "corrupt index: bad type id");
-  if (a) w = ix->map[a][w];
+  w = rs_type_at(ix, a, (uint32_t)(p - 1));
+  if (w == 0xFFFFFFFFu) return luaL_error(L, "corrupt index: bad type id");
   s = rs_strtab_get(&ix->attr[a], w, &l);
   lua_pushlstring(L, s, l);
   return 1;
@@ -389,7 +479,7 @@ static int l_token(lua_State *L) {
 static int l_type_info(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int a = check_attr(L, 2);
+  int a = check_attr(L, ix, 2);
   size_t l;
   const char *s = luaL_checklstring(L, 3, &l);
   int64_t id = rs_strtab_find(&ix->attr[a], s, l);
@@ -403,7 +493,7 @@ static int l_type_info(lua_State *L) {
 static int l_ntypes(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  lua_pushinteger(L, ix->attr[check_attr(L, 2)].n);
+  lua_pushinteger(L, ix->attr[check_attr(L, ix, 2)].n);
   return 1;
 }
 
@@ -421,7 +511,7 @@ static const char *check_mask(lua_State *L, int i, const rs_index *ix) {
 static int l_positions(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int a = check_attr(L, 2);
+  int a = check_attr(L, ix, 2);
   size_t l;
   const char *s = luaL_checklstring(L, 3, &l);
   const char *mask = check_mask(L, 4, ix);
@@ -504,9 +594,7 @@ static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *
       const rs_docrec *r = &ix->docs[d];
       if (!mask[d]) continue;
       for (p = r->first; p < r->first + r->ntok && p < ix->ntok; p++) {
-        uint32_t w = ix->stream[p];
-        if (w >= ix->attr[0].n) continue;
-        w = a ? ix->map[a][w] : w;
+        uint32_t w = rs_type_at(ix, a, p);
         if (w < nt) tmp[w]++;
       }
     }
@@ -557,7 +645,7 @@ static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *
 static int l_freq(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int a = check_attr(L, 2);
+  int a = check_attr(L, ix, 2);
   const char *mask = check_mask(L, 3, ix);
   lua_Integer min = luaL_optinteger(L, 4, 1), top = luaL_optinteger(L, 5, 0);
   int words_only = lua_toboolean(L, 6);
@@ -604,7 +692,7 @@ static int l_freq_table(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   lua_getfield(L, 2, "attr");
-  a = check_attr(L, 3);
+  a = check_attr(L, ix, 3);
   lua_getfield(L, 2, "min");
   min = luaL_optinteger(L, 4, 1);
   lua_getfield(L, 2, "top");
@@ -702,7 +790,7 @@ static int l_freq_table(lua_State *L) {
 static int l_regions(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
-  int lv = check_level(L, 2);
+  int lv = check_level(L, ix, 2);
   uint32_t i, lo = 0, hi = ix->nlv[lv];
   lua_Integer k = 0;
   if (!lua_isnoneornil(L, 3)) { /* binary search the speech's range */
@@ -748,12 +836,18 @@ static int l_sizes(lua_State *L) {
   const rs_index *ix = view(L, c);
   uint64_t vocab = 0, maps = 0, structs = 0;
   int a;
-  for (a = 0; a < RS_NATTR; a++) {
+  uint64_t xattrs = 0;
+  for (a = 0; a < (int)ix->nattr; a++) {
     vocab += ix->attr[a].off[ix->attr[a].n] + ((uint64_t)ix->attr[a].n + 1) * 8 +
              (uint64_t)ix->attr[a].nslots * 4 + (uint64_t)ix->attr[a].n * 8;
-    if (a) maps += (uint64_t)ix->attr[0].n * 8 + ((uint64_t)ix->attr[a].n + 1) * 4;
+    if (a && a < RS_NATTR) maps += (uint64_t)ix->attr[0].n * 8 + ((uint64_t)ix->attr[a].n + 1) * 4;
+    if (a >= RS_NATTR)
+      xattrs += (uint64_t)ix->ntok * 4 + ix->xpostlen[a] + ((uint64_t)ix->attr[a].n + 1) * 8;
   }
-  for (a = 0; a < RS_NLEVEL; a++) structs += (uint64_t)ix->nlv[a] * sizeof(rs_region);
+  for (a = 0; a < RS_MAXLEVEL; a++) structs += (uint64_t)ix->nlv[a] * sizeof(rs_region);
+  for (a = 0; a < (int)ix->nsattr; a++)
+    structs += (uint64_t)ix->nlv[ix->sattr[a].level] * 4;
+  structs += ix->svals.off[ix->svals.n] + ((uint64_t)ix->svals.n + 1) * 8 + (uint64_t)ix->svals.nslots * 4;
   lua_newtable(L);
 #define SET(name, v)                 \
   lua_pushinteger(L, (lua_Integer)(v)); \
@@ -763,6 +857,7 @@ static int l_sizes(lua_State *L) {
   SET("postings", ix->postlen + ((uint64_t)ix->attr[0].n + 1) * 8);
   SET("vocabulary", vocab);
   SET("maps", maps);
+  SET("attributes", xattrs);
   SET("structures", structs + (uint64_t)ix->ndoc * sizeof(rs_docrec));
   SET("metadata", ix->metalen);
   SET("text", ix->textlen);
@@ -792,6 +887,19 @@ static int cmp_str(const void *a, const void *b) {
 
 /* walk dir recursively, appending the paths of files whose names end in
 ** ext to the table at index out; unreadable folders go to warnings */
+/* does name end in one of the extensions exts, separated by '\1' (an
+** empty one matches every name)? */
+static int has_ext(const char *name, const char *exts) {
+  size_t l = strlen(name);
+  for (;;) {
+    const char *sep = strchr(exts, '\1');
+    size_t el = sep ? (size_t)(sep - exts) : strlen(exts);
+    if (l >= el && memcmp(name + l - el, exts, el) == 0) return 1;
+    if (!sep) return 0;
+    exts = sep + 1;
+  }
+}
+
 static void walk(lua_State *L, int out, const char *dir, const char *ext, int depth, int warn) {
   DIR *d;
   struct dirent *e;
@@ -830,8 +938,7 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
       walk(L, out, path, ext, depth + 1, warn);
       lua_pop(L, 1);
     } else if (S_ISREG(st.st_mode)) {
-      size_t l = strlen(names[i]), el = strlen(ext);
-      if (l >= el && strcmp(names[i] + l - el, ext) == 0) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
+      if (has_ext(names[i], ext)) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
       else lua_pop(L, 1);
     } else {
       lua_pop(L, 1);
@@ -840,10 +947,27 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
   lua_settop(L, t);
 }
 
-/* core.walk(dir [, ext]) -> sorted paths (byte order, recursive), warnings */
+/* core.walk(dir [, ext]) -> sorted paths (byte order, recursive), warnings;
+** ext: an extension (".txt") or a list of them */
 static int l_walk(lua_State *L) {
   const char *dir = luaL_checkstring(L, 1);
-  const char *ext = luaL_optstring(L, 2, ".txt");
+  const char *ext;
+  if (lua_istable(L, 2)) { /* the extensions joined by '\1' */
+    luaL_Buffer B;
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, 2);
+    luaL_buffinit(L, &B);
+    for (i = 1; i <= n; i++) {
+      if (i > 1) luaL_addchar(&B, '\1');
+      lua_rawgeti(L, 2, i);
+      luaL_addstring(&B, luaL_checkstring(L, -1));
+      lua_pop(L, 1);
+    }
+    luaL_pushresult(&B);
+    lua_replace(L, 2);
+    ext = lua_tostring(L, 2);
+  } else {
+    ext = luaL_optstring(L, 2, ".txt");
+  }
   struct stat st;
   size_t l = strlen(dir);
   if (stat(dir, &st) != 0) return rsl_fail(L, lua_pushfstring(L, "%s: No such file or directory", dir), "ENOENT");
@@ -888,7 +1012,53 @@ static int load_cb_body(lua_State *L) {
   lua_Integer i = lua_tointeger(L, 3);
   int k;
   lua_createtable(L, 0, 6);
-  if (r->status == RS_OK) {
+  if (r->status == RS_OK && r->an) { /* an annotated file: its documents */
+    const rs_annot *an;
+    size_t d, all = 0, seen = 0, ntok = 0, rebuilt = 0, derived = 0;
+    uint32_t k, rline = 0;
+    int part;
+    for (part = 0; part < r->nan; part++) all += r->an[part].ndoc;
+    lua_createtable(L, (int)all, 0);
+    for (part = 0; part < r->nan; part++) {
+    an = &r->an[part];
+    ntok += an->ntok;
+    if (an->rebuilt && !rebuilt) rline = an->rebuilt_line;
+    rebuilt += an->rebuilt;
+    derived += an->derived;
+    for (d = 0; d < an->ndoc; d++) {
+      const rs_adoc *doc = &an->docs[d];
+      lua_createtable(L, 0, 4);
+      lua_pushinteger(L, (lua_Integer)(cx->ndoc - all + (++seen)));
+      lua_setfield(L, -2, "doc");
+      lua_pushlstring(L, an->strs.p ? an->strs.p + doc->name : "", doc->namen);
+      lua_setfield(L, -2, "name");
+      lua_pushinteger(L, doc->line);
+      lua_setfield(L, -2, "line");
+      lua_pushinteger(L, doc->ntok);
+      lua_setfield(L, -2, "tokens");
+      lua_createtable(L, 0, (int)doc->nkv);
+      for (k = 0; k < doc->nkv; k++) {
+        const rs_akv *kv = &an->kvs[doc->kv0 + k];
+        lua_pushlstring(L, an->strs.p + kv->k, kv->kn);
+        lua_pushlstring(L, an->strs.p + kv->v, kv->vn);
+        lua_rawset(L, -3);
+      }
+      lua_setfield(L, -2, "meta");
+      lua_rawseti(L, -2, (lua_Integer)seen);
+    }
+    }
+    lua_setfield(L, -2, "docs");
+    lua_pushinteger(L, (lua_Integer)ntok);
+    lua_setfield(L, -2, "tokens");
+    lua_pushinteger(L, (lua_Integer)rebuilt);
+    lua_setfield(L, -2, "rebuilt");
+    lua_pushinteger(L, rline);
+    lua_setfield(L, -2, "rebuilt_line");
+    lua_pushinteger(L, (lua_Integer)derived);
+    lua_setfield(L, -2, "derived");
+    lua_pushinteger(L, 0);
+    lua_setfield(L, -2, "bad");
+  } else if (r->status == RS_OK) {
     lua_pushinteger(L, cx->ndoc);
     lua_setfield(L, -2, "doc");
     lua_createtable(L, 0, RS_META_N);
@@ -933,7 +1103,12 @@ static int load_cb(void *ud, size_t i, rs_loaded *r) {
   loadctx *cx = (loadctx *)ud;
   lua_State *L = cx->L;
   if (r->status == RS_OK) {
-    cx->ndoc++;
+    if (r->an) {
+      int part;
+      for (part = 0; part < r->nan; part++) cx->ndoc += (uint32_t)r->an[part].ndoc;
+    } else {
+      cx->ndoc++;
+    }
     cx->bytes += r->n;
   }
   if (!cx->each) return 0;
@@ -962,6 +1137,9 @@ static int l_load_files(lua_State *L) {
   unsigned flags = 0;
   size_t n, i;
   const char **paths;
+  const char *cols[RS_MAX_XATTR * 2];
+  int ncols = 0, have_cols = 0;
+  uint32_t xlimit = 0;
   loadctx cx;
   int rc;
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -972,6 +1150,21 @@ static int l_load_files(lua_State *L) {
     if (lua_getfield(L, 6, "cjk") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "chars") == 0)
       flags |= RS_IN_CJK_CHARS;
     lua_pop(L, 2);
+    if (lua_getfield(L, 6, "xlimit") == LUA_TNUMBER) xlimit = (uint32_t)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (lua_getfield(L, 6, "attributes") == LUA_TTABLE) { /* the names of VRT columns */
+      lua_Integer k;
+      ncols = (int)lua_rawlen(L, -1);
+      if (ncols > RS_MAX_XATTR * 2) return luaL_error(L, "too many attribute names");
+      for (k = 1; k <= ncols; k++) {
+        lua_rawgeti(L, -1, k);
+        cols[k - 1] = lua_tostring(L, -1);
+        if (!cols[k - 1]) return luaL_error(L, "attribute names must be strings");
+        lua_pop(L, 1); /* anchored by the options table */
+      }
+      have_cols = 1;
+    }
+    lua_pop(L, 1);
   }
   if (!c->B) return luaL_error(L, "this corpus was opened from an index and is read-only");
   n = (size_t)lua_rawlen(L, 2);
@@ -989,8 +1182,12 @@ static int l_load_files(lua_State *L) {
   cx.ndoc = rs_builder_ndoc(c->B);
   luaL_checkstack(L, 20, "load");
   c->dirty = 1;
+  rs_load_set_columns(have_cols ? cols : NULL, ncols, xlimit);
   rc = rs_load(c->M, c->B, paths, n, (int)threads, flags, lang, load_cb, &cx);
+  rs_load_set_columns(NULL, 0, 0);
   if (cx.failed) return lua_error(L);
+  if ((rc == RS_ELIMIT || rc == RS_EINVAL) && rs_builder_error(c->B)[0])
+    return luaL_error(L, "%s", rs_builder_error(c->B));
   if (rc == RS_ELIMIT)
     return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens");
   if (rc) return rsl_raise(L, rc, NULL);
@@ -1025,6 +1222,7 @@ void rsl_open_corpus(lua_State *L) {
     {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish},
     {"words", l_words},       {"boilerplate", l_boilerplate}, {"add_ingested", l_add_ingested},
     {"add_from", l_add_from},       {"is_file", l_is_file},
+    {"attributes", l_attributes},   {"region_values", l_region_values},
     {NULL, NULL}};
   static const luaL_Reg fns[] = {{"corpus_new", l_corpus_new}, {"corpus_open", l_open},
                                  {"walk", l_walk}, {"ncpu", l_ncpu}, {"clock", l_clock}, {NULL, NULL}};

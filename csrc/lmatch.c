@@ -16,6 +16,7 @@ typedef struct qbox {
   rs_mem *M;
   rs_query *Q;
   rs_matches m;
+  const rs_index *ix;
 } qbox;
 
 static int qbox_gc(lua_State *L) {
@@ -28,20 +29,25 @@ static int qbox_gc(lua_State *L) {
 
 static const rs_index *handle_index(lua_State *L, int i);
 
-static int level_of(lua_State *L, const char *name) {
-  if (strcmp(name, "segment") == 0) return RS_LV_SEGMENT;
-  if (strcmp(name, "point") == 0) return RS_LV_POINT;
-  if (strcmp(name, "sentence") == 0 || strcmp(name, "s") == 0) return RS_LV_SENTENCE;
-  if (strcmp(name, "quotation") == 0) return RS_LV_QUOTATION;
+static int level_of(lua_State *L, const rs_index *ix, const char *name) {
+  int lv;
+  if (strcmp(name, "s") == 0) return RS_LV_SENTENCE;
   if (strcmp(name, "speech") == 0) return RS_LV_SPEECH;
-  return luaL_error(L, "unknown structure '%s'", name);
+  lv = rs_level_find(ix, name);
+  if (lv < 0) return luaL_error(L, "unknown structure '%s'", name);
+  return lv;
 }
 
-static int attr_of(lua_State *L, const char *name) {
-  if (strcmp(name, "word") == 0) return RS_ATTR_WORD;
-  if (strcmp(name, "lower") == 0) return RS_ATTR_LOWER;
-  if (strcmp(name, "stem") == 0) return RS_ATTR_STEM;
-  return luaL_error(L, "unknown attribute '%s' (valid: word, lower, stem)", name);
+static int attr_of(lua_State *L, const rs_index *ix, const char *name) {
+  int a;
+  lua_pushstring(L, name);
+  a = rsl_attr_arg(L, ix, lua_gettop(L), NULL);
+  lua_pop(L, 1);
+  return a;
+}
+
+static void check_mem(lua_State *L, int err) {
+  if (err) rsl_raise(L, err, NULL);
 }
 
 static void check(lua_State *L, qbox *b, int err) {
@@ -78,7 +84,7 @@ static void glob_regex(lua_State *L, const char *g, size_t n) {
 /* the set of word types passing the test table at index t */
 static int test_set(lua_State *L, qbox *b, int t, int depth) {
   const char *kind;
-  int set, i, n;
+  int set = -1, i, n;
   luaL_checkstack(L, 8, "query too deep");
   if (depth > 64) luaL_error(L, "query nested too deeply");
   if (!lua_istable(L, t)) luaL_error(L, "bad query program: test expected, got %s", luaL_typename(L, t));
@@ -86,9 +92,9 @@ static int test_set(lua_State *L, qbox *b, int t, int depth) {
   kind = lua_tostring(L, -1);
   lua_pop(L, 1);
   if (!kind) luaL_error(L, "bad query program: test without 't'");
-  set = rs_qset_new(b->Q);
-  if (set < 0) rsl_raise(L, RS_ENOMEM, NULL);
   if (strcmp(kind, "any") == 0) {
+    set = rs_qset_new(b->Q);
+    if (set < 0) rsl_raise(L, RS_ENOMEM, NULL);
     rs_qset_all(b->Q, set);
   } else if (strcmp(kind, "eq") == 0 || strcmp(kind, "ne") == 0) {
     size_t vl, ml, fl;
@@ -96,7 +102,9 @@ static int test_set(lua_State *L, qbox *b, int t, int depth) {
     const char *value = field_str(L, t, "value", &vl);
     const char *mode = field_str(L, t, "mode", &ml);
     const char *flags = field_str(L, t, "flags", &fl);
-    int a = attr_of(L, attr ? attr : "word"), f = 0;
+    int a = attr_of(L, b->ix, attr ? attr : "word"), f = 0;
+    set = rs_qset_new_attr(b->Q, a);
+    if (set < 0) rsl_raise(L, RS_ENOMEM, NULL);
     if (!value) luaL_error(L, "bad query program: test without a value");
     if (flags && strchr(flags, 'c')) f |= RS_QF_CASE;
     if (flags && strchr(flags, 'd')) f |= RS_QF_DIACRITICS;
@@ -114,25 +122,29 @@ static int test_set(lua_State *L, qbox *b, int t, int depth) {
     } else {
       luaL_error(L, "bad query program: mode '%s'", mode);
     }
-    if (kind[0] == 'n') rs_qset_not(b->Q, set);
+    if (kind[0] == 'n') check_mem(L, rs_qset_not(b->Q, set));
   } else if (strcmp(kind, "and") == 0 || strcmp(kind, "or") == 0) {
+    set = rs_qset_new(b->Q);
+    if (set < 0) rsl_raise(L, RS_ENOMEM, NULL);
     n = (int)lua_rawlen(L, t);
     for (i = 1; i <= n; i++) {
       int k;
       lua_rawgeti(L, t, i);
       k = test_set(L, b, lua_gettop(L), depth + 1);
       lua_pop(L, 1);
-      if (i == 1) rs_qset_or(b->Q, set, k);
-      else if (kind[0] == 'a') rs_qset_and(b->Q, set, k);
-      else rs_qset_or(b->Q, set, k);
+      if (i == 1) check_mem(L, rs_qset_or(b->Q, set, k));
+      else if (kind[0] == 'a') check_mem(L, rs_qset_and(b->Q, set, k));
+      else check_mem(L, rs_qset_or(b->Q, set, k));
     }
   } else if (strcmp(kind, "not") == 0) {
     int k;
+    set = rs_qset_new(b->Q);
+    if (set < 0) rsl_raise(L, RS_ENOMEM, NULL);
     lua_rawgeti(L, t, 1);
     k = test_set(L, b, lua_gettop(L), depth + 1);
     lua_pop(L, 1);
-    rs_qset_or(b->Q, set, k);
-    rs_qset_not(b->Q, set);
+    check_mem(L, rs_qset_or(b->Q, set, k));
+    check_mem(L, rs_qset_not(b->Q, set));
   } else {
     luaL_error(L, "bad query program: test '%s'", kind);
   }
@@ -192,7 +204,7 @@ static int node(lua_State *L, qbox *b, int t, int depth) {
     id = rs_qnode_rep(b->Q, kid, (int)mn, (int)mx);
   } else if (strcmp(op, "open") == 0 || strcmp(op, "close") == 0) {
     const char *st = field_str(L, t, "struct", NULL);
-    int lv = level_of(L, st ? st : "?"), has = 0;
+    int lv = level_of(L, b->ix, st ? st : "?"), has = 0;
     int32_t attr = 0;
     if (op[0] == 'o') {
       lua_getfield(L, t, "attrs");
@@ -215,6 +227,32 @@ static int node(lua_State *L, qbox *b, int t, int depth) {
       lua_pop(L, 1);
     }
     id = rs_qnode_struct(b->Q, op[0] == 'o' ? RS_QN_OPEN : RS_QN_CLOSE, lv, has, attr);
+    if (id >= 0 && op[0] == 'o') { /* structure attributes from annotated files */
+      lua_getfield(L, t, "attrs");
+      if (lua_istable(L, -1)) {
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+          if (k && !(lv < RS_NLEVEL && (strcmp(k, "kind") == 0 || strcmp(k, "ordinal") == 0 ||
+                                        strcmp(k, "depth") == 0))) {
+            int j = rs_sattr_find(b->ix, lv, k);
+            size_t vl;
+            const char *v;
+            int64_t vid;
+            if (j < 0) luaL_error(L, "structure '%s' has no attribute '%s'", st, k);
+            lua_pushvalue(L, -1);
+            v = lua_tolstring(L, -1, &vl);
+            if (!v) luaL_error(L, "bad query program: value of '%s'", k);
+            vid = rs_strtab_find(&b->ix->svals, v, vl);
+            lua_pop(L, 1);
+            if (rs_qnode_cond(b->Q, id, j, vid < 0 ? 0xFFFFFFFEu : (uint32_t)vid))
+              luaL_error(L, "too many attribute tests in one structure tag (%d at most)", RS_Q_MAXCOND);
+          }
+          lua_pop(L, 1);
+        }
+      }
+      lua_pop(L, 1);
+    }
   } else {
     luaL_error(L, "bad query program: op '%s'", op);
   }
@@ -244,10 +282,11 @@ static int l_query(lua_State *L) {
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
+  b->ix = ix;
   b->Q = rs_query_new(b->M, ix);
   if (!b->Q) return rsl_raise(L, RS_ENOMEM, NULL);
   lua_getfield(L, 2, "within");
-  if (lua_isstring(L, -1)) within = level_of(L, lua_tostring(L, -1));
+  if (lua_isstring(L, -1)) within = level_of(L, ix, lua_tostring(L, -1));
   lua_pop(L, 1);
   lua_getfield(L, 2, "seq");
   if (!lua_istable(L, -1)) return luaL_error(L, "bad query program: no 'seq'");

@@ -4,10 +4,17 @@
 ** tokenize; the calling thread interns and adds, so the result is the
 ** same whatever the thread count.
 */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* MAP_POPULATE */
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "front.h"
 #include "loader.h"
@@ -56,7 +63,27 @@ static size_t tok_at(const rs_token *t, size_t n, uint32_t b) {
   return lo;
 }
 
+/* the columns of VRT files (rs_load_set_columns), read by the workers */
+static struct {
+  const char *const *names;
+  int n;
+  uint32_t xlimit;
+  unsigned flags; /* 1: one thread (no halves) */
+} columns;
+
+void rs_load_set_columns(const char *const *names, int n, uint32_t xlimit) {
+  columns.names = names;
+  columns.n = n;
+  columns.xlimit = xlimit;
+  columns.flags = 0;
+}
+
 void rs_loaded_free(rs_mem *M, rs_loaded *r) {
+  if (r->an) {
+    int k;
+    for (k = 0; k < r->nan; k++) rs_annot_free(M, &r->an[k]);
+    rs_free(M, r->an, (size_t)r->nan * sizeof *r->an);
+  }
   if (r->own_wb) rs_wordbreak_free(M, r->wb);
   rs_free(M, r->text, r->cap);
   rs_free(M, r->toks, r->tokcap * sizeof *r->toks);
@@ -112,6 +139,129 @@ static int read_file(rs_mem *M, const char *path, rs_loaded *r) {
   }
   fclose(f);
   return RS_OK;
+}
+
+/* map a whole file read-only (an annotated file is read once, in order) */
+static int map_file(const char *path, rs_loaded *r, const char **map, size_t *n) {
+  int fd = open(path, O_RDONLY);
+  struct stat st;
+  void *p;
+  *map = NULL;
+  *n = 0;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    r->err_no = errno;
+    snprintf(r->err, sizeof r->err, "%s: %s", path, strerror(errno));
+    if (fd >= 0) close(fd);
+    return RS_EIO_LOAD;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    r->err_no = EISDIR;
+    snprintf(r->err, sizeof r->err, "%s: not a regular file", path);
+    close(fd);
+    return RS_EIO_LOAD;
+  }
+  if ((uint64_t)st.st_size > (uint64_t)RS_MAX_TEXT * 8) {
+    close(fd);
+    snprintf(r->err, sizeof r->err, "%s: file too large (16 GiB at most)", path);
+    return RS_ELIMIT;
+  }
+  if (st.st_size == 0) {
+    close(fd);
+    return RS_OK;
+  }
+  p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) {
+    r->err_no = errno;
+    snprintf(r->err, sizeof r->err, "%s: %s", path, strerror(errno));
+    return RS_EIO_LOAD;
+  }
+#ifdef MADV_SEQUENTIAL
+  (void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+#endif
+  *map = p;
+  *n = (size_t)st.st_size;
+  return RS_OK;
+}
+
+/* one half of a large CoNLL-U file, read on a thread of its own */
+typedef struct halfjob {
+  rs_mem *M;
+  rs_annot *an;
+  const char *text, *name;
+  size_t n;
+  int rc;
+} halfjob;
+
+static void *read_half(void *arg) {
+  halfjob *j = arg;
+  const char *p = j->text, *e = j->text + j->n;
+  uint32_t lines = 0;
+  /* its first line's number: the lines of the first half (counted here, meanwhile) */
+  while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) p++, lines++;
+  j->an->line0 = lines;
+  j->rc = rs_annot_read(j->M, j->an, RS_AN_CONLLU, j->text + j->n, j->an->n2, j->name, NULL, 0);
+  return NULL;
+}
+
+/* an annotated file into r->an: a CoNLL-U file of 32 MB or more in two
+** halves split at a '# newdoc' line, read at once on two threads */
+static int read_annotated(rs_mem *M, rs_loaded *r, int kind, const char *text, size_t n, const char *name) {
+  size_t split = 0;
+  int k, rc;
+  if (kind == RS_AN_CONLLU && n >= ((size_t)32 << 20) && !(columns.flags & 1)) {
+    /* the '# newdoc' line nearest after the middle, else before it */
+    const char *mid = text + n / 2, *e = text + n, *p = mid;
+    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+      if (e - p > 9 && memcmp(p + 1, "# newdoc", 8) == 0) {
+        split = (size_t)(p + 1 - text);
+        break;
+      }
+      p++;
+    }
+    if (!split) {
+      for (p = mid; p > text + 1; p--)
+        if (p[-1] == '\n' && e - p > 8 && memcmp(p, "# newdoc", 8) == 0) {
+          split = (size_t)(p - text);
+          break;
+        }
+    }
+  }
+  r->nan = split ? 2 : 1;
+  r->an = rs_malloc(M, (size_t)r->nan * sizeof *r->an);
+  if (!r->an) {
+    r->nan = 0;
+    return RS_ENOMEM;
+  }
+  memset(r->an, 0, (size_t)r->nan * sizeof *r->an);
+  for (k = 0; k < r->nan; k++) r->an[k].xlimit = columns.xlimit;
+  if (split) {
+    pthread_t th;
+    halfjob j;
+    j.M = M;
+    j.an = &r->an[1];
+    j.text = text;
+    j.n = split;
+    j.name = name;
+    j.rc = RS_OK;
+    r->an[1].n2 = n - split;
+    if (pthread_create(&th, NULL, read_half, &j) == 0) {
+      rc = rs_annot_read(M, &r->an[0], kind, text, split, name, NULL, 0);
+      pthread_join(th, NULL);
+    } else {
+      rc = rs_annot_read(M, &r->an[0], kind, text, split, name, NULL, 0);
+      read_half(&j);
+    }
+    if (rc) {
+      memcpy(r->err, r->an[0].err, sizeof r->err);
+      return rc;
+    }
+    if (j.rc) memcpy(r->err, r->an[1].err, sizeof r->err);
+    return j.rc;
+  }
+  rc = rs_annot_read(M, &r->an[0], kind, text, n, name, columns.names, columns.n);
+  if (rc) memcpy(r->err, r->an[0].err, sizeof r->err);
+  return rc;
 }
 
 /* {====================================================== the speech's vocabulary
@@ -476,6 +626,18 @@ int rs_ingest(rs_mem *M, rs_loaded *r, const char *name, unsigned flags) {
 static int process(loader *ld, size_t i, rs_loaded *r, rs_wordbreak **wb) {
   int rc;
   memset(r, 0, sizeof *r);
+  {
+    int kind = rs_annot_kind(ld->paths[i]);
+    if (kind) { /* an annotated file: its own reader, over the file mapped */
+      const char *map;
+      size_t n;
+      if ((rc = map_file(ld->paths[i], r, &map, &n))) return rc;
+      r->n = n;
+      rc = read_annotated(ld->M, r, kind, n ? map : "", n, ld->paths[i]);
+      if (n) munmap((void *)map, n);
+      return rc;
+    }
+  }
   rc = read_file(ld->M, ld->paths[i], r);
   if (rc) return rc;
   r->wb = *wb;
@@ -491,7 +653,13 @@ int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
   rs_strtab lt = rs_vocab_view(&r->lv);
   const char *l = r->lang[0] ? rs_snowball_name(r->lang)
                   : lang     ? lang
-                             : rs_snowball_name(r->sp.meta[RS_META_LANG]);
+                             : rs_snowball_name(r->an ? NULL : r->sp.meta[RS_META_LANG]);
+  if (r->an) {
+    char msg[200];
+    int k, rc = RS_OK;
+    for (k = 0; k < r->nan && !rc; k++) rc = rs_builder_add_annot(B, &r->an[k], l, msg, sizeof msg);
+    return rc;
+  }
   return rs_builder_add_tokens(B, r->text, r->n, r->toks, r->ntok, r->lid, &lt, &r->ds, l);
 }
 
@@ -559,6 +727,7 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
   ld.flags = flags;
   if (nthreads < 1) nthreads = 1;
   if (nthreads > 64) nthreads = 64;
+  columns.flags = nthreads == 1; /* one thread: annotated files in one piece too */
   if (nthreads == 1) { /* everything on this thread, in order */
     rs_wordbreak *wb = NULL;
     ld.M = M;

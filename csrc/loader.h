@@ -4,6 +4,7 @@
 #ifndef ROSTRA_LOADER_H
 #define ROSTRA_LOADER_H
 
+#include "annot.h"
 #include "cjk.h"
 #include "front.h"
 #include "index.h"
@@ -50,6 +51,8 @@ typedef struct rs_loaded {
   uint32_t *lid;   /* each token's type in lv */
   size_t lidcap;
   rs_docspans ds;
+  rs_annot *an;    /* an annotated file (.conllu, .vrt): its documents, read by annot.c, */
+  int nan;         /* in nan parts (a large CoNLL-U file is read in two halves at once) */
 } rs_loaded;
 
 /* The one way a text becomes a speech ready for a corpus: r->text[0..r->n)
@@ -81,6 +84,12 @@ typedef int (*rs_load_cb)(void *ud, size_t i, rs_loaded *r);
 ** guessed language. Returns RS_OK, RS_ENOMEM, RS_ELIMIT or RS_EABORT. */
 int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nthreads,
             unsigned flags, const char *lang, rs_load_cb cb, void *ud);
+
+/* the names of a VRT file's columns after the word (opts.attributes of
+** rostra.load) for the next rs_load on this thread's builder; NULL: from
+** each file's header comment. xlimit: distinct values of a column (0: the
+** default RS_MAX_XTYPES) */
+void rs_load_set_columns(const char *const *names, int n, uint32_t xlimit);
 
 /* "en" -> "english" ...; unknown codes are returned as given */
 const char *rs_snowball_name(const char *lang);

@@ -132,6 +132,8 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_open_match(L);
   rsl_open_tagger(L);
   rsl_open_stats(L);
+  rsl_open_dfm(L);
+  rsl_open_annot(L);
   rsl_open_meta(L);
   rsl_open_measures(L);
   rsl_open_table(L);

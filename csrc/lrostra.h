@@ -46,9 +46,14 @@ void rsl_open_tagger(lua_State *L); /* ltagger.c: lexicon tagging (after corpus)
 /* the index of an open corpus handle at stack index i (lcorpus.c) */
 struct rs_index;
 const struct rs_index *rsl_corpus_index(lua_State *L, int i);
+/* the attribute named by the string at index i (def when nil and def is
+** not NULL), raising "unknown attribute 'x' (valid: ...)" (lcorpus.c) */
+int rsl_attr_arg(lua_State *L, const struct rs_index *ix, int i, const char *def);
 void rsl_open_measures(lua_State *L);
 void rsl_open_meta(lua_State *L); /* lmeta.c: the metadata blob of an index */
-void rsl_open_stats(lua_State *L); /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
+void rsl_open_stats(lua_State *L);
+void rsl_open_dfm(lua_State *L);
+void rsl_open_annot(lua_State *L); /* lannot.c: vertical files out (after corpus) */ /* ldfm.c: the document-feature matrix (after corpus) */ /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
 void rsl_open_table(lua_State *L); /* ltable.c: columnar result tables */
 
 /* ltable.c: a new result table of nrow rows pushed as a store, reading the

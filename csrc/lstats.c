@@ -60,23 +60,23 @@ static void *scratch(lua_State *L, size_t n, size_t elt) {
   return lua_newuserdatauv(L, n * elt, 0);
 }
 
-static const char *const ATTRS[] = {"word", "lower", "stem", NULL};
-static const char *const LEVELS[] = {"segment", "point", "sentence", "quotation", "speech", NULL};
-
-static int opt_attr(lua_State *L, int t, const char *field, const char *def) {
+static int opt_attr(lua_State *L, const rs_index *ix, int t, const char *field, const char *def) {
   int a;
   lua_getfield(L, t, field);
-  a = luaL_checkoption(L, -1, def, ATTRS);
+  a = rsl_attr_arg(L, ix, lua_gettop(L), def);
   lua_pop(L, 1);
   return a;
 }
 
-static int opt_level(lua_State *L, int t) {
+static int opt_level(lua_State *L, const rs_index *ix, int t) {
   int lv;
+  const char *name;
   lua_getfield(L, t, "within");
-  lv = luaL_checkoption(L, -1, "sentence", LEVELS);
+  name = luaL_optstring(L, -1, "sentence");
+  if (strcmp(name, "speech") == 0) lv = RS_STATS_SPEECH;
+  else if ((lv = rs_level_find(ix, name)) < 0) luaL_error(L, "unknown structure '%s'", name);
   lua_pop(L, 1);
-  return lv == RS_NLEVEL ? RS_STATS_SPEECH : lv;
+  return lv;
 }
 
 static lua_Integer opt_int(lua_State *L, int t, const char *field, lua_Integer def) {
@@ -279,7 +279,7 @@ static size_t read_nodes(lua_State *L, int t, const rs_index *ix, uint32_t **sta
   if (lua_type(L, -1) == LUA_TSTRING) {
     size_t l;
     const char *s = lua_tolstring(L, -1, &l);
-    int a = opt_attr(L, t, "node_attr", "lower");
+    int a = opt_attr(L, ix, t, "node_attr", "lower");
     int64_t id = rs_strtab_find(&ix->attr[a], s, l);
     uint32_t cap = id >= 0 ? ix->freq[a][id] : 0;
     if (cap > ix->ntok) cap = ix->ntok; /* a damaged count: rs_postings clamps too */
@@ -335,9 +335,9 @@ static int l_ngrams(lua_State *L) {
   int err;
   luaL_checktype(L, 2, LUA_TTABLE);
   memset(&o, 0, sizeof o);
-  o.attr = opt_attr(L, 2, "attr", "lower");
+  o.attr = opt_attr(L, ix, 2, "attr", "lower");
   o.n = (int)opt_int(L, 2, "n", 2);
-  o.level = opt_level(L, 2);
+  o.level = opt_level(L, ix, 2);
   o.mask = opt_mask(L, 2, "mask", ix);
   o.skip_punct = opt_bool(L, 2, "skip_punct");
   {
@@ -478,14 +478,14 @@ static int l_collocates(lua_State *L) {
   double span;
   luaL_checktype(L, 2, LUA_TTABLE);
   memset(&o, 0, sizeof o);
-  o.attr = opt_attr(L, 2, "attr", "lower");
+  o.attr = opt_attr(L, ix, 2, "attr", "lower");
   {
     lua_Integer l = opt_int(L, 2, "left", 5), r = opt_int(L, 2, "right", 5);
     if (l < 0 || r < 0) return luaL_error(L, "the window must hold at least one position");
     o.left = (int)(l > 0x3FFFFFFF ? 0x3FFFFFFF : l); /* wider than any speech */
     o.right = (int)(r > 0x3FFFFFFF ? 0x3FFFFFFF : r);
   }
-  o.level = opt_level(L, 2);
+  o.level = opt_level(L, ix, 2);
   o.mask = opt_mask(L, 2, "mask", ix);
   punct = opt_bool(L, 2, "punct");
   single = opt_bool(L, 2, "single"); /* one measure, in the column "score" */
@@ -643,7 +643,7 @@ static int l_keyness(lua_State *L) {
   kctx ctx;
   const char *mname;
   luaL_checktype(L, 2, LUA_TTABLE);
-  a = opt_attr(L, 2, "attr", "lower");
+  a = opt_attr(L, ix, 2, "attr", "lower");
   tm = opt_mask(L, 2, "target", ix);
   rm = opt_mask(L, 2, "reference", ix);
   lua_getfield(L, 2, "measure");

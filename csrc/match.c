@@ -19,19 +19,39 @@ typedef struct qnode {
   int op, nkids, kid0; /* kids: Q->kids[kid0 .. kid0+nkids) */
   int min, max, set, level, has_attr;
   int32_t attr;
+  int ncond;                        /* structure attribute tests of an open tag */
+  int cj[RS_Q_MAXCOND];             /* the structure attribute */
+  uint32_t cv[RS_Q_MAXCOND];        /* the value id it must have */
 } qnode;
 
 typedef struct qstate {
   int type, out1, out2, set, level, has_attr;
   int32_t attr;
+  int ncond;
+  int cj[RS_Q_MAXCOND];
+  uint32_t cv[RS_Q_MAXCOND];
 } qstate;
+
+/* a token test: a set of types of one attribute's domain (word types for
+** word, lower and stem; an extra attribute's own types), or a combination
+** of tests checked at a position (a test on an extra attribute with others) */
+enum { QS_BITS = 0, QS_AND, QS_OR, QS_NOT };
+
+typedef struct qset {
+  int kind;
+  int dom;        /* QS_BITS: 0 (word types) or an extra attribute */
+  uint64_t *bits; /* QS_BITS: nwords words */
+  size_t nwords;
+  uint32_t ntypes; /* QS_BITS: types of the domain */
+  int a, b;       /* the tests combined */
+} qset;
 
 struct rs_query {
   rs_mem *M;
   const rs_index *ix;
   char err[256];
-  size_t words; /* 64-bit words per set */
-  uint64_t **sets;
+  size_t words; /* 64-bit words per set of word types */
+  qset *sets;
   size_t nsets, capsets;
   qnode *nodes;
   size_t nnodes, capnodes;
@@ -42,7 +62,8 @@ struct rs_query {
   int start, within, unbounded, root;
   long maxlen; /* of the whole pattern, -1 unbounded */
   /* anchor */
-  int anchor_set;
+  int anchor_set;   /* a set of types whose postings hold every match's anchor token */
+  int anchor_exact; /* ... and that is the anchor token's whole test */
   long pre_min, pre_max; /* tokens before the anchor: min, max (-1 unbounded) */
   /* VM scratch */
   int *clist, *nlist, *stack;
@@ -69,7 +90,7 @@ void rs_query_free(rs_query *Q) {
   size_t i;
   if (!Q) return;
   M = Q->M;
-  for (i = 0; i < Q->nsets; i++) rs_free(M, Q->sets[i], Q->words * 8);
+  for (i = 0; i < Q->nsets; i++) rs_free(M, Q->sets[i].bits, Q->sets[i].nwords * 8);
   rs_free(M, Q->sets, Q->capsets * sizeof *Q->sets);
   rs_free(M, Q->nodes, Q->capnodes * sizeof *Q->nodes);
   rs_free(M, Q->kids, Q->capkids * sizeof *Q->kids);
@@ -87,14 +108,28 @@ const char *rs_query_error(const rs_query *Q) { return Q->err; }
 
 /* {====================================================== sets of word types */
 
-int rs_qset_new(rs_query *Q) {
-  uint64_t *s;
+static int new_set(rs_query *Q, int dom) {
+  qset *q;
+  uint32_t nt = Q->ix->attr[dom].n;
+  size_t nw = (size_t)nt / 64 + 1;
   if (rs_grow(Q->M, (void **)&Q->sets, &Q->capsets, Q->nsets + 1, sizeof *Q->sets)) return -1;
-  s = rs_malloc(Q->M, Q->words * 8);
-  if (!s) return -1;
-  memset(s, 0, Q->words * 8);
-  Q->sets[Q->nsets] = s;
+  q = &Q->sets[Q->nsets];
+  memset(q, 0, sizeof *q);
+  q->bits = rs_malloc(Q->M, nw * 8);
+  if (!q->bits) return -1;
+  memset(q->bits, 0, nw * 8);
+  q->nwords = nw;
+  q->ntypes = nt;
+  q->dom = dom;
+  q->kind = QS_BITS;
   return (int)Q->nsets++;
+}
+
+int rs_qset_new(rs_query *Q) { return new_set(Q, 0); }
+
+int rs_qset_new_attr(rs_query *Q, int attr) {
+  if (!rs_attr_valid(Q->ix, attr)) return -1;
+  return new_set(Q, attr >= RS_NATTR ? attr : 0);
 }
 
 #define SETBIT(s, w) ((s)[(w) >> 6] |= (uint64_t)1 << ((w)&63))
@@ -104,6 +139,10 @@ int rs_qset_new(rs_query *Q) {
 static void add_type(rs_query *Q, uint64_t *s, int attr, uint32_t t) {
   const rs_index *ix = Q->ix;
   uint32_t j, lo, hi;
+  if (attr >= RS_NATTR) {
+    if (t < ix->attr[attr].n) SETBIT(s, t);
+    return;
+  }
   if (attr == RS_ATTR_WORD) {
     if (t < ix->attr[0].n) SETBIT(s, t);
     return;
@@ -125,21 +164,30 @@ static int fold(rs_mem *M, const char *s, size_t n, int flags, rs_buf *out) {
   return rs_buf_add(M, out, s, n);
 }
 
+/* may set take types of attr? (an extra attribute's own set, or word types) */
+static int domain_ok(const rs_query *Q, int set, int attr) {
+  const qset *q = &Q->sets[set];
+  if (!rs_attr_valid(Q->ix, attr)) return 0;
+  return q->kind == QS_BITS && q->dom == (attr >= RS_NATTR ? attr : 0);
+}
+
 int rs_qset_literal(rs_query *Q, int set, int attr, const char *value, size_t n, int flags) {
   const rs_index *ix = Q->ix;
-  uint64_t *s = Q->sets[set];
+  uint64_t *s;
   int64_t t;
   int err = RS_OK;
   rs_buf f, g;
   uint32_t i;
-  if (flags == 0 || (flags == RS_QF_CASE && attr != RS_ATTR_WORD)) {
+  if (!domain_ok(Q, set, attr)) return RS_EINVAL;
+  s = Q->sets[set].bits;
+  if (flags == 0 || (flags == RS_QF_CASE && (attr == RS_ATTR_LOWER || attr == RS_ATTR_STEM))) {
     t = rs_strtab_find(&ix->attr[attr], value, n);
     if (t >= 0) add_type(Q, s, attr, (uint32_t)t);
     return RS_OK;
   }
   rs_buf_init(&f);
   rs_buf_init(&g);
-  if (flags == RS_QF_CASE) { /* word %c: the lower form's types */
+  if (flags == RS_QF_CASE && attr == RS_ATTR_WORD) { /* word %c: the lower form's types */
     if ((err = rs_lower(Q->M, value, n, &f)) == RS_OK) {
       t = rs_strtab_find(&ix->attr[RS_ATTR_LOWER], f.p ? f.p : "", f.n);
       if (t >= 0) add_type(Q, s, RS_ATTR_LOWER, (uint32_t)t);
@@ -192,7 +240,7 @@ static size_t literal_prefix(const char *p, size_t n) {
 
 int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int flags) {
   const rs_index *ix = Q->ix;
-  uint64_t *s = Q->sets[set];
+  uint64_t *s;
   pcre2_general_context *gc;
   pcre2_compile_context *cc = NULL;
   pcre2_match_context *mc = NULL;
@@ -202,6 +250,8 @@ int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int
   int errcode, err = RS_OK;
   PCRE2_SIZE erroff;
   uint32_t i, opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+  if (!domain_ok(Q, set, attr)) return RS_EINVAL;
+  s = Q->sets[set].bits;
   rs_buf_init(&anchored);
   rs_buf_init(&f);
   rs_buf_init(&prefix);
@@ -299,41 +349,145 @@ done:
 }
 
 void rs_qset_all(rs_query *Q, int set) {
+  qset *q = &Q->sets[set];
   uint32_t w;
-  for (w = 0; w < Q->ix->attr[0].n; w++) SETBIT(Q->sets[set], w);
+  if (q->kind != QS_BITS) return;
+  for (w = 0; w < q->ntypes; w++) SETBIT(q->bits, w);
 }
 
-void rs_qset_not(rs_query *Q, int set) {
+/* a copy of set's test in a new slot (for combining in place) */
+static int copy_set(rs_query *Q, int set) {
+  int c = new_set(Q, 0);
+  qset *q, *x;
+  if (c < 0) return -1;
+  q = &Q->sets[c];
+  x = &Q->sets[set];
+  rs_free(Q->M, q->bits, q->nwords * 8);
+  *q = *x; /* the bits move to the copy */
+  x->bits = NULL;
+  x->nwords = 0;
+  return c;
+}
+
+static int is_empty(const qset *q) {
   size_t i;
-  uint32_t nw = Q->ix->attr[0].n;
-  for (i = 0; i < Q->words; i++) Q->sets[set][i] = ~Q->sets[set][i];
-  /* clear the bits past the last type */
-  for (i = nw; i < Q->words * 64; i++) Q->sets[set][i >> 6] &= ~((uint64_t)1 << (i & 63));
+  if (q->kind != QS_BITS) return 0;
+  for (i = 0; i < q->nwords; i++)
+    if (q->bits[i]) return 0;
+  return 1;
 }
 
-void rs_qset_and(rs_query *Q, int set, int other) {
+/* set = set OP other, in place; 0 or RS_ENOMEM */
+static int combine(rs_query *Q, int set, int other, int op) {
+  qset *q = &Q->sets[set], *o = &Q->sets[other];
   size_t i;
-  for (i = 0; i < Q->words; i++) Q->sets[set][i] &= Q->sets[other][i];
+  if (q->kind == QS_BITS && o->kind == QS_BITS && q->dom == o->dom) {
+    if (op == QS_AND)
+      for (i = 0; i < q->nwords; i++) q->bits[i] &= o->bits[i];
+    else
+      for (i = 0; i < q->nwords; i++) q->bits[i] |= o->bits[i];
+    return RS_OK;
+  }
+  if (op == QS_OR && is_empty(q)) { /* nothing or x: x itself */
+    if (o->kind == QS_BITS) {
+      uint64_t *b = rs_malloc(Q->M, o->nwords * 8);
+      if (!b) return RS_ENOMEM;
+      memcpy(b, o->bits, o->nwords * 8);
+      rs_free(Q->M, q->bits, q->nwords * 8);
+      *q = *o;
+      q->bits = b;
+    } else {
+      rs_free(Q->M, q->bits, q->nwords * 8);
+      *q = *o;
+      q->bits = NULL;
+      q->nwords = 0;
+    }
+    return RS_OK;
+  }
+  {
+    int c = copy_set(Q, set);
+    if (c < 0) return RS_ENOMEM;
+    q = &Q->sets[set]; /* the array may have moved */
+    q->kind = op;
+    q->a = c;
+    q->b = other;
+  }
+  return RS_OK;
 }
 
-void rs_qset_or(rs_query *Q, int set, int other) {
+int rs_qset_not(rs_query *Q, int set) {
+  qset *q = &Q->sets[set];
   size_t i;
-  for (i = 0; i < Q->words; i++) Q->sets[set][i] |= Q->sets[other][i];
+  if (q->kind == QS_BITS) {
+    for (i = 0; i < q->nwords; i++) q->bits[i] = ~q->bits[i];
+    /* clear the bits past the last type */
+    for (i = q->ntypes; i < q->nwords * 64; i++) q->bits[i >> 6] &= ~((uint64_t)1 << (i & 63));
+    return RS_OK;
+  }
+  {
+    int c = copy_set(Q, set);
+    if (c < 0) return RS_ENOMEM;
+    q = &Q->sets[set];
+    q->kind = QS_NOT;
+    q->a = c;
+  }
+  return RS_OK;
 }
 
-static uint64_t set_freq(const rs_query *Q, int set) {
-  const uint64_t *s = Q->sets[set];
+int rs_qset_and(rs_query *Q, int set, int other) { return combine(Q, set, other, QS_AND); }
+int rs_qset_or(rs_query *Q, int set, int other) { return combine(Q, set, other, QS_OR); }
+
+/* tokens passing a set of types (QS_BITS) */
+static uint64_t bits_freq(const rs_query *Q, const qset *q) {
   uint64_t total = 0;
   size_t i;
-  for (i = 0; i < Q->words; i++) {
-    uint64_t b = s[i];
+  const uint32_t *freq = Q->ix->freq[q->dom];
+  for (i = 0; i < q->nwords; i++) {
+    uint64_t b = q->bits[i];
     while (b) {
       uint32_t w = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(b));
-      if (w < Q->ix->attr[0].n) total += Q->ix->freq[0][w];
+      if (w < q->ntypes) total += freq[w];
       b &= b - 1;
     }
   }
   return total;
+}
+
+/* the set of types (QS_BITS) whose postings hold every position passing
+** the test set, with the fewest tokens: the set itself, or the best of an
+** and's sides; -1 when there is none (or, not) */
+static int anchor_of(const rs_query *Q, int set, uint64_t *freq, int depth) {
+  const qset *q = &Q->sets[set];
+  if (depth > 200) return -1;
+  if (q->kind == QS_BITS) {
+    *freq = bits_freq(Q, q);
+    return set;
+  }
+  if (q->kind == QS_AND) {
+    uint64_t fa = 0, fb = 0;
+    int a = anchor_of(Q, q->a, &fa, depth + 1), b = anchor_of(Q, q->b, &fb, depth + 1);
+    if (a >= 0 && (b < 0 || fa <= fb)) {
+      *freq = fa;
+      return a;
+    }
+    *freq = fb;
+    return b;
+  }
+  return -1;
+}
+
+/* does the token at p pass test set? */
+static int test_at(const rs_query *Q, int set, uint32_t p) {
+  const qset *q = &Q->sets[set];
+  switch (q->kind) {
+    case QS_BITS: {
+      uint32_t t = q->dom ? Q->ix->xstream[q->dom][p] : Q->ix->stream[p];
+      return t < q->ntypes && HASBIT(q->bits, t);
+    }
+    case QS_AND: return test_at(Q, q->a, p) && test_at(Q, q->b, p);
+    case QS_OR: return test_at(Q, q->a, p) || test_at(Q, q->b, p);
+    default: return !test_at(Q, q->a, p);
+  }
 }
 
 /* }====================================================== */
@@ -387,6 +541,19 @@ int rs_qnode_struct(rs_query *Q, int op, int level, int has_attr, int32_t attr) 
   return id;
 }
 
+int rs_qnode_cond(rs_query *Q, int node, int sattr, uint32_t value) {
+  qnode *n;
+  if (node < 0 || (size_t)node >= Q->nnodes) return RS_EINVAL;
+  n = &Q->nodes[node];
+  if (n->op != RS_QN_OPEN || n->ncond == RS_Q_MAXCOND || sattr < 0 ||
+      (uint32_t)sattr >= Q->ix->nsattr || Q->ix->sattr[sattr].level != n->level)
+    return RS_EINVAL;
+  n->cj[n->ncond] = sattr;
+  n->cv[n->ncond] = value;
+  n->ncond++;
+  return RS_OK;
+}
+
 static int new_state(rs_query *Q, int type, int out1, int out2) {
   qstate *s;
   if (Q->nst >= RS_Q_MAXSTATES) return -2;
@@ -418,6 +585,9 @@ static int build(rs_query *Q, int id, int next, int depth) {
         Q->st[s].level = n.level;
         Q->st[s].has_attr = n.has_attr;
         Q->st[s].attr = n.attr;
+        Q->st[s].ncond = n.ncond;
+        memcpy(Q->st[s].cj, n.cj, sizeof n.cj);
+        memcpy(Q->st[s].cv, n.cv, sizeof n.cv);
       }
       return s;
     case RS_QN_SEQ:
@@ -523,10 +693,12 @@ int rs_query_compile(rs_query *Q, int root, int within) {
       int k = Q->kids[r.kid0 + i];
       long a, b;
       if (Q->nodes[k].op == RS_QN_TOK) {
-        uint64_t f = set_freq(Q, Q->nodes[k].set);
-        if (f < best) {
+        uint64_t f = 0;
+        int an = anchor_of(Q, Q->nodes[k].set, &f, 0);
+        if (an >= 0 && f < best) {
           best = f;
-          Q->anchor_set = Q->nodes[k].set;
+          Q->anchor_set = an;
+          Q->anchor_exact = an == Q->nodes[k].set;
           Q->pre_min = pmin;
           Q->pre_max = pmax;
         }
@@ -603,9 +775,19 @@ static int region_at(const rs_index *ix, int lv, uint32_t p, uint32_t *a, uint32
       *b = r[lo - 1].stop;
       return 1;
     }
-    if (lv != RS_LV_QUOTATION) break;
+    if (lv != RS_LV_QUOTATION && lv < RS_LV_X0) break; /* extra levels may nest too */
   }
   return 0;
+}
+
+/* do region i of the state's level have the structure attribute values it asks for? */
+static int conds_ok(const rs_index *ix, const qstate *s, uint32_t i) {
+  int k;
+  for (k = 0; k < s->ncond; k++) {
+    const rs_sattr *a = &ix->sattr[s->cj[k]];
+    if (a->val[i] != s->cv[k]) return 0;
+  }
+  return 1;
 }
 
 /* zero-width structure tests at position p (between tokens p-1 and p) */
@@ -623,7 +805,7 @@ static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
     d = rs_index_doc_of(ix, p - 1);
     return ix->docs[d].first + ix->docs[d].ntok == p;
   }
-  if (s->level < 0 || s->level >= RS_NLEVEL) return 0;
+  if (!rs_level_valid(ix, s->level)) return 0;
   r = ix->lv[s->level];
   n = ix->nlv[s->level];
   hi = n;
@@ -634,7 +816,7 @@ static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
       else hi = mid;
     }
     for (; lo < n && r[lo].start == p; lo++)
-      if (!s->has_attr || r[lo].attr == s->attr) return 1;
+      if ((!s->has_attr || r[lo].attr == s->attr) && conds_ok(ix, s, lo)) return 1;
     return 0;
   }
   if (p == 0) return 0;
@@ -646,7 +828,7 @@ static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
   /* the region starting last before p; nested quotations: a few more */
   for (k = 0; k < 64 && lo > 0; k++, lo--) {
     if (r[lo - 1].stop == p && (!s->has_attr || r[lo - 1].attr == s->attr)) return 1;
-    if (s->level != RS_LV_QUOTATION) break;
+    if (s->level != RS_LV_QUOTATION && s->level < RS_LV_X0) break;
   }
   return 0;
 }
@@ -707,7 +889,9 @@ static uint32_t run_from(rs_query *Q, uint32_t s, uint32_t limit) {
     next_gen(Q);
     for (i = 0; i < nc; i++) {
       const qstate *q = &Q->st[Q->clist[i]];
-      if (w < ix->attr[0].n && HASBIT(Q->sets[q->set], w))
+      const qset *ts = &Q->sets[q->set];
+      if (ts->kind == QS_BITS && ts->dom == 0 ? (w < ts->ntypes && HASBIT(ts->bits, w))
+                                              : test_at(Q, q->set, p))
         add_state(Q, Q->nlist, &nn, q->out1, p + 1, &hit);
     }
     p++;
@@ -723,8 +907,9 @@ static uint32_t run_from(rs_query *Q, uint32_t s, uint32_t limit) {
 /* candidate positions: the anchor's postings, merged */
 static int anchor_postings(rs_query *Q, uint32_t **out, size_t *n, size_t *cap) {
   const rs_index *ix = Q->ix;
-  const uint64_t *s = Q->sets[Q->anchor_set];
-  uint64_t total = set_freq(Q, Q->anchor_set);
+  const qset *as = &Q->sets[Q->anchor_set];
+  const uint64_t *s = as->bits;
+  uint64_t total = bits_freq(Q, as);
   uint32_t *buf, *tmp, *bounds = NULL, nb = 0, k;
   size_t bcap = 0, i, pos = 0;
   /* distinct types never occur more often than there are tokens; a
@@ -739,13 +924,13 @@ static int anchor_postings(rs_query *Q, uint32_t **out, size_t *n, size_t *cap) 
     return RS_ENOMEM;
   }
   bounds[0] = 0;
-  for (i = 0; i < Q->words; i++) {
+  for (i = 0; i < as->nwords; i++) {
     uint64_t b = s[i];
     while (b) {
       uint32_t w = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(b));
       b &= b - 1;
-      if (w >= ix->attr[0].n || ix->freq[0][w] > total - pos) continue;
-      pos += rs_postings_word(ix, w, buf + pos);
+      if (w >= as->ntypes || ix->freq[as->dom][w] > total - pos) continue;
+      pos += as->dom ? rs_postings_x(ix, as->dom, w, buf + pos) : rs_postings_word(ix, w, buf + pos);
       if (rs_grow(Q->M, (void **)&bounds, &bcap, (size_t)nb + 2, sizeof *bounds)) {
         rs_free(Q->M, buf, *cap * sizeof *buf);
         rs_free(Q->M, bounds, bcap * sizeof *bounds);
@@ -792,7 +977,7 @@ static uint32_t doc_end(const rs_index *ix, uint32_t d) {
 static int single_token(const rs_query *Q) {
   qnode r = Q->nodes[Q->root];
   return r.op == RS_QN_SEQ && r.nkids == 1 && Q->nodes[Q->kids[r.kid0]].op == RS_QN_TOK &&
-         (Q->within < 0 || Q->within == RS_LV_SPEECH);
+         (Q->within < 0 || Q->within == RS_LV_SPEECH) && Q->anchor_exact;
 }
 
 int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matches,
@@ -804,7 +989,7 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
   *count = 0;
   if (ix->ntok == 0) return RS_OK;
   if (!scan && single_token(Q) && !mask && !out) { /* a count is the frequency */
-    uint64_t f = set_freq(Q, Q->anchor_set);
+    uint64_t f = bits_freq(Q, &Q->sets[Q->anchor_set]);
     *count = (size_t)(max_matches && f > max_matches ? max_matches : f);
     return RS_OK;
   }

@@ -13,6 +13,7 @@
 
 #define RS_Q_MAXSTATES 200000 /* NFA states after expanding repetitions */
 #define RS_Q_UNBOUNDED 100    /* tokens an unbounded * or + may span without within */
+#define RS_Q_MAXCOND 8        /* structure attribute tests of one open tag */
 
 enum { RS_QN_SEQ = 1, RS_QN_ALT, RS_QN_REP, RS_QN_TOK, RS_QN_OPEN, RS_QN_CLOSE };
 enum { RS_QF_CASE = 1, RS_QF_DIACRITICS = 2 };
@@ -29,16 +30,22 @@ const char *rs_query_error(const rs_query *Q);
 
 /* a new empty set of word types; returns its id or -1 (no memory) */
 int rs_qset_new(rs_query *Q);
-/* add the word types whose form of attr equals value (after folding by
-** flags); 0 or an error code */
+/* a new empty set for tests of attribute attr: of word types for word,
+** lower and stem, of the attribute's own types for an extra one (tested at
+** each position); -1 (no memory, or no such attribute) */
+int rs_qset_new_attr(rs_query *Q, int attr);
+/* add the types whose form of attr equals value (after folding by
+** flags); 0 or an error code (RS_EINVAL: attr is not of the set's kind) */
 int rs_qset_literal(rs_query *Q, int set, int attr, const char *value, size_t n, int flags);
 /* add the word types whose form of attr matches the PCRE2 pattern whole;
 ** RS_EPARSE for a bad pattern, RS_ELIMIT when the match limit is hit */
 int rs_qset_regex(rs_query *Q, int set, int attr, const char *pat, size_t n, int flags);
 void rs_qset_all(rs_query *Q, int set);
-void rs_qset_not(rs_query *Q, int set);
-void rs_qset_and(rs_query *Q, int set, int other); /* set &= other */
-void rs_qset_or(rs_query *Q, int set, int other);  /* set |= other */
+/* set = !set, set &= other, set |= other: sets of the same kind combine
+** as sets, others as tests checked at each position; 0 or RS_ENOMEM */
+int rs_qset_not(rs_query *Q, int set);
+int rs_qset_and(rs_query *Q, int set, int other);
+int rs_qset_or(rs_query *Q, int set, int other);
 
 /* }====================================================== */
 
@@ -51,6 +58,11 @@ int rs_qnode_tok(rs_query *Q, int set);
 /* level: RS_LV_*; has_attr: test attr (segment kind, point ordinal,
 ** quotation depth) == attr */
 int rs_qnode_struct(rs_query *Q, int op, int level, int has_attr, int32_t attr);
+
+/* an open tag node (rs_qnode_struct) also asks that the region's
+** structure attribute sattr (of the tag's level) has the value id value
+** (of ix->svals; one no value has, to match nothing); RS_EINVAL otherwise */
+int rs_qnode_cond(rs_query *Q, int node, int sattr, uint32_t value);
 
 /* compile from the root (a SEQ); within: a level, RS_LV_SPEECH, or -1 */
 int rs_query_compile(rs_query *Q, int root, int within);

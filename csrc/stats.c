@@ -82,10 +82,7 @@ static int cmp_double(const void *a, const void *b) {
 
 /* the attribute type of position p, or INV (corrupt ids) */
 static uint32_t type_at(const rs_index *ix, int a, uint32_t p) {
-  uint32_t w = ix->stream[p];
-  if (w >= ix->attr[0].n) return INV;
-  if (a) w = ix->map[a][w];
-  return w < ix->attr[a].n ? w : INV;
+  return rs_type_at(ix, a, p);
 }
 
 /* [first, end) of document d, clipped to the stream */
@@ -96,8 +93,8 @@ static void doc_range(const rs_index *ix, uint32_t d, uint32_t *first, uint32_t 
   *end = e < ix->ntok ? (uint32_t)e : ix->ntok;
 }
 
-static int valid_attr(int a) { return a >= 0 && a < RS_NATTR; }
-static int valid_level(int lv) { return lv == RS_STATS_SPEECH || (lv >= 0 && lv < RS_NLEVEL); }
+#define valid_attr(a) rs_attr_valid(ix, a)
+#define valid_level(lv) ((lv) == RS_STATS_SPEECH || rs_level_valid(ix, lv))
 
 /* }====================================================== */
 
@@ -232,6 +229,10 @@ void rs_view_freq(const rs_index *ix, int a, const uint8_t *mask, uint32_t *out,
         uint32_t w = ix->stream[p];
         if (w < nt) out[w]++;
       }
+    } else if (a >= RS_NATTR) {
+      const uint32_t *xs = ix->xstream[a];
+      for (p = f; p < e; p++)
+        if (xs[p] < nt) out[xs[p]]++;
     } else {
       const uint32_t *map = ix->map[a];
       uint32_t nw = ix->attr[0].n;

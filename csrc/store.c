@@ -25,7 +25,7 @@
 #include "index.h"
 
 #define MAGIC "ROSTRAIX"
-#define FORMAT_VERSION 2u
+#define FORMAT_VERSION 3u
 #define HEADER_SIZE 32u
 #define ENTRY_SIZE 40u
 #define ENDIAN_MARK 0x01020304u
@@ -35,7 +35,22 @@ enum {
   S_VOFF, S_VCHARS = S_VOFF + RS_NATTR, S_VSLOTS = S_VCHARS + RS_NATTR,
   S_MAP = S_VSLOTS + RS_NATTR, S_FREQ = S_MAP + RS_NATTR, S_DF = S_FREQ + RS_NATTR,
   S_INVOFF = S_DF + RS_NATTR, S_INV = S_INVOFF + RS_NATTR,
-  S_POSTOFF = S_INV + RS_NATTR, S_POST, S_LV, S_META = S_LV + RS_NLEVEL, S_KIND, S_BOILER, S_MAX
+  S_POSTOFF = S_INV + RS_NATTR, S_POST, S_LV, S_META = S_LV + RS_NLEVEL, S_KIND, S_BOILER,
+  /* annotated input (format 3): present only when there is any */
+  S_NAMES,    /* the names, each NUL-terminated: extra attributes, extra levels, structure attributes */
+  S_XSCALARS, /* the counts of all that (XK_*) */
+  S_XVOFF, S_XVCHARS = S_XVOFF + RS_MAX_XATTR, S_XVSLOTS = S_XVCHARS + RS_MAX_XATTR,
+  S_XSTREAM = S_XVSLOTS + RS_MAX_XATTR, S_XFREQ = S_XSTREAM + RS_MAX_XATTR,
+  S_XDF = S_XFREQ + RS_MAX_XATTR, S_XPOSTOFF = S_XDF + RS_MAX_XATTR,
+  S_XPOST = S_XPOSTOFF + RS_MAX_XATTR, S_XLV = S_XPOST + RS_MAX_XATTR,
+  S_SVOFF = S_XLV + RS_MAX_XLEVEL, S_SVCHARS, S_SVSLOTS, S_SATTR, S_MAX = S_SATTR + RS_MAX_SATTR
+};
+
+/* the scalars of annotated input, in order */
+enum {
+  XK_NX, XK_NXLV, XK_NSATTR, XK_SVN, XK_SVSLOTS, XK_XTYPES, XK_XSLOTS = XK_XTYPES + RS_MAX_XATTR,
+  XK_XPOSTLEN = XK_XSLOTS + RS_MAX_XATTR, XK_XNLV = XK_XPOSTLEN + RS_MAX_XATTR,
+  XK_SLEVEL = XK_XNLV + RS_MAX_XLEVEL, XK_MAX = XK_SLEVEL + RS_MAX_SATTR
 };
 
 /* scalars, in order */
@@ -55,6 +70,7 @@ struct rs_mapped {
   void *base;
   size_t size;
   uint64_t scalars[K_MAX];
+  uint64_t xscalars[XK_MAX];
 #ifdef RS_STORE_HEAP_SECTIONS
   void *heap[S_MAX];
 #endif
@@ -90,8 +106,10 @@ static uint64_t get64(const unsigned char *p) {
 ** builder leaves alone (*nearly of them), then the derived ones (counts,
 ** inverse maps, postings, and the scalars, which hold the postings size).
 ** Sets each section's id, elt, data and size only. */
-static int collect(const rs_index *ix, section *s, uint64_t *sc, int *nearly) {
-  int n = 0, a;
+static int collect(const rs_index *ix, section *s, uint64_t *sc, uint64_t *xsc, rs_buf *names,
+                   int *nearly) {
+  int n = 0, a, annotated = ix->nattr > RS_NATTR || ix->nxlv > 0 || ix->nsattr > 0;
+  uint32_t nx = ix->nattr - RS_NATTR, k;
 #define ADD(ID, ELT, PTR, COUNT)                   \
   do {                                             \
     s[n].id = (ID);                                \
@@ -129,8 +147,46 @@ static int collect(const rs_index *ix, section *s, uint64_t *sc, int *nearly) {
   ADD(S_META, 1, ix->meta, ix->metalen);
   ADD(S_KIND, 1, ix->kind, ix->attr[0].n);
   ADD(S_BOILER, sizeof(rs_boilrec), ix->boiler, ix->nboiler);
+  memset(xsc, 0, XK_MAX * sizeof *xsc);
+  if (annotated) {
+    xsc[XK_NX] = nx;
+    xsc[XK_NXLV] = ix->nxlv;
+    xsc[XK_NSATTR] = ix->nsattr;
+    xsc[XK_SVN] = ix->svals.n;
+    xsc[XK_SVSLOTS] = ix->svals.nslots;
+    ADD(S_NAMES, 1, names->p, names->n);
+    for (k = 0; k < nx; k++) {
+      a = RS_NATTR + (int)k;
+      xsc[XK_XTYPES + k] = ix->attr[a].n;
+      xsc[XK_XSLOTS + k] = ix->attr[a].nslots;
+      xsc[XK_XPOSTLEN + k] = ix->xpostlen[a];
+      ADD(S_XVOFF + k, 8, ix->attr[a].off, (uint64_t)ix->attr[a].n + 1);
+      ADD(S_XVCHARS + k, 1, ix->attr[a].chars, ix->attr[a].off[ix->attr[a].n]);
+      ADD(S_XVSLOTS + k, 4, ix->attr[a].slots, ix->attr[a].nslots);
+      ADD(S_XSTREAM + k, 4, ix->xstream[a], ix->ntok);
+    }
+    for (k = 0; k < ix->nxlv; k++) {
+      xsc[XK_XNLV + k] = ix->nlv[RS_LV_X0 + k];
+      ADD(S_XLV + k, sizeof(rs_region), ix->lv[RS_LV_X0 + k], ix->nlv[RS_LV_X0 + k]);
+    }
+    ADD(S_SVOFF, 8, ix->svals.off, (uint64_t)ix->svals.n + 1);
+    ADD(S_SVCHARS, 1, ix->svals.chars, ix->svals.off[ix->svals.n]);
+    ADD(S_SVSLOTS, 4, ix->svals.slots, ix->svals.nslots);
+    for (k = 0; k < ix->nsattr; k++) {
+      xsc[XK_SLEVEL + k] = (uint64_t)ix->sattr[k].level;
+      ADD(S_SATTR + k, 4, ix->sattr[k].val, ix->nlv[ix->sattr[k].level]);
+    }
+  }
   *nearly = n;
   ADD(S_SCALARS, 8, sc, K_MAX);
+  if (annotated) ADD(S_XSCALARS, 8, xsc, XK_MAX);
+  for (k = 0; k < nx; k++) {
+    a = RS_NATTR + (int)k;
+    ADD(S_XFREQ + k, 4, ix->freq[a], ix->attr[a].n);
+    ADD(S_XDF + k, 4, ix->df[a], ix->attr[a].n);
+    ADD(S_XPOSTOFF + k, 8, ix->xpost_off[a], (uint64_t)ix->attr[a].n + 1);
+    ADD(S_XPOST + k, 1, ix->xpost[a], ix->xpostlen[a]);
+  }
   for (a = 0; a < RS_NATTR; a++) {
     ADD(S_FREQ + a, 4, ix->freq[a], ix->attr[a].n);
     ADD(S_DF + a, 4, ix->df[a], ix->attr[a].n);
@@ -203,10 +259,10 @@ static uint64_t lay_out(section *s, int a, int b, uint64_t off) {
 /* Save ix; with a builder B, ix is finished from B here (*finished set
 ** when it was), while a second thread writes the sections that finishing
 ** leaves alone. */
-static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
-                     size_t errlen, int *finished) {
+static int save_sections(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
+                         size_t errlen, int *finished, rs_buf *names) {
   section s[S_MAX];
-  uint64_t sc[K_MAX], off;
+  uint64_t sc[K_MAX], xsc[XK_MAX], off;
   int n, ne, i, fd = -1, threaded = 0, ferr = RS_OK;
   size_t tlen = strlen(path) + 16, hsize;
   char *tmp = NULL;
@@ -219,7 +275,7 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
     if (rs_builder_base_view(B, &base)) return RS_ENOMEM;
     first = &base;
   }
-  n = collect(first, s, sc, &ne);
+  n = collect(first, s, sc, xsc, names, &ne);
   hsize = HEADER_SIZE + (size_t)n * ENTRY_SIZE;
   tmp = rs_malloc(M, tlen);
   head = rs_malloc(M, hsize);
@@ -259,7 +315,7 @@ static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, c
     errno = wj.err_no;
     goto fail_io;
   }
-  if (B) collect(ix, s, sc, &ne); /* the derived sections, now there (collect leaves off and sum) */
+  if (B) collect(ix, s, sc, xsc, names, &ne); /* the derived sections, now there (collect leaves off and sum) */
   off = lay_out(s, ne, n, off);
   wj.s = s + ne;
   wj.n = n - ne;
@@ -305,6 +361,40 @@ fail_early:
   return RS_EIO;
 }
 
+/* the names section: every extra attribute, level and structure attribute
+** name, each NUL-terminated, in that order */
+static int names_blob(rs_mem *M, const rs_index *ix, rs_buf *b) {
+  uint32_t k;
+  for (k = RS_NATTR; k < ix->nattr; k++)
+    if (rs_buf_add(M, b, ix->attr_name[k], strlen(ix->attr_name[k]) + 1)) return RS_ENOMEM;
+  for (k = 0; k < ix->nxlv; k++)
+    if (rs_buf_add(M, b, ix->lv_name[RS_LV_X0 + k], strlen(ix->lv_name[RS_LV_X0 + k]) + 1))
+      return RS_ENOMEM;
+  for (k = 0; k < ix->nsattr; k++)
+    if (rs_buf_add(M, b, ix->sattr[k].name, strlen(ix->sattr[k].name) + 1)) return RS_ENOMEM;
+  return RS_OK;
+}
+
+static int save_impl(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
+                     size_t errlen, int *finished) {
+  rs_buf names;
+  rs_index v;
+  int rc;
+  rs_buf_init(&names);
+  if (B) {
+    if (rs_builder_base_view(B, &v)) return RS_ENOMEM;
+  } else {
+    v = *ix;
+  }
+  if (names_blob(M, &v, &names)) {
+    rs_buf_free(M, &names);
+    return RS_ENOMEM;
+  }
+  rc = save_sections(M, B, ix, path, err, errlen, finished, &names);
+  rs_buf_free(M, &names);
+  return rc;
+}
+
 int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen) {
   return save_impl(M, NULL, (rs_index *)ix, path, err, errlen, NULL);
 }
@@ -332,7 +422,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   size_t size;
   section s[S_MAX];
   const void *ptr[S_MAX];
-  uint64_t len[S_MAX];
+  uint64_t len[S_MAX], xsc[XK_MAX];
   rs_mapped *m;
   const uint64_t *sc;
   *out = NULL;
@@ -443,11 +533,57 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     if (ok) ok = ((const uint64_t *)ptr[S_POSTOFF])[nw] == sc[K_POSTLEN];
     if (!ok) FAIL(corrupt(err, errlen, path, "section sizes disagree"));
   }
+  /* annotated input: the counts, the names, the sizes they imply */
+  memset(xsc, 0, sizeof xsc);
+  if (ptr[S_XSCALARS] || ptr[S_NAMES]) {
+    uint64_t nt = sc[K_NTOK], k, nnames = 0, pos = 0;
+    const char *nm = ptr[S_NAMES];
+    int ok = ptr[S_XSCALARS] && len[S_XSCALARS] == XK_MAX * 8;
+    if (ok) memcpy(xsc, ptr[S_XSCALARS], sizeof xsc);
+    ok = ok && xsc[XK_NX] <= RS_MAX_XATTR && xsc[XK_NXLV] <= RS_MAX_XLEVEL &&
+         xsc[XK_NSATTR] <= RS_MAX_SATTR && xsc[XK_SVN] < 0xFFFFFFFFu && xsc[XK_SVSLOTS] <= 0x80000000u &&
+         (xsc[XK_SVSLOTS] & (xsc[XK_SVSLOTS] - 1)) == 0 && (xsc[XK_SVSLOTS] > xsc[XK_SVN] || (xsc[XK_SVSLOTS] == 0 && xsc[XK_SVN] == 0)) &&
+         len[S_SVOFF] == (xsc[XK_SVN] + 1) * 8 && len[S_SVSLOTS] == xsc[XK_SVSLOTS] * 4 &&
+         ptr[S_SVOFF] != NULL && ((const uint64_t *)ptr[S_SVOFF])[0] == 0 &&
+         ((const uint64_t *)ptr[S_SVOFF])[xsc[XK_SVN]] == len[S_SVCHARS];
+    for (k = 0; ok && k < xsc[XK_NX]; k++) {
+      uint64_t t = xsc[XK_XTYPES + k], ns = xsc[XK_XSLOTS + k];
+      ok = t < 0xFFFFFFFFu && t > 0 && ns <= 0x80000000u && (ns & (ns - 1)) == 0 && ns > t &&
+           len[S_XVOFF + k] == (t + 1) * 8 && len[S_XVSLOTS + k] == ns * 4 &&
+           len[S_XSTREAM + k] == nt * 4 && len[S_XFREQ + k] == t * 4 && len[S_XDF + k] == t * 4 &&
+           len[S_XPOSTOFF + k] == (t + 1) * 8 && len[S_XPOST + k] == xsc[XK_XPOSTLEN + k] &&
+           ((const uint64_t *)ptr[S_XVOFF + k])[0] == 0 &&
+           ((const uint64_t *)ptr[S_XVOFF + k])[t] == len[S_XVCHARS + k] &&
+           ((const uint64_t *)ptr[S_XPOSTOFF + k])[t] == xsc[XK_XPOSTLEN + k];
+    }
+    for (k = 0; ok && k < xsc[XK_NXLV]; k++)
+      ok = xsc[XK_XNLV + k] < 0xFFFFFFFFu && len[S_XLV + k] == xsc[XK_XNLV + k] * sizeof(rs_region);
+    for (k = 0; ok && k < xsc[XK_NSATTR]; k++) {
+      uint64_t lv = xsc[XK_SLEVEL + k], nr;
+      ok = lv < RS_NLEVEL || (lv >= RS_LV_X0 && lv < RS_LV_X0 + xsc[XK_NXLV]);
+      nr = !ok ? 0 : lv < RS_NLEVEL ? sc[K_NLV + lv] : xsc[XK_XNLV + lv - RS_LV_X0];
+      ok = ok && len[S_SATTR + k] == nr * 4;
+    }
+    /* the names: one NUL-terminated valid name each, no more, no fewer */
+    if (ok) {
+      uint64_t want = xsc[XK_NX] + xsc[XK_NXLV] + xsc[XK_NSATTR];
+      ok = len[S_NAMES] == 0 ? want == 0 : (nm != NULL && nm[len[S_NAMES] - 1] == '\0');
+      while (ok && pos < len[S_NAMES]) {
+        size_t l = strlen(nm + pos);
+        if (!rs_name_ok(nm + pos)) ok = 0;
+        pos += l + 1;
+        nnames++;
+      }
+      ok = ok && nnames == want;
+    }
+    if (!ok) FAIL(corrupt(err, errlen, path, "annotation sections disagree"));
+  }
   m = rs_malloc(M, sizeof *m);
   if (!m) FAIL(RS_ENOMEM);
   m->base = base;
   m->size = size;
   memcpy(m->scalars, sc, sizeof m->scalars);
+  memcpy(m->xscalars, xsc, sizeof m->xscalars);
 #ifdef RS_STORE_HEAP_SECTIONS
   memset(m->heap, 0, sizeof m->heap);
   for (i = 1; i < S_MAX; i++) {
@@ -499,6 +635,53 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   }
   ix->meta = ptr[S_META];
   ix->metalen = sc[K_METALEN];
+  ix->nattr = RS_NATTR;
+  ix->attr_name[0] = "word";
+  ix->attr_name[1] = "lower";
+  ix->attr_name[2] = "stem";
+  {
+    const char *nm = ptr[S_NAMES];
+    uint64_t k;
+    static const uint64_t zero = 0;
+    for (k = 0; k < m->xscalars[XK_NX]; k++) {
+      int x = RS_NATTR + (int)k;
+      ix->attr_name[x] = nm;
+      nm += strlen(nm) + 1;
+      ix->attr[x].off = ptr[S_XVOFF + k];
+      ix->attr[x].chars = ptr[S_XVCHARS + k] ? ptr[S_XVCHARS + k] : "";
+      ix->attr[x].nchars = len[S_XVCHARS + k];
+      ix->attr[x].slots = ptr[S_XVSLOTS + k];
+      ix->attr[x].n = (uint32_t)m->xscalars[XK_XTYPES + k];
+      ix->attr[x].nslots = (uint32_t)m->xscalars[XK_XSLOTS + k];
+      ix->freq[x] = ptr[S_XFREQ + k];
+      ix->df[x] = ptr[S_XDF + k];
+      ix->xstream[x] = ptr[S_XSTREAM + k] ? ptr[S_XSTREAM + k] : (const void *)&zero;
+      ix->xpost_off[x] = ptr[S_XPOSTOFF + k];
+      ix->xpost[x] = ptr[S_XPOST + k] ? ptr[S_XPOST + k] : (const uint8_t *)"";
+      ix->xpostlen[x] = m->xscalars[XK_XPOSTLEN + k];
+      ix->nattr++;
+    }
+    ix->nxlv = (uint32_t)m->xscalars[XK_NXLV];
+    for (k = 0; k < ix->nxlv; k++) {
+      ix->lv_name[RS_LV_X0 + k] = nm;
+      nm += strlen(nm) + 1;
+      ix->lv[RS_LV_X0 + k] = ptr[S_XLV + k];
+      ix->nlv[RS_LV_X0 + k] = (uint32_t)m->xscalars[XK_XNLV + k];
+    }
+    ix->nsattr = (uint32_t)m->xscalars[XK_NSATTR];
+    for (k = 0; k < ix->nsattr; k++) {
+      ix->sattr[k].name = nm;
+      nm += strlen(nm) + 1;
+      ix->sattr[k].level = (int)m->xscalars[XK_SLEVEL + k];
+      ix->sattr[k].val = ptr[S_SATTR + k];
+    }
+    ix->svals.off = ptr[S_SVOFF] ? ptr[S_SVOFF] : &zero;
+    ix->svals.chars = ptr[S_SVCHARS] ? ptr[S_SVCHARS] : "";
+    ix->svals.nchars = len[S_SVCHARS];
+    ix->svals.slots = ptr[S_SVSLOTS];
+    ix->svals.n = (uint32_t)m->xscalars[XK_SVN];
+    ix->svals.nslots = (uint32_t)m->xscalars[XK_SVSLOTS];
+  }
   *out = m;
   return RS_OK;
 #undef FAIL

@@ -2,13 +2,16 @@
 """fuzz/craft_index.py: write hand-made damaged .rostra files, the
 regression inputs of the bugs fixed by hand (spec/fixtures/crashes/index/).
 
-    python3 fuzz/craft_index.py GOOD.rostra OUTDIR
+    python3 fuzz/craft_index.py GOOD.rostra OUTDIR [ANNOTATED.rostra]
 
 GOOD is a small saved index (fuzz_index writes one with
 FUZZ_INDEX_SEED_DIR set; one.rostra). Each output file is that index with
 one kind of damage; sections are re-laid out and every checksum recomputed
 (so even a verified open accepts the file) unless the name says 'raw'.
-The layout follows csrc/store.c (format version 2).
+ANNOTATED is a small index with extra attributes, structures and structure
+attributes (spec/fixtures/annot/speeches.vrt saved); the crafted-x-* files
+damage those.
+The layout follows csrc/store.c (format version 3).
 """
 import ctypes
 import os
@@ -39,11 +42,27 @@ S["LV"] = S["POST"] + 1
 S["META"] = S["LV"] + NLEVEL
 S["KIND"] = S["META"] + 1
 S["BOILER"] = S["KIND"] + 1
+MAX_XATTR, MAX_XLEVEL = 16, 16
+S["NAMES"] = S["BOILER"] + 1
+S["XSCALARS"] = S["NAMES"] + 1
+S["XVOFF"] = S["XSCALARS"] + 1
+S["XVCHARS"] = S["XVOFF"] + MAX_XATTR
+S["XVSLOTS"] = S["XVCHARS"] + MAX_XATTR
+S["XSTREAM"] = S["XVSLOTS"] + MAX_XATTR
+S["XFREQ"] = S["XSTREAM"] + MAX_XATTR
+S["XDF"] = S["XFREQ"] + MAX_XATTR
+S["XPOSTOFF"] = S["XDF"] + MAX_XATTR
+S["XPOST"] = S["XPOSTOFF"] + MAX_XATTR
+S["XLV"] = S["XPOST"] + MAX_XATTR
+S["SVOFF"] = S["XLV"] + MAX_XLEVEL
+S["SVCHARS"] = S["SVOFF"] + 1
+S["SVSLOTS"] = S["SVCHARS"] + 1
+S["SATTR"] = S["SVSLOTS"] + 1
 K = dict(NTOK=0, NDOC=1, NGAPX=2, TEXTLEN=3, POSTLEN=4, METALEN=5, NTYPES=6)
 K["NSLOTS"] = K["NTYPES"] + NATTR
 K["NLV"] = K["NSLOTS"] + NATTR
 K["NBOILER"] = K["NLV"] + NLEVEL
-VERSION = 2
+VERSION = 3
 DOCREC = 32  # text_off, text_len (u64); first, ntok, words, aside (u32)
 
 
@@ -209,6 +228,58 @@ def main():
             b[e] ^= 0xFF
             break
     open(os.path.join(outdir, "raw-padding-flip"), "wb").write(b)
+
+    if len(sys.argv) > 3:
+        annotated(sys.argv[3], outdir)
+
+
+def annotated(good, outdir):
+    """damaged annotations: an index with extra attributes, structures and
+    structure attributes"""
+    def out(name, fn):
+        secs = read(good)
+        fn(secs)
+        write(os.path.join(outdir, name), secs)
+
+    # type ids past the extra attributes' vocabularies in their streams
+    def x_ids(s):
+        for k in range(2):
+            fill(sec(s, "XSTREAM", k)[2], 8, "<I", 0xFFFFFFF0)
+    out("crafted-x-bad-ids", x_ids)
+
+    # counts far above the tokens and postings that lie
+    def x_post(s):
+        for k in range(2):
+            fill(sec(s, "XFREQ", k)[2], 4, "<I", 0xFFFFFFFF)
+            p = sec(s, "XPOST", k)[2]
+            for i in range(len(p)):
+                p[i] = 0xFF
+    out("crafted-x-bad-postings", x_post)
+
+    # extra structures past the stream, reversed
+    def x_regions(s):
+        fill(sec(s, "XLV", 0)[2], 12, "<IIi", 0xFFFFFFF0, 3, -1)
+    out("crafted-x-bad-regions", x_regions)
+
+    # structure attribute values past their table
+    def s_vals(s):
+        for x in s:
+            if S["SATTR"] <= x[0] < S["SATTR"] + 64:
+                fill(x[2], 4, "<I", 0x7FFFFFF0)
+    out("crafted-x-bad-values", s_vals)
+
+    # a name that is no name: the annotation sections are refused
+    def names(s):
+        d = sec(s, "NAMES")[2]
+        d[0] = ord(" ")
+    out("crafted-x-bad-name", names)
+
+    # vocabulary offsets of an extra attribute out of order
+    def x_voff(s):
+        d = sec(s, "XVOFF", 0)[2]
+        for i in range(8, len(d) - 8, 16):
+            struct.pack_into("<Q", d, i, 0xFFFFFFFFFFFFFF)
+    out("crafted-x-bad-voff", x_voff)
 
 
 if __name__ == "__main__":

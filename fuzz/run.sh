@@ -5,12 +5,12 @@
 # what libFuzzer adds stays in build-fuzz/corpus/<target>/.
 # Any crash, leak, timeout or undefined behaviour fails the run, and its
 # input is copied to spec/fixtures/crashes/<target>/ (the specs replay them).
-# Targets: tok speech lex_yaml lex_dic lex_cat lex_lc3 query index.
+# Targets: tok speech lex_yaml lex_dic lex_cat lex_lc3 query index annot.
 set -u
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-tok speech lex_yaml lex_dic lex_cat lex_lc3 query index}
+TARGETS=${*:-tok speech lex_yaml lex_dic lex_cat lex_lc3 query index annot}
 OUT=build-fuzz
 ./fuzz/build.sh "$OUT" || { echo "fuzz: build failed"; exit 1; }
 ROSTRA_ROOT=$(pwd)
@@ -36,6 +36,7 @@ for t in $TARGETS; do
     lex_dic) seed "$t" spec/fixtures/lexicon/*.dic lua/rostra/lexicons/*.dic ;;
     lex_cat) seed "$t" spec/fixtures/lexicon/*.cat lua/rostra/lexicons/*.cat ;;
     lex_lc3) seed "$t" spec/fixtures/lexicon/*.lc3 lua/rostra/lexicons/*.lc3 ;;
+    annot) seed "$t" spec/fixtures/annot/* ;;
   esac
   dict=""
   [ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"

@@ -138,6 +138,41 @@ function F.exercise(c, lex)
       c:keyness(v, v:complement())
     end)
   end
+  -- what annotated files add: extra attributes, structures and their attributes
+  local attrs, levels, sattrs = {}, {}, {}
+  try(function() attrs = c:attributes(); levels, sattrs = c:structures() end)
+  for i = 4, #attrs do
+    local a = attrs[i]
+    try(function() c:count(('[%s = "NOUN"]'):format(a)) end)
+    try(function() c:count(('[%s = "a.*"%%c & lower != "x"] []'):format(a)) end)
+    try(function() c:count(('"the" | [%s = "the"]'):format(a)) end)
+    try(function() c:freq { attr = a, top = 5 } end)
+    try(function() c:positions("the", a) end)
+    for p = 1, math.min(ntok, 30), 7 do try(function() c:token(p, a) end) end
+    if c.ngrams then try(function() c:ngrams { n = 2, attr = a, top = 3 } end) end
+    if c.collocates then try(function() c:collocates('"the"', { window = 2, attr = a }) end) end
+    if c.dfm then try(function() c:dfm { attr = a } end) end
+  end
+  for i = 6, #levels do
+    local lv = levels[i]
+    try(function() c:count("[] within " .. lv) end)
+    try(function() for _ in c:spans(lv) do end end)
+    for _, an in ipairs(sattrs[lv] or {}) do
+      try(function() c:count(('<%s %s = "x"> []'):format(lv, an)) end)
+      try(function() c._root._h:region_values(lv, an) end)
+    end
+  end
+  for _, an in ipairs(sattrs.sentence or {}) do
+    try(function() c._root._h:region_values("sentence", an) end)
+  end
+  if c.export_vrt then
+    try(function()
+      local tmp = os.tmpname()
+      c:export_vrt(tmp)
+      os.remove(tmp)
+    end)
+  end
+  if c.dfm then try(function() c:dfm {} end) end
 end
 
 function F.load_lexicon()

@@ -189,7 +189,8 @@ describe("rostra command", function()
       local dir = tmpdir()
       status, _, err = main { "count", "community", dir }
       assert.equal(1, status)
-      assert.equal(("rostra count: no speeches in %s (rostra reads .txt files)\n"):format(dir), err)
+      assert.equal(("rostra count: no speeches in %s (rostra reads .txt, .conllu and .vrt files)\n")
+        :format(dir), err)
       os.remove(dir)
     end)
 

@@ -478,6 +478,25 @@ describe("crash regressions #hardening", function()
     end
   end)
 
+  it("annotated readers", function()
+    local lex = F.load_lexicon()
+    for _, p in ipairs(inputs("annot")) do
+      local s = support.read(p)
+      for _, ext in ipairs { ".conllu", ".vrt" } do
+        local tmp = os.tmpname()
+        os.remove(tmp)
+        tmp = tmp .. ext
+        write(tmp, s)
+        local ok, c = safely(rostra.load, tmp)
+        if ok and c then
+          F.exercise(c, lex)
+          c:close()
+        end
+        os.remove(tmp)
+      end
+    end
+  end)
+
   it("index loader", function()
     local lex = F.load_lexicon()
     for _, p in ipairs(inputs("index")) do

@@ -29,7 +29,6 @@ M.EXIT_OK, M.EXIT_ERROR, M.EXIT_USAGE = 0, 1, 2
 local FORMATS = { "text", "tsv", "csv", "json" }
 local EXT_FORMAT = { tsv = "tsv", tab = "tsv", csv = "csv", json = "json", txt = "text" }
 local LEVELS = { "speech", "segment", "point", "sentence", "quotation" }
-local ATTRS = { "word", "lower", "stem" }
 
 -- the analysis modules written beside this one register their methods on
 -- the Corpus when loaded; load them when they are installed
@@ -235,11 +234,32 @@ local function parse_sort(s)
   return keys
 end
 
-local function check_query(q)
+-- a query checked before anything is loaded (any attribute or structure
+-- name: the corpus says which it has), then against the corpus
+local function check_query(q, c)
   local query = require "rostra.query"
-  local ok, err = pcall(query.compile, q)
+  local names = { attributes = true, structures = true }
+  if c then names = require("rostra.matches").names(c) end
+  local ok, err = pcall(query.compile, q, names)
   if not ok then usage("%s", strip_position(err)) end
   return q
+end
+
+-- --within: a structure of the corpus
+local function check_within(c, within)
+  if within == nil then return nil end
+  local levels = c:structures()
+  for _, l in ipairs(levels) do if l == within then return within end end
+  if within == "s" or within == "paragraph" then return within end
+  usage("unknown structure '%s' for --within (valid: %s)", within, table.concat(levels, ", "))
+end
+
+-- --attr: an attribute of the corpus
+local function check_attr(c, attr)
+  if attr ~= nil and not c:has_attribute(attr) then
+    usage("unknown attribute '%s' for --attr (valid: %s)", attr, table.concat(c:attributes(), ", "))
+  end
+  return attr
 end
 
 local function whole(name, min)
@@ -313,7 +333,7 @@ local function expand(inputs)
   local core = require "rostra.core"
   local list, found = {}, {}
   for _, p in ipairs(inputs) do
-    local files = core.walk(p)
+    local files = core.walk(p, require("rostra.corpus").extensions)
     if files then
       for _, f in ipairs(files) do
         list[#list + 1] = f
@@ -368,10 +388,13 @@ local function open_corpus(ctx, args)
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
     local what = #inputs == 1 and inputs[1] or expand(inputs)
-    local ok, r, err = pcall(rostra.load, what, opts)
+    local ok, r, err, code = pcall(rostra.load, what, opts)
     if finish then finish() end
     if not ok then error(r, 0) end
-    if not r then fail("%s", err) end
+    if not r then -- the one file given could not be read: its message and code, as a skipped file's
+      if code then fail("%s (%s)", err, code) end
+      fail("%s", err)
+    end
     c = r
     local warnings = c:info().warnings
     local _, ndoc = c:counts()
@@ -379,7 +402,7 @@ local function open_corpus(ctx, args)
       local more = #warnings > 1 and (" (and %d more)"):format(#warnings - 1) or ""
       fail("%s%s", warnings[1]:gsub("^skipped ", ""), more)
     elseif ndoc == 0 then
-      fail("no speeches in %s (rostra reads .txt files)", table.concat(inputs, ", "))
+      fail("no speeches in %s (rostra reads .txt, .conllu and .vrt files)", table.concat(inputs, ", "))
     end
     show_warnings(ctx, warnings)
   end
@@ -608,6 +631,7 @@ function cmd.kwic(ctx, args)
   local q = check_query(args.query)
   local sort = parse_sort(args.sort)
   local c = open_corpus(ctx, args)
+  check_query(q, c)
   local limit = args.limit ~= 0 and args.limit or nil
   local fmt = output_format(args)
   if fmt == "text" and args.limit == nil then limit = 50 end
@@ -651,6 +675,7 @@ end
 function cmd.count(ctx, args)
   local q = check_query(args.query)
   local c = open_corpus(ctx, args)
+  check_query(q, c)
   local m = c:query(q)
   local t
   if args.by then
@@ -775,6 +800,7 @@ end
 
 function cmd.freq(ctx, args)
   local c = open_corpus(ctx, args)
+  check_attr(c, args.attr)
   local o = opts_of(args, { attr = "attr", by = "by", min = "min", stopwords = "stopwords", punct = "punct" })
   o.top = top(args)
   emit(ctx, args, c:freq(o))
@@ -784,6 +810,8 @@ function cmd.ngrams(ctx, args)
   load_optional "rostra.stats"
   local c = open_corpus(ctx, args)
   need(c, "ngrams", "the statistics, rostra.stats")
+  check_attr(c, args.attr)
+  check_within(c, args.within)
   local o = opts_of(args, { n = "n", attr = "attr", min = "min", stopwords = "stopwords", within = "within" })
   o.top = top(args, false)
   emit(ctx, args, c:ngrams(o))
@@ -795,6 +823,9 @@ function cmd.collocates(ctx, args)
   check_measure(args.measure)
   local c = open_corpus(ctx, args)
   need(c, "collocates", "the statistics, rostra.stats")
+  check_query(q, c)
+  check_attr(c, args.attr)
+  check_within(c, args.within)
   local o = opts_of(args, { window = "window", measure = "measure", min = "min", attr = "attr",
                             stopwords = "stopwords", within = "within", punct = "punct" })
   o.top = top(args, false)
@@ -808,6 +839,7 @@ function cmd.keyness(ctx, args)
   load_optional "rostra.stats"
   local c, _, where = open_corpus(ctx, args)
   need(c, "keyness", "the statistics, rostra.stats")
+  check_attr(c, args.attr)
   local target = c:where(tspec)
   local reference
   if rspec then
@@ -831,6 +863,7 @@ function cmd.dispersion(ctx, args)
   load_optional "rostra.stats"
   local c = open_corpus(ctx, args)
   need(c, "dispersion", "the statistics, rostra.stats")
+  check_query(q, c)
   emit(ctx, args, c:dispersion(q, opts_of(args, { by = "by" })))
 end
 
@@ -870,6 +903,44 @@ local function meta_summary(c)
   return rows
 end
 
+function cmd.dfm(ctx, args)
+  if not args.output then
+    usage("dfm needs -o DIR, the folder to write matrix.mtx, features.tsv and docvars.csv in")
+  end
+  load_optional "rostra.dfm"
+  local c = open_corpus(ctx, args)
+  need(c, "dfm", "the document-feature matrix, rostra.dfm")
+  check_attr(c, args.attr)
+  local m = c:dfm(opts_of(args, { attr = "attr", by = "by", min_count = "min_count", min_docs = "min_docs",
+                                 max_features = "max_features", stopwords = "stopwords", punct = "punct" }))
+  for _, w in ipairs(m.warnings) do warn(ctx, w) end
+  local ok, err = m:export(args.output)
+  if not ok then fail("%s", err) end
+  ctx.out:write(("wrote %s/: %s × %s (%s), %s\n"):format(args.output:gsub("/+$", ""),
+    plural(m.nrows, "document", "documents"), plural(m.ncols, "feature", "features"), m.attr,
+    plural(m.nnz, "non-zero entry", "non-zero entries")))
+end
+
+function cmd.export(ctx, args)
+  if not args.output then usage("export needs -o FILE, the file to write") end
+  local fmt = args.format
+  if not fmt then
+    local ext = args.output:match("%.([^./]+)$")
+    if ext and ext:lower() == "vrt" then fmt = "vrt" end
+  end
+  if fmt ~= "vrt" then usage("export needs --format vrt (or -o FILE.vrt): the one format it writes") end
+  load_optional "rostra.vrt"
+  local c = open_corpus(ctx, args)
+  need(c, "export_vrt", "CWB export, rostra.vrt")
+  local info, err = c:export_vrt(args.output, { corpus = args.corpus, data = args.data,
+                                                registry = args.registry })
+  if not info then fail("%s", err) end
+  for _, w in ipairs(info.warnings) do warn(ctx, w) end
+  ctx.out:write(("wrote %s: %s, %s\nindex it with CWB (cwb-encode and cwb-make), then query it with cqp "
+    .. "or add it to CQPweb:\n  %s\n  %s\n"):format(args.output, plural(info.speeches, "speech", "speeches"),
+    plural(info.tokens, "token", "tokens"), info.command, info.make))
+end
+
 function cmd.info(ctx, args)
   local c = open_corpus(ctx, args)
   local i = c:info()
@@ -880,13 +951,14 @@ function cmd.info(ctx, args)
     { field = "words", value = i.words },
     { field = "punctuation", value = i.punctuation },
     { field = "set_aside", value = i.aside },
-    { field = "types.word", value = i.types.word },
-    { field = "types.lower", value = i.types.lower },
-    { field = "types.stem", value = i.types.stem },
+    { field = "attributes", value = table.concat(i.attributes, ", ") },
     { field = "bytes_per_token", value = i.bytes_per_token },
     { field = "levels", value = table.concat(i.levels, ", ") },
     { field = "warnings", value = #i.warnings },
   }
+  for k, a in ipairs(i.attributes) do
+    table.insert(rows, 7 + k, { field = "types." .. a, value = i.types[a] })
+  end
   for _, r in ipairs(meta_summary(c)) do rows[#rows + 1] = r end
   emit(ctx, args, result.new({ "field", "value" }, rows, { align = { value = "left" }, formats = {
     value = function(v) if math.type(v) == "float" then return ("%.2f"):format(v) end end } }))
@@ -1218,7 +1290,7 @@ M.commands = {
   { name = "freq", summary = "Frequency list.",
     example = "rostra freq examples/sample.txt --stopwords en --limit 20",
     options = function(c)
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--by", "One list per value of a metadata key."):argname "<key>"
       c:option("--min", "Leave out forms seen fewer times.", nil, whole("--min", 1)):argname "<n>"
       c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
@@ -1228,22 +1300,22 @@ M.commands = {
     example = "rostra ngrams -n 3 examples/sample.txt --limit 20",
     options = function(c)
       c:option("-n", "Tokens per n-gram (default 2).", nil, whole("-n", 1)):argname "<n>"
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--min", "Leave out n-grams seen fewer times.", nil, whole("--min", 1)):argname "<n>"
       c:option("--stopwords", "Leave out n-grams that start or end with a stopword (en, fr, es, zh).")
-      c:option("--within", "N-grams stay within: sentence (default), segment, point, quotation, speech.")
-        :choices(LEVELS)
+      c:option("--within", "N-grams stay within: sentence (default), segment, point, quotation, speech, "
+        .. "or a structure of annotated files.")
     end },
   { name = "collocates", summary = "Collocates of a query.", query = true,
     example = "rostra collocates cooperation examples/sample.txt --window 5 --measure logdice",
     options = function(c)
       c:option("--window", "Tokens on each side (default 5).", nil, whole("--window", 1)):argname "<n>"
-      c:option("--within", "Windows stay within: sentence (default), segment, point, quotation, speech.")
-        :choices(LEVELS)
+      c:option("--within", "Windows stay within: sentence (default), segment, point, quotation, speech, "
+        .. "or a structure of annotated files.")
       c:option("--measure", "mi (default), mi3, t, z, ll, logdice, dice, chi2, or all.")
       c:flag("--punct", "Keep punctuation and symbols.")
       c:option("--min", "Leave out collocates seen fewer times.", nil, whole("--min", 1)):argname "<n>"
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
     end },
   { name = "keyness", summary = "Key words of some speeches (--target) against the others.",
@@ -1258,7 +1330,7 @@ M.commands = {
       c:option("--measure", "ll (default), chi2, logratio, pdiff.")
       c:flag("--punct", "Keep punctuation and symbols.")
       c:option("--min", "Leave out words seen fewer times.", nil, whole("--min", 1)):argname "<n>"
-      c:option("--attr", "word, lower (default) or stem."):choices(ATTRS)
+      c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
     end },
   { name = "dispersion", summary = "How a query's matches spread over the speeches.", query = true,
@@ -1278,6 +1350,33 @@ M.commands = {
     example = "rostra report examples/sample.txt -o sample.html\n"
       .. "  rostra report un.rostra --query 'climate change' --query pandemic --where country=CHN -o un.html",
     options = M.report_options },
+  { name = "dfm", summary = "Document-feature matrix: matrix.mtx, features.tsv, docvars.csv.",
+    example = "rostra dfm un.rostra --stopwords en --min-docs 5 -o un_dfm\n"
+      .. "  rostra dfm un.rostra --by country --attr lemma -o by_country",
+    options = function(c)
+      c:option("--attr", "The features: lower (default), word, stem, or an attribute of annotated files.")
+      c:option("--by", "Rows: speech (default) or one per value of a metadata key."):argname "<key>"
+      c:option("--min-count", "Leave out features seen fewer times.", nil, whole("--min-count", 1))
+        :argname "<n>"
+      c:option("--min-docs", "Leave out features found in fewer documents.", nil, whole("--min-docs", 1))
+        :argname "<n>"
+      c:option("--max-features", "Keep the N most frequent features.", nil, whole("--max-features", 1))
+        :argname "<n>"
+      c:option("--stopwords", "Leave out the stopwords of a language: en, fr, es, zh.")
+      c:flag("--punct", "Keep punctuation and symbols.")
+    end },
+  { name = "export", summary = "Write the corpus as a CWB vertical file, with the cwb-encode command.",
+    example = "rostra export --format vrt un.rostra -o un.vrt --corpus un\n"
+      .. "  rostra export speeches.conllu -o speeches.vrt",
+    options = function(c)
+      c:option("--format", "vrt (the default for -o FILE.vrt): a CWB vertical file."):choices { "vrt" }
+      c:option("--corpus", "The CWB corpus id in the command printed (default: the file's name).")
+        :argname "<id>"
+      c:option("--data", "The folder of CWB's data files in the command (default: /corpora/data).")
+        :argname "<dir>"
+      c:option("--registry", "CWB's registry folder in the command (default: /usr/local/share/cwb/registry).")
+        :argname "<dir>"
+    end },
   { name = "info", summary = "Sizes, counts and metadata of a corpus or index.",
     example = "rostra info un.rostra" },
   { name = "repl", summary = "A Lua prompt with rostra loaded and the corpus bound to c.",
@@ -1328,13 +1427,17 @@ local function build_parser(seen)
       :count("*"):argname "<key=value>"
     -- a picture or a page has no table format nor row limit
     local picture = spec.name == "plot" or spec.name == "report"
-    if spec.name ~= "repl" and not picture then
+    -- nor a folder of files (dfm) or a corpus file (export): no rows to limit
+    local files = spec.name == "dfm" or spec.name == "export"
+    if spec.name ~= "repl" and not picture and not files then
       c:option("--format", "text (default), tsv, csv or json."):choices(FORMATS)
       c:option("--limit", "At most N rows (text shows 50 unless told; 0: all).", nil, whole("--limit", 0))
         :argname "<n>"
     end
     if spec.name ~= "repl" then
       c:option("-o --output", spec.name == "index" and "The index file to write."
+        or spec.name == "dfm" and "The folder to write matrix.mtx, features.tsv and docvars.csv in."
+        or spec.name == "export" and "The file to write."
         or picture and ("The " .. (spec.name == "plot" and "SVG" or "HTML") .. " file to write "
           .. "(default: standard output).") or "Write to FILE.")
         :argname "<file>"

@@ -16,7 +16,6 @@ M.Corpus = Corpus
 local LEVELS = { segment = true, point = true, sentence = true, quotation = true, speech = true }
 local LEVEL_ALIAS = { paragraph = "segment", s = "sentence" }
 local SEG_KINDS = { "salutation", "paragraph", "closing", "heading" }
-local ATTRS = { word = true, lower = true, stem = true }
 
 -- Snowball algorithm names for the languages rostra meets
 local SNOWBALL = {
@@ -341,9 +340,44 @@ function Corpus:text(d)
   return self._root._h:doc_text(d)
 end
 
---- The form of token p (`attr`: word, lower or stem).
+--- The form of token p (`attr`: word, lower, stem or any attribute of the
+-- index, see `c:attributes()`).
 function Corpus:token(p, attr)
   return self._root._h:token(p, attr)
+end
+
+--- The positional attributes of the index: word, lower, stem, then those
+-- read from annotated files (lemma, upos, ...), in the order they came.
+-- @treturn {string,...}
+function Corpus:attributes()
+  return (self._root._h:attributes())
+end
+
+--- The structures of the index: the built-in levels (speech, segment,
+-- point, sentence, quotation), then those read from annotated files
+-- (structure tags of a VRT file), and the attributes of each structure
+-- (`{level = {names}}`: segment kind, point ordinal, quotation depth are
+-- built in; others come from the files).
+-- @treturn {string,...} levels
+-- @treturn table level -> list of attribute names
+function Corpus:structures()
+  local _, extra, sattrs = self._root._h:attributes()
+  local levels = { "speech", "segment", "point", "sentence", "quotation" }
+  for _, n in ipairs(extra) do levels[#levels + 1] = n end
+  local attrs = { segment = { "kind" }, point = { "ordinal" }, quotation = { "depth" } }
+  for _, a in ipairs(sattrs) do
+    attrs[a.level] = attrs[a.level] or {}
+    table.insert(attrs[a.level], a.name)
+  end
+  return levels, attrs
+end
+
+--- Is name an attribute of the index?
+function Corpus:has_attribute(name)
+  for _, a in ipairs(self:attributes()) do
+    if a == name then return true end
+  end
+  return false
 end
 
 --- Sizes, counts, attributes and warnings: `tokens` (the speech's tokens),
@@ -356,13 +390,18 @@ function Corpus:info()
   local s = h:sizes()
   local words, ntok, aside, ndoc = h:words(self._mask)
   local index_bytes = s.stream + s.offsets + s.postings + s.vocabulary + s.maps + s.structures
+    + s.attributes
+  local attrs = self:attributes()
+  local types = {}
+  for _, a in ipairs(attrs) do types[a] = h:ntypes(a) end
+  local levels = self:structures()
   return {
     tokens = ntok, words = words, punctuation = ntok - words, aside = aside,
     speeches = ndoc, sizes = s,
     bytes_per_token = ntok > 0 and index_bytes / ntok or 0,
-    attributes = { "word", "lower", "stem" },
-    levels = { "speech", "segment", "point", "sentence", "quotation" },
-    types = { word = s.word_types, lower = s.lower_types, stem = s.stem_types },
+    attributes = attrs,
+    levels = levels,
+    types = types,
     warnings = self._root._extra.warnings or {},
     path = self._root._path,
     view = self._mask ~= nil,
@@ -385,13 +424,19 @@ function Corpus:boilerplate(d)
   return out
 end
 
-local function check_level(level, fname)
+local function check_level(level, fname, c)
   if type(level) ~= "string" then
     error(("bad argument #1 to '%s' (level name expected)"):format(fname), 3)
   end
   level = LEVEL_ALIAS[level] or level
   if not LEVELS[level] then
-    error(("unknown level '%s' (valid: speech, segment, point, sentence, quotation)"):format(level), 3)
+    local levels = c and c._root._h:is_open() and c:structures() or {}
+    for i = 6, #levels do
+      if levels[i] == level then return level end
+    end
+    local valid = { "speech", "segment", "point", "sentence", "quotation" }
+    for i = 6, #levels do valid[#valid + 1] = levels[i] end
+    error(("unknown level '%s' (valid: %s)"):format(level, table.concat(valid, ", ")), 3)
   end
   return level
 end
@@ -405,9 +450,13 @@ local QUOTE = {
 
 --- Iterate the spans of a level: `{speech, start, stop, text, kind | ordinal}`
 -- (positions 1-based inclusive; `text` is the source text, for quotations
--- without the marks). `c:spans("boilerplate")` iterates the text set aside
--- instead, as `c:boilerplate(d)` gives it (byte positions in the speech's
--- text, not token positions).
+-- without the marks). Structures read from annotated files (`"turn"`) are
+-- levels too, and a span carries the attributes of its structure
+-- (`span.speaker`, a sentence's `span.id`) when it has them (one named
+-- as a field of the span, `start` or `text`, is left to `h:region_values`).
+-- `c:spans("boilerplate")` iterates the text set aside instead, as
+-- `c:boilerplate(d)` gives it (byte positions in the speech's text, not
+-- token positions).
 function Corpus:spans(level)
   if level == "boilerplate" then
     local list, i = {}, 0
@@ -419,7 +468,7 @@ function Corpus:spans(level)
       return list[i]
     end
   end
-  level = check_level(level, "spans")
+  level = check_level(level, "spans", self)
   local h = self._root._h
   local _, ndoc = h:counts()
   if level == "speech" then
@@ -433,6 +482,14 @@ function Corpus:spans(level)
     end
   end
   local starts, stops, attrs = h:regions(level)
+  local _, sattrs = self:structures()
+  local values = {}
+  for _, name in ipairs(sattrs[level] or {}) do
+    if not (level == "segment" and name == "kind") and not (level == "point" and name == "ordinal")
+      and not (level == "quotation" and name == "depth") then
+      values[name] = h:region_values(level, name)
+    end
+  end
   local i = 0
   return function()
     while true do
@@ -443,6 +500,11 @@ function Corpus:spans(level)
       if self:has(d) then
         local b = stops[i]
         local span = { speech = d, start = a, stop = b, index = i }
+        for name, vals in pairs(values) do -- (never over the span's own fields)
+          if vals[i] and span[name] == nil and name ~= "text" and name ~= "kind" and name ~= "ordinal" then
+            span[name] = vals[i]
+          end
+        end
         if level == "segment" then span.kind = SEG_KINDS[attrs[i]] or "paragraph"
         elseif level == "point" then span.ordinal = attrs[i] end
         if level == "quotation" then
@@ -467,7 +529,10 @@ function Corpus:freq(opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table expected)", 2) end
   local attr = opts.attr or "lower"
-  if not ATTRS[attr] then error(("unknown attribute '%s' (valid: word, lower, stem)"):format(attr), 2) end
+  if type(attr) ~= "string" or not self:has_attribute(attr) then
+    error(("unknown attribute '%s' (valid: %s)"):format(tostring(attr),
+      table.concat(self:attributes(), ", ")), 2)
+  end
   local top, min = opts.top, opts.min or 1
   if top ~= nil and (math.type(top) ~= "integer" or top < 0) then
     error("top must be a non-negative integer", 2)
@@ -556,21 +621,54 @@ local function read_file(path)
 end
 M.read_file = read_file
 
---- Parse and add every `.txt` under a folder (recursively), a file, or a
--- list of paths. Options: `meta` (template, lpeg pattern or function),
--- `sidecar`, `lang`, `progress(done, total, bytes)`, `threads`.
+--- The extensions of the files `rostra.load` reads from a folder: plain
+-- texts, CoNLL-U and CWB vertical files.
+M.extensions = { ".txt", ".conllu", ".vrt" }
+
+-- the metadata of the documents of an annotated file (CoNLL-U, VRT)
+local function annotated_docs(c, r, rel, opts, sidecar, meta, warnings)
+  local lang
+  local multi = #r.docs > 1
+  for i, d in ipairs(r.docs) do
+    local m = meta.for_speech({}, d.meta, rel, opts, sidecar)
+    local id = d.meta.id
+    local name = d.name ~= "" and d.name or (id ~= nil and id ~= "" and id)
+      or (multi and ("%s#%d"):format(rel, i) or rel)
+    if d.meta.file == nil then m.file = name end
+    c._metas[d.doc] = m
+    c._extra.names[d.doc] = name
+    if lang == nil and m.lang ~= nil then lang = M.stemmer_for(m.lang) end
+  end
+  if #r.docs == 0 then
+    warnings[#warnings + 1] = ("%s: no document found"):format(rel)
+  elseif r.tokens == 0 then
+    warnings[#warnings + 1] = ("%s: no token found"):format(rel)
+  end
+  if r.rebuilt > 0 then
+    warnings[#warnings + 1] = ("%s:%d: %d sentences whose '# text' does not hold their forms in order: "
+      .. "their text was rebuilt from the forms"):format(rel, r.rebuilt_line, r.rebuilt)
+  end
+  return lang
+end
+
+--- Parse and add every `.txt`, `.conllu` and `.vrt` under a folder
+-- (recursively), a file, or a list of paths. Options: `meta` (template,
+-- lpeg pattern or function), `sidecar`, `lang`, `progress(done, total,
+-- bytes)`, `threads`, `attributes` (the names of a VRT file's columns after
+-- the word, when it does not name them). See docs/interchange.md for
+-- annotated files.
 function M.load(what, opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
-  local paths, base, warnings = {}, nil, {}
+  local paths, base, warnings, single = {}, nil, {}, false
   if type(what) == "string" then
-    local list, w = core.walk(what)
+    local list, w = core.walk(what, M.extensions)
     if list then
       paths, base = list, what:gsub("/+$", "")
       for _, x in ipairs(w) do warnings[#warnings + 1] = x end
     else
-      if w and w:find("not a folder") then paths = { what }
-      else return nil, w, select(3, core.walk(what)) end
+      if w and w:find("not a folder") then paths, single = { what }, true
+      else return nil, w, select(3, core.walk(what, M.extensions)) end
     end
   elseif type(what) == "table" then
     for i, p in ipairs(what) do
@@ -590,6 +688,16 @@ function M.load(what, opts)
   if opts.progress ~= nil and type(opts.progress) ~= "function" then
     error("progress must be a function", 3)
   end
+  if opts.attributes ~= nil then
+    if type(opts.attributes) ~= "table" then error("attributes must be a list of names", 3) end
+    for i, a in ipairs(opts.attributes) do
+      if type(a) ~= "string" then error(("attributes: name #%d is not a string"):format(i), 3) end
+      if a == "word" or a == "lower" or a == "stem" then
+        error(("attributes: '%s' clashes with a built-in attribute (word, lower, stem): "
+          .. "name the column otherwise"):format(a), 3)
+      end
+    end
+  end
   local meta = require "rostra.meta"
   local sidecar
   if opts.sidecar ~= nil then
@@ -608,7 +716,9 @@ function M.load(what, opts)
     local path = paths[i]
     local rel = base and path:sub(#base + 2) or path
     local lang
-    if r.doc then
+    if r.docs then
+      lang = annotated_docs(c, r, rel, opts, sidecar, meta, warnings)
+    elseif r.doc then
       local m = meta.for_speech(r.meta, r.front, rel, opts, sidecar)
       c._metas[r.doc] = m
       c._extra.names[r.doc] = rel
@@ -625,11 +735,18 @@ function M.load(what, opts)
       lang = m.lang ~= nil and M.stemmer_for(m.lang) or nil
     else
       warnings[#warnings + 1] = ("skipped %s (%s)"):format(r.error, r.code)
+      if single then c._failed = { r.error, r.code } end
     end
     if progress then progress(i, total, bytes) end
     return lang
   end
-  h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk })
+  h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk,
+                                            attributes = opts.attributes })
+  if c._failed then -- the one file asked for could not be read: bad data, not an empty corpus
+    local f = c._failed
+    c:close()
+    return nil, f[1], f[2]
+  end
   return c
 end
 

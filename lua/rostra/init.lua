@@ -135,6 +135,8 @@ require "rostra.stats"   -- c:ngrams, c:collocates, c:keyness, c:dispersion
 require "rostra.themes"  -- c:tag, sp:tag
 require "rostra.validation" -- c:sample, lex:validate
 require "rostra.plot"    -- t:plot, t:svg, t:bars, c:trend, m:plot
+require "rostra.dfm"     -- c:dfm
+require "rostra.vrt"     -- c:export_vrt
 
 --- A new, empty in-memory corpus.
 function rostra.corpus()

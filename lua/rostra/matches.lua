@@ -73,12 +73,19 @@ end
 -- corpus has (rostra.cjk)
 local function compile(c, q, fname)
   local prog
-  if type(q) == "string" then prog = query.compile(q)
+  if type(q) == "string" then prog = query.compile(q, M.names(c))
   elseif type(q) == "table" and q.seq then prog = q
   else
     error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
   end
   return cjk.expand(prog, c._root._h)
+end
+
+--- The names a query may use on corpus c: its attributes and structures
+-- (options for `query.compile`).
+function M.names(c)
+  local levels, attrs = c:structures()
+  return { attributes = c:attributes(), structures = { levels = levels, attrs = attrs } }
 end
 
 local function new_matches(c, starts, stops, q)
@@ -326,7 +333,8 @@ end
 local GROUP_LEVELS = { segment = true, point = true, sentence = true, quotation = true }
 
 --- Counts of matches per group: `"match"` (the match text, lower-cased), an
--- attribute (`"word"`, `"lower"`, `"stem"`: forms of the matched tokens), a
+-- attribute (`"word"`, `"lower"`, `"stem"` or any of `c:attributes()`:
+-- forms of the matched tokens), a
 -- metadata key, `"speech"`, or a structure (`"point"` by ordinal,
 -- `"segment"` by kind, `"sentence"`/`"quotation"`: inside one or not).
 function Matches:group(by)
@@ -338,7 +346,7 @@ function Matches:group(by)
   local fn
   if by == "match" then
     fn = function(i) return h:text_span(self.starts[i], self.stops[i]):lower():gsub("%s+", " ") end
-  elseif by == "word" or by == "lower" or by == "stem" then
+  elseif c:has_attribute(by) then
     fn = function(i)
       local parts = {}
       for p = self.starts[i], self.stops[i] do parts[#parts + 1] = h:token(p, by) end

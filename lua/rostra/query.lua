@@ -339,6 +339,9 @@ end
 local function token_string(s, i)
   local raw, j = scan_string(s, i)
   local fc, fd, fl = false, false, false
+  -- flags follow the string, with or without spaces ("x"%c, "x" %c), as in CQP
+  local nb = find(s, "[^ \t\r\n]", j) or j
+  if nb > j and sub(s, nb, nb) == "%" then j = nb end
   if sub(s, j, j) == "%" then
     j = j + 1
     local letters = match(s, "^%a*", j)
@@ -524,14 +527,22 @@ local function word(s, i, pos, w)
   return i, tok({ t = "eq", attr = "lower", value = lower, mode = mode, flags = "" })
 end
 
+-- the attributes and structures of the corpus a query is compiled for
+-- (set by M.compile while it parses; the built-in ones by default)
+local known = { attrs = ATTR, attr_list = ATTR_LIST, structs = STRUCT, struct_list = STRUCT_LIST,
+                struct_attrs = STRUCT_ATTR }
+
 local function attr_name(s, i, pos, name)
-  if not ATTR[name] then fail(s, pos, format("unknown attribute '%s' (valid: %s)", name, ATTR_LIST)) end
+  if known.attrs ~= true and not known.attrs[name] then
+    fail(s, pos, format("unknown attribute '%s' (valid: %s)", name, known.attr_list))
+  end
   return i, name
 end
 
 local function struct_name(s, i, pos, name)
   local st = STRUCT[name]
-  if not st then fail(s, pos, format("unknown structure '%s' (valid: %s)", name, STRUCT_LIST)) end
+  if not st and (known.structs == true or known.structs[name]) then st = name end
+  if not st then fail(s, pos, format("unknown structure '%s' (valid: %s)", name, known.struct_list)) end
   return i, st
 end
 
@@ -552,7 +563,10 @@ local mvalue = mstring + date + number
 
 -- an open tag: validate its attributes
 local function open_tag(s, i, o, st, attrs, c, got)
-  local allowed = STRUCT_ATTR[st]
+  local allowed = known.struct_attrs[st]
+  if known.struct_attrs == true then allowed = setmetatable({}, { __index = function(_, k)
+      return STRUCT_ATTR[st] and STRUCT_ATTR[st][k] or "string"
+    end }) end
   local out = {}
   for _, a in ipairs(attrs) do
     local pos, name, vpos, v = a[1], a[2], a[3], a[4]
@@ -571,6 +585,11 @@ local function open_tag(s, i, o, st, attrs, c, got)
       if type(v) ~= "string" then fail(s, vpos, "expected a quoted string for 'kind'") end
       if not SEG_KIND[v] then
         fail(s, vpos, format("unknown segment kind '%s' (valid: %s)", v, SEG_KIND_LIST))
+      end
+    elseif kind == "string" then
+      if type(v) ~= "string" then
+        if math.type(v) == "integer" then v = format("%d", v)
+        else fail(s, vpos, format("expected a quoted string for '%s'", name)) end
       end
     elseif kind == "int1" or kind == "int0" then
       local low = kind == "int1" and 1 or 0
@@ -628,7 +647,9 @@ local mcmp = C(ident) * Sp * (
 
 local grammar = P{ "query",
   query = Sp * Cp() * (V"alt" + E(ITEM)) * Sp
-    * (P"within" * -wchar * Sp * (sname + E("expected a structure after 'within' (" .. STRUCT_LIST .. ")"))
+    * (P"within" * -wchar * Sp * (sname + Cmt(P(true), function(s, i)
+        fail(s, i, "expected a structure after 'within' (" .. known.struct_list .. ")")
+      end))
       + Cc(nil)) * Sp
     * (P"::" * Sp * (V"mor" + E"expected a metadata constraint after '::'") * Sp
       * (#(P"within" * -wchar) * E"expected end of query ('within' comes before '::')")^-1
@@ -803,14 +824,80 @@ local function check_depth(q)
   end
 end
 
+-- the names a corpus knows, from compile's options
+local function corpus_names(opts)
+  if opts == nil then
+    return { attrs = ATTR, attr_list = ATTR_LIST, structs = STRUCT, struct_list = STRUCT_LIST,
+             struct_attrs = STRUCT_ATTR }
+  end
+  if type(opts) ~= "table" then
+    error(format("bad argument #2 to 'compile' (options table expected, got %s)", type(opts)), 3)
+  end
+  for k in pairs(opts) do
+    if k ~= "attributes" and k ~= "structures" then
+      error(format("unknown option '%s' to 'compile' (valid: attributes, structures)", tostring(k)), 3)
+    end
+  end
+  local out = { attrs = ATTR, attr_list = ATTR_LIST, structs = STRUCT, struct_list = STRUCT_LIST,
+                struct_attrs = STRUCT_ATTR }
+  local a = opts.attributes
+  if a == true then
+    out.attrs = true
+  elseif type(a) == "table" then
+    out.attrs = {}
+    for _, n in ipairs(a) do out.attrs[n] = true end
+    out.attr_list = concat(a, ", ")
+  elseif a ~= nil then
+    error("compile: attributes must be a list of names or true", 3)
+  end
+  local st = opts.structures
+  if st == true then
+    out.structs, out.struct_attrs = true, true
+  elseif type(st) == "table" then
+    -- {levels = {...}, attrs = {level = {names}}} as c:structures() gives them
+    out.structs, out.struct_attrs = {}, {}
+    local names = { "sentence", "s", "segment", "point", "quotation", "speech" }
+    for _, n in ipairs(st.levels or st) do
+      if not STRUCT[n] then out.structs[n] = true; names[#names + 1] = n end
+    end
+    out.struct_list = concat(names, ", ")
+    for lv, t in pairs(STRUCT_ATTR) do out.struct_attrs[lv] = t end
+    for lv, list in pairs(st.attrs or {}) do
+      local key = STRUCT[lv] or lv
+      local t = {}
+      for k, v in pairs(STRUCT_ATTR[key] or {}) do t[k] = v end
+      for _, n in ipairs(list) do if not t[n] then t[n] = "string" end end
+      out.struct_attrs[key] = t
+    end
+  elseif st ~= nil then
+    error("compile: structures must be a table or true", 3)
+  end
+  return out
+end
+
 --- Parse a query into a program (see the module doc); raises
--- `query:LINE:COL: message` on a malformed query.
+-- `query:LINE:COL: message` on a malformed query. `opts.attributes`: the
+-- attribute names the corpus has (a list; `true`: any name); default word,
+-- lower and stem. `opts.structures`: `{levels = {...}, attrs = {level =
+-- {names}}}` for the structures and structure attributes the corpus has
+-- beside the built-in ones (`true`: any).
 -- @tparam string q
+-- @tparam[opt] table opts
 -- @treturn table the program
-function M.compile(q)
+function M.compile(q, opts)
   if type(q) ~= "string" then
     error(format("bad argument #1 to 'compile' (string expected, got %s)", type(q)), 2)
   end
+  local names = corpus_names(opts)
+  local saved = known
+  known = names
+  local ok, prog = pcall(M._compile, q)
+  known = saved
+  if not ok then error(prog, 0) end
+  return prog
+end
+
+function M._compile(q)
   if #q > M.max_length then
     fail(q, 1, format("query too long (%d bytes, at most %d)", #q, M.max_length))
   end

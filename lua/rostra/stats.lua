@@ -55,7 +55,6 @@ local ASSOC_SET = {}
 for _, m in ipairs(ASSOC) do ASSOC_SET[m] = true end
 local KEYNESS = { ll = true, chi2 = true, logratio = true, pdiff = true }
 local KEYNESS_LIST = "ll, chi2, logratio, pdiff"
-local ATTRS = { word = true, lower = true, stem = true }
 local LEVEL = {
   sentence = "sentence", s = "sentence", segment = "segment", paragraph = "segment",
   point = "point", quotation = "quotation", speech = "speech",
@@ -90,17 +89,21 @@ local function set_of(list)
   return s
 end
 
-local function check_attr(v, fname)
+local function check_attr(v, fname, c)
   if v == nil then return "lower" end
-  if not ATTRS[v] then
-    fail(fname, format("unknown attribute '%s' (valid: word, lower, stem)", tostring(v)))
+  if type(v) ~= "string" or not c:has_attribute(v) then
+    fail(fname, format("unknown attribute '%s' (valid: %s)", tostring(v), concat(c:attributes(), ", ")))
   end
   return v
 end
 
-local function check_within(v, fname)
+local function check_within(v, fname, c)
   if v == nil then return "sentence" end
   local lv = LEVEL[v]
+  if not lv and c and type(v) == "string" then
+    local levels = c:structures()
+    for _, n in ipairs(levels) do if n == v then lv = v end end
+  end
   if not lv then fail(fname, format("unknown level '%s' for within (valid: %s)", tostring(v), LEVEL_LIST)) end
   return lv
 end
@@ -140,16 +143,18 @@ end
 -- {====================================================== nodes
 
 -- the lower/word/stem form of a query that is one literal token test, or nil
-local function literal_of(q)
+local function literal_of(q, c)
   local ok, query = pcall(require, "rostra.query")
   if not ok then return nil end
-  local okc, prog = pcall(query.compile, q)
+  local names
+  if package.loaded["rostra.matches"] then names = package.loaded["rostra.matches"].names(c) end
+  local okc, prog = pcall(query.compile, q, names)
   if not okc or type(prog) ~= "table" or prog.within or prog.meta then return nil end
   local seq = prog.seq
   if type(seq) ~= "table" or #seq ~= 1 or seq[1].op ~= "tok" then return nil end
   local t = seq[1].test
   if type(t) ~= "table" or t.t ~= "eq" or t.mode ~= "literal" or (t.flags or "") ~= ""
-    or not ATTRS[t.attr] or type(t.value) ~= "string" then
+    or not c:has_attribute(t.attr) or type(t.value) ~= "string" then
     return nil
   end
   -- Han and Kana: the characters, whatever the tokens (the query path cuts them)
@@ -166,7 +171,7 @@ end
 -- the node options for C and a label for titles
 local function node_opts(self, q, fname)
   if type(q) == "string" then
-    local attr, form = literal_of(q)
+    local attr, form = literal_of(q, self)
     if attr then return { node_attr = attr, node_form = form }, q end
     if type(self.query) == "function" then
       q = self:query(q)
@@ -214,8 +219,8 @@ function Corpus:ngrams(opts)
   if math_type(n) ~= "integer" or n < 1 or n > 5 then
     error("ngrams: n must be an integer from 1 to 5, got " .. tostring(n), 2)
   end
-  local attr = check_attr(opts.attr, "ngrams")
-  local within = check_within(opts.within, "ngrams")
+  local attr = check_attr(opts.attr, "ngrams", self)
+  local within = check_within(opts.within, "ngrams", self)
   local min = check_min(opts.min, 5, "ngrams")
   local top = check_top(opts.top, "ngrams")
   local skip = opts.skip_punct
@@ -300,8 +305,8 @@ end
 function Corpus:collocates(q, opts)
   opts = check_opts(opts, "collocates", COLL_OPTS, 2)
   local left, right = check_window(opts.window)
-  local within = check_within(opts.within, "collocates")
-  local attr = check_attr(opts.attr, "collocates")
+  local within = check_within(opts.within, "collocates", self)
+  local attr = check_attr(opts.attr, "collocates", self)
   local min = check_min(opts.min, 3, "collocates")
   local top = check_top(opts.top, "collocates")
   local measure = opts.measure or "mi"
@@ -410,7 +415,7 @@ function Corpus:keyness(target, reference, opts)
   if correction and not has_p then
     fail("keyness", format("correction needs p-values: measure '%s' has none (use ll or chi2)", measure))
   end
-  local attr = check_attr(opts.attr, "keyness")
+  local attr = check_attr(opts.attr, "keyness", self)
   local min = check_min(opts.min, 5, "keyness")
   local top = check_top(opts.top, "keyness")
   if reference == nil then

@@ -234,13 +234,25 @@ static int v_id(lua_State *L) {
   return 1;
 }
 
+/* rows made one at a time are read in order, mostly: lazy cells are
+** filled this many rows ahead */
+#define MAKE_AHEAD 512
+
+/* v:make(id [, i]): the row of that id; i, its position, fills the lazy
+** cells of the rows that follow it too */
 static int v_make(lua_State *L) {
   rs_table *T;
-  lua_Integer id;
+  lua_Integer id, i;
   rs_buf *sc;
-  check_view(L, 1, &T);
+  ltview *v = check_view(L, 1, &T);
   id = luaL_checkinteger(L, 2);
+  i = luaL_optinteger(L, 3, 0);
   luaL_argcheck(L, id >= 1 && (lua_Unsigned)id <= T->nrow, 2, "no such row");
+  if (T->fill && i >= 1 && (lua_Unsigned)i <= v->n && v->rows[i - 1] == (uint32_t)(id - 1) &&
+      !(T->filled[(id - 1) / 8] >> ((id - 1) % 8) & 1)) {
+    size_t from = (size_t)i - 1, k = v->n - from < MAKE_AHEAD ? v->n - from : MAKE_AHEAD;
+    check_status(L, rs_table_prepare(T, v->rows + from, k));
+  }
   sc = push_scratch(L);
   push_row(L, T, (uint32_t)(id - 1), sc);
   return 1;

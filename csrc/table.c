@@ -59,7 +59,82 @@ void rs_table_free(rs_table *T) {
   if (!T) return;
   for (i = 0; i < T->ncol; i++) col_free(T->M, &T->cols[i], T->nrow);
   rs_free(T->M, T->cols, (size_t)T->capcol * sizeof *T->cols);
+  rs_free(T->M, T->fillud, T->fillsize);
+  rs_free(T->M, T->filled, asize((T->nrow + 7) / 8, 1));
   rs_free(T->M, T, sizeof *T);
+}
+
+int rs_table_lazy(rs_table *T, rs_tfill fill, const void *ud, size_t udsize, const int *cols,
+                  int ncols) {
+  int i;
+  uint64_t mask = 0;
+  for (i = 0; i < ncols; i++) {
+    if (cols[i] < 0 || cols[i] >= T->ncol || cols[i] >= 64) return RS_EINVAL;
+    mask |= (uint64_t)1 << cols[i];
+  }
+  if (T->fill || !fill) return RS_EINVAL;
+  T->filled = (uint8_t *)zalloc(T->M, (T->nrow + 7) / 8, 1);
+  T->fillud = rs_malloc(T->M, udsize ? udsize : 1);
+  if (!T->filled || !T->fillud) {
+    rs_free(T->M, T->filled, asize((T->nrow + 7) / 8, 1));
+    rs_free(T->M, T->fillud, udsize ? udsize : 1);
+    T->filled = NULL;
+    T->fillud = NULL;
+    return RS_ENOMEM;
+  }
+  if (udsize) memcpy(T->fillud, ud, udsize);
+  T->fillsize = udsize ? udsize : 1;
+  T->fill = fill;
+  T->lazy = mask;
+  return RS_OK;
+}
+
+#define FILLED(T, r) ((T)->filled[(r) / 8] >> ((r) % 8) & 1)
+
+static int u32_cmp(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* fill the lazy cells of rows[0..n) that are not yet, when one of the
+** columns of mask is lazy */
+static int need(const rs_table *CT, const uint32_t *rows, size_t n, uint64_t mask) {
+  rs_table *T = (rs_table *)CT; /* the cells are a cache: filling them changes no value */
+  uint32_t *todo;
+  size_t i, k = 0, cap = n < 65536 ? n : 65536;
+  int err = RS_OK;
+  if (!(T->lazy & mask) || n == 0) return RS_OK;
+  for (i = 0; i < n && !k; i++) k = !FILLED(T, rows[i]);
+  if (!k) return RS_OK;
+  if (n == 1) {
+    err = T->fill(T, rows, 1, T->fillud);
+    if (!err) T->filled[rows[0] / 8] |= (uint8_t)(1u << (rows[0] % 8));
+    return err;
+  }
+  todo = (uint32_t *)rs_malloc(T->M, cap * sizeof *todo);
+  if (!todo) return RS_ENOMEM;
+  for (i = 0; i < n && !err;) { /* in batches, each in row order */
+    size_t j;
+    for (k = 0; i < n && k < cap; i++) {
+      uint32_t r = rows[i];
+      if (FILLED(T, r)) continue;
+      T->filled[r / 8] |= (uint8_t)(1u << (r % 8)); /* a row given twice is filled once */
+      todo[k++] = r;
+    }
+    if (!k) break;
+    qsort(todo, k, sizeof *todo, u32_cmp);
+    err = T->fill(T, todo, k, T->fillud);
+    if (err)
+      for (j = 0; j < k; j++) T->filled[todo[j] / 8] &= (uint8_t)~(1u << (todo[j] % 8));
+  }
+  rs_free(T->M, todo, cap * sizeof *todo);
+  return err;
+}
+
+#define COLBIT(c) ((c) < 64 ? (uint64_t)1 << (c) : 0)
+
+int rs_table_prepare(const rs_table *T, const uint32_t *rows, size_t n) {
+  return need(T, rows, n, ~(uint64_t)0);
 }
 
 void rs_table_bind(rs_table *T, const rs_index *ix) { T->ix = ix; }
@@ -336,7 +411,9 @@ static int str_append(const rs_table *T, const rs_tcol *c, uint32_t r, rs_mem *M
 int rs_table_cell(const rs_table *T, int ci, uint32_t r, rs_buf *scratch, rs_tcell *out) {
   const rs_tcol *c = &T->cols[ci];
   memset(out, 0, sizeof *out);
-  if (r >= T->nrow || IS_NULL(c, r)) return RS_OK;
+  if (r >= T->nrow) return RS_OK;
+  if (need(T, &r, 1, COLBIT(ci))) return RS_ENOMEM;
+  if (IS_NULL(c, r)) return RS_OK;
   out->kind = c->type;
   switch (c->type) {
   case RS_TC_INT: out->i = c->i[r]; break;
@@ -735,6 +812,11 @@ int rs_table_sort(const rs_table *T, uint32_t *rows, size_t n, const rs_tkey *ke
   for (k = 0; k < nkeys; k++)
     if (keys[k].col < 0 || keys[k].col >= T->ncol) return RS_EINVAL;
   if (n < 2 || nkeys == 0) return RS_OK;
+  {
+    uint64_t mask = 0;
+    for (k = 0; k < nkeys; k++) mask |= COLBIT(keys[k].col);
+    if (need(T, rows, n, mask)) return RS_ENOMEM;
+  }
   memset(ranks, 0, sizeof ranks);
   for (k = 0; k < nkeys; k++) {
     const rs_tcol *c = &T->cols[keys[k].col];
@@ -897,9 +979,13 @@ int rs_table_filter(const rs_table *T, const uint32_t *rows, size_t n, const rs_
   size_t i, k = 0;
   int j, err = RS_OK;
   rs_buf b;
-  for (j = 0; j < np; j++)
+  uint64_t mask = 0;
+  for (j = 0; j < np; j++) {
     if (p[j].col < 0 || p[j].col >= T->ncol || p[j].op < RS_TF_EQ || p[j].op > RS_TF_HASNOT)
       return RS_EINVAL;
+    mask |= COLBIT(p[j].col);
+  }
+  if (need(T, rows, n, mask)) return RS_ENOMEM;
   rs_buf_init(&b);
   for (i = 0; i < n; i++) {
     uint32_t r = rows[i];
@@ -1064,6 +1150,11 @@ int rs_table_group(const rs_table *T, const uint32_t *rows, size_t n, const int 
     if (sums[j] < 0 || sums[j] >= T->ncol ||
         (T->cols[sums[j]].type != RS_TC_INT && T->cols[sums[j]].type != RS_TC_NUM))
       return RS_EINVAL;
+  {
+    uint64_t mask = 0;
+    for (j = 0; j < nk; j++) mask |= COLBIT(keys[j]);
+    if (need(T, rows, n, mask)) return RS_ENOMEM;
+  }
   rs_buf_init(&b);
   while (nslot < 2 * n) nslot *= 2;
   slots = (uint32_t *)rs_malloc(M, nslot * sizeof *slots);
@@ -1294,8 +1385,12 @@ int rs_table_format(const rs_table *T, const uint32_t *rows, size_t n, const rs_
   rs_buf_init(&cb);
   rs_buf_init(&tmp);
   rs_buf_init(&sc);
-  for (c = 0; c < nc; c++)
+  uint64_t mask = 0;
+  for (c = 0; c < nc; c++) {
     if (o->cols[c] < 0 || o->cols[c] >= T->ncol) return RS_EINVAL;
+    mask |= COLBIT(o->cols[c]);
+  }
+  if (need(T, rows, shown, mask)) return RS_ENOMEM;
   if (nc > 0 && shown > ((size_t)-1 / sizeof *cells) / (size_t)nc - 1) return RS_ENOMEM;
   cells = (fcell *)rs_malloc(M, (shown + 1) * (size_t)(nc ? nc : 1) * sizeof *cells);
   widths = (size_t *)rs_malloc(M, (size_t)(nc ? nc : 1) * sizeof *widths);
@@ -1579,14 +1674,25 @@ static int write_cell(wctx *W, const rs_table *T, int ci, uint32_t r, int fmt, r
   }
 }
 
+/* the lazy cells of rows i.. (a batch at a time, as the writer goes) */
+#define WBATCH 8192
+
+static int wneed(wctx *W, const rs_table *T, const uint32_t *rows, size_t n, size_t i, uint64_t mask) {
+  if (i % WBATCH == 0 && need(T, rows + i, n - i < WBATCH ? n - i : WBATCH, mask)) return W->err = RS_ENOMEM;
+  return 0;
+}
+
 int rs_table_write(const rs_table *T, const uint32_t *rows, size_t n, const int *cols, int ncols,
                    int fmt, rs_tsink *sink) {
   wctx W;
   rs_buf sc, tmp, names;
   size_t i, *noff = NULL;
   int c;
-  for (c = 0; c < ncols; c++)
+  uint64_t mask = 0;
+  for (c = 0; c < ncols; c++) {
     if (cols[c] < 0 || cols[c] >= T->ncol) return RS_EINVAL;
+    mask |= COLBIT(cols[c]);
+  }
   if (fmt < RS_TW_TSV || fmt > RS_TW_JSON) return RS_EINVAL;
   W.M = T->M;
   rs_buf_init(&W.b);
@@ -1621,6 +1727,7 @@ int rs_table_write(const rs_table *T, const uint32_t *rows, size_t n, const int 
     names = N.b;
     if (n == 0) wadd(&W, "[]\n", 3);
     for (i = 0; i < n && !W.err; i++) {
+      if (wneed(&W, T, rows, n, i, mask)) break;
       wadd(&W, i == 0 ? "[\n{" : ",\n{", 3);
       for (c = 0; c < ncols && !W.err; c++) {
         if (c) wadd(&W, ",", 1);
@@ -1640,6 +1747,7 @@ int rs_table_write(const rs_table *T, const uint32_t *rows, size_t n, const int 
     }
     wadd(&W, "\n", 1);
     for (i = 0; i < n && !W.err; i++) {
+      if (wneed(&W, T, rows, n, i, mask)) break;
       for (c = 0; c < ncols && !W.err; c++) {
         if (c) wadd(&W, sep, 1);
         write_cell(&W, T, cols[c], rows[i], fmt, &sc, &tmp);

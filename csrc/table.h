@@ -69,12 +69,23 @@ typedef struct rs_tcol {
   uint8_t *null;   /* a bit per row, set when the cell is missing; NULL: none */
 } rs_tcol;
 
+struct rs_table;
+
+/* Lazy columns: fill(T, rows, n, ud) fills the cells of the lazy columns
+** for the row ids rows[0..n) (ascending, none filled yet); 0 or RS_ENOMEM */
+typedef int (*rs_tfill)(struct rs_table *T, const uint32_t *rows, size_t n, void *ud);
+
 typedef struct rs_table {
   rs_mem *M;
   size_t nrow;
   int ncol, capcol;
   rs_tcol *cols;
   const rs_index *ix; /* see rs_table_bind */
+  rs_tfill fill;      /* see rs_table_lazy */
+  void *fillud;
+  size_t fillsize;
+  uint64_t lazy;      /* a bit per lazy column (columns 0 to 63) */
+  uint8_t *filled;    /* a bit per row whose lazy cells are filled */
 } rs_table;
 
 /* {====================================================== building */
@@ -108,6 +119,17 @@ int rs_tcol_push_list(rs_mem *M, rs_tcol *c, const double *v, size_t n);
 int rs_tcol_intern(rs_mem *M, rs_tcol *c, const char *s, size_t n, uint32_t *id);
 /* cell r is missing */
 int rs_tcol_set_null(rs_mem *M, rs_tcol *c, size_t nrow, size_t r);
+
+/* Make columns cols[0..ncols) (indices below 64) lazy: their cells are
+** filled by fill when first needed (a cell read, a sort, a filter, a
+** group, the text table, a file), a row at a time or in bulk. ud
+** (udsize bytes) is copied and given to fill. 0, RS_ENOMEM or RS_EINVAL. */
+int rs_table_lazy(rs_table *T, rs_tfill fill, const void *ud, size_t udsize, const int *cols,
+                  int ncols);
+
+/* fill the lazy cells of rows[0..n) now (those already filled are kept);
+** 0 or RS_ENOMEM */
+int rs_table_prepare(const rs_table *T, const uint32_t *rows, size_t n);
 
 /* the column of that name, or -1 */
 int rs_table_find(const rs_table *T, const char *name, size_t len);

@@ -144,13 +144,74 @@ describe("results held in C", function()
     end)
   end)
 
+  describe("KWIC lines", function()
+    it("are spans of the stored text, as the Lua strings of h:kwic cut them", function()
+      for _, o in ipairs { {}, { context = 2 }, { chars = 12 }, { clip = "sentence" }, { context = 0 } } do
+        for _, q in ipairs { "peace", '"development" []{0,3} "cooperation"', "[]", "cooperation" } do
+          local k = c:kwic(q, o)
+          local m = c:query(q)
+          local d, l, mm, r = c._h:kwic(m.starts, m.stops, o.context or 8, o.chars or 0, o.clip == "sentence")
+          assert.equal(#m, #k)
+          for i, line in k:rows() do
+            assert.equal(d[i], line.speech)
+            assert.equal(l[i], line.left)
+            assert.equal(mm[i], line.match)
+            assert.equal(r[i], line.right)
+            assert.equal(m.starts[i], line.start)
+          end
+        end
+      end
+    end)
+
+    it("lines print, carry their speech's metadata, and every hit is exported", function()
+      local k = c:kwic("peace", { limit = 2 })
+      assert.equal(2, #k)
+      assert.is_true(k.hits > 2)
+      assert.equal(c:meta(k[1].speech), k[1].meta)
+      assert.equal("string", type(tostring(k[1])))
+      local all = k:all()
+      assert.equal(k.hits, #all)
+      check_like_plain(all, { { "right", "desc" }, "start" })
+      local tmp = os.tmpname()
+      assert.is_true(k:export(tmp, "tsv"))
+      local p = plain_copy(c:kwic("peace"):all())
+      assert.equal(p:to_tsv(), read(tmp))
+      os.remove(tmp)
+      -- sorted lines, then a page of them
+      local s = c:kwic("peace", { sort = { "right1" }, limit = 3, offset = 1 })
+      local whole = c:kwic("peace", { sort = { "right1" } })
+      assert.equal(3, #s)
+      for i = 1, 3 do assert.equal(whole[i + 1].start, s[i].start) end
+      assert.equal(whole:all():to_tsv(), s:all():to_tsv())
+    end)
+  end)
+
+  describe("match sets", function()
+    it("count their speeches in C, iterate and read as arrays", function()
+      local m = c:query("peace")
+      local seen, n = {}, 0
+      for d, a, b in m:iter() do
+        if not seen[d] then seen[d] = true n = n + 1 end
+        assert.equal(c._h:doc_of(a), d)
+        assert.equal(a, b)
+      end
+      assert.equal(n, m:nspeeches())
+      assert.equal(#m.starts, #m)
+      assert.same(m:get(2), { speech = c._h:doc_of(m.starts[2]), start = m.starts[2], stop = m.stops[2] })
+      assert.equal(0, c:query("nothingsuch"):nspeeches())
+    end)
+  end)
+
   describe("bad input", function()
     it("a result of a closed corpus raises, never reads freed memory", function()
       local c2 = rostra.corpus()
       c2:add("Peace and security. Peace again.")
       local results = {
         freq = c2:freq(),
+        kwic = c2:kwic("peace"),
+        kwic_all = c2:kwic("peace"):all(),
       }
+      local m = c2:query("peace")
       c2:close()
       for name, t in pairs(results) do
         assert.has_error(function() return t[1] end, "attempt to use a closed corpus", name)
@@ -162,6 +223,8 @@ describe("results held in C", function()
         assert.has_error(function() t:export(tmp .. ".tsv") end, "attempt to use a closed corpus", name)
         assert.is_nil(io.open(tmp .. ".tsv"), "no file is left")
       end
+      assert.has_error(function() return m:nspeeches() end, "attempt to use a closed corpus")
+      assert.has_error(function() for _ in m:iter() do end end, "attempt to use a closed corpus")
     end)
 
     it("an export to a path that cannot be written gives nil, message, code and no file", function()

@@ -480,6 +480,70 @@ static void test_index_columns(void) {
   rs_buf_free(&M, &sc);
 }
 
+/* a lazy column: its cells are filled when first needed, once each */
+typedef struct lazyud {
+  long calls, rows;
+} lazyud;
+
+static lazyud *lazy_counts;
+
+static int fill_squares(rs_table *T, const uint32_t *rows, size_t n, void *ud) {
+  size_t i;
+  (void)ud;
+  lazy_counts->calls++;
+  for (i = 0; i < n; i++) {
+    T->cols[1].i[rows[i]] = (int64_t)rows[i] * (int64_t)rows[i];
+    if (i) CHECK(rows[i - 1] < rows[i]); /* ascending */
+  }
+  lazy_counts->rows += (long)n;
+  return 0;
+}
+
+static void test_lazy(void) {
+  rs_mem M = rs_mem_default();
+  rs_table *T = rs_table_new(&M, 10);
+  int64_t *id = rs_table_int(T, "id"), *sq = rs_table_int(T, "square");
+  static const int lazy[] = {1}, cols[] = {0, 1};
+  uint32_t rows[10];
+  lazyud counts = {0, 0};
+  rs_tkey key = {1, 1};
+  rs_buf sc;
+  rs_tcell c;
+  const char *s;
+  int i;
+  rs_buf_init(&sc);
+  lazy_counts = &counts;
+  for (i = 0; i < 10; i++) id[i] = i, rows[i] = (uint32_t)(9 - i);
+  (void)sq;
+  CHECK_EQ_INT(rs_table_lazy(T, fill_squares, NULL, 0, lazy, 1), 0);
+  CHECK_EQ_INT(rs_table_lazy(T, fill_squares, NULL, 0, lazy, 1), RS_EINVAL); /* once */
+  rs_table_cell(T, 0, 3, &sc, &c); /* not a lazy column: nothing filled */
+  CHECK_EQ_INT(counts.rows, 0);
+  rs_table_cell(T, 1, 3, &sc, &c);
+  CHECK_EQ_INT(c.i, 9);
+  CHECK_EQ_INT(counts.rows, 1);
+  rs_table_cell(T, 1, 3, &sc, &c); /* kept */
+  CHECK_EQ_INT(counts.rows, 1);
+  /* the text table of 4 rows fills 3 more (row 3 is filled) */
+  {
+    rs_tfmt o = fmt_opts(cols, 2, 4, 40, NULL);
+    uint32_t four[4] = {0, 1, 2, 3};
+    s = format_all(&M, T, four, 4, &o);
+    CHECK_EQ_STR(s, "id  square\n--  ------\n 0       0\n 1       1\n 2       4\n 3       9");
+    CHECK_EQ_INT(counts.rows, 4);
+  }
+  /* a sort by it fills the others, in one call */
+  counts.calls = 0;
+  CHECK_EQ_INT(rs_table_sort(T, rows, 10, &key, 1), 0);
+  CHECK_EQ_INT(counts.rows, 10);
+  CHECK_EQ_INT(counts.calls, 1);
+  CHECK(rows[0] == 9 && rows[9] == 0);
+  s = write_all(&M, T, rows, 3, cols, 2, RS_TW_CSV);
+  CHECK_EQ_STR(s, "id,square\n9,81\n8,64\n7,49\n");
+  rs_buf_free(&M, &sc);
+  rs_table_free(T);
+}
+
 static void test_width_repr(void) {
   char buf[32];
   CHECK_EQ_INT(rs_width("abc", 3), 3);
@@ -550,6 +614,7 @@ int main(void) {
   RUN(test_filter);
   RUN(test_group);
   RUN(test_index_columns);
+  RUN(test_lazy);
   RUN(test_width_repr);
   RUN(test_alloc_failures);
   CHECK_DONE();

@@ -13,7 +13,6 @@ local Corpus = corpusmod.Corpus
 local M = {}
 
 local Matches = {}
-Matches.__index = Matches
 Matches.__name = "rostra.matches"
 M.Matches = Matches
 
@@ -93,12 +92,46 @@ local function new_matches(c, starts, stops, q)
 end
 M.new = new_matches
 
+-- matches held in C (a match set of csrc/lmatch.c): the arrays `starts`
+-- and `stops` are made when first read
+local function set_matches(c, set, q)
+  return setmetatable({ corpus = c, _set = set, q = q }, Matches)
+end
+
+function Matches.__index(self, k)
+  if k == "starts" or k == "stops" then
+    local set = rawget(self, "_set")
+    if set then
+      local a, b = set:arrays()
+      rawset(self, "starts", a)
+      rawset(self, "stops", b)
+      return rawget(self, k)
+    end
+    return nil
+  end
+  return Matches[k]
+end
+
+-- the set of the matches: the one they were found as, or one made from
+-- the arrays (once read, the arrays are what the matches are: they may
+-- have been sorted or changed)
+local function set_of(m)
+  local starts = rawget(m, "starts")
+  if starts == nil then
+    local set = rawget(m, "_set")
+    if set then return set end
+    starts = {}
+  end
+  return m.corpus._root._h:matchset(starts, m.stops or {})
+end
+M.set_of = set_of
+
 --- Matches of a query (a string in the query language, see docs/query.md).
 -- @treturn Matches (empty, never nil, when nothing matches)
 function Corpus:query(q)
   local prog = compile(self, q, "query")
-  local starts, stops = self._root._h:query(prog, mask_for(self, prog))
-  return new_matches(self, starts, stops, type(q) == "string" and q or nil)
+  local set = self._root._h:query(prog, mask_for(self, prog), false, 0, true)
+  return set_matches(self, set, type(q) == "string" and q or nil)
 end
 
 --- The number of matches of a query.
@@ -110,15 +143,18 @@ end
 -- {====================================================== Matches
 
 function Matches:__len()
+  local starts = rawget(self, "starts")
+  if starts == nil and rawget(self, "_set") then return self._set:len() end
   return #self.starts
 end
 
 function Matches:__tostring()
-  return ("rostra.matches: %d hits%s"):format(#self.starts, self.q and (" of " .. self.q) or "")
+  return ("rostra.matches: %d hits%s"):format(#self, self.q and (" of " .. self.q) or "")
 end
 
 --- Iterate `speech, start, stop` over the matches.
 function Matches:iter()
+  if rawget(self, "starts") == nil and rawget(self, "_set") then return self._set:iter() end
   local i, h = 0, self.corpus._root._h
   return function()
     i = i + 1
@@ -128,8 +164,19 @@ function Matches:iter()
 end
 Matches.__call = Matches.iter
 
+--- The number of speeches with a match (counted in C).
+-- @treturn integer
+function Matches:nspeeches()
+  return set_of(self):speeches()
+end
+
 --- Match i as a table `{speech, start, stop}`.
 function Matches:get(i)
+  if rawget(self, "starts") == nil and rawget(self, "_set") then
+    local d, a, b = self._set:get(i)
+    if not d then return nil end
+    return { speech = d, start = a, stop = b }
+  end
   local a = self.starts[i]
   if not a then return nil end
   return { speech = self.corpus._root._h:doc_of(a), start = a, stop = self.stops[i] }
@@ -142,6 +189,10 @@ end
 
 --- The source text of match i.
 function Matches:text(i)
+  if rawget(self, "starts") == nil and rawget(self, "_set") then
+    local _, a, b = self._set:get(i)
+    return self.corpus._root._h:text_span(a, b)
+  end
   return self.corpus._root._h:text_span(self.starts[i], self.stops[i])
 end
 
@@ -458,26 +509,33 @@ end
 local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limit = true,
                     offset = true, meta = true }
 
--- the lines of the hits starts[i]..stops[i]: their text is cut in C, in
--- columns; a line's table is made when it is first read
-local function build_lines(c, starts, stops, opts)
+-- the KWIC lines of hits from..to of the match set `set`, held in C: the
+-- context is a span of the stored text; a line's table is made when it
+-- is first read, with the metatable of lines (its `meta` read then too)
+local function line_table(c, set, from, to, opts)
   local h = c._root._h
-  local docs, lefts, ms, rights = h:kwic(starts, stops, opts.context or 8, opts.chars or 0,
-    opts.clip == "sentence")
-  local metas = c:_load_meta()
-  local cols = { speech = docs, left = lefts, match = ms, right = rights, start = starts, stop = stops }
-  return result.lazy_rows(#starts, function(i)
-    local d = docs[i]
-    return setmetatable({ speech = d, left = lefts[i], match = ms[i], right = rights[i],
-      start = starts[i], stop = stops[i], meta = metas[d] }, Line)
-  end), cols
+  return h:kwic_table(set, from, to, opts.context or 8, opts.chars or 0, opts.clip == "sentence")
+end
+
+local function line_wrap(c)
+  local mt = { __tostring = Line.__tostring, __name = "rostra.kwicline" }
+  function mt.__index(row, k)
+    if k == "meta" then
+      local m = c:meta(row.speech)
+      rawset(row, "meta", m)
+      return m
+    end
+    return Line[k]
+  end
+  return function(row) return setmetatable(row, mt) end
 end
 
 --- KWIC lines of a query or of Matches: `{context = 8 | chars = 60,
 -- clip = "sentence", sort = {"right1", "right2"}, limit, offset}`.
 -- Lines have `left`, `match`, `right` (the stored text with its spacing,
 -- line breaks as spaces), `speech`, `meta`, `start`, `stop`. The result
--- holds the page (`limit`, `offset`); `export` writes every hit.
+-- holds the page (`limit`, `offset`); `export` writes every hit. The
+-- lines are held in C: a line's table is made when it is read.
 function Corpus:kwic(q, opts)
   opts = opts or {}
   if type(opts) ~= "table" then error("bad argument #2 to 'kwic' (table expected)", 2) end
@@ -493,51 +551,59 @@ function Corpus:kwic(q, opts)
   if opts.clip ~= nil and opts.clip ~= "sentence" then error("clip must be \"sentence\"", 2) end
   local m, hits, partial
   if getmetatable(q) == Matches then
-    m = new_matches(self, table.move(q.starts, 1, #q.starts, 1, {}),
-      table.move(q.stops, 1, #q.stops, 1, {}), q.q)
+    if rawget(q, "starts") == nil and rawget(q, "_set") then
+      m = set_matches(self, q._set, q.q)
+    else
+      m = new_matches(self, table.move(q.starts, 1, #q.starts, 1, {}),
+        table.move(q.stops, 1, #q.stops, 1, {}), q.q)
+    end
   elseif opts.limit and not opts.sort then
     -- a page in corpus order: count every hit, fetch only the page's
     local prog = compile(self, q, "kwic")
     local mask, h = mask_for(self, prog), self._root._h
     hits = h:query(prog, mask, true)
-    local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit))
-    m = new_matches(self, starts, stops, type(q) == "string" and q or nil)
+    local set = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), true)
+    m = set_matches(self, set, type(q) == "string" and q or nil)
     partial = prog
   else
     m = self:query(q)
   end
-  hits = hits or #m.starts
+  hits = hits or #m
   if opts.sort then m:sort(opts.sort) end
   local offset, limit = opts.offset or 0, opts.limit
-  local ps, pe = m.starts, m.stops
-  local last = limit and math.min(#m.starts, offset + limit) or #m.starts
-  if offset > 0 or last < #m.starts then
-    ps = table.move(m.starts, offset + 1, last, 1, {})
-    pe = table.move(m.stops, offset + 1, last, 1, {})
-  end
-  local rows = build_lines(self, ps, pe, opts)
-  local t = Kwic.new({ "speech", "left", "match", "right" }, rows, {
+  local n = #m
+  local last = limit and math.min(n, offset + limit) or n
+  local view = line_table(self, set_of(m), offset + 1, last, opts)
+  local t = result.from_view(view, { "speech", "left", "match", "right" }, {
+    class = Kwic, wrap = line_wrap(self),
     title = ("%d hits%s"):format(hits, m.q and (" of " .. m.q) or ""),
     align = { left = "right" } })
   rawset(t, "_matches", m)
   rawset(t, "_partial", partial) -- the program, when only the page was fetched
   rawset(t, "_opts", opts)
+  rawset(t, "_whole", offset == 0 and last == n and not partial)
   rawset(t, "hits", hits)
   return t
 end
 
+--- Every hit (not only the page) as a result: `speech, start, stop, left,
+-- match, right`, held in C.
+function Kwic:all()
+  local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
+  local view
+  if rawget(self, "_whole") then
+    view = rawget(self, "_c")
+  else
+    local prog = rawget(self, "_partial")
+    if prog then m = m.corpus:query(prog) end
+    view = line_table(m.corpus, set_of(m), 1, #m, opts)
+  end
+  return result.from_view(view, { "speech", "start", "stop", "left", "match", "right" })
+end
+
 --- Write every hit (not only the page) as TSV, CSV or JSON.
 function Kwic:export(path, fmt)
-  local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
-  local prog = rawget(self, "_partial")
-  if prog then m = m.corpus:query(prog) end
-  local _, col = build_lines(m.corpus, m.starts, m.stops, opts)
-  local all = result.new({ "speech", "start", "stop", "left", "match", "right" },
-    result.lazy_rows(#col.start, function(i)
-      return { speech = col.speech[i], start = col.start[i], stop = col.stop[i], left = col.left[i],
-               match = col.match[i], right = col.right[i] }
-    end))
-  return all:export(path, fmt)
+  return self:all():export(path, fmt)
 end
 
 function Kwic:format(o)

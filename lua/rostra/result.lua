@@ -440,7 +440,7 @@ function CROWS.__index(t, i)
   if not id then return nil end
   local row = s.cache[id]
   if row == nil then
-    row = s.view:make(id)
+    row = s.view:make(id, i)
     if s.wrap then row = s.wrap(row, id) end
     s.cache[id] = row
   end

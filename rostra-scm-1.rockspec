@@ -58,7 +58,7 @@ build = {
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
         "csrc/index.c", "csrc/store.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
         "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c", "csrc/cjk.c", "csrc/dfm.c",
-        "csrc/annot.c", "csrc/vrt.c", "csrc/table.c",
+        "csrc/annot.c", "csrc/vrt.c", "csrc/table.c", "csrc/metablob.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
         "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/lmeta.c", "csrc/llexicon.c", "csrc/lstats.c",

@@ -80,6 +80,7 @@ function M.open(path, opts)
   local self = new_object(h, nil, nil)
   self._path = path
   if opts.verify then
+    self._verified = true
     local ok, err = pcall(function() self:_load_meta() end)
     if not ok then
       h:close()
@@ -89,17 +90,79 @@ function M.open(path, opts)
   return self
 end
 
--- metadata of an opened index is decoded on first use: open stays O(1)
+-- the directory of an opened index's metadata (csrc/lmeta.c over
+-- csrc/metablob.c), made on first use: a speech's metadata, or one key of
+-- every speech, is decoded from the index when asked for
+local function meta_dir(root)
+  local d = rawget(root, "_dir")
+  if d == nil then
+    d = core.meta_dir(root._h)
+    rawset(root, "_dir", d)
+  end
+  return d
+end
+
+-- metadata of an opened index is read on first use, a speech at a time:
+-- open stays O(1) and a query never decodes every speech's table (with
+-- verify, everything is decoded at open, which checks it whole)
 function Corpus:_load_meta()
   local root = self._root
   if root._metas == nil then
-    local t = decode_meta(root._h:meta())
-    root._metas = t.speeches
-    root._extra = t.extra
-    root._extra.warnings = root._extra.warnings or {}
-    root._extra.names = root._extra.names or {}
+    if root._verified then
+      local t = decode_meta(root._h:meta())
+      root._metas = t.speeches
+      root._extra = t.extra
+      root._extra.warnings = root._extra.warnings or {}
+      root._extra.names = root._extra.names or {}
+      return root._metas
+    end
+    local dir = meta_dir(root)
+    root._metas = setmetatable({}, { __index = function(t, d)
+      if math.type(d) ~= "integer" then return nil end
+      local m = dir:of(d)
+      if m ~= nil then rawset(t, d, m) end
+      return m
+    end })
+    root._extra = setmetatable({}, { __index = function(t, k)
+      setmetatable(t, nil)
+      for kk, vv in pairs(dir:extra()) do
+        if rawget(t, kk) == nil then rawset(t, kk, vv) end
+      end
+      if rawget(t, "warnings") == nil then rawset(t, "warnings", {}) end
+      if rawget(t, "names") == nil then rawset(t, "names", {}) end
+      return rawget(t, k)
+    end })
   end
   return root._metas
+end
+
+-- the metadata read from the index a key at a time (nil for a corpus in
+-- memory, whose metadata are Lua tables)
+function Corpus:_meta_dir()
+  local root = self._root
+  self:_load_meta()
+  if root._verified or not root._path then return nil end
+  return meta_dir(root)
+end
+
+--- The value of a metadata key for every speech: `{[d] = value}`, read in
+-- C from an opened index (no speech's table decoded), or from the tables
+-- of a corpus in memory.
+-- @tparam string key
+-- @treturn table
+function Corpus:meta_values(key)
+  if type(key) ~= "string" then
+    error(("bad argument #1 to 'meta_values' (metadata key expected, got %s)"):format(type(key)), 2)
+  end
+  local dir = self:_meta_dir()
+  if dir then return dir:values(key) end
+  local metas, out = self:_load_meta(), {}
+  local _, ndoc = self._root._h:counts()
+  for d = 1, ndoc do
+    local m = metas[d]
+    if m then out[d] = m[key] end
+  end
+  return out
 end
 
 function Corpus:_handle()
@@ -251,6 +314,13 @@ end
 -- values (`{country = {"CHN", "RUS"}}`), a range (`{year = {min = 2013, max = 2023}}`),
 -- or a function `meta -> boolean`. Views compose.
 function Corpus:where(spec)
+  local dir = type(spec) == "table" and self:_meta_dir()
+  if dir then -- in C, a key at a time
+    local _, ndoc = self._root._h:counts()
+    local mask = self._mask
+    for k, want in pairs(spec) do mask = dir:mask(k, want, mask) end
+    return make_view(self._root, { mask or ("\1"):rep(ndoc) })
+  end
   local metas = self:_load_meta()
   local _, ndoc = self._root._h:counts()
   local base = self._mask
@@ -317,14 +387,19 @@ function Corpus:__len()
   return (self:counts())
 end
 
---- Iterate `id, meta` over the speeches.
-function Corpus:speeches()
-  local metas = self:_load_meta()
+--- Iterate `id, meta` over the speeches (the metadata of an opened index
+-- is read as each speech comes; `ids_only` gives the ids alone).
+function Corpus:speeches(ids_only)
+  local metas = not ids_only and self:_load_meta()
   local _, ndoc = self._root._h:counts()
   local d = 0
+  local mask = self._mask
   return function()
-    repeat d = d + 1 until d > ndoc or self:has(d)
-    if d <= ndoc then return d, metas[d] or {} end
+    repeat d = d + 1 until d > ndoc or mask == nil or mask:byte(d) == 1
+    if d <= ndoc then
+      if ids_only then return d end
+      return d, metas[d] or {}
+    end
   end
 end
 
@@ -552,8 +627,9 @@ function Corpus:freq(opts)
   end
   if opts.by then
     local groups, order = {}, {}
-    for d, m in self:speeches() do
-      local g = m[opts.by]
+    local values = self:meta_values(opts.by)
+    for d in self:speeches(true) do
+      local g = values[d]
       if g ~= nil then
         if not groups[g] then groups[g] = {}; order[#order + 1] = g end
         groups[g][d] = true

@@ -31,6 +31,7 @@ build = {
   modules = {
     ["rostra"] = "lua/rostra/init.lua",
     ["rostra.meta"] = "lua/rostra/meta.lua",
+    ["rostra.opts"] = "lua/rostra/opts.lua",
     ["rostra.speech"] = "lua/rostra/speech.lua",
     ["rostra.corpus"] = "lua/rostra/corpus.lua",
     ["rostra.result"] = "lua/rostra/result.lua",

@@ -1129,7 +1129,8 @@ static int load_cb(void *ud, size_t i, rs_loaded *r) {
 ** added, with entry {doc =, meta =, front =, bad =, tokens =} or {error =,
 ** code =}; what it returns (a language code, or nil) chooses the file's
 ** stemmer. opts.header = false: the texts have no header; opts.cjk =
-** "chars": Han and Kana one character a token. */
+** "chars": Han and Kana one character a token; opts.split_hyphens: a
+** hyphenated word is its parts and hyphens. */
 static int l_load_files(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   lua_Integer threads = luaL_optinteger(L, 3, 1);
@@ -1149,7 +1150,8 @@ static int l_load_files(lua_State *L) {
     if (lua_getfield(L, 6, "header") != LUA_TNIL && !lua_toboolean(L, -1)) flags |= RS_IN_NO_HEADER;
     if (lua_getfield(L, 6, "cjk") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "chars") == 0)
       flags |= RS_IN_CJK_CHARS;
-    lua_pop(L, 2);
+    if (lua_getfield(L, 6, "split_hyphens") != LUA_TNIL && lua_toboolean(L, -1)) flags |= RS_IN_SPLIT_HYPHENS;
+    lua_pop(L, 3);
     if (lua_getfield(L, 6, "xlimit") == LUA_TNUMBER) xlimit = (uint32_t)lua_tointeger(L, -1);
     lua_pop(L, 1);
     if (lua_getfield(L, 6, "attributes") == LUA_TTABLE) { /* the names of VRT columns */

@@ -902,7 +902,7 @@ static int y_value(yreader *Y, yframe *f, const yaml_event_t *ev) {
     if (ev->type == YAML_SCALAR_EVENT && is_null(ev)) return RS_OK;
     return y_err(Y, &ev->start_mark,
                  "_rule: must be a mapping such as {min_count: 2} (keys: min_count, min_share, "
-                 "min_score)");
+                 "min_score, min_dominance)");
   }
   if (str_is(key, klen, "exclude")) {
     size_t xcat = f->cat; /* RS_LEX_NONE at the root: every category */
@@ -943,9 +943,11 @@ static int y_rule(yreader *Y, yframe *f, const yaml_event_t *ev) {
   if (str_is(key, klen, "min_count")) k = RS_RULE_MIN_COUNT;
   else if (str_is(key, klen, "min_share")) k = RS_RULE_MIN_SHARE;
   else if (str_is(key, klen, "min_score")) k = RS_RULE_MIN_SCORE;
+  else if (str_is(key, klen, "min_dominance")) k = RS_RULE_MIN_DOMINANCE;
   else
     return set_err(R, f->kline, f->kcol,
-                   "unknown key '%.*s' in _rule (valid: min_count, min_share, min_score)",
+                   "unknown key '%.*s' in _rule (valid: min_count, min_share, min_score, "
+                   "min_dominance)",
                    clip(key, klen, 200), key);
   if (ev->type != YAML_SCALAR_EVENT || !is_plain(ev) ||
       !parse_number((const char *)ev->data.scalar.value, ev->data.scalar.length, &v))
@@ -954,6 +956,8 @@ static int y_rule(yreader *Y, yframe *f, const yaml_event_t *ev) {
     return y_err(Y, &ev->start_mark, "_rule: min_count must be a whole number >= 1");
   if (k == RS_RULE_MIN_SHARE && !(v >= 0 && v <= 1))
     return y_err(Y, &ev->start_mark, "_rule: min_share must be a number from 0 to 1");
+  if (k == RS_RULE_MIN_DOMINANCE && !(v >= 0 && v <= 1))
+    return y_err(Y, &ev->start_mark, "_rule: min_dominance must be a number from 0 to 1");
   for (i = 0; i < lex->nrule; i++)
     if (lex->rules[i].cat == f->cat && lex->rules[i].key == k)
       return set_err(R, f->kline, f->kcol, "_rule: %.*s given twice (first at line %lu)",
@@ -1027,7 +1031,8 @@ static int y_event(yreader *Y, const yaml_event_t *ev) {
     case F_RULE:
       if (!f->key) {
         if (ev->type != YAML_SCALAR_EVENT)
-          return y_err(Y, &ev->start_mark, "_rule: keys must be min_count, min_share or min_score");
+          return y_err(Y, &ev->start_mark, "_rule: keys must be min_count, min_share, min_score or "
+                                            "min_dominance");
         y_pos(Y, &ev->start_mark, &f->kline, &f->kcol);
         if (!(f->key = rs_strndup(Y->R->M, (const char *)ev->data.scalar.value,
                                   ev->data.scalar.length)))

@@ -77,15 +77,19 @@ typedef struct rs_lexentry {
 } rs_lexentry;
 
 /* decision rules (YAML only): "_rule: {min_count: 2, min_share: 0.02,
-** min_score: 2}" at the top level is the lexicon's default, inside a
-** category (a mapping key or a list item) that category's own. A unit is
-** labelled with a theme when its matches meet every bound of the rule. */
-enum { RS_RULE_MIN_COUNT = 1, RS_RULE_MIN_SHARE = 2, RS_RULE_MIN_SCORE = 3 };
+** min_score: 2, min_dominance: 0.2}" at the top level is the lexicon's
+** default, inside a category (a mapping key or a list item) that category's
+** own. A unit is labelled with a theme when its matches meet every bound of
+** the rule (min_dominance: the theme's score over the score of the unit's
+** top theme). */
+enum { RS_RULE_MIN_COUNT = 1, RS_RULE_MIN_SHARE = 2, RS_RULE_MIN_SCORE = 3,
+       RS_RULE_MIN_DOMINANCE = 4 };
 
 typedef struct rs_lexrule {
   size_t cat;     /* category index, or RS_LEX_NONE for the lexicon's default */
-  int key;        /* RS_RULE_*: min_count is a whole number >= 1, min_share a
-                     number in [0, 1], min_score any finite number */
+  int key;        /* RS_RULE_*: min_count is a whole number >= 1, min_share and
+                     min_dominance numbers in [0, 1], min_score any finite
+                     number */
   double value;
   size_t line, col; /* where the key is written */
 } rs_lexrule;
@@ -121,8 +125,8 @@ typedef struct rs_lexicon {
 **   RS_ENOMEM   an allocation failed (from the hook or from libyaml)
 **   RS_ELIMIT   n > RS_MAX_TEXT
 **   RS_EINVAL   an unknown format
-** A "_rule" that is not a mapping of min_count, min_share and min_score to
-** numbers in range, or that repeats a key for the same category, is an
+** A "_rule" that is not a mapping of min_count, min_share, min_score and
+** min_dominance to numbers in range, or that repeats a key for the same category, is an
 ** RS_EPARSE.
 ** Not errors but warnings (out->warns): a category with no patterns, a
 ** repeated pattern in one category (the first one is kept), and for LIWC

@@ -99,7 +99,7 @@ static void push_warnings(lua_State *L, const rs_lexicon *lex) {
 }
 
 static void push_rules(lua_State *L, const rs_lexicon *lex) {
-  static const char *const keys[] = {"", "min_count", "min_share", "min_score"};
+  static const char *const keys[] = {"", "min_count", "min_share", "min_score", "min_dominance"};
   size_t i;
   lua_createtable(L, (int)lex->nrule, 0);
   for (i = 0; i < lex->nrule; i++) {
@@ -123,7 +123,8 @@ static void push_rules(lua_State *L, const rs_lexicon *lex) {
 ** entries {pattern, category (index; absent for a top-level exclusion),
 ** weight, glob, phrase, exclude, line, col}; warnings {line, col, message};
 ** rules {category (index; absent for the lexicon's default), key
-** ("min_count", "min_share", "min_score"), value, line, col}. */
+** ("min_count", "min_share", "min_score", "min_dominance"), value, line,
+** col}. */
 static int l_read_lexicon(lua_State *L) {
   static const char *const fmts[] = {"yaml", "liwc", "wordstat", "lexicoder", NULL};
   static const int codes[] = {RS_LEX_YAML, RS_LEX_LIWC, RS_LEX_WORDSTAT, RS_LEX_LEXICODER};

@@ -406,7 +406,7 @@ static int cut_words(rs_mem *M, rs_loaded *r, size_t from, unsigned flags) {
 static int tokenize_range(rs_mem *M, rs_loaded *r, size_t a, size_t b, unsigned flags) {
   rs_tokenizer T;
   size_t from = r->ntok;
-  rs_tok_init(&T, r->text, b, 0);
+  rs_tok_init(&T, r->text, b, (flags & RS_IN_SPLIT_HYPHENS) ? RS_TOK_SPLIT_HYPHENS : 0);
   T.pos = a;
   for (;;) {
     if (r->ntok == r->tokcap && rs_grow(M, (void **)&r->toks, &r->tokcap, r->ntok + 1, sizeof *r->toks))

@@ -16,6 +16,7 @@
 /* ingest flags */
 #define RS_IN_NO_HEADER 0x01 /* the text has no header: do not look for one */
 #define RS_IN_CJK_CHARS 0x02 /* Han and Kana one character a token (no word segmentation) */
+#define RS_IN_SPLIT_HYPHENS 0x04 /* a hyphenated word as its parts and hyphens (RS_TOK_SPLIT_HYPHENS) */
 
 /* One text as the ingest made it (a worker of the loader, or the Lua
 ** binding for rostra.parse and c:add): owned by whoever called rs_ingest,

@@ -216,8 +216,8 @@ static int l_parse_speech(lua_State *L) {
 ** made (tokens, vocabulary, structures) for c:add; speech is the parse as
 ** a plain table (what core.parse_speech gives, with the sentences the
 ** ingest split); front the front matter table, or nil when the text has
-** none. opts.header = false: the
-** text has no header. */
+** none. opts.header = false: the text has no header; opts.cjk = "chars";
+** opts.split_hyphens: a hyphenated word is its parts and hyphens. */
 
 typedef struct ingested {
   rs_loaded r;
@@ -261,7 +261,8 @@ static int l_ingest(lua_State *L) {
     if (lua_getfield(L, 3, "header") != LUA_TNIL && !lua_toboolean(L, -1)) flags |= RS_IN_NO_HEADER;
     if (lua_getfield(L, 3, "cjk") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "chars") == 0)
       flags |= RS_IN_CJK_CHARS;
-    lua_pop(L, 2);
+    if (lua_getfield(L, 3, "split_hyphens") != LUA_TNIL && lua_toboolean(L, -1)) flags |= RS_IN_SPLIT_HYPHENS;
+    lua_pop(L, 3);
   }
   lua_settop(L, 2);
   u = (ingested *)lua_newuserdatauv(L, sizeof *u, 0);

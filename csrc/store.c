@@ -407,6 +407,30 @@ int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, ch
 
 /* {====================================================== open */
 
+/* "section 9 (the vocabulary of lower)": what a damaged section holds, for
+** messages a user can act on */
+static void section_name(uint32_t id, char *buf, size_t n) {
+  static const char *const attrs[RS_NATTR] = {"word", "lower", "stem"};
+  static const char *const levels[RS_NLEVEL] = {"segment", "point", "sentence", "quotation"};
+  const char *what = NULL, *of = NULL;
+  if (id == S_SCALARS) what = "the counts";
+  else if (id == S_STREAM) what = "the token stream";
+  else if (id == S_GAP || id == S_CKPT || id == S_GAPX) what = "the spacing between tokens";
+  else if (id == S_TEXT) what = "the source text";
+  else if (id == S_DOCS) what = "the table of speeches";
+  else if (id >= S_VOFF && id < S_VSLOTS) what = "the vocabulary of", of = attrs[(id - S_VOFF) % RS_NATTR];
+  else if (id >= S_VSLOTS && id < S_MAP) what = "the vocabulary index of", of = attrs[id - S_VSLOTS];
+  else if (id >= S_MAP && id < S_FREQ) what = "the word-to-type map of", of = attrs[id - S_MAP];
+  else if (id >= S_FREQ && id < S_INVOFF) what = "the frequencies of", of = attrs[(id - S_FREQ) % RS_NATTR];
+  else if (id >= S_INVOFF && id < S_POSTOFF) what = "the type-to-words map of", of = attrs[(id - S_INVOFF) % RS_NATTR];
+  else if (id == S_POSTOFF || id == S_POST) what = "the postings";
+  else if (id >= S_LV && id < S_META) what = "the regions of", of = levels[id - S_LV];
+  else if (id == S_META) what = "the metadata";
+  if (what && of) snprintf(buf, n, "section %u (%s %s)", id, what, of);
+  else if (what) snprintf(buf, n, "section %u (%s)", id, what);
+  else snprintf(buf, n, "section %u", id);
+}
+
 static int corrupt(char *err, size_t errlen, const char *path, const char *what) {
   snprintf(err, errlen, "%s: corrupt index: %s", path, what);
   return RS_ECORRUPT;
@@ -487,8 +511,9 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
       FAIL(corrupt(err, errlen, path, "section out of the file"));
     if (s[i].elt == 0 || s[i].size % s[i].elt) FAIL(corrupt(err, errlen, path, "bad section size"));
     if (verify && XXH3_64bits(b + s[i].off, (size_t)s[i].size) != s[i].sum) {
-      char what[64];
-      snprintf(what, sizeof what, "checksum mismatch in section %u", s[i].id);
+      char name[80], what[120];
+      section_name(s[i].id, name, sizeof name);
+      snprintf(what, sizeof what, "checksum mismatch in %s", name);
       FAIL(corrupt(err, errlen, path, what));
     }
     ptr[s[i].id] = b + s[i].off;

@@ -221,18 +221,28 @@ describe("rostra command", function()
       local status, out, err = spawn { "count", "community", SAMPLE, "--format", "tsv" }
       assert.equal(0, status)
       assert.equal("", err)
-      assert.truthy(out:find("^query\tcount\tspeeches\tper_million\ncommunity\t7\t1\t"), out)
+      assert.truthy(out:find("^query\tcount\tspeeches\twords\tper_million\ncommunity\t7\t1\t"), out)
     end)
   end)
 
   describe("formats", function()
     -- each: arguments, the TSV columns
+    -- rows in a speech name it: file and its metadata keys
+    local META = { "date", "lang", "place", "role", "source", "speaker", "title", "year" }
+    local function with_meta(first, rest)
+      local out = { table.unpack(first) }
+      for _, k in ipairs(META) do out[#out + 1] = k end
+      for _, k in ipairs(rest) do out[#out + 1] = k end
+      return out
+    end
     local cases = {
-      { { "parse", SAMPLE }, { "file", "index", "line", "kind", "point", "start", "stop", "text" } },
+      { { "parse", SAMPLE },
+        with_meta({ "file" }, { "index", "line", "kind", "point", "start", "stop", "text" }) },
       { { "parse", SAMPLE, "--level", "quotation" },
-        { "file", "index", "segment", "depth", "start", "stop", "text" } },
-      { { "kwic", "community", SAMPLE }, { "speech", "file", "start", "stop", "left", "match", "right" } },
-      { { "count", "community", SAMPLE }, { "query", "count", "speeches", "per_million" } },
+        with_meta({ "file" }, { "index", "segment", "depth", "start", "stop", "text" }) },
+      { { "kwic", "community", SAMPLE },
+        with_meta({ "speech", "file" }, { "start", "stop", "left", "match", "right" }) },
+      { { "count", "community", SAMPLE }, { "query", "count", "speeches", "words", "per_million" } },
       { { "count", "community", SAMPLE, "--by", "point" }, { "group", "count", "share" } },
       { { "freq", SAMPLE, "--limit", "5" }, { "lower", "count", "per_million" } },
       { { "info", SAMPLE }, { "field", "value" } },
@@ -444,13 +454,15 @@ describe("rostra command", function()
         return
       end
       check({ "themes", SAMPLE, "--level", "point" },
-        { "speech", "unit", "theme", "count", "tokens", "score", "share" })
+        { "speech", "file", "date", "lang", "place", "role", "source", "speaker", "title", "year", "unit",
+          "theme", "count", "tokens", "score", "share" })
       check({ "themes", SAMPLE, "--totals" }, { "theme", "count", "tokens", "score", "share", "units" })
-      check({ "themes", SAMPLE, "--level", "point", "--top", "1" }, { "speech", "unit", "rank", "theme" })
+      check({ "themes", SAMPLE, "--level", "point", "--per-unit", "1", "--columns", "year" },
+        { "speech", "file", "year", "unit", "rank", "theme" })
       check({ "themes", SAMPLE, "--by", "year" }, { "year", "theme", "count" })
-      local _, text = main { "themes", SAMPLE, "--level", "point", "--top", "1" }
-      assert.truthy(text:find("\n +1 +1 +1  health ", 1, false), text)
-      local status, _, err = main { "themes", SAMPLE, "--totals", "--top", "2" }
+      local _, text = main { "themes", SAMPLE, "--level", "point", "--per-unit", "1", "--columns", "year" }
+      assert.truthy(text:find("\n +1  examples/sample.txt  2020 +1 +1  health ", 1, false), text)
+      local status, _, err = main { "themes", SAMPLE, "--totals", "--per-unit", "2" }
       assert.equal(2, status)
       assert.equal(1, #lines(err))
     end)
@@ -459,14 +471,15 @@ describe("rostra command", function()
       local sp = assert(rostra.parse_file(SAMPLE))
       local t = sp:tag(rostra.lexicon("political"), { level = "segment" })
       local want = t:labels { min_count = 3, min_share = 0.02 }
-      check({ "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3", "--min-share", "0.02" },
-        { "speech", "unit", "theme", "count", "tokens", "score", "share" })
+      check({ "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3", "--min-share", "0.02",
+              "--columns", "year" },
+        { "speech", "file", "year", "unit", "theme", "count", "tokens", "score", "share" })
       local _, tsv = main { "themes", SAMPLE, "--level", "segment", "--labels", "--min-count", "3",
-        "--min-share", "0.02", "--format", "tsv" }
+        "--min-share", "0.02", "--columns", "year", "--format", "tsv" }
       assert.equal(#want + 1, #lines(tsv))
       for i, r in want:rows() do
         local f = split(lines(tsv)[i + 1], "\t")
-        assert.equal(r.unit .. "|" .. r.theme, f[2] .. "|" .. f[3])
+        assert.equal(r.unit .. "|" .. r.theme, f[4] .. "|" .. f[5])
         assert.is_true(r.count >= 3 and r.share >= 0.02)
       end
       -- with --totals: the units labelled with each theme
@@ -478,8 +491,16 @@ describe("rostra command", function()
         local f = split(lines(tot)[i], "\t")
         assert.equal(units[f[1]], tonumber(f[6]), f[1])
       end
+      -- --min-dominance: the rows whose score is at least that share of their unit's top score
+      local dom = t:labels { min_dominance = 0.5 }
+      local _, dtsv = main { "themes", SAMPLE, "--level", "segment", "--labels", "--min-dominance", "0.5",
+        "--format", "tsv" }
+      assert.equal(#dom + 1, #lines(dtsv))
+      assert.is_true(#dom < #t:labels())
       -- a bound without --labels, or out of range, is a usage error
       for _, args in ipairs { { "themes", SAMPLE, "--min-count", "2" },
+                              { "themes", SAMPLE, "--min-dominance", "0.2" },
+                              { "themes", SAMPLE, "--labels", "--min-dominance", "1.5" },
                               { "themes", SAMPLE, "--labels", "--min-share", "2" },
                               { "themes", SAMPLE, "--labels", "--min-count", "0" } } do
         local status, out, err = main(args)
@@ -527,7 +548,9 @@ describe("rostra command", function()
         return
       end
       check({ "dispersion", "community", SAMPLE, "spec/fixtures/corpus/b_2020.txt" },
-        { "part", "size", "hits" })
+        { "part", "file" })
+      check({ "dispersion", "community", SAMPLE, "spec/fixtures/corpus/b_2020.txt", "--columns", "year" },
+        { "part", "file", "year", "size", "hits" })
     end)
 
     it("repl reads Lua from a pipe", function()
@@ -612,6 +635,12 @@ describe("rostra command", function()
       assert.equal(v.micro.tp, rep.coders[1].micro.tp)
       assert.equal(v.micro.fp, rep.coders[1].micro.fp)
       assert.equal(v.micro.fn, rep.coders[1].micro.fn)
+      _, out = main { "validate", LEXF, C1, "--min-dominance", "0.6", "--format", "json" }
+      rep = cjson.decode(out)
+      assert.equal(0.6, rep.rule.min_dominance)
+      v = rostra.lexicon(LEXF):validate(C1, { min_dominance = 0.6 })
+      assert.same({ v.micro.tp, v.micro.fp, v.micro.fn },
+        { rep.coders[1].micro.tp, rep.coders[1].micro.fp, rep.coders[1].micro.fn })
     end)
 
     it("validate: bad data exits 1 with one line naming the row, usage errors exit 2", function()

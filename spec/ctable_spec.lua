@@ -140,7 +140,8 @@ describe("results held in C", function()
     it("sorting by a column that does not exist names the columns", function()
       local t = c:freq()
       assert.has_error(function() t:sort("cuont") end,
-        "bad argument #1 to 'sort' (unknown column 'cuont'; columns: lower, count, per_million)")
+        "bad argument #1 to 'sort' (unknown column 'cuont'; did you mean 'count'? "
+          .. "columns: lower, count, per_million)")
     end)
   end)
 
@@ -174,8 +175,22 @@ describe("results held in C", function()
       check_like_plain(all, { { "right", "desc" }, "start" })
       local tmp = os.tmpname()
       assert.is_true(k:export(tmp, "tsv"))
-      local p = plain_copy(c:kwic("peace"):all())
-      assert.equal(p:to_tsv(), read(tmp))
+      -- every hit, each naming its speech: the C lines with file and keys
+      local named = k:table(true)
+      assert.equal(named:to_tsv(), read(tmp))
+      local cols = named:columns()
+      assert.equal("speech", cols[1])
+      assert.equal("file", cols[2])
+      for i, r in k:all():rows() do
+        local n, m = named[i], c:meta(r.speech) or {}
+        for _, key in ipairs { "speech", "start", "stop", "left", "match", "right" } do
+          assert.equal(r[key], n[key])
+        end
+        assert.equal(m.file, n.file)
+        assert.equal(m.country, n.country)
+      end
+      assert.equal(k.hits, #k:table(true))
+      assert.equal(2, #k:table())
       os.remove(tmp)
       -- sorted lines, then a page of them
       local s = c:kwic("peace", { sort = { "right1" }, limit = 3, offset = 1 })

@@ -323,7 +323,9 @@ describe("the ingest", function()
         isatty = function() return false end,
       })
       assert.are.equal(0, status)
-      local count, pm = table.concat(out):match("\nthe\t(%d+)\t%d+\t([%d.]+)")
+      -- query, count, speeches, words, per_million
+      local count, words, pm = table.concat(out):match("\nthe\t(%d+)\t%d+\t(%d+)\t([%d.]+)")
+      assert.are.equal(1401, tonumber(words))
       assert.are.equal(c:count("the"), tonumber(count))
       assert.is_true(math.abs(tonumber(pm) - c:count("the") * 1e6 / 1401) < 0.01)
     end)

@@ -222,7 +222,8 @@ describe("rostra.lexicon", function()
 
     it("raises for a caller's mistake", function()
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { level = 1 }) end,
-        "bad option 'level' to 'lexicon' (valid: format, levels, name, rule, rules)")
+        "unknown option 'level' to 'lexicon' (did you mean 'levels'? valid: format, levels, name, rule, "
+        .. "rules)")
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { levels = 0 }) end,
         "bad option 'levels' to 'lexicon' (positive integer expected, got 0)")
       assert.has_error(function() lexicon.new(FIX .. "themes.yaml", { format = "csv" }) end,
@@ -349,6 +350,19 @@ describe("rostra.lexicon", function()
       assert.same({ min_count = 1, min_score = 1.5 }, lex:rule("economy.taxation"))
     end)
 
+    it("take min_dominance, from 0 to 1, in a file, a table and at load", function()
+      local lex = assert(lexicon.new(write_tmp("_rule: {min_score: 2, min_dominance: 0.2}\n"
+        .. "health: [health]\ntrade:\n  - trade\n  - _rule: {min_dominance: 0}\n"), { format = "yaml" }))
+      assert.same({ min_count = 1, min_score = 2, min_dominance = 0.2 }, lex:rule("health"))
+      assert.same({ min_count = 1, min_score = 2, min_dominance = 0 }, lex:rule("trade"))
+      lex = lexicon.new({ _rule = { min_dominance = 0.5 }, health = { "health" } })
+      assert.same({ min_count = 1, min_dominance = 0.5 }, lex:rule("health"))
+      lex = assert(lexicon.new(FIX .. "themes.dic", { rule = { min_dominance = 0.25 } }))
+      assert.same({ min_count = 1, min_dominance = 0.25 }, lex:rule())
+      assert.has_error(function() lexicon.new(FIX .. "themes.dic", { rule = { min_dominance = 2 } }) end,
+        "opts.rule.min_dominance must be a number from 0 to 1, not 2")
+    end)
+
     it("are read from a Lua table under _rule", function()
       local lex = lexicon.new({ _rule = { min_count = 2 }, health = { "health", _rule = { min_share = 0.5 } },
         trade = { "trade" } })
@@ -357,7 +371,7 @@ describe("rostra.lexicon", function()
       assert.same({ min_count = 2 }, lex:rule("trade"))
       assert.has_error(function() lexicon.new({ health = { "h", _rule = { min_cont = 1 } } }) end,
         "lexicon table: health._rule.min_cont: unknown key 'min_cont' in _rule "
-        .. "(valid: min_count, min_share, min_score)")
+        .. "(valid: min_count, min_share, min_score, min_dominance)")
       assert.has_error(function() lexicon.new({ _rule = { min_count = 0 } }) end,
         "lexicon table: _rule.min_count: _rule: min_count must be a whole number >= 1")
       assert.has_error(function() lexicon.new({ _rule = { min_share = "a lot" } }) end,
@@ -372,6 +386,7 @@ describe("rostra.lexicon", function()
         { "a: [x]\n_rule: {min_shar: 0.1}\n", "2:9: unknown key 'min_shar' in _rule" },
         { "a:\n  - x\n  - _rule: {min_share: 5}\n", "3:24: _rule: min_share must be a number from 0 to 1" },
         { "_rule: [2]\n", "1:8: _rule: must be a mapping" },
+        { "_rule: {min_dominance: 1.2}\n", "1:24: _rule: min_dominance must be a number from 0 to 1" },
       }
       for _, c in ipairs(cases) do
         local lex, msg, code = lexicon.new(write_tmp(c[1]), { format = "yaml", name = "r.yaml" })
@@ -385,7 +400,7 @@ describe("rostra.lexicon", function()
       assert.has_error(function() lexicon.new(FIX .. "themes.dic", { rule = { min_count = 1.5 } }) end,
         "opts.rule.min_count must be a whole number >= 1, not 1.5")
       assert.has_error(function() lexicon.new(FIX .. "themes.dic", { rule = { max_count = 1 } }) end,
-        "unknown key 'max_count' in opts.rule (valid: min_count, min_share, min_score)")
+        "unknown key 'max_count' in opts.rule (valid: min_count, min_share, min_score, min_dominance)")
       assert.has_error(function()
         lexicon.new(FIX .. "themes.dic", { rules = { wealth = { min_count = 2 } } })
       end,

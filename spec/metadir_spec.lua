@@ -82,7 +82,6 @@ describe("metadata read in C from an opened index", function()
       { session = 70, country = "CHN" },
       { session = 70, country = "RUS" },
       { nested = "x" },
-      { missing = 1 },
       {},
     }
     for _, spec in ipairs(specs) do
@@ -108,6 +107,10 @@ describe("metadata read in C from an opened index", function()
         return true
       end)))
     end
+    assert.has_error(function() o:where { missing = 1 } end)
+    -- a derived key (decade from year: 2016.5 has none)
+    assert.are.same({ 1, 2, 5, 6 }, ids(o:where { decade = 2010 }))
+    assert.are.same({ 2, 6 }, ids(o:where { decade = 2010, year = { min = 2016 } }))
     -- by hand
     assert.are.same({ 1, 5 }, ids(o:where { country = "CHN" }))
     assert.are.same({ 2, 4 }, ids(o:where { year = { min = 2016, max = 2016.5 } }))

@@ -615,7 +615,15 @@ describe("rostra.stats", function()
       -- DPnorm = DP / (1 - 4/32) (Lijffijt & Gries 2012) = 0.239796
       -- D = 1 - (sd(p)/mean(p)) / sqrt(n - 1), p = v/s, population sd (Gries 2008) = 0.566529
       local t = c:dispersion("development")
-      assert.are.same({ "part", "size", "hits", "per_million", "positions" }, t:columns())
+      -- a part that is a speech is named by its file and metadata
+      assert.are.same({ "part", "file", "country", "lang", "year", "size", "hits", "per_million",
+                        "positions" },
+        t:columns())
+      assert.are.equal(c:meta(1).year, t[1].year)
+      assert.are.same({ "part", "file", "year", "size", "hits", "per_million", "positions" },
+        c:dispersion("development", { columns = { "year" } }):columns())
+      assert.are.same({ "part", "size", "hits", "per_million", "positions" },
+        c:dispersion("development", { by = "year" }):columns())
       assert.are.equal(4, #t)
       assert.are.equal(3, t.meta.range)
       assert.are.equal(4, t.meta.parts)
@@ -652,9 +660,17 @@ describe("rostra.stats", function()
       near(0.08482142857142858, t.meta.dp, 1e-12, "DP")
       near(0.1292517006802721, t.meta.dp_norm, 1e-12, "DPnorm")
       near(0.822429906542056, t.meta.juilland_d, 1e-12, "D")
-      local miss = c:dispersion("development", { by = "speaker" })
-      assert.are.equal(0, #miss)
-      assert.is_truthy(miss.warnings[1]:find("without 'speaker'", 1, true))
+      -- a key no speech has is a mistake; speeches without a key they
+      -- could have are left out, with a warning
+      local ok, err = pcall(c.dispersion, c, "development", { by = "speaker" })
+      assert.is_false(ok)
+      assert.is_truthy(err:find("unknown metadata key 'speaker'", 1, true), err)
+      local part = rostra.corpus()
+      part:add("development here", { party = "a" })
+      part:add("development there", {})
+      local miss = part:dispersion("development", { by = "party" })
+      assert.are.equal(1, #miss)
+      assert.is_truthy(miss.warnings[1]:find("1 speech without 'party' left out", 1, true))
     end)
 
     it("works on a view and flags undefined measures", function()

@@ -344,10 +344,15 @@ describe("themes", function()
       local t = c:tag(lex)
       assert.is_true(result.is(t))
       assert.is_true(themes.ThemeTable.is(t))
-      assert.same({ "speech", "unit", "theme", "count", "tokens", "score", "share" }, t:columns())
+      -- each row names its speech: file (texts added by hand: their number) and metadata
+      assert.same({ "speech", "file", "country", "year", "unit", "theme", "count", "tokens", "score",
+                    "share" },
+        t:columns())
       local s = tostring(t)
       assert.matches("^themes of themes.yaml by speech\n", s)
-      assert.matches("speech  unit  theme", s)
+      assert.matches("speech  file      country  year  unit  theme", s)
+      assert.equal("A", t[1].country)
+      assert.equal(2019, t[1].year)
       local f = t:filter(function(r) return r.theme == "health" end)
       assert.is_true(themes.ThemeTable.is(f))
       assert.equal(2, #f)
@@ -358,12 +363,19 @@ describe("themes", function()
       assert.is_true(t:export(path))
       local text = support.read(path)
       os.remove(path)
-      assert.matches("^speech\tunit\ttheme\tcount\ttokens\tscore\tshare\n", text)
+      assert.matches("^speech\tfile\tcountry\tyear\tunit\ttheme\tcount\ttokens\tscore\tshare\n", text)
+      assert.matches("\n1\tspeech 1\tA\t2019\t1\thealth\t", text)
+      local only = c:tag(lex, { columns = { "year" } })
+      assert.same({ "speech", "file", "year", "unit", "theme", "count", "tokens", "score", "share" },
+        only:columns())
+      assert.has_error(function() c:tag(lex, { columns = { "yeer" } }) end)
     end)
 
     it("totals, top, by, cooccurrence", function()
       local t = c:tag(lex, { by = "year" })
-      assert.same({ "speech", "year", "unit", "theme", "count", "tokens", "score", "share" }, t:columns())
+      assert.same({ "speech", "file", "country", "year", "unit", "theme", "count", "tokens", "score",
+                    "share" },
+        t:columns())
       assert.equal(2019, t[1].year)
       local tot = t:totals()
       assert.same({ "theme", "count", "tokens", "score", "share", "units" }, tot:columns())
@@ -379,8 +391,9 @@ describe("themes", function()
       end
       assert.equal(8 / ntok, tot[1].share)
       local top = t:top(2)
-      assert.same({ "speech", "year", "unit", "rank", "theme", "count", "tokens", "score", "share" },
-        top:columns())
+      assert.same({ "speech", "file", "country", "year", "unit", "rank", "theme", "count", "tokens", "score",
+                    "share" }, top:columns())
+      assert.equal("A", top[1].country)
       assert.same({ 1, 2, 1, 2, 1, 2 }, col(top, "rank"))
       -- as many matches and tokens: the larger score (free trade weighs 2)
       assert.same({ "economy", "health", "economy", "health", "economy", "culture" }, col(top, "theme"))
@@ -503,11 +516,36 @@ describe("themes", function()
       assert.same({ "3:health" }, labels(t:labels { min_score = 3.5 }))
     end)
 
+    it("min_dominance holds a theme to a share of the unit's top score", function()
+      local lex = rostra.lexicon({ health = { "health", ["pandemic"] = 2, ["vaccines"] = 0.5 },
+        trade = { "trade", "free trade", "tariffs", "exports" } })
+      local t = c:tag(lex)
+      -- scores: 1: health 3, trade 1 (top 3); 2: health 0.5, trade 3 (top 3);
+      -- 3: health 4.5 (top 4.5). Shares of the top: 1: health 1, trade 1/3;
+      -- 2: health 1/6, trade 1; 3: health 1
+      assert.same({ "1:health", "1:trade", "2:health", "2:trade", "3:health" },
+        labels(t:labels { min_dominance = 1 / 6 }))
+      assert.same({ "1:health", "1:trade", "2:trade", "3:health" }, labels(t:labels { min_dominance = 0.2 }))
+      assert.same({ "1:health", "2:trade", "3:health" }, labels(t:labels { min_dominance = 0.34 }))
+      -- with other bounds, and a theme's own rule over the call's
+      assert.same({ "1:health", "1:trade", "2:trade", "3:health" }, -- 2: health 0.5 >= 0.3, < 1
+        labels(t:labels { min_score = 1, min_dominance = 0.1 }))
+      assert.same({ "1:health", "2:health", "2:trade", "3:health" },
+        labels(t:labels { min_dominance = 0.34, rules = { health = { min_dominance = 0 } } }))
+      assert.matches("rule: min_dominance 0.2", tostring(t:labels { min_dominance = 0.2 }))
+      -- the top is that of the unit's rows in the table labelled: a
+      -- table without trade leaves health alone in unit 2
+      local only = c:tag(rostra.lexicon({ health = { "health", ["pandemic"] = 2, ["vaccines"] = 0.5 } }))
+      assert.same({ "1:health", "2:health", "3:health" }, labels(only:labels { min_dominance = 0.9 }))
+    end)
+
     it("keeps the table's by column and its methods: totals count the units labelled", function()
       local c2 = rostra.corpus()
       for i, x in ipairs(texts) do c2:add(x, { year = 2000 + i }) end
       local t = c2:tag(rostra.lexicon(LEX), { by = "year" }):labels { min_count = 2 }
-      assert.same({ "speech", "year", "unit", "theme", "count", "tokens", "score", "share" }, t:columns())
+      -- the speech's file names each row, then the by column
+      assert.same({ "speech", "file", "year", "unit", "theme", "count", "tokens", "score", "share" },
+        t:columns())
       local tot = t:totals()
       assert.same({ "health", "trade" }, col(tot, "theme"))
       assert.same({ 2, 1 }, col(tot, "units"))
@@ -517,11 +555,14 @@ describe("themes", function()
     it("raises on an unknown option or a bad bound", function()
       local t = c:tag(rostra.lexicon(LEX))
       assert.has_error(function() t:labels { min_cont = 2 } end,
-        "unknown option 'min_cont' to 'labels' (valid: min_count, min_share, min_score, rules)")
+        "unknown option 'min_cont' to 'labels' (valid: min_count, min_share, min_score, min_dominance, "
+        .. "rules)")
       assert.has_error(function() t:labels { min_count = 0 } end,
         "opts.min_count must be a whole number >= 1, not 0")
       assert.has_error(function() t:labels { min_share = 2 } end,
         "opts.min_share must be a number from 0 to 1, not 2")
+      assert.has_error(function() t:labels { min_dominance = -0.1 } end,
+        "opts.min_dominance must be a number from 0 to 1, not -0.1")
       assert.has_error(function() t:labels { rules = { wealth = { min_count = 1 } } } end,
         "bad option 'rules' to 'labels': unknown theme 'wealth'")
     end)

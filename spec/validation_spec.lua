@@ -220,16 +220,16 @@ describe("validation", function()
       assert.equal(407, v.micro.tp + v.micro.fn)
     end)
 
-    it("keeps its figures under the default rule (F1: all >= 0.81, tune >= 0.83, holdout >= 0.76)", function()
+    it("keeps its figures under the default rule (F1: all >= 0.82, tune >= 0.83, holdout >= 0.79)", function()
       local every = assert(political:validate(CODED))
-      assert.is_true(every.micro.f1 >= 0.81, every.micro.f1)
-      assert.is_true(every.micro.precision >= 0.84, every.micro.precision)
-      assert.is_true(every.micro.recall >= 0.77, every.micro.recall)
+      assert.is_true(every.micro.f1 >= 0.82, every.micro.f1)
+      assert.is_true(every.micro.precision >= 0.88, every.micro.precision)
+      assert.is_true(every.micro.recall >= 0.76, every.micro.recall)
       local tune = assert(political:validate(CODED, { split = "tune" }))
       assert.is_true(tune.micro.f1 >= 0.83, tune.micro.f1)
-      assert.is_true(tune.micro.precision >= 0.85, tune.micro.precision)
+      assert.is_true(tune.micro.precision >= 0.90, tune.micro.precision)
       local hold = assert(political:validate(CODED, { split = "holdout" }))
-      assert.is_true(hold.micro.f1 >= 0.76, hold.micro.f1)
+      assert.is_true(hold.micro.f1 >= 0.79, hold.micro.f1)
       -- the rule matters: every match is far worse
       local all = assert(political:validate(CODED, { split = "tune", min_score = 0 }))
       assert.is_true(all.micro.f1 < tune.micro.f1 - 0.1)
@@ -240,15 +240,58 @@ describe("validation", function()
     local CODED2 = "spec/fixtures/validation/coded2.csv"
     local OVERLAP = "spec/fixtures/validation/coded2_overlap.csv"
 
-    it("keeps its figure on the fresh sample of a second coder (150 units, F1 >= 0.67)", function()
+    it("keeps its figure on the second coder's sample (150 units, studied in round 3: F1 >= 0.71)", function()
       local v = assert(political:validate(CODED2))
       assert.equal(150, v.units)
       assert.same({}, v.warnings)
       assert.equal(252, v.micro.tp + v.micro.fn)
       assert.equal(150, by(v.splits, "split").holdout2.units)
-      assert.is_true(v.micro.f1 >= 0.67, v.micro.f1)
-      assert.is_true(v.micro.precision >= 0.64, v.micro.precision)
+      assert.is_true(v.micro.f1 >= 0.71, v.micro.f1)
+      assert.is_true(v.micro.precision >= 0.72, v.micro.precision)
       assert.is_true(v.micro.recall >= 0.71, v.micro.recall)
+    end)
+
+    it("labels under min_dominance as t:labels does (the unit's top score over all its themes)", function()
+      -- the coded rows read by hand, tagged as a corpus of texts, labelled
+      -- by t:labels, counted against the codes
+      local meta = require "rostra.meta"
+      local h, rows = assert(meta.read_delimited(CODED2))
+      local col = {}
+      for i, n in ipairs(h) do col[n] = i end
+      local c = rostra.corpus()
+      for _, r in ipairs(rows) do c:add(r[col.text]) end
+      for _, d in ipairs { 0, 0.2, 0.5 } do
+        local opts = { min_score = 2, min_dominance = d }
+        local lab = {}
+        for _, x in c:tag(political):labels(opts):rows() do lab[x.speech .. ":" .. x.theme] = true end
+        local tp, fp, fn = 0, 0, 0
+        for i, r in ipairs(rows) do
+          for _, th in ipairs(political:categories()) do
+            local code, yes = r[col[th.name]] == "1", lab[i .. ":" .. th.name] == true
+            if code and yes then tp = tp + 1 elseif yes then fp = fp + 1 elseif code then fn = fn + 1 end
+          end
+        end
+        local v = assert(political:validate(CODED2, opts))
+        assert.same({ tp, fp, fn }, { v.micro.tp, v.micro.fp, v.micro.fn }, "min_dominance " .. d)
+      end
+      -- a stricter dominance labels fewer units
+      local loose = political:validate(CODED2, { min_dominance = 0 })
+      local strict = political:validate(CODED2, { min_dominance = 0.5 })
+      assert.is_true(strict.micro.tp + strict.micro.fp < loose.micro.tp + loose.micro.fp)
+    end)
+
+    -- the third coder's blind sample (coded3.csv), scored once after the
+    -- third revision was committed: F1 0.747, short of the 0.80 aimed at
+    it("keeps its one-shot figure on the third coder's sample (120 units, F1 >= 0.74)", function()
+      local CODED3 = "spec/fixtures/validation/coded3.csv"
+      local v = assert(political:validate(CODED3))
+      assert.equal(120, v.units)
+      assert.same({}, v.warnings)
+      assert.equal(204, v.micro.tp + v.micro.fn)
+      assert.equal(120, by(v.splits, "split").holdout3.units)
+      assert.is_true(v.micro.f1 >= 0.74, v.micro.f1)
+      assert.is_true(v.micro.precision >= 0.72, v.micro.precision)
+      assert.is_true(v.micro.recall >= 0.77, v.micro.recall)
     end)
 
     it("reads the two coders' agreement on the overlap: 7 disagreements in 960 decisions", function()

@@ -218,7 +218,8 @@ static void test_yaml_errors(void) {
 /* the rule of entry i of LX.rules as "category|key|value@line:col" */
 static const char *rule(size_t i) {
   static char buf[512];
-  static const char *const keys[] = {"?", "min_count", "min_share", "min_score"};
+  static const char *const keys[] = {"?", "min_count", "min_share", "min_score",
+                                     "min_dominance"};
   const rs_lexrule *r;
   if (i >= LX.nrule) return "(none)";
   r = &LX.rules[i];
@@ -236,6 +237,7 @@ static void test_yaml_rules(void) {
       "economy:\n"
       "  _rule:\n"
       "    min_score: -1.5e0\n"
+      "    min_dominance: 0.25\n"
       "  tax: [tax*]\n"
       "  trade:\n"
       "    - trade\n"
@@ -245,29 +247,37 @@ static void test_yaml_rules(void) {
   CHECK_EQ_INT(LX.ncat, 5); /* _rule is not a category; _rule_of_law is */
   CHECK_EQ_STR(cat(4), "_rule_of_law<_rule_of_law>0:-");
   CHECK_EQ_INT(LX.nentry, 4);
-  CHECK_EQ_INT(LX.nrule, 4);
+  CHECK_EQ_INT(LX.nrule, 5);
   CHECK_EQ_STR(rule(0), "*|min_count|2@1:9");
   CHECK_EQ_STR(rule(1), "health|min_count|1@4:13");
   CHECK_EQ_STR(rule(2), "health|min_share|0.05@4:27");
   CHECK_EQ_STR(rule(3), "economy|min_score|-1.5@7:5");
+  CHECK_EQ_STR(rule(4), "economy|min_dominance|0.25@8:5");
   CHECK_EQ_INT(LX.nwarn, 0);
   done();
   bad("_rule: 2\n", RS_LEX_YAML,
       "1:8: _rule: must be a mapping such as {min_count: 2} (keys: min_count, min_share, "
-      "min_score)");
+      "min_score, min_dominance)");
   bad("a: [x]\n_rule: [min_count]\n", RS_LEX_YAML,
       "2:8: _rule: must be a mapping such as {min_count: 2} (keys: min_count, min_share, "
-      "min_score)");
+      "min_score, min_dominance)");
   bad("a:\n  - x\n  - _rule: {min_cout: 2}\n", RS_LEX_YAML,
-      "3:13: unknown key 'min_cout' in _rule (valid: min_count, min_share, min_score)");
+      "3:13: unknown key 'min_cout' in _rule (valid: min_count, min_share, min_score, "
+      "min_dominance)");
   bad("_rule: {min_count: 1.5}\n", RS_LEX_YAML, "1:20: _rule: min_count must be a whole number >= 1");
   bad("_rule: {min_count: 0}\n", RS_LEX_YAML, "1:20: _rule: min_count must be a whole number >= 1");
   bad("_rule: {min_share: 1.01}\n", RS_LEX_YAML, "1:20: _rule: min_share must be a number from 0 to 1");
   bad("_rule: {min_share: -0.1}\n", RS_LEX_YAML, "1:20: _rule: min_share must be a number from 0 to 1");
+  bad("_rule: {min_dominance: 1.5}\n", RS_LEX_YAML,
+      "1:24: _rule: min_dominance must be a number from 0 to 1");
+  bad("_rule: {min_dominance: -0.2}\n", RS_LEX_YAML,
+      "1:24: _rule: min_dominance must be a number from 0 to 1");
+  bad("_rule: {min_dominance: x}\n", RS_LEX_YAML, "1:24: _rule: min_dominance must be a number");
   bad("_rule: {min_score: \"2\"}\n", RS_LEX_YAML, "1:20: _rule: min_score must be a number");
   bad("_rule: {min_score: .inf}\n", RS_LEX_YAML, "1:20: _rule: min_score must be a number");
   bad("_rule: {min_score: {a: 1}}\n", RS_LEX_YAML, "1:20: _rule: min_score must be a number");
-  bad("_rule: {[a]: 1}\n", RS_LEX_YAML, "1:9: _rule: keys must be min_count, min_share or min_score");
+  bad("_rule: {[a]: 1}\n", RS_LEX_YAML, "1:9: _rule: keys must be min_count, min_share, min_score or "
+      "min_dominance");
   bad("a:\n  _rule: {min_count: 2}\n  b: [x]\n  _rule: {min_count: 3}\n", RS_LEX_YAML,
       "4:11: _rule: min_count given twice (first at line 2)");
 }

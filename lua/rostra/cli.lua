@@ -2,14 +2,18 @@
 --
 -- `bin/rostra` is `os.exit(require("rostra.cli").main(arg))`. Every
 -- subcommand reads text files, folders or one `.rostra` index and writes a
--- text table, TSV, CSV or JSON (`--format`, or from the extension of `-o`).
--- TSV, CSV and JSON carry the same rows and columns; JSON is an array of
--- objects, one per row.
+-- text table, TSV, CSV or JSON (`--format`, or from the extension of `-o`:
+-- an extension rostra does not know is a usage error). TSV, CSV and JSON
+-- carry the same rows and columns; JSON is an array of objects, one per
+-- row. Only a terminal pages (50 rows, long cells cut); a file or a pipe
+-- gets every row, whole, unless `--limit` says otherwise.
 --
 -- Exit status: 0 on success, 1 on a runtime error (a missing file, a
 -- malformed lexicon, a corrupt index: one line on standard error, no
 -- traceback unless `--debug`), 2 on a usage error (an unknown subcommand or
--- option, a malformed query, `--where`, `--sort` or `--meta` template).
+-- option, a malformed query, `--where`, `--sort` or `--meta` template, a
+-- metadata key the corpus does not have, a template or sidecar that
+-- matches no file, an output file of unknown format).
 --
 -- Terminals are detected with `os.execute("test -t 1")` (and `2`): the shell
 -- that `os.execute` starts inherits the standard streams of the Lua process,
@@ -57,6 +61,14 @@ local function strip_position(msg)
   msg = tostring(msg)
   local rest = msg:match("^[^%s:]+%.lua:%d+: (.*)$")
   return rest or msg
+end
+
+-- errors of the Lua API that come from a name on the command line: the
+-- keys and columns are only known once the corpus is open
+local function is_usage_error(msg)
+  msg = tostring(msg)
+  -- "unknown metadata key 'x' (...)", "unknown stopword language 'xx' (valid: ...)", ...
+  return msg:find("^unknown [%w ]+ '.-' %(") ~= nil
 end
 
 local function plural(n, one, many)
@@ -220,12 +232,16 @@ local function parse_sort(s)
     if item ~= "" then
       local desc = false
       if item:sub(1, 1) == "-" then desc, item = true, item:sub(2) end
-      local name = item:match("^(%S+)%s+desc$")
+      local name = item:match("^(%S+)%s+desc$") or item:match("^(%S+):desc$")
       if name then item, desc = name, true end
       if not (SORT_KEY[item] or item:match("^right%d+$") or item:match("^left%d+$")
               or item:match("^meta:[%w_%.%-]+$")) then
-        usage("unknown sort key '%s' (valid: right1.., left1.., right, left, match, position, speech, "
-          .. "meta:KEY; -KEY or 'KEY desc' for descending)", item)
+        -- any other name is a metadata key (file, year, ...), checked once the corpus is open
+        if not item:match("^[%w_%.%-]+$") then
+          usage("unknown sort key '%s' (valid: right1.., left1.., right, left, match, position, speech, "
+            .. "a metadata key; -KEY or 'KEY desc' for descending)", item)
+        end
+        item = "meta:" .. item
       end
       keys[#keys + 1] = desc and (item .. " desc") or item
     end
@@ -262,14 +278,145 @@ local function check_attr(c, attr)
   return attr
 end
 
-local function whole(name, min)
+local function whole(name, min, max)
   return function(s)
     local n = math.tointeger(tonumber(s))
-    if not n or n < min then
+    if not n or n < min or (max and n > max) then
+      if max then
+        return nil, ("%s expects a whole number from %d to %d, got '%s'"):format(name, min, max, s)
+      end
       return nil, ("%s expects a whole number >= %d, got '%s'"):format(name, min, s)
     end
     return n
   end
+end
+
+-- options whose value may start with '-' (a negative number, a descending
+-- sort key): "--sort -count" is read as "--sort=-count", so that the value
+-- reaches the option's own check rather than being taken for an option
+local VALUE_OPTIONS = {
+  ["--sort"] = true, ["--filter"] = true, ["--where"] = true, ["--context"] = true, ["--limit"] = true,
+  ["--offset"] = true, ["--top"] = true, ["--min"] = true, ["--window"] = true, ["-n"] = true,
+  ["--threads"] = true, ["--per-unit"] = true, ["--target"] = true, ["--reference"] = true,
+}
+
+local function join_dash_values(list)
+  local out, i = {}, 1
+  while i <= #list do
+    local a, b = list[i], list[i + 1]
+    if VALUE_OPTIONS[a] and b and b:match("^%-[%w_.]") and not b:match("^%-%-") then
+      out[#out + 1] = a .. "=" .. b
+      i = i + 2
+    else
+      out[#out + 1] = a
+      i = i + 1
+    end
+  end
+  return out
+end
+
+-- --filter 'COL OP VALUE': the grammar, documented in the help and README
+local FILTER_OPS = { ["="] = true, ["!="] = true, ["<"] = true, ["<="] = true, [">"] = true,
+                     [">="] = true, ["~"] = true, ["!~"] = true }
+
+--- Parse one `--filter` expression: `COLUMN OP VALUE`, OP one of `=` `!=`
+-- `<` `<=` `>` `>=` (numbers compare as numbers, other values as text in
+-- byte order), `~` (the value contains the text) and `!~` (it does not);
+-- `COLUMN=A,B` is any of A and B. Quotes around VALUE are dropped. Raises a
+-- usage error on a malformed one.
+-- @tparam string s
+-- @treturn table `{column, op, value | values}`
+function M.parse_filter(s)
+  local col, op, v = s:match("^%s*([^%s=!<>~]+)%s*([=!<>~]+)%s*(.-)%s*$")
+  if not col or not FILTER_OPS[op] then
+    usage("--filter expects COLUMN OP VALUE with OP one of = != < <= > >= ~ !~ (e.g. 'count>=5', "
+      .. "'party=d,r', 'file~2020'), got '%s'", s)
+  end
+  local q = v:match('^"(.*)"$') or v:match("^'(.*)'$")
+  local f = { column = col, op = op, text = s }
+  if q then
+    f.value = q
+  elseif op == "=" and v:find(",", 1, true) then
+    f.values = {}
+    for a in (v .. ","):gmatch("%s*(.-)%s*,") do f.values[#f.values + 1] = a end
+  else
+    f.value = v
+  end
+  if (op == "<" or op == "<=" or op == ">" or op == ">=") and f.value == "" then
+    usage("--filter '%s': nothing to compare with", s)
+  end
+  return f
+end
+
+local function filter_test(f)
+  local num = tonumber(f.value)
+  local function eq(x, want)
+    if x == nil then return false end
+    local n = tonumber(want)
+    if type(x) == "number" and n then return x == n end
+    return tostring(x) == want
+  end
+  local op = f.op
+  if f.values then
+    return function(x)
+      for _, w in ipairs(f.values) do if eq(x, w) then return true end end
+      return false
+    end
+  end
+  if op == "=" then return function(x) return eq(x, f.value) end end
+  if op == "!=" then return function(x) return not eq(x, f.value) end end
+  if op == "~" or op == "!~" then
+    local want = op == "~"
+    return function(x)
+      if x == nil then return not want end
+      return (tostring(x):find(f.value, 1, true) ~= nil) == want
+    end
+  end
+  return function(x)
+    local a, b
+    if type(x) == "number" and num then a, b = x, num
+    elseif x == nil then return false
+    else a, b = tostring(x), f.value end
+    if op == "<" then return a < b elseif op == "<=" then return a <= b
+    elseif op == ">" then return a > b else return a >= b end
+  end
+end
+
+local function check_table_column(t, col, option)
+  for _, c in ipairs(t:columns()) do
+    if c == col then return col end
+  end
+  usage("%s: unknown column '%s' (%s)", option, col, require("rostra.opts").hint(col, t:columns(), "columns"))
+end
+
+--- Apply `--filter`, `--sort` and `--top` to a result table, in that order.
+-- @param args the parsed arguments
+-- @param t a result table
+-- @return a result table
+function M.shape(args, t)
+  for _, s in ipairs(args.filter or {}) do
+    local f = M.parse_filter(s)
+    check_table_column(t, f.column, "--filter")
+    local test, col = filter_test(f), f.column
+    t = t:filter(function(row) return test(row[col]) end)
+  end
+  if args.sort then
+    local keys = {}
+    for item in (args.sort .. ","):gmatch("%s*(.-)%s*,") do
+      if item ~= "" then
+        local dir = "asc"
+        if item:sub(1, 1) == "-" then dir, item = "desc", item:sub(2)
+        elseif item:sub(1, 1) == "+" then item = item:sub(2) end
+        local name, d = item:match("^(.-)[:%s]+(%a+)$")
+        if name and (d == "desc" or d == "asc") then item, dir = name, d end
+        keys[#keys + 1] = { check_table_column(t, item, "--sort"), dir }
+      end
+    end
+    if #keys == 0 then usage("--sort expects column names such as -count,word") end
+    t:sort(keys)
+  end
+  if args.top then t = t:head(args.top) end
+  return t
 end
 
 local function integer(name)
@@ -311,6 +458,8 @@ local function rule_options(c)
     number("--min-share", 0, 1)):argname "<x>"
   c:option("--min-score", "Rule: ... and at least this sum of pattern weights.", nil,
     number("--min-score")):argname "<x>"
+  c:option("--min-dominance", "Rule: ... and a score at least this share of the unit's top theme's.",
+    nil, number("--min-dominance", 0, 1)):argname "<x>"
 end
 
 -- }======================================================
@@ -321,10 +470,46 @@ local function warn(ctx, msg)
   ctx.err:write("rostra: warning: ", one_line(msg), "\n")
 end
 
+-- warnings about file names that come once per file: the first few are
+-- shown, then how many more
+local NAME_WARNINGS = {
+  { pattern = "^.- splits more than one way under (.-): ",
+    more = "file names split more than one way under %s" },
+  { pattern = "^.- does not match (.-): no metadata", more = "file names do not match %s" },
+}
+
 local function show_warnings(ctx, list)
-  local n = #list
-  for i = 1, math.min(n, 10) do warn(ctx, list[i]) end
+  local others, groups = {}, {}
+  for _, w in ipairs(list) do
+    local kind
+    for k, g in ipairs(NAME_WARNINGS) do
+      local what = tostring(w):match(g.pattern)
+      if what then
+        kind = k
+        groups[k] = groups[k] or { what = what, list = {} }
+        table.insert(groups[k].list, w)
+        break
+      end
+    end
+    if not kind then others[#others + 1] = w end
+  end
+  for k, g in ipairs(NAME_WARNINGS) do
+    local grp = groups[k]
+    if grp then
+      for i = 1, math.min(#grp.list, 3) do warn(ctx, grp.list[i]) end
+      if #grp.list > 3 then warn(ctx, ("%d more %s"):format(#grp.list - 3, g.more:format(grp.what))) end
+    end
+  end
+  local n = #others
+  for i = 1, math.min(n, 10) do warn(ctx, others[i]) end
   if n > 10 then warn(ctx, ("%d more warnings"):format(n - 10)) end
+end
+
+-- "rostra: metadata: year 233/233, president 233/233, party 0/233"
+local function show_coverage(ctx, coverage)
+  if coverage and #coverage > 0 then
+    ctx.err:write("rostra: metadata: ", require("rostra.meta").coverage_line(coverage), "\n")
+  end
 end
 
 -- text files under the inputs (folders walked, files kept), and the set of
@@ -375,22 +560,26 @@ local function open_corpus(ctx, args)
   local index = check_inputs(inputs)
   local c
   if index then
-    for _, o in ipairs { "meta", "sidecar", "lang" } do
+    for _, o in ipairs { "meta", "sidecar", "lang", "split_hyphens" } do
       if args[o] ~= nil then
-        warn(ctx, ("--%s is ignored for an index: its metadata were stored when it was built"):format(o))
+        warn(ctx, ("--%s is ignored for an index: it was read when the index was built"):format(
+          o:gsub("_", "-")))
       end
     end
     local err
-    c, err = rostra.open(index)
+    c, err = rostra.open(index, { verify = args.verify or nil })
     if not c then fail("%s", err) end
   else
-    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, threads = args.threads }
+    if args.verify then warn(ctx, "--verify checks an index: the text files are read as they are") end
+    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, threads = args.threads,
+                   split_hyphens = args.split_hyphens or nil }
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
     local what = #inputs == 1 and inputs[1] or expand(inputs)
     local ok, r, err, code = pcall(rostra.load, what, opts)
     if finish then finish() end
     if not ok then error(r, 0) end
+    if not r and code == "ENOMATCH" then usage("%s", err) end
     if not r then -- the one file given could not be read: its message and code, as a skipped file's
       if code then fail("%s (%s)", err, code) end
       fail("%s", err)
@@ -405,6 +594,7 @@ local function open_corpus(ctx, args)
       fail("no speeches in %s (rostra reads .txt, .conllu and .vrt files)", table.concat(inputs, ", "))
     end
     show_warnings(ctx, warnings)
+    show_coverage(ctx, c:info().coverage)
   end
   local all = c
   if where then
@@ -419,11 +609,19 @@ end
 
 -- {====================================================== output
 
+-- the format of the output: --format, else the extension of -o (an
+-- extension rostra does not know is a usage error: nothing is written in a
+-- format the name does not say), else text
 local function output_format(args)
   if args.format then return args.format end
   if args.output then
     local ext = args.output:match("%.([^./]+)$")
-    return ext and EXT_FORMAT[ext:lower()] or "text"
+    local fmt = ext and EXT_FORMAT[ext:lower()]
+    if not fmt then
+      usage("cannot tell the format of '%s' from its %s; give --format text|tsv|csv|json, or name "
+        .. "the file .txt, .tsv, .csv or .json", args.output, ext and ("extension ." .. ext) or "name")
+    end
+    return fmt
   end
   return "text"
 end
@@ -438,16 +636,24 @@ local function write_out(ctx, args, text)
   end
 end
 
+-- rows of a text table: --limit N (0: all), else a page of 50 on a
+-- terminal and every row anywhere else (a file, a pipe)
 local function max_rows(args)
   if args.limit == 0 then return false end
-  return args.limit or 50
+  if args.limit then return args.limit end
+  return args._page and 50 or false
 end
 
 -- the text of a result (a result table, or an object with tostring and
 -- export) in a format
 local function render(t, fmt, args)
   if fmt == "text" then
-    if result.is(t) then return t:format { max_rows = max_rows(args) } end
+    -- a page on a terminal cuts long cells; a file keeps them whole
+    if result.is(t) then
+      local o = { max_rows = max_rows(args) }
+      if not args._page then o.max_width = false end
+      return t:format(o)
+    end
     return tostring(t)
   end
   if args.limit and args.limit > 0 and type(t.head) == "function" then t = t:head(args.limit) end
@@ -467,7 +673,16 @@ local function render(t, fmt, args)
 end
 
 local function emit(ctx, args, t)
-  write_out(ctx, args, render(t, output_format(args), args))
+  if result.is(t) and not args._shaped then t = M.shape(args, t) end
+  local fmt = output_format(args)
+  -- a text table on the screen shows its warnings; a file holds the rows
+  -- only (a TSV, CSV or JSON file has no place for them): stderr
+  if (fmt ~= "text" or args.output) and result.is(t) and #t.warnings > 0 then
+    for _, w in ipairs(t.warnings) do warn(ctx, w) end
+    t = t:filter(function() return true end)
+    t.warnings = {}
+  end
+  write_out(ctx, args, render(t, fmt, args))
 end
 
 local function use_color(ctx, args)
@@ -482,6 +697,16 @@ local function need(c, method, module)
   if type(c[method]) ~= "function" then
     fail("c:%s is not available in this build (it comes with %s)", method, module)
   end
+end
+
+-- the metadata keys of --columns (nil: all of them)
+local function columns_of(args)
+  if args.columns == nil then return nil end
+  local list = {}
+  for k in (args.columns .. ","):gmatch("%s*(.-)%s*,") do
+    if k ~= "" then list[#list + 1] = k end
+  end
+  return list
 end
 
 local function file_of(c, d)
@@ -565,7 +790,7 @@ function cmd.parse(ctx, args)
   local where = M.parse_where(args.where)
   local speeches = {}
   if index then
-    local c, err = rostra.open(index)
+    local c, err = rostra.open(index, { verify = args.verify or nil })
     if not c then fail("%s", err) end
     if where then c = c:where(where) end
     for d, m in c:speeches() do
@@ -575,37 +800,98 @@ function cmd.parse(ctx, args)
       speeches[#speeches + 1] = { sp = sp, file = m.file or tostring(d) }
     end
   else
-    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang }
+    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang,
+                   split_hyphens = args.split_hyphens or nil }
     local files, found = expand(inputs)
+    local keys, warnings = {}, {}
+    local report = opts.meta and require("rostra.meta").report(opts.meta)
     for _, p in ipairs(files) do
       local sp, err, code = rostra.parse_file(p, opts)
       if sp then
+        for k in pairs(sp.meta) do keys[k] = true end
+        if report then
+          report:from_name(p)
+          report:add(p, sp.meta)
+        end
         if not where or meta_match(where, sp.meta) then speeches[#speeches + 1] = { sp = sp, file = p } end
         for _, w in ipairs(sp.warnings) do
-          warn(ctx, ("%s:%s: %s"):format(p, w.line or "?", w.message or w.code or "?"))
+          -- a file name's warning names the file already
+          warnings[#warnings + 1] = w.line and ("%s:%s: %s"):format(p, w.line, w.message or w.code or "?")
+            or (w.message or w.code or "?")
         end
       elseif found[p] then -- found in a folder: skipped, as rostra.load does
-        warn(ctx, ("skipped %s (%s)"):format(err, code))
+        warnings[#warnings + 1] = ("skipped %s (%s)"):format(err, code)
       else
         fail("%s", err)
+      end
+    end
+    if report then
+      local ok, err = report:finish()
+      if not ok then usage("%s", err) end
+    end
+    show_warnings(ctx, warnings)
+    if report then show_coverage(ctx, report:coverage()) end
+    for k in pairs(where or {}) do
+      if not keys[k] then
+        usage("--where: unknown metadata key '%s' (%s)", k,
+          require("rostra.opts").hint(k, keys, "the speeches have"))
       end
     end
   end
   local fmt = output_format(args)
   local level = args.level
   if fmt == "text" and level == nil then
+    if args.sort or args.filter or args.top then
+      usage("--sort, --filter and --top shape a table: give --level (segment, speech, ...) or --format")
+    end
     local parts = {}
     for i, s in ipairs(speeches) do parts[i] = tostring(s.sp) end
     return write_out(ctx, args, table.concat(parts, "\n\n"))
   end
   level = level or "segment"
+  -- every row names its speech: file, then the metadata keys (--columns)
+  local own, keys, names = {}, {}, {}
+  for _, col in ipairs(PARSE_COLUMNS[level]) do own[col] = true end
+  local seen = {}
+  for _, sp in ipairs(speeches) do
+    for k in pairs(sp.sp.meta) do seen[k] = true end
+  end
+  local want = columns_of(args)
+  if want then
+    for _, k in ipairs(want) do
+      if k ~= "file" and not seen[k] then
+        usage("--columns: unknown metadata key '%s' (%s)", k,
+          require("rostra.opts").hint(k, seen, "the speeches have"))
+      end
+      if k ~= "file" then keys[#keys + 1] = k end
+    end
+  else
+    for k in pairs(seen) do
+      -- at the speech level, title, speaker... are columns already
+      if k ~= "file" and not (level == "speech" and own[k]) then keys[#keys + 1] = k end
+    end
+    table.sort(keys)
+  end
+  local cols = {}
+  for _, col in ipairs(PARSE_COLUMNS[level]) do
+    cols[#cols + 1] = col
+    if col == "file" then
+      for i, k in ipairs(keys) do
+        names[i] = own[k] and ("meta." .. k) or k
+        cols[#cols + 1] = names[i]
+      end
+    end
+  end
   local rows = {}
   for _, s in ipairs(speeches) do
-    for _, r in ipairs(speech_rows(s.sp, s.file, level)) do rows[#rows + 1] = r end
+    for _, r in ipairs(speech_rows(s.sp, s.file, level)) do
+      for i, k in ipairs(keys) do r[names[i]] = s.sp.meta[k] end
+      rows[#rows + 1] = r
+    end
   end
   local titles = { speech = "speeches", segment = "segments", point = "points", sentence = "sentences",
                    quotation = "quotations" }
-  emit(ctx, args, result.new(PARSE_COLUMNS[level], rows, { title = titles[level] }))
+  emit(ctx, args, result.new(cols, rows, { title = titles[level] }))
 end
 
 
@@ -627,23 +913,13 @@ function cmd.index(ctx, args)
   end
 end
 
-function cmd.kwic(ctx, args)
-  local q = check_query(args.query)
-  local sort = parse_sort(args.sort)
-  local c = open_corpus(ctx, args)
-  check_query(q, c)
-  local limit = args.limit ~= 0 and args.limit or nil
-  local fmt = output_format(args)
-  if fmt == "text" and args.limit == nil then limit = 50 end
-  local k = c:kwic(q, { context = args.context, sort = sort, limit = limit, offset = args.offset,
-                        clip = args.sentence and "sentence" or nil })
-  if fmt ~= "text" then
-    local rows = {}
-    for i, r in ipairs(k) do
-      rows[i] = { speech = r.speech, file = file_of(c, r.speech), start = r.start, stop = r.stop,
-                  left = r.left, match = r.match, right = r.right }
-    end
-    return emit(ctx, args, result.new({ "speech", "file", "start", "stop", "left", "match", "right" }, rows))
+-- show a concordance: its lines on a terminal or in a text file (the
+-- file of each line when there are several speeches), else the table of
+-- its lines, each naming its speech
+local function show_kwic(ctx, args, c, k, label, offset)
+  if output_format(args) ~= "text" then
+    args._shaped = true -- --filter and --top were applied to the lines
+    return emit(ctx, args, k:table())
   end
   local color = use_color(ctx, args)
   local _, ndoc = c:counts()
@@ -658,10 +934,10 @@ function cmd.kwic(ctx, args)
   end
   local lines = {}
   local shown = #k
-  local title = ("%d hits of %s"):format(k.hits, q)
+  local title = ("%d hits of %s"):format(k.hits, label)
   if shown < k.hits then
     title = title .. ("  (%d-%d shown; --limit N --offset N for more)"):format(
-      (args.offset or 0) + (shown > 0 and 1 or 0), (args.offset or 0) + shown)
+      (offset or 0) + (shown > 0 and 1 or 0), (offset or 0) + shown)
   end
   lines[1] = title
   for i, r in ipairs(k) do
@@ -669,35 +945,81 @@ function cmd.kwic(ctx, args)
     if files[i] then line = files[i] .. (" "):rep(fw - result.width(files[i]) + 2) .. line end
     lines[#lines + 1] = line
   end
+  for _, w in ipairs(k.warnings or {}) do
+    if args.output then warn(ctx, w) else lines[#lines + 1] = "warning: " .. w end
+  end
   write_out(ctx, args, table.concat(lines, "\n"))
+end
+
+-- the lines of a page of a concordance: --limit and --top (the smaller),
+-- else a page of 50 on a terminal, else all
+local function kwic_limit(args)
+  local limit = args.limit ~= 0 and args.limit or nil
+  if args.top then limit = limit and math.min(limit, args.top) or args.top end
+  if limit == nil and args.limit == nil and args._page and output_format(args) == "text" then limit = 50 end
+  return limit
+end
+
+function cmd.kwic(ctx, args)
+  local q = check_query(args.query)
+  local sort = parse_sort(args.sort)
+  for _, f in ipairs(args.filter or {}) do M.parse_filter(f) end -- malformed: before loading
+  local c = open_corpus(ctx, args)
+  check_query(q, c)
+  local o = { context = args.context, sort = sort, offset = args.offset, limit = kwic_limit(args),
+              clip = args.sentence and "sentence" or nil, columns = columns_of(args) }
+  local k
+  if args.filter then
+    -- filter the named lines of every hit, then page what is left
+    local all = c:kwic(q, { context = o.context, sort = sort, clip = o.clip, columns = o.columns })
+    local kept = M.shape({ filter = args.filter }, all:table(true))
+    local starts, stops = {}, {}
+    for i, r in kept:rows() do starts[i], stops[i] = r.start, r.stop end
+    o.sort = nil -- kept in the order of the lines
+    k = c:kwic(require("rostra.matches").new(c, starts, stops, q), o)
+    rawset(k, "hits", #starts)
+  else
+    k = c:kwic(q, o)
+  end
+  show_kwic(ctx, args, c, k, args.filter and (q .. " (" .. table.concat(args.filter, ", ") .. ")") or q,
+    args.offset)
 end
 
 function cmd.count(ctx, args)
   local q = check_query(args.query)
   local c = open_corpus(ctx, args)
   check_query(q, c)
-  local m = c:query(q)
   local t
   if args.by then
-    t = m:group(args.by)
+    -- count, words, per million words and share of the hits per group
+    t = c:count(q, { by = args.by, columns = columns_of(args) })
   else
+    if args.columns then usage("--columns names the speeches: it goes with --by speech or --by KEY") end
+    local m = c:query(q)
     local speeches = {}
     local n = 0
     for d in m:iter() do
       if not speeches[d] then speeches[d] = true n = n + 1 end
     end
     local words = c:words()
-    t = result.new({ "query", "count", "speeches", "per_million" }, {
-      { query = q, count = #m, speeches = n, per_million = words > 0 and #m * 1e6 / words or 0 } },
-      { formats = { per_million = "%.2f" } })
+    local note = require("rostra.matches").hyphen_note(c, q, #m)
+    t = result.new({ "query", "count", "speeches", "words", "per_million" }, {
+      { query = q, count = #m, speeches = n, words = words,
+        per_million = words > 0 and #m * 1e6 / words or 0 } },
+      { formats = { per_million = "%.2f" }, warnings = note and { note.message } or nil })
   end
   emit(ctx, args, t)
 end
 
--- the `top` option of an analysis: --limit N, or `all` for --limit 0
+-- the `top` option of an analysis: --limit N, `all` for --limit 0 and for
+-- output that does not page (a file or a pipe gets every row), else the
+-- function's default
 local function top(args, all)
-  if args.limit and args.limit > 0 then return args.limit end
-  if args.limit == 0 then return all end
+  if args.filter or args.sort then return all end -- --filter and --sort see every row
+  local n = args.top
+  if args.limit and args.limit > 0 then n = n and math.min(n, args.limit) or args.limit end
+  if n then return n end
+  if args.limit == 0 or not args._page then return all end
   return nil
 end
 
@@ -725,16 +1047,29 @@ function cmd.themes(ctx, args)
   load_optional "rostra.themes"
   local lex, err = rostra.lexicon(args.lexicon or "political")
   if not lex then fail("%s", err) end
-  local rule = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score" })
+  local rule = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score",
+    min_dominance = "min_dominance" })
   if next(rule) and not args.labels then
-    usage("--min-count, --min-share and --min-score go with --labels")
+    usage("--min-count, --min-share, --min-score and --min-dominance go with --labels")
   end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
-  local t = c:tag(lex, opts_of(args, { level = "level", by = "by" }))
+  local o = opts_of(args, { level = "level", by = "by" })
+  o.columns = columns_of(args)
+  local t = c:tag(lex, o)
+  if args.hits then
+    -- what made the theme: the concordance of its matches
+    if args.filter or args.sort or args.labels then
+      usage("--hits shows a concordance: --filter, --sort and --labels go with the table of themes")
+    end
+    local k = t:hits(args.hits, { context = args.context, limit = kwic_limit(args), offset = nil,
+                                  columns = o.columns })
+    return show_kwic(ctx, args, c, k, "theme " .. args.hits)
+  end
+  if args.context then usage("--context goes with --hits THEME") end
   if args.labels then t = t:labels(rule) end
   if args.totals then t = t:totals()
-  elseif args.top then t = t:top(args.top)
+  elseif args.per_unit then t = t:top(args.per_unit)
   elseif args.by then t = t:by(args.by) end
   emit(ctx, args, t)
 end
@@ -750,7 +1085,7 @@ function cmd.sample(ctx, args)
   if not args.format and not (args.output and args.output:match("%.[^./]+$")) then args.format = "csv" end
   local fmt = output_format(args)
   if fmt == "text" then return emit(ctx, args, t) end
-  write_out(ctx, args, render(t, fmt, { limit = 0 }))
+  write_out(ctx, args, render(M.shape(args, t), fmt, { limit = 0 }))
 end
 
 local VALIDATE_TABLES = { "report", "themes", "errors", "confusion", "splits", "agreement", "disagreements" }
@@ -761,6 +1096,7 @@ function cmd.validate(ctx, args)
   local lex, err = rostra.lexicon(args.lexicon_file, { levels = args.levels })
   if not lex then fail("%s", err) end
   local opts = opts_of(args, { min_count = "min_count", min_share = "min_share", min_score = "min_score",
+    min_dominance = "min_dominance",
     split = "split", level = "level", levels = "levels" })
   if args.corpus then
     opts.corpus = open_corpus(ctx, { inputs = { args.corpus }, meta = args.meta, sidecar = args.sidecar,
@@ -774,6 +1110,9 @@ function cmd.validate(ctx, args)
   local fmt = output_format(args)
   local which = args.table or (fmt == "text" and "report" or (fmt == "json" and "report" or "themes"))
   if which == "report" then
+    if args.filter or args.sort or args.top then
+      usage("--filter, --sort and --top shape a table: choose one with --table (themes, errors, ...)")
+    end
     if fmt == "text" then
       local text = v:format { max_rows = max_rows(args) }
       -- the warnings went to standard error
@@ -864,7 +1203,44 @@ function cmd.dispersion(ctx, args)
   local c = open_corpus(ctx, args)
   need(c, "dispersion", "the statistics, rostra.stats")
   check_query(q, c)
-  emit(ctx, args, c:dispersion(q, opts_of(args, { by = "by" })))
+  local o = opts_of(args, { by = "by" })
+  o.columns = columns_of(args)
+  if o.columns and o.by and o.by ~= "speech" then
+    usage("--columns names the speeches: it goes with dispersion by speech, not --by %s", o.by)
+  end
+  emit(ctx, args, c:dispersion(q, o))
+end
+
+-- every checksum of each index (rostra.open with verify): a line per
+-- index, exit 1 naming the damaged section of the first damaged one
+function cmd.check(ctx, args)
+  local rows, first = {}, nil
+  for _, p in ipairs(args.inputs) do
+    local c, err, code = rostra.open(p, { verify = true })
+    if c then
+      local ntok, ndoc = c:counts()
+      rows[#rows + 1] = { index = p, status = "ok", speeches = ndoc, tokens = ntok,
+        problem = "every checksum verified" }
+      c:close()
+    else
+      rows[#rows + 1] = { index = p, status = code == "ECORRUPT" and "damaged" or code, problem = err }
+      first = first or err
+    end
+  end
+  local fmt = output_format(args)
+  if fmt == "text" then
+    local out = {}
+    for _, r in ipairs(rows) do
+      if r.status == "ok" then
+        out[#out + 1] = ("%s: ok: every checksum verified (%s, %s)"):format(r.index,
+          plural(r.speeches, "speech", "speeches"), plural(r.tokens, "token", "tokens"))
+      end
+    end
+    if #out > 0 then write_out(ctx, args, table.concat(out, "\n")) end
+  else
+    emit(ctx, args, result.new({ "index", "status", "speeches", "tokens", "problem" }, rows))
+  end
+  if first then fail("%s", first) end
 end
 
 -- metadata keys: how many speeches have each, and some of the values
@@ -958,6 +1334,10 @@ function cmd.info(ctx, args)
   }
   for k, a in ipairs(i.attributes) do
     table.insert(rows, 7 + k, { field = "types." .. a, value = i.types[a] })
+  end
+  -- how many speeches the template and sidecar gave each key (as loaded)
+  if i.coverage and #i.coverage > 0 then
+    rows[#rows + 1] = { field = "coverage", value = require("rostra.meta").coverage_line(i.coverage) }
   end
   for _, r in ipairs(meta_summary(c)) do rows[#rows + 1] = r end
   emit(ctx, args, result.new({ "field", "value" }, rows, { align = { value = "left" }, formats = {
@@ -1214,6 +1594,8 @@ M.commands = {
   { name = "index", summary = "Build a .rostra index (reopened in milliseconds).",
     example = "rostra index ../shared/corpus/ungdc/sample_2020-2024 \\\n"
       .. "    --meta '{country}_{session}_{year}.txt' -o un.rostra" },
+  { name = "check", summary = "Check every checksum of an index; exit 1 naming a damaged section.",
+    example = "rostra check un.rostra", plain = true },
   { name = "kwic", summary = "Concordance (key word in context) of a query.", query = true,
     example = "rostra kwic community examples/sample.txt --sort right1,right2\n"
       .. "  rostra kwic '\"shared\" \"future\"' un.rostra --where year=2020..2022 -o sf.csv",
@@ -1226,14 +1608,17 @@ M.commands = {
       c:flag("--sentence", "Clip the context at the sentence.")
     end },
   { name = "count", summary = "Count the matches of a query, or group them (--by).", query = true,
-    example = "rostra count '[lower=\"secur.*\"] within sentence' un.rostra --by year",
+    example = "rostra count '[lower=\"secur.*\"] within sentence' un.rostra --by year\n"
+      .. "  rostra count 'freedom|liberty' sotu.rostra --by decade --sort=-per_million --top 5",
     options = function(c)
-      c:option("--by", "Group by: a metadata key, speech, match, word, lower, stem, point, segment, "
+      c:option("--by", "Group by: a metadata key (or decade, century, month), speech: count, words, "
+        .. "per million words and share of the hits in each; or match, word, lower, stem, point, segment, "
         .. "sentence, quotation.")
     end },
   { name = "themes", summary = "Theme counts and shares from a lexicon (default: the bundled 'political').",
-    example = "rostra themes examples/sample.txt --level point --top 2\n"
-      .. "  rostra themes un.rostra --lexicon themes.yaml --by year --format tsv",
+    example = "rostra themes examples/sample.txt --level point --per-unit 2\n"
+      .. "  rostra themes un.rostra --lexicon themes.yaml --by year --format tsv\n"
+      .. "  rostra themes examples/sample.txt --level point --hits health",
     options = function(c)
       c:option("--level", "Units tagged: speech (default), segment, point, sentence.")
         :choices { "speech", "segment", "point", "sentence" }
@@ -1241,7 +1626,12 @@ M.commands = {
         :argname "<key>"
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),
-        c:option("--top", "The N main themes of every unit.", nil, whole("--top", 1)):argname "<n>")
+        c:option("--per-unit", "The N main themes of every unit.", nil, whole("--per-unit", 1))
+          :argname "<n>",
+        c:option("--hits", "The matches that made a theme, as a concordance (--context N).")
+          :argname "<theme>")
+      c:option("--context", "With --hits: tokens of context on each side (default 8).", nil,
+        whole("--context", 0)):argname "<n>"
       c:flag("--labels", "Only the themes each unit discusses, under the lexicon's decision rule.")
       rule_options(c)
     end },
@@ -1299,7 +1689,7 @@ M.commands = {
   { name = "ngrams", summary = "The most frequent n-grams.",
     example = "rostra ngrams -n 3 examples/sample.txt --limit 20",
     options = function(c)
-      c:option("-n", "Tokens per n-gram (default 2).", nil, whole("-n", 1)):argname "<n>"
+      c:option("-n", "Tokens per n-gram (default 2).", nil, whole("-n", 1, 5)):argname "<n>"
       c:option("--attr", "word, lower (default), stem, or an attribute of annotated files.")
       c:option("--min", "Leave out n-grams seen fewer times.", nil, whole("--min", 1)):argname "<n>"
       c:option("--stopwords", "Leave out n-grams that start or end with a stopword (en, fr, es, zh).")
@@ -1385,6 +1775,14 @@ M.commands = {
       .. "  rostra> c:kwic(\"community\", {sort = \"right1\"})" },
 }
 
+-- the subcommands that write a table
+local TABLES = { parse = true, kwic = true, count = true, themes = true, freq = true, ngrams = true,
+                 collocates = true, keyness = true, dispersion = true, info = true, sample = true,
+                 validate = true, check = true }
+
+-- the subcommands whose rows are speeches or parts of one
+local NAMED_ROWS = { parse = true, kwic = true, count = true, themes = true, dispersion = true }
+
 local function build_parser(seen)
   local argparse = require "argparse"
   local p = argparse("rostra", "Analyse political speeches: parse, index, query and measure them.")
@@ -1407,9 +1805,29 @@ local function build_parser(seen)
     if spec.arguments then
       spec.arguments(c)
     else
-      c:argument("inputs", "Text files, folders or a .rostra index."):args(spec.inputs or "+")
+      c:argument("inputs", spec.plain and "Index files (.rostra)."
+        or "Text files, folders or a .rostra index.")
+        :args(spec.inputs or "+")
     end
     if spec.options then spec.options(c) end
+    -- every table can be filtered, sorted and cut (kwic sorts its own way)
+    if TABLES[spec.name] then
+      if spec.name ~= "kwic" then
+        c:option("--sort", "Sort the rows by columns: COL[,COL:desc,...] (or --sort=-COL for descending).")
+          :argname "<columns>"
+      end
+      c:option("--filter", "Keep the rows where COL OP VALUE holds (repeatable; all must hold). OP: = != "
+        .. "< <= > >= (numbers as numbers), ~ (contains), !~; COL=A,B: any of them.")
+        :count("*"):argname "<expr>"
+      c:option("--top", "Only the first N rows (after --filter and --sort).", nil, whole("--top", 1))
+        :argname "<n>"
+    end
+    -- rows that are speeches (or in one) name it: file, then metadata keys
+    if NAMED_ROWS[spec.name] then
+      c:option("--columns", "Metadata keys that name each row's speech after its file, comma-separated "
+        .. "(default: all the keys).")
+        :argname "<keys>"
+    end
     -- --lexicon only where themes are tagged (themes, plot, report), coded (sample) or may be (repl)
     if spec.name == "themes" or spec.name == "repl" or spec.name == "plot" or spec.name == "report"
         or spec.name == "sample" then
@@ -1418,13 +1836,17 @@ local function build_parser(seen)
             and " whose themes are the columns to code (default: political)." or " (default: political)."))
         :argname "<lexicon>"
     end
-    c:option("--meta", "File-name template for metadata, e.g. '{country}_{session}_{year}.txt'.")
-      :argname "<template>"
-    c:option("--sidecar", "A CSV/TSV file of metadata with a 'file' column."):argname "<file>"
-    c:option("--lang", "Language of the speeches (en, fr, es, zh, ...).")
-    c:option("--where", "Only the speeches whose metadata match: KEY=VALUE, KEY=A,B or KEY=MIN..MAX "
-      .. "(repeatable).")
-      :count("*"):argname "<key=value>"
+    if not spec.plain then
+      c:option("--meta", "File-name template for metadata, e.g. '{country}_{session}_{year}.txt'.")
+        :argname "<template>"
+      c:option("--sidecar", "A CSV/TSV file of metadata with a 'file' column."):argname "<file>"
+      c:option("--lang", "Language of the speeches (en, fr, es, zh, ...).")
+      c:option("--where", "Only the speeches whose metadata match: KEY=VALUE, KEY=A,B or KEY=MIN..MAX "
+        .. "(repeatable).")
+        :count("*"):argname "<key=value>"
+      c:flag("--verify", "Check every checksum of an index before using it (reads the whole file).")
+      c:flag("--split-hyphens", "Read a hyphenated word as its parts and hyphens (covid-19: covid - 19).")
+    end
     -- a picture or a page has no table format nor row limit
     local picture = spec.name == "plot" or spec.name == "report"
     -- nor a folder of files (dfm) or a corpus file (export): no rows to limit
@@ -1442,10 +1864,12 @@ local function build_parser(seen)
           .. "(default: standard output).") or "Write to FILE.")
         :argname "<file>"
     end
-    c:option("--color", "Highlight matches: auto (default), always, never.")
-      :choices { "auto", "always", "never" }
-    c:option("--threads", "Threads for loading (default: the number of CPUs).", nil, whole("--threads", 1))
-      :argname "<n>"
+    if not spec.plain then
+      c:option("--color", "Highlight matches: auto (default), always, never.")
+        :choices { "auto", "always", "never" }
+      c:option("--threads", "Threads for loading (default: the number of CPUs).", nil, whole("--threads", 1))
+        :argname "<n>"
+    end
     c:flag("--debug", "Show a traceback on errors.")
     c:epilog(COMMON .. "\n\nExample:\n  " .. spec.example)
   end
@@ -1469,7 +1893,7 @@ end
 --   `clock()`: replacements for tests
 -- @treturn integer the exit status: 0, 1 (runtime error) or 2 (usage error)
 function M.main(argv, env)
-  env = env or {}
+  env = require("rostra.opts").check(env, { "stdout", "stderr", "isatty", "getenv", "clock" }, "main", 2)
   local ctx = {
     out = env.stdout or io.stdout,
     err = env.stderr or io.stderr,
@@ -1479,6 +1903,7 @@ function M.main(argv, env)
   }
   local list = {}
   for i = 1, #argv do list[i] = argv[i] end
+  list = join_dash_values(list)
   local seen = {}
   local parser, cmds = build_parser(seen)
   local ok, args = parser:pparse(list)
@@ -1510,6 +1935,18 @@ function M.main(argv, env)
     return M.EXIT_OK
   end
   name = args.command
+  -- only a terminal pages: a file or a pipe gets every row
+  args._page = args.output == nil and ctx.isatty(1)
+  if args.filter and #args.filter == 0 then args.filter = nil end
+  -- a table's file: its format is known before anything is loaded (sample
+  -- has its own default, CSV; index, plot, report, dfm, export write their own)
+  if args.output and TABLES[name] and name ~= "sample" then
+    local fok, fe = pcall(output_format, args)
+    if not fok then
+      ctx.err:write(("rostra %s: %s\n"):format(name, one_line(tostring(fe))))
+      return M.EXIT_USAGE
+    end
+  end
   local trace
   local done, e = xpcall(cmd[name], function(err)
     if getmetatable(err) ~= Failure then trace = debug.traceback(tostring(err), 2) end
@@ -1529,6 +1966,8 @@ function M.main(argv, env)
   else
     ctx.err:write(("rostra %s: %s\n"):format(name, one_line(strip_position(e))))
   end
+  -- a name the user gave that the corpus or the table does not have
+  if is_usage_error(strip_position(e)) then return M.EXIT_USAGE end
   return M.EXIT_ERROR
 end
 

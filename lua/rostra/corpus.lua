@@ -74,7 +74,7 @@ function M.open(path, opts)
   if type(path) ~= "string" then
     error(("bad argument #1 to 'open' (string expected, got %s)"):format(type(path)), 2)
   end
-  opts = opts or {}
+  opts = require("rostra.opts").check(opts, { "verify" }, "open", 2)
   local h, msg, code = core.corpus_open(path, opts.verify and true or false)
   if not h then return nil, msg, code end
   local self = new_object(h, nil, nil)
@@ -192,9 +192,11 @@ function Corpus:add(speech, meta)
       .. "with rostra.corpus()", 2)
   end
   local handle, m, name = nil, {}, nil
+  local _, before = h:counts()
+  local split = self._extra.split_hyphens == true -- how this corpus tokenizes hyphenated words
   if type(speech) == "string" then
     local msg, code
-    handle, msg, code = core.ingest(speech, "input", { header = false })
+    handle, msg, code = core.ingest(speech, "input", { header = false, split_hyphens = split or nil })
     if not handle then error(("bad argument #1 to 'add' (%s, %s)"):format(msg, code), 2) end
   elseif type(speech) == "table" and type(speech.text) == "string" then
     for k, v in pairs(speech.meta or {}) do m[k] = v end
@@ -202,8 +204,18 @@ function Corpus:add(speech, meta)
     handle = speech._in
     if handle == nil then -- a Speech made by hand: through the ingest now
       local msg, code
-      handle, msg, code = core.ingest(speech.text, name or "input")
+      handle, msg, code = core.ingest(speech.text, name or "input", { split_hyphens = split or nil })
       if not handle then error(("bad argument #1 to 'add' (%s, %s)"):format(msg, code), 2) end
+    elseif (speech._split_hyphens == true) ~= split then
+      -- the first speech sets how the corpus tokenizes hyphenated words
+      if before == 0 then
+        split = speech._split_hyphens == true
+        self._extra.split_hyphens = split or nil
+      else
+        table.insert(self._extra.warnings, ("%s was parsed %s split_hyphens, unlike the corpus: its "
+          .. "hyphenated words are tokens of another kind"):format(name or "a speech",
+          split and "without" or "with"))
+      end
     end
   else
     error(("bad argument #1 to 'add' (Speech or string expected, got %s)"):format(type(speech)), 2)
@@ -310,16 +322,208 @@ local function comparable(v, want)
   return true
 end
 
+-- {====================================================== metadata keys
+
+-- keys made from others when the corpus has no key of that name
+local DERIVED = {
+  decade = { from = "year", fn = function(m)
+    local y = math.tointeger(tonumber(m.year))
+    return y and y // 10 * 10 or nil
+  end },
+  century = { from = "year", fn = function(m)
+    local y = math.tointeger(tonumber(m.year))
+    return y and y // 100 * 100 or nil
+  end },
+  month = { from = "date", fn = function(m)
+    local d = m.date
+    return d ~= nil and tostring(d):match("^(%d%d%d%d%-%d%d)") or nil
+  end },
+}
+local DERIVED_ORDER = { "decade", "century", "month" }
+
+-- the keys of the root's speeches, cached while the speech count stays
+local function key_info(root)
+  local _, ndoc = root._h:counts()
+  local k = rawget(root, "_keys")
+  if k and k.ndoc == ndoc then return k end
+  local set, list = {}, {}
+  local dir = root:_meta_dir()
+  if dir then -- read in C from an opened index, no speech's table decoded
+    local keys = dir:keys()
+    for _, key in ipairs(keys) do
+      set[key] = true
+      list[#list + 1] = key
+    end
+  else
+    local metas = root:_load_meta()
+    for d = 1, ndoc do
+      for key in pairs(metas[d] or {}) do
+        if type(key) == "string" and not set[key] then
+          set[key] = true
+          list[#list + 1] = key
+        end
+      end
+    end
+  end
+  table.sort(list, function(a, b)
+    if a == "file" or b == "file" then return a == "file" and b ~= "file" end
+    return a < b
+  end)
+  local derived = {}
+  for _, name in ipairs(DERIVED_ORDER) do
+    if not set[name] and set[DERIVED[name].from] then derived[#derived + 1] = name end
+  end
+  k = { ndoc = ndoc, set = set, list = list, derived = derived }
+  rawset(root, "_keys", k)
+  return k
+end
+
+--- The metadata keys of the speeches of the corpus (a view has its
+-- corpus's keys): a sorted list, `file` first.
+-- @treturn {string,...}
+-- @treturn {string,...} the derived keys the corpus offers (`decade` and
+--   `century` from `year`, `month` from `date`), as `by` and `where` take them
+function Corpus:keys()
+  local k = key_info(self._root)
+  return { table.unpack(k.list) }, { table.unpack(k.derived) }
+end
+
+-- the error for an unknown key: the keys the corpus has, and the nearest
+local function unknown_key(k, key)
+  local all = {}
+  for _, x in ipairs(k.list) do all[#all + 1] = x end
+  for _, x in ipairs(k.derived) do all[#all + 1] = x end
+  local near = require("rostra.opts").nearest(tostring(key), all)
+  local has = #k.list == 0 and "the speeches have no metadata"
+    or "the corpus has: " .. table.concat(k.list, ", ")
+  if #k.derived > 0 then has = has .. "; derived: " .. table.concat(k.derived, ", ") end
+  return ("unknown metadata key '%s' (%s%s)"):format(tostring(key),
+    near and ("did you mean '%s'? "):format(near) or "", has)
+end
+
+--- A function `(meta, d) -> value` for a grouping or selecting key: a
+-- metadata key of the corpus, a derived key (`decade`, `century` from
+-- `year`, `month` (YYYY-MM) from `date`), or a function of the metadata
+-- (called with the speech's metadata table and id; do not change the
+-- table). An unknown key raises an error listing the keys the corpus has.
+-- @param c Corpus or view
+-- @param by string or function
+-- @tparam string fname the function, for messages
+-- @tparam[opt=1] integer level as for `error` in the function that calls
+--   `key_fn` (2 blames its caller)
+-- @treturn function
+-- @treturn string a label: the key, or "group" for a function
+function M.key_fn(c, by, fname, level)
+  level = (level or 1) + 1
+  if type(by) == "function" then
+    return function(m, d) return by(m, d) end, "group"
+  end
+  if type(by) ~= "string" then
+    error(("bad option 'by' to '%s' (metadata key or function expected, got %s)"):format(fname, type(by)),
+      level)
+  end
+  local k = key_info(c._root)
+  if k.set[by] then return function(m) return m[by] end, by end
+  for _, name in ipairs(k.derived) do
+    if name == by then return DERIVED[by].fn, by end
+  end
+  error(unknown_key(k, by), level)
+end
+
+--- Raise, as `key_fn` does, unless `key` is a metadata key of the corpus
+-- or a derived one.
+-- @return the key
+function M.check_key(c, key, fname, level)
+  M.key_fn(c, key, fname, (level or 1) + 1)
+  return key
+end
+
+--- The columns that name a speech in per-speech rows: `file`, then the
+-- metadata keys (`columns`: nil for every key of the corpus, or a list of
+-- keys, derived ones included; `file` comes first whatever the list). A
+-- key whose name is already a column of the table (`taken`) is shown as
+-- `meta.KEY`.
+-- @param c Corpus or view
+-- @param columns nil or a list of keys
+-- @tparam[opt] table taken set of the table's own column names
+-- @tparam string fname the function, for messages
+-- @tparam[opt=1] integer level as for `key_fn`
+-- @treturn {string,...} the column names
+-- @treturn function `mt(d)`: a metatable whose `__index` gives speech d's
+--   values under those names (made once per speech), for rows that name it
+function M.name_columns(c, columns, taken, fname, level)
+  level = (level or 1) + 1
+  local k = key_info(c._root)
+  local keys = { "file" }
+  if columns == nil then
+    for _, x in ipairs(k.list) do
+      if x ~= "file" then keys[#keys + 1] = x end
+    end
+  else
+    if type(columns) ~= "table" then
+      error(("bad option 'columns' to '%s' (list of metadata keys expected, got %s)"):format(fname,
+        type(columns)), level)
+    end
+    for _, x in ipairs(columns) do
+      if x ~= "file" then keys[#keys + 1] = x end
+    end
+  end
+  local cols, getters = {}, {}
+  for i, key in ipairs(keys) do
+    if key == "file" then
+      getters[i] = function(m) return m.file end
+    else
+      getters[i] = M.key_fn(c, key, fname, level)
+    end
+    cols[i] = (taken and taken[key]) and ("meta." .. key) or key
+  end
+  local metas = c:_load_meta()
+  local cache = {}
+  local function mt(d)
+    local x = cache[d]
+    if not x then
+      local m, vals = metas[d] or {}, {}
+      for i, get in ipairs(getters) do vals[cols[i]] = get(m, d) end
+      x = { __index = vals }
+      cache[d] = x
+    end
+    return x
+  end
+  return cols, mt
+end
+
+--- Speech d's values under the columns of `name_columns`, copied into `row`.
+-- @tparam table row
+-- @tparam function mt as `name_columns` returns it
+-- @tparam integer d
+-- @return row
+function M.fill_names(row, mt, d)
+  for k, v in pairs(mt(d).__index) do row[k] = v end
+  return row
+end
+
+-- }======================================================
+
 --- A view of the speeches whose metadata match: `{key = value}`, a list of
 -- values (`{country = {"CHN", "RUS"}}`), a range (`{year = {min = 2013, max = 2023}}`),
 -- or a function `meta -> boolean`. Views compose.
 function Corpus:where(spec)
   local dir = type(spec) == "table" and self:_meta_dir()
-  if dir then -- in C, a key at a time
-    local _, ndoc = self._root._h:counts()
-    local mask = self._mask
-    for k, want in pairs(spec) do mask = dir:mask(k, want, mask) end
-    return make_view(self._root, { mask or ("\1"):rep(ndoc) })
+  if dir then -- stored keys in C, a key at a time
+    local set, plain = key_info(self._root).set, true
+    for k in pairs(spec) do
+      if type(k) ~= "string" then
+        error(("bad argument #1 to 'where' (metadata keys expected, got %s)"):format(type(k)), 2)
+      end
+      M.key_fn(self, k, "where", 2) -- an unknown key raises
+      if not set[k] then plain = false end -- a derived key: in Lua below
+    end
+    if plain then
+      local _, ndoc = self._root._h:counts()
+      local mask = self._mask
+      for k, want in pairs(spec) do mask = dir:mask(k, want, mask) end
+      return make_view(self._root, { mask or ("\1"):rep(ndoc) })
+    end
   end
   local metas = self:_load_meta()
   local _, ndoc = self._root._h:counts()
@@ -329,9 +533,16 @@ function Corpus:where(spec)
   if type(spec) == "function" then
     test = spec
   elseif type(spec) == "table" then
-    test = function(m)
+    local fns = {}
+    for k in pairs(spec) do
+      if type(k) ~= "string" then
+        error(("bad argument #1 to 'where' (metadata keys expected, got %s)"):format(type(k)), 2)
+      end
+      fns[k] = M.key_fn(self, k, "where", 2)
+    end
+    test = function(m, d)
       for k, want in pairs(spec) do
-        local v = m[k]
+        local v = fns[k](m, d)
         if not comparable(v, want) or not match_value(v, want) then return false end
       end
       return true
@@ -341,7 +552,7 @@ function Corpus:where(spec)
   end
   for d = 1, ndoc do
     local inbase = base == nil or base:byte(d) == 1
-    bytes[d] = (inbase and test(metas[d] or {})) and "\1" or "\0"
+    bytes[d] = (inbase and test(metas[d] or {}, d)) and "\1" or "\0"
   end
   return make_view(self._root, bytes)
 end
@@ -478,6 +689,8 @@ function Corpus:info()
     levels = levels,
     types = types,
     warnings = self._root._extra.warnings or {},
+    split_hyphens = self._root._extra.split_hyphens == true,
+    coverage = rawget(self._root, "_coverage"),
     path = self._root._path,
     view = self._mask ~= nil,
   }
@@ -596,13 +809,14 @@ function Corpus:spans(level)
   end
 end
 
+local FREQ_OPTS = { "attr", "top", "by", "min", "stopwords", "punct" }
+
 --- Frequency list: `{attr = "lower", top = 50, by = key, min = 1, stopwords = ...,
 -- punct = false}`. Counts are computed in C; punctuation and symbols are left
 -- out unless `punct = true`; `per_million` is relative to the words of
 -- the corpus, view or group (words and numbers, not punctuation).
 function Corpus:freq(opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #1 to 'freq' (table expected)", 2) end
+  opts = require("rostra.opts").check(opts, FREQ_OPTS, "freq")
   local attr = opts.attr or "lower"
   if type(attr) ~= "string" or not self:has_attribute(attr) then
     error(("unknown attribute '%s' (valid: %s)"):format(tostring(attr),
@@ -620,19 +834,33 @@ function Corpus:freq(opts)
   local h = self._root._h
   local o = { attr = attr, min = min, top = top or 0, words_only = not opts.punct, stop = stop }
   local formats = { per_million = "%.2f" }
+  local key, label
+  if opts.by ~= nil then key, label = M.key_fn(self, opts.by, "freq", 2) end
+  local title = "frequency of " .. attr .. (label and (" by " .. label) or "")
   if top == 0 then -- no row (C reads top 0 as all)
     local cols = opts.by and { "group", attr, "count", "per_million" } or { attr, "count", "per_million" }
-    return result.new(cols, {}, { title = "frequency of " .. attr .. (opts.by and (" by " .. opts.by) or ""),
-      formats = formats })
+    return result.new(cols, {}, { title = title, formats = formats })
   end
   if opts.by then
     local groups, order = {}, {}
-    local values = self:meta_values(opts.by)
-    for d in self:speeches(true) do
-      local g = values[d]
-      if g ~= nil then
-        if not groups[g] then groups[g] = {}; order[#order + 1] = g end
-        groups[g][d] = true
+    -- a stored key of an opened index is read in C, a key at a time
+    local values = type(opts.by) == "string" and key_info(self._root).set[opts.by]
+      and self:_meta_dir() and self:meta_values(opts.by)
+    if values then
+      for d in self:speeches(true) do
+        local g = values[d]
+        if g ~= nil then
+          if not groups[g] then groups[g] = {}; order[#order + 1] = g end
+          groups[g][d] = true
+        end
+      end
+    else
+      for d, m in self:speeches() do
+        local g = key(m, d)
+        if g ~= nil then
+          if not groups[g] then groups[g] = {}; order[#order + 1] = g end
+          groups[g][d] = true
+        end
       end
     end
     table.sort(order, function(a, b)
@@ -656,11 +884,10 @@ function Corpus:freq(opts)
     end
     o.masks, o.groups = masks, labels
     if #masks == 0 then
-      return result.new({ "group", attr, "count", "per_million" }, {},
-        { title = "frequency of " .. attr .. " by " .. opts.by, formats = formats })
+      return result.new({ "group", attr, "count", "per_million" }, {}, { title = title, formats = formats })
     end
     return result.from_view(h:freq_table(o), { "group", attr, "count", "per_million" },
-      { title = "frequency of " .. attr .. " by " .. opts.by, formats = formats })
+      { title = title, formats = formats })
   end
   if self._mask then o.masks = { self._mask } end
   return result.from_view(h:freq_table(o), { attr, "count", "per_million" },
@@ -702,11 +929,11 @@ M.read_file = read_file
 M.extensions = { ".txt", ".conllu", ".vrt" }
 
 -- the metadata of the documents of an annotated file (CoNLL-U, VRT)
-local function annotated_docs(c, r, rel, opts, sidecar, meta, warnings)
+local function annotated_docs(c, r, rel, opts, sidecar, meta, warnings, report)
   local lang
   local multi = #r.docs > 1
   for i, d in ipairs(r.docs) do
-    local m = meta.for_speech({}, d.meta, rel, opts, sidecar)
+    local m = meta.for_speech({}, d.meta, rel, opts, sidecar, report)
     local id = d.meta.id
     local name = d.name ~= "" and d.name or (id ~= nil and id ~= "" and id)
       or (multi and ("%s#%d"):format(rel, i) or rel)
@@ -733,9 +960,12 @@ end
 -- bytes)`, `threads`, `attributes` (the names of a VRT file's columns after
 -- the word, when it does not name them). See docs/interchange.md for
 -- annotated files.
+local LOAD_OPTS = { "meta", "sidecar", "lang", "progress", "threads", "header", "cjk", "split_hyphens",
+                    "attributes" }
+
 function M.load(what, opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #2 to 'load' (table expected)", 3) end
+  -- (rostra.load calls this as a tail call: the caller is one level up)
+  opts = require("rostra.opts").check(opts, LOAD_OPTS, "load", 2)
   local paths, base, warnings, single = {}, nil, {}, false
   if type(what) == "string" then
     local list, w = core.walk(what, M.extensions)
@@ -782,6 +1012,7 @@ function M.load(what, opts)
     if not sidecar then return nil, err, code end
   end
   if opts.meta ~= nil then meta.compile(opts.meta) end -- a bad template raises now
+  local report = (opts.meta ~= nil or sidecar) and meta.report(opts.meta, sidecar)
   local c = M.new()
   c._extra.warnings = warnings
   local h = c._h
@@ -793,9 +1024,9 @@ function M.load(what, opts)
     local rel = base and path:sub(#base + 2) or path
     local lang
     if r.docs then
-      lang = annotated_docs(c, r, rel, opts, sidecar, meta, warnings)
+      lang = annotated_docs(c, r, rel, opts, sidecar, meta, warnings, report)
     elseif r.doc then
-      local m = meta.for_speech(r.meta, r.front, rel, opts, sidecar)
+      local m = meta.for_speech(r.meta, r.front, rel, opts, sidecar, report)
       c._metas[r.doc] = m
       c._extra.names[r.doc] = rel
       if r.bad > 0 then
@@ -816,12 +1047,22 @@ function M.load(what, opts)
     if progress then progress(i, total, bytes) end
     return lang
   end
+  if opts.split_hyphens then c._extra.split_hyphens = true end
   h:load_files(paths, threads, nil, each, { header = opts.header, cjk = opts.cjk,
-                                            attributes = opts.attributes })
+                                            attributes = opts.attributes,
+                                            split_hyphens = opts.split_hyphens and true or nil })
   if c._failed then -- the one file asked for could not be read: bad data, not an empty corpus
     local f = c._failed
     c:close()
     return nil, f[1], f[2]
+  end
+  if report then -- a template or sidecar that fits no file is an error; coverage for info()
+    local w, err, code = report:finish()
+    if not w then c:close() return nil, err, code end
+    for _, x in ipairs(w) do warnings[#warnings + 1] = x end
+    -- kept on the corpus, not in its index: an index is the same however
+    -- its speeches came in (rostra.load or parse_file and c:add)
+    rawset(c, "_coverage", report:coverage())
   end
   return c
 end

@@ -12,7 +12,12 @@ local rostra = {
 -- @tparam[opt] table opts `split_hyphens`, `strict`
 -- @treturn table array of tokens `{text, kind, start, stop, lower}`
 -- @treturn integer the number of invalid UTF-8 bytes
-rostra.tokenize = core.tokenize
+function rostra.tokenize(text, opts)
+  if opts ~= nil and type(opts) == "table" then
+    require("rostra.opts").check(opts, { "split_hyphens", "strict", "cjk" }, "tokenize", 2)
+  end
+  return core.tokenize(text, opts)
+end
 
 --- Sentence spans of a text.
 -- @tparam string text
@@ -30,21 +35,16 @@ local function argcheck(cond, n, fname, msg)
 end
 
 local PARSE_OPTS = { name = true, meta = true, sidecar = true, base = true, lang = true,
-                     header = true, cjk = true, _sidecar_cache = true }
+                     header = true, cjk = true, split_hyphens = true, _sidecar_cache = true }
 
 local function check_opts(opts, fname)
   if opts == nil then return {} end
   argcheck(type(opts) == "table", 2, fname, "table expected, got " .. type(opts))
-  for k in pairs(opts) do
-    if not PARSE_OPTS[k] then
-      error(("unknown option '%s' to '%s' (valid: name, meta, sidecar, lang, header, cjk)"):format(
-        tostring(k), fname), 3)
-    end
-  end
+  local o = require("rostra.opts").check(opts, PARSE_OPTS, fname, 2, 2)
   if opts.cjk ~= nil and opts.cjk ~= "words" and opts.cjk ~= "chars" then
     error(("bad option cjk = %s to '%s' (\"words\" or \"chars\")"):format(tostring(opts.cjk), fname), 3)
   end
-  return opts
+  return o -- not a tail call: the error level counts this function
 end
 
 -- the file's path relative to opts.base, for templates and sidecars
@@ -61,7 +61,8 @@ end
 -- meta.for_speech, as for a loaded file
 local function parse(text, opts)
   local name = opts.name or "input"
-  local h, raw, front = core.ingest(text, name, { header = opts.header, cjk = opts.cjk })
+  local h, raw, front = core.ingest(text, name, { header = opts.header, cjk = opts.cjk,
+                                                  split_hyphens = opts.split_hyphens and true or nil })
   if not h then return nil, raw, front end
   local meta = require "rostra.meta"
   local sc = opts._sidecar_cache
@@ -71,8 +72,13 @@ local function parse(text, opts)
     if not sc then return nil, err, ecode end
     opts._sidecar_cache = sc
   end
-  local merged = meta.for_speech(raw.meta, front, relative(opts), opts, sc)
+  local rel = relative(opts)
+  local merged = meta.for_speech(raw.meta, front, rel, opts, sc)
   local warnings = {}
+  if opts.meta ~= nil and rel then -- a name the template does not match, or reads two ways
+    local w = meta.name_warning(opts.meta, rel, meta.from_name(opts.meta, rel))
+    if w then warnings[#warnings + 1] = { message = w } end
+  end
   if not utf8.len(text) then
     local bad, first = core.invalid_utf8(text)
     if bad > 0 then
@@ -95,6 +101,7 @@ local function parse(text, opts)
   local speech = require "rostra.speech"
   local sp = speech.new(text, raw, { meta = merged, name = opts.name, warnings = warnings, front = front })
   sp._in = h
+  sp._split_hyphens = opts.split_hyphens == true or nil
   return sp
 end
 

@@ -22,7 +22,7 @@ local FORMATS = { yaml = true, liwc = true, wordstat = true, lexicoder = true }
 local OPTIONS = { format = true, levels = true, name = true, rule = true, rules = true }
 
 --- The keys of a decision rule, in the order they are shown.
-lexicon.rule_keys = { "min_count", "min_share", "min_score" }
+lexicon.rule_keys = { "min_count", "min_share", "min_score", "min_dominance" }
 
 --- The rule of a lexicon that states none: a unit is labelled with every
 -- theme it has a match of.
@@ -105,8 +105,8 @@ local function check_rule(r, what, lvl)
   end
   local out = {}
   for k, v in pairs(r) do
-    if k ~= "min_count" and k ~= "min_share" and k ~= "min_score" then
-      error(("unknown key '%s' in %s (valid: min_count, min_share, min_score)"):format(
+    if k ~= "min_count" and k ~= "min_share" and k ~= "min_score" and k ~= "min_dominance" then
+      error(("unknown key '%s' in %s (valid: min_count, min_share, min_score, min_dominance)"):format(
         tostring(k), what), lvl + 1)
     end
     if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
@@ -115,8 +115,8 @@ local function check_rule(r, what, lvl)
     if k == "min_count" and (math.tointeger(v) == nil or v < 1) then
       error(("%s.min_count must be a whole number >= 1, not %s"):format(what, tostring(v)), lvl + 1)
     end
-    if k == "min_share" and (v < 0 or v > 1) then
-      error(("%s.min_share must be a number from 0 to 1, not %s"):format(what, tostring(v)), lvl + 1)
+    if (k == "min_share" or k == "min_dominance") and (v < 0 or v > 1) then
+      error(("%s.%s must be a number from 0 to 1, not %s"):format(what, k, tostring(v)), lvl + 1)
     end
     out[k] = k == "min_count" and math.tointeger(v) or v
   end
@@ -194,7 +194,9 @@ local function table_to_yaml(t)
   local function rule_of(v, desc, indent)
     if type(v) ~= "table" then bad(desc, "_rule must be a table such as {min_count = 2}") end
     for k in pairs(v) do
-      if type(k) ~= "string" then bad(desc, "_rule keys must be names (min_count, min_share, min_score)") end
+      if type(k) ~= "string" then
+        bad(desc, "_rule keys must be names (min_count, min_share, min_score, min_dominance)")
+      end
     end
     for _, k in ipairs(sorted_keys(v, "string")) do
       local x = v[k]
@@ -407,9 +409,7 @@ local function check_opts(opts)
     error("bad argument #2 to 'lexicon' (table expected, got " .. type(opts) .. ")", 3)
   end
   for k in pairs(opts) do
-    if not OPTIONS[k] then
-      error("bad option '" .. tostring(k) .. "' to 'lexicon' (valid: format, levels, name, rule, rules)", 3)
-    end
+    if not OPTIONS[k] then error(require("rostra.opts").unknown("option", k, OPTIONS, "lexicon"), 3) end
   end
   if opts.format ~= nil and not FORMATS[opts.format] then
     error("bad option 'format' to 'lexicon' (yaml, liwc, wordstat or lexicoder expected, got "
@@ -462,8 +462,10 @@ function lexicon.new(src, opts)
     path, name = bundled, name or src
   elseif not exists(src) then
     if src:match("^[%w_%-]+$") then
-      return nil, string.format("lexicon '%s' not found: not a file, nor a bundled lexicon (%s)",
-        src, table.concat(lexicon.bundled, ", ")), "ENOENT"
+      local near = require("rostra.opts").nearest(src, lexicon.bundled)
+      return nil, string.format("lexicon '%s' not found: not a file, nor a bundled lexicon (%s%s)",
+        src, near and ("did you mean '" .. near .. "'? ") or "", table.concat(lexicon.bundled, ", ")),
+        "ENOENT"
     end
   end
   local format = opts.format

@@ -34,34 +34,48 @@ local function cmp(v, op, want)
   error("bad metadata operator " .. tostring(op))
 end
 
-local function meta_ok(node, m)
+-- fns: field -> function(meta, d) giving its value (corpusmod.key_fn)
+local function meta_ok(node, m, d, fns)
   local t = node.t
-  if t == "cmp" then return cmp(m[node.field], node.op, node.value)
+  if t == "cmp" then return cmp(fns[node.field](m, d), node.op, node.value)
   elseif t == "in" then
-    for _, v in ipairs(node.values) do
-      if cmp(m[node.field], "=", v) then return true end
+    local v = fns[node.field](m, d)
+    for _, w in ipairs(node.values) do
+      if cmp(v, "=", w) then return true end
     end
     return false
   elseif t == "and" then
-    for _, k in ipairs(node) do if not meta_ok(k, m) then return false end end
+    for _, k in ipairs(node) do if not meta_ok(k, m, d, fns) then return false end end
     return true
   elseif t == "or" then
-    for _, k in ipairs(node) do if meta_ok(k, m) then return true end end
+    for _, k in ipairs(node) do if meta_ok(k, m, d, fns) then return true end end
     return false
-  elseif t == "not" then return not meta_ok(node[1], m) end
+  elseif t == "not" then return not meta_ok(node[1], m, d, fns) end
   error("bad metadata constraint " .. tostring(t))
 end
 
--- the speech mask of a corpus or view, narrowed by a program's `::` part
-local function mask_for(c, prog)
+-- the fields a metadata constraint names
+local function meta_fields(node, out)
+  if node.field then out[node.field] = true end
+  for _, k in ipairs(node) do meta_fields(k, out) end
+  return out
+end
+
+-- the speech mask of a corpus or view, narrowed by a program's `::` part;
+-- a field the corpus does not have raises (at `level` from the caller)
+local function mask_for(c, prog, fname, level)
   local base = c._mask
   if not prog.meta then return base end
+  local fns = {}
+  for f in pairs(meta_fields(prog.meta, {})) do
+    fns[f] = corpusmod.key_fn(c, f, fname or "query", (level or 1) + 1)
+  end
   local _, ndoc = c._root._h:counts()
   local metas = c:_load_meta()
   local bytes = {}
   for d = 1, ndoc do
     local inbase = base == nil or base:byte(d) == 1
-    bytes[d] = (inbase and meta_ok(prog.meta, metas[d] or {})) and "\1" or "\0"
+    bytes[d] = (inbase and meta_ok(prog.meta, metas[d] or {}, d, fns)) and "\1" or "\0"
   end
   return table.concat(bytes)
 end
@@ -70,6 +84,48 @@ end
 
 -- the program of a query for corpus c: Han and Kana runs cut the ways the
 -- corpus has (rostra.cjk)
+-- On a corpus loaded with split_hyphens, a literal holding a hyphen (the
+-- bare word win-win, "COVID-19") is the tokens it splits into, in a row.
+local split_node
+split_node = function(n)
+  if n.op == "tok" then
+    local t = n.test
+    if t.t == "eq" and t.mode == "literal" and (t.attr == "word" or t.attr == "lower")
+        and t.value:find("[-\u{2010}\u{2011}]") then
+      local parts = require("rostra.core").tokenize(t.value, { split_hyphens = true })
+      if #parts > 1 then
+        local seq = { op = "seq" }
+        for i, p in ipairs(parts) do
+          seq[i] = { op = "tok", test = { t = "eq", attr = t.attr, mode = "literal", flags = t.flags or "",
+                                          value = t.attr == "word" and p.text or p.lower } }
+        end
+        return seq
+      end
+    end
+    return n
+  end
+  if n.op ~= "seq" and n.op ~= "alt" and n.op ~= "rep" then return n end
+  local out = {}
+  for k, v in pairs(n) do if type(k) ~= "number" then out[k] = v end end
+  for _, x in ipairs(n) do
+    local y = split_node(x)
+    if n.op == "seq" and y.op == "seq" then
+      for _, z in ipairs(y) do out[#out + 1] = z end
+    else
+      out[#out + 1] = y
+    end
+  end
+  return out
+end
+
+local function split_hyphens(c, prog)
+  c:_load_meta() -- an opened index says how it was tokenized in its metadata
+  if not c._root._extra.split_hyphens then return prog end
+  local p = { within = prog.within, meta = prog.meta, seq = split_node(prog.seq) }
+  p.literals = query.literals(p)
+  return p
+end
+
 local function compile(c, q, fname)
   local prog
   if type(q) == "string" then prog = query.compile(q, M.names(c))
@@ -77,7 +133,7 @@ local function compile(c, q, fname)
   else
     error(("bad argument #1 to '%s' (query string expected, got %s)"):format(fname, type(q)), 3)
   end
-  return cjk.expand(prog, c._root._h)
+  return cjk.expand(split_hyphens(c, prog), c._root._h)
 end
 
 --- The names a query may use on corpus c: its attributes and structures
@@ -130,15 +186,358 @@ M.set_of = set_of
 -- @treturn Matches (empty, never nil, when nothing matches)
 function Corpus:query(q)
   local prog = compile(self, q, "query")
-  local set = self._root._h:query(prog, mask_for(self, prog), false, 0, true)
+  local set = self._root._h:query(prog, mask_for(self, prog, "query", 2), false, 0, true)
   return set_matches(self, set, type(q) == "string" and q or nil)
 end
 
---- The number of matches of a query.
-function Corpus:count(q)
-  local prog = compile(self, q, "count")
-  return self._root._h:query(prog, mask_for(self, prog), true)
+-- {====================================================== hyphenated words
+
+-- A word test of a query (a bare word, "Word"%c, a regex, a glob) does not
+-- match the words joined to others by hyphens, which are one token each:
+-- `covid` does not find `covid-19`. These notes say how many such tokens
+-- there are and how to reach them.
+
+local HY = "[\\-\\x{2010}\\x{2011}]"      -- the hyphens a word may hold
+local NOT_HY = "[^\\-\\x{2010}\\x{2011}]"
+
+local function regex_escape(s)
+  return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?%{%}|\\]", "\\%0"))
 end
+
+-- the word tests of a program (not under a negation), deduplicated
+local function word_tests(prog)
+  local out, seen = {}, {}
+  local function test(t)
+    if t.t == "eq" and (t.attr == "word" or t.attr == "lower" or t.attr == "stem") then
+      if t.mode == "literal" or t.mode == "regex" or t.mode == "glob" then
+        local k = table.concat({ t.attr, t.mode, t.flags or "", t.value }, "\0")
+        if not seen[k] and not t.value:find("[-\u{2010}\u{2011}]") then
+          seen[k] = true
+          out[#out + 1] = t
+        end
+      end
+    elseif t.t == "and" or t.t == "or" then
+      for _, x in ipairs(t) do test(x) end
+    end
+  end
+  local function node(n)
+    if n.op == "tok" then test(n.test)
+    else for _, x in ipairs(n) do if type(x) == "table" then node(x) end end end
+  end
+  node(prog.seq)
+  return out
+end
+
+-- what a test matches as a regular expression
+local function as_regex(t)
+  if t.mode == "regex" then return t.value end
+  if t.mode == "glob" then
+    return (require("rostra.query").glob_to_regex(t.value):gsub("^%^", ""):gsub("%$$", ""))
+  end
+  return regex_escape(t.value)
+end
+
+-- how the user wrote the test, for messages
+local function test_label(t)
+  if t.attr == "lower" and t.mode ~= "regex" and (t.flags or "") == "" then return t.value end
+  local f = (t.flags or "") ~= "" and ("%" .. t.flags) or ""
+  if t.attr == "word" then return ('"%s"%s'):format(t.value, f) end
+  return ('[%s = "%s"%s]'):format(t.attr, t.value, f)
+end
+
+-- the forms of the tokens that hold a word of test `t` between hyphens,
+-- and their counts over the whole corpus (made once per corpus and test)
+local function hyphen_forms(root, t)
+  local cache = rawget(root, "_hyphen_forms")
+  local ntok = root._h:counts()
+  if not cache or cache.ntok ~= ntok then
+    cache = { ntok = ntok }
+    rawset(root, "_hyphen_forms", cache)
+  end
+  local key = table.concat({ t.attr, t.mode, t.flags or "", t.value }, "\0")
+  local e = cache[key]
+  if e then return e end
+  local v = as_regex(t)
+  -- the word between hyphens, as a whole token: parts before it, or after it
+  local wrapped = ("(?:%s+%s)+(?:%s)(?:%s%s+)*|(?:%s)(?:%s%s+)+")
+    :format(NOT_HY, HY, v, HY, NOT_HY, v, HY, NOT_HY)
+  local test = { t = "and",
+                 { t = "eq", attr = t.attr, mode = "regex", flags = t.flags or "", value = wrapped },
+                 { t = "not", t } }
+  local prog = { seq = { op = "seq", { op = "tok", test = test } } }
+  prog.literals = require("rostra.query").literals(prog)
+  local h = root._h
+  local ok, starts = pcall(h.query, h, prog, nil)
+  e = { forms = {}, total = 0 }
+  if ok then
+    local tally, order = {}, {}
+    for _, p in ipairs(starts) do
+      local f = h:token(p, t.attr)
+      if not tally[f] then tally[f] = 0 order[#order + 1] = f end
+      tally[f] = tally[f] + 1
+    end
+    table.sort(order, function(a, b)
+      if tally[a] ~= tally[b] then return tally[a] > tally[b] end
+      return a < b
+    end)
+    for i, f in ipairs(order) do e.forms[i] = { form = f, count = tally[f] } end
+    e.total = #starts
+  end
+  cache[key] = e
+  return e
+end
+
+local function thousands(n)
+  local s = tostring(n)
+  while true do
+    local r, k = s:gsub("^(%d+)(%d%d%d)", "%1,%2")
+    s = r
+    if k == 0 then return s end
+  end
+end
+
+local Note = {}
+Note.__index = Note
+Note.__name = "rostra.hyphennote"
+Note.__tostring = function(self) return self.message end
+M.Note = Note
+
+--- The note on hyphenated words for a query over a corpus or view, or nil
+-- when no token holds a word of the query between hyphens: a table with
+-- `hyphenated` (such tokens in all), `words` (a list of `{test, count,
+-- forms, query}`: the word as the query wrote it, its tokens, up to three
+-- of their forms, a query that finds the word alone and in them) and
+-- `message`, which is also what `tostring` gives:
+-- `covid: 94 hits; 2,296 more inside hyphenated words such as covid-19,
+-- post-covid-19, post-covid: [lower = "(.+-)?covid(-.+)?"] finds them all`.
+-- @param c Corpus or view
+-- @param q a query string or program
+-- @tparam[opt] integer hits the hits of the query (counted when nil)
+-- @param[opt] prog the query's program, when the caller compiled it
+-- @return table or nil
+function M.hyphen_note(c, q, hits, prog)
+  prog = prog or compile(c, q, "count") -- a caller that compiled q gives its program
+  local root, mask = c._root, c._mask
+  local words, total = {}, 0
+  for _, t in ipairs(word_tests(prog)) do
+    local e = hyphen_forms(root, t)
+    if e.total > 0 then
+      local n, forms = 0, {}
+      if mask == nil then
+        n = e.total
+        for i = 1, math.min(3, #e.forms) do forms[i] = e.forms[i].form end
+      else
+        local counted = {}
+        for _, f in ipairs(e.forms) do
+          local k = #root._h:positions(t.attr, f.form, mask)
+          if k > 0 then counted[#counted + 1] = { form = f.form, count = k } end
+          n = n + k
+        end
+        table.sort(counted, function(a, b)
+          if a.count ~= b.count then return a.count > b.count end
+          return a.form < b.form
+        end)
+        for i = 1, math.min(3, #counted) do forms[i] = counted[i].form end
+      end
+      if n > 0 then
+        local v = as_regex(t)
+        local f = (t.flags or "") ~= "" and ("%" .. t.flags) or ""
+        local find_all = ('[%s = "(.+-)?(%s)(-.+)?"%s]'):format(t.attr, v, f)
+        if t.mode == "literal" then find_all = ('[%s = "(.+-)?%s(-.+)?"%s]'):format(t.attr, v, f) end
+        words[#words + 1] = { test = test_label(t), count = n, forms = forms, query = find_all }
+        total = total + n
+      end
+    end
+  end
+  if total == 0 then return nil end
+  if hits == nil then hits = c._root._h:query(prog, mask_for(c, prog, "count", 2), true) end
+  local parts = {}
+  for i, w in ipairs(words) do
+    parts[i] = ("%s more inside hyphenated words such as %s (%s finds them all)"):format(
+      thousands(w.count), table.concat(w.forms, ", "), w.query)
+    if #words > 1 then parts[i] = w.test .. ": " .. parts[i] end
+  end
+  local label = #words == 1 and words[1].test or (type(q) == "string" and q or "the query")
+  local message = ("%s: %s %s; %s; hyphenated words are one token each (load with split_hyphens = true, "
+    .. "or --split-hyphens, to split them)"):format(label, thousands(hits),
+    hits == 1 and "hit" or "hits", table.concat(parts, "; "))
+  return setmetatable({ hyphenated = total, words = words, message = message }, Note)
+end
+
+-- }======================================================
+
+-- {====================================================== counts by group
+
+-- the word tokens (words and numbers, not punctuation or symbols) of every
+-- speech of the root, as the index counted them (the denominator of every
+-- rate: c:words() of a view is their sum)
+local function speech_words(root)
+  local h = root._h
+  local ntok, ndoc = h:counts()
+  local cached = rawget(root, "_speech_words")
+  if cached and cached.ntok == ntok and cached.ndoc == ndoc then return cached.words end
+  local words = {}
+  for d = 1, ndoc do words[d] = select(4, h:doc(d)) end
+  rawset(root, "_speech_words", { ntok = ntok, ndoc = ndoc, words = words })
+  return words
+end
+M.speech_words = speech_words
+
+-- groups sorted as freq sorts them: numbers first, then strings, then the rest
+local function group_less(a, b)
+  local ta, tb = type(a), type(b)
+  if ta == tb and (ta == "number" or ta == "string") then return a < b end
+  if ta == "number" then return true end
+  if tb == "number" then return false end
+  if ta == "string" then return true end
+  if tb == "string" then return false end
+  return tostring(a) < tostring(b)
+end
+
+local COUNT_OPTS = { "by", "columns" }
+local COUNT_COLUMNS = { speech = true, count = true, words = true, per_million = true, share = true,
+                        speeches = true, group = true }
+local STRUCTURE_GROUPS = { match = true, word = true, lower = true, stem = true, point = true,
+                           segment = true, sentence = true, quotation = true }
+
+-- c:count(q, {by = ...}): hits, words and rates per speech or per group of
+-- speeches (every speech or group of the view, with or without hits)
+local function count_by(c, prog, mask, opts, label)
+  local by = opts.by
+  if type(by) == "string" and STRUCTURE_GROUPS[by] then
+    if opts.columns ~= nil then
+      error("count: columns name speeches: they go with by = \"speech\" or a metadata key", 3)
+    end
+    local starts, stops = c._root._h:query(prog, mask)
+    local t = new_matches(c, starts, stops, label):group(by)
+    t.meta.hits = #starts
+    return t
+  end
+  local h = c._root._h
+  local _, ndoc = h:counts()
+  local starts = h:query(prog, mask)
+  local per_speech = {}
+  for i = 1, #starts do
+    local d = h:doc_of(starts[i])
+    per_speech[d] = (per_speech[d] or 0) + 1
+  end
+  local total = #starts
+  local words = speech_words(c._root)
+  local in_view = {}
+  for d = 1, ndoc do in_view[d] = c._mask == nil or c._mask:byte(d) == 1 end
+  local rows, warnings = {}, {}
+  local cols
+  local twords = 0
+  for d = 1, ndoc do if in_view[d] then twords = twords + words[d] end end
+  if by == "speech" then
+    local names, mt = corpusmod.name_columns(c, opts.columns, COUNT_COLUMNS, "count", 3)
+    cols = { "speech" }
+    for _, n in ipairs(names) do cols[#cols + 1] = n end
+    for d = 1, ndoc do
+      if in_view[d] then
+        local n, w = per_speech[d] or 0, words[d]
+        rows[#rows + 1] = setmetatable({ speech = d, count = n, words = w,
+          per_million = w > 0 and n * 1e6 / w or 0, share = total > 0 and n / total or 0 }, mt(d))
+      end
+    end
+  else
+    if opts.columns ~= nil then
+      error("count: columns name speeches: they go with by = \"speech\", not a group of speeches", 3)
+    end
+    local get, key = corpusmod.key_fn(c, by, "count", 3)
+    local col = COUNT_COLUMNS[key] and "group" or key
+    cols = { col }
+    local metas = c:_load_meta()
+    local groups, order = {}, {}
+    local missing, missing_hits = 0, 0
+    for d = 1, ndoc do
+      if in_view[d] then
+        local v = get(metas[d] or {}, d)
+        if v == nil then
+          missing = missing + 1
+          missing_hits = missing_hits + (per_speech[d] or 0)
+        else
+          local g = groups[v]
+          if not g then
+            g = { count = 0, words = 0, speeches = 0 }
+            groups[v] = g
+            order[#order + 1] = v
+          end
+          g.count = g.count + (per_speech[d] or 0)
+          g.words = g.words + words[d]
+          g.speeches = g.speeches + 1
+        end
+      end
+    end
+    table.sort(order, group_less)
+    for _, v in ipairs(order) do
+      local g = groups[v]
+      rows[#rows + 1] = { [col] = v, count = g.count, words = g.words, speeches = g.speeches,
+        per_million = g.words > 0 and g.count * 1e6 / g.words or 0,
+        share = total > 0 and g.count / total or 0 }
+    end
+    if missing > 0 then
+      warnings[#warnings + 1] = ("%d %s without '%s' left out (%d of the %d hits)"):format(missing,
+        missing == 1 and "speech" or "speeches", key, missing_hits, total)
+    end
+  end
+  for _, x in ipairs { "count", "words", "per_million", "share" } do cols[#cols + 1] = x end
+  if by ~= "speech" then cols[#cols + 1] = "speeches" end
+  local note = M.hyphen_note(c, label or prog, total, prog)
+  if note then warnings[#warnings + 1] = note.message end
+  local t = result.new(cols, rows, {
+    title = ("%s by %s: %d hits in %d words"):format(label or "the query",
+      type(by) == "string" and by or "group",
+      total, twords),
+    formats = { per_million = "%.2f", share = "%.4f" }, warnings = warnings,
+    meta = { hits = total, words = twords } })
+  return t
+end
+
+--- The number of matches of a query; with `opts.by`, a result table of
+-- counts and rates per group:
+--
+-- * `by = "speech"`: a row for every speech of the corpus or view, named by
+--   `file` and its metadata (`columns`: which keys; default all);
+-- * `by` = a metadata key, a derived key (`decade`, `century`, `month`) or
+--   a function of the metadata (`function(meta, id)`): a row for every
+--   value that speeches of the corpus or view have, hits or not (speeches
+--   without one are left out, with a warning);
+--
+-- with columns `count` (hits), `words` (the word tokens of the speech or
+-- group: words and numbers, not punctuation or symbols), `per_million`
+-- (hits per million words), `share` (of all the hits), and `speeches`
+-- for a group. `by` = "match", "word", "lower", "stem" or a structure
+-- ("point", "segment", "sentence", "quotation") counts the hits by their
+-- form or place, as `m:group(by)`.
+-- A second result, when a word of the query also occurs inside hyphenated
+-- words (`covid-19` for `covid`: one token each), says how many such tokens
+-- there are and which query finds them (see `hyphen_note`); with `by`, it
+-- is also among the table's warnings.
+-- @param q a query string (see docs/query.md)
+-- @tparam[opt] table opts `by`, `columns`
+-- @treturn integer|result
+-- @return nil, or the note on hyphenated words
+function Corpus:count(q, opts)
+  local prog = compile(self, q, "count")
+  local mask = mask_for(self, prog, "count", 2)
+  if opts ~= nil then
+    opts = require("rostra.opts").check(opts, COUNT_OPTS, "count", 2)
+    if opts.by ~= nil then
+      local t = count_by(self, prog, mask, opts, type(q) == "string" and q or nil)
+      local note = M.hyphen_note(self, type(q) == "string" and q or prog, t.meta.hits, prog)
+      if note then return t, note end
+      return t
+    end
+    if opts.columns ~= nil then error("count: columns go with by", 2) end
+  end
+  local n = self._root._h:query(prog, mask, true)
+  local note = M.hyphen_note(self, type(q) == "string" and q or prog, n, prog)
+  if note then return n, note end
+  return n -- one value: a REPL or print shows no nil
+end
+
+-- }======================================================
 
 -- {====================================================== Matches
 
@@ -320,9 +719,10 @@ local function key_fn(m, key)
   local mk = key:match("^meta:(.+)$")
   if mk then
     local c = m.corpus
+    local get = corpusmod.key_fn(c, mk, "sort", 3)
     return function(i)
-      local md = c:meta(h:doc_of(m.starts[i])) or {}
-      return md[mk]
+      local d = h:doc_of(m.starts[i])
+      return get(c:meta(d) or {}, d)
     end
   end
   error(("unknown sort key '%s' (valid: right1.., left1.., right, left, match, position, speech, "
@@ -424,9 +824,10 @@ function Matches:group(by)
       return "inside"
     end
   else
+    local get = corpusmod.key_fn(c, by, "group", 2)
     fn = function(i)
-      local md = c:meta(h:doc_of(self.starts[i])) or {}
-      local v = md[by]
+      local d = h:doc_of(self.starts[i])
+      local v = get(c:meta(d) or {}, d)
       if v == nil then return "(none)" end
       return v
     end
@@ -507,7 +908,9 @@ function Line:highlight()
 end
 
 local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limit = true,
-                    offset = true, meta = true }
+                    offset = true, meta = true, columns = true }
+-- the columns of an exported concordance, around those naming the speech
+local KWIC_COLUMNS = { speech = true, start = true, stop = true, left = true, match = true, right = true }
 
 -- the KWIC lines of hits from..to of the match set `set`, held in C: the
 -- context is a span of the stored text; a line's table is made when it
@@ -520,10 +923,11 @@ end
 local function line_wrap(c)
   local mt = { __tostring = Line.__tostring, __name = "rostra.kwicline" }
   function mt.__index(row, k)
-    if k == "meta" then
+    if k == "meta" or k == "file" then
       local m = c:meta(row.speech)
       rawset(row, "meta", m)
-      return m
+      rawset(row, "file", m and m.file)
+      return rawget(row, k)
     end
     return Line[k]
   end
@@ -531,24 +935,21 @@ local function line_wrap(c)
 end
 
 --- KWIC lines of a query or of Matches: `{context = 8 | chars = 60,
--- clip = "sentence", sort = {"right1", "right2"}, limit, offset}`.
+-- clip = "sentence", sort = {"right1", "right2"}, limit, offset,
+-- columns = {...}}`.
 -- Lines have `left`, `match`, `right` (the stored text with its spacing,
--- line breaks as spaces), `speech`, `meta`, `start`, `stop`. The result
--- holds the page (`limit`, `offset`); `export` writes every hit. The
+-- line breaks as spaces), `speech`, `file`, `meta`, `start`, `stop`. The
+-- result holds the page (`limit`, `offset`); `export` writes every hit,
+-- each naming its speech by `file` and metadata (`columns`: the keys;
+-- default all), and `k:table()` gives those rows as a result table. The
 -- lines are held in C: a line's table is made when it is read.
 function Corpus:kwic(q, opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #2 to 'kwic' (table expected)", 2) end
-  for k in pairs(opts) do
-    if not KWIC_OPTS[k] then
-      error(("unknown option '%s' to 'kwic' (valid: context, chars, clip, sort, limit, offset)"):format(
-        tostring(k)), 2)
-    end
-  end
+  opts = require("rostra.opts").check(opts, KWIC_OPTS, "kwic", 2)
   if opts.context ~= nil and (math.type(opts.context) ~= "integer" or opts.context < 0) then
     error("context must be a non-negative integer", 2)
   end
   if opts.clip ~= nil and opts.clip ~= "sentence" then error("clip must be \"sentence\"", 2) end
+  if opts.columns ~= nil then corpusmod.name_columns(self, opts.columns, KWIC_COLUMNS, "kwic", 2) end
   local m, hits, partial
   if getmetatable(q) == Matches then
     if rawget(q, "starts") == nil and rawget(q, "_set") then
@@ -560,7 +961,7 @@ function Corpus:kwic(q, opts)
   elseif opts.limit and not opts.sort then
     -- a page in corpus order: count every hit, fetch only the page's
     local prog = compile(self, q, "kwic")
-    local mask, h = mask_for(self, prog), self._root._h
+    local mask, h = mask_for(self, prog, "kwic", 2), self._root._h
     hits = h:query(prog, mask, true)
     local set = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), true)
     m = set_matches(self, set, type(q) == "string" and q or nil)
@@ -578,10 +979,16 @@ function Corpus:kwic(q, opts)
     class = Kwic, wrap = line_wrap(self),
     title = ("%d hits%s"):format(hits, m.q and (" of " .. m.q) or ""),
     align = { left = "right" } })
+  if getmetatable(q) ~= Matches then
+    local note = M.hyphen_note(self, q, hits)
+    if note then t.warnings[#t.warnings + 1] = note.message end
+  end
   rawset(t, "_matches", m)
   rawset(t, "_partial", partial) -- the program, when only the page was fetched
   rawset(t, "_opts", opts)
   rawset(t, "_whole", offset == 0 and last == n and not partial)
+  rawset(t, "_from", offset + 1)
+  rawset(t, "_to", last)
   rawset(t, "hits", hits)
   return t
 end
@@ -601,9 +1008,46 @@ function Kwic:all()
   return result.from_view(view, { "speech", "start", "stop", "left", "match", "right" })
 end
 
---- Write every hit (not only the page) as TSV, CSV or JSON.
+-- a plain result of the lines of hits from..to of the match set `set`,
+-- each naming its speech: speech, file, the metadata keys (opts.columns),
+-- start, stop, left, match, right (the lines cut in C, a row made when read)
+local function named_table(c, set, from, to, opts, title)
+  local lines = result.from_view(line_table(c, set, from, to, opts),
+    { "speech", "start", "stop", "left", "match", "right" })
+  local names, mt = corpusmod.name_columns(c, opts.columns, KWIC_COLUMNS, "kwic", 3)
+  local cols = { "speech" }
+  for _, n in ipairs(names) do cols[#cols + 1] = n end
+  for _, n in ipairs { "start", "stop", "left", "match", "right" } do cols[#cols + 1] = n end
+  return result.new(cols, result.lazy_rows(#lines, function(i)
+    local r = lines[i]
+    return setmetatable({ speech = r.speech, start = r.start, stop = r.stop,
+      left = r.left, match = r.match, right = r.right }, mt(r.speech))
+  end), { title = title, align = { left = "right" } })
+end
+
+--- The concordance as a plain result table whose rows name their speech:
+-- `speech, file, KEY..., start, stop, left, match, right` (the metadata
+-- keys of the `columns` option, default all). `all`: every hit, not only
+-- the page (`limit`, `offset`).
+-- @tparam[opt] boolean all
+-- @return result
+function Kwic:table(all)
+  local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
+  local from, to = rawget(self, "_from"), rawget(self, "_to")
+  if all then
+    local prog = rawget(self, "_partial")
+    if prog then m = m.corpus:query(prog) end
+    from, to = 1, #m
+  end
+  local t = named_table(m.corpus, set_of(m), from, to, opts, self.title)
+  for i, w in ipairs(self.warnings) do t.warnings[i] = w end
+  return t
+end
+
+--- Write every hit (not only the page) as TSV, CSV or JSON, each line
+-- naming its speech (see `Kwic:table`).
 function Kwic:export(path, fmt)
-  return self:all():export(path, fmt)
+  return self:table(true):export(path, fmt)
 end
 
 function Kwic:format(o)
@@ -614,6 +1058,7 @@ function Kwic:format(o)
   for i = 1, math.min(n, max) do lines[#lines + 1] = tostring(self[i]) end
   if n > max then lines[#lines + 1] = ("… %d more lines"):format(n - max) end
   if n == 0 then lines[#lines + 1] = "(no hits)" end
+  for _, w in ipairs(self.warnings) do lines[#lines + 1] = "warning: " .. w end
   return table.concat(lines, "\n")
 end
 

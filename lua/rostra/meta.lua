@@ -15,7 +15,6 @@
 
 local lpeg = require "lpeg"
 
-local P, R, C, Cc, Ct, V = lpeg.P, lpeg.R, lpeg.C, lpeg.Cc, lpeg.Ct, lpeg.V
 local byte, find, sub, gsub, match = string.byte, string.find, string.sub, string.gsub, string.match
 local tointeger = math.tointeger
 
@@ -111,17 +110,24 @@ end
 -- @tparam[opt] string rel the file's path relative to the folder loaded
 -- @tparam table opts
 -- @param[opt] sidecar
+-- @param[opt] report a `M.report` that notes how the name and the sidecar
+--   fitted this file (for a load's warnings and coverage)
 -- @treturn table
-function M.for_speech(text_meta, front, rel, opts, sidecar)
-  local name_meta = (opts.meta ~= nil and rel ~= nil) and M.from_name(opts.meta, rel) or nil
+function M.for_speech(text_meta, front, rel, opts, sidecar, report)
+  local name_meta
+  if opts.meta ~= nil and rel ~= nil then
+    if report then name_meta = report:from_name(rel) else name_meta = M.from_name(opts.meta, rel) end
+  end
   local side_meta
   if sidecar and rel then
-    side_meta = sidecar:lookup(rel, M.merge(text_meta, name_meta, nil, front))
+    local known = M.merge(text_meta, name_meta, nil, front)
+    if report then side_meta = report:lookup(rel, known) else side_meta = sidecar:lookup(rel, known) end
   end
   local given = M.merge(nil, name_meta, side_meta, front)
   local m = M.normalize(M.merge(text_meta, name_meta, side_meta, front))
   if given.lang == nil and opts.lang ~= nil then m.lang = opts.lang end
   if m.file == nil then m.file = rel end
+  if report and rel then report:add(rel, m) end
   return m
 end
 
@@ -143,16 +149,16 @@ end
 
 -- {====================================================== file-name templates
 
--- Parse a template into a list of tokens {lit = "..."} / {field = name}.
--- Returns the list, or nil, column, message.
+-- Parse a template into a list of tokens {lit = "..."} / {field = name,
+-- pat = LUA_PATTERN | nil}. Returns the list, or nil, column, message.
 local function parse_template(tpl)
   local toks, lit = {}, {}
-  local pos, n, last_field = 1, #tpl, false
+  local pos, n, last_plain = 1, #tpl, false
   local function flush()
     if #lit > 0 then
       toks[#toks + 1] = { lit = table.concat(lit) }
       lit = {}
-      last_field = false
+      last_plain = false
     end
   end
   while pos <= n do
@@ -164,21 +170,49 @@ local function parse_template(tpl)
     elseif c == "}" then
       return nil, pos, "'}' without '{' (write '}}' for a literal brace)"
     elseif c == "{" then
-      local close = find(tpl, "[{}]", pos + 1)
+      local close = find(tpl, "[{}:]", pos + 1)
       if not close or sub(tpl, close, close) == "{" then
         return nil, pos, "unclosed '{'"
       end
       local name = sub(tpl, pos + 1, close - 1)
+      local pat
+      if sub(tpl, close, close) == ":" then
+        -- the pattern runs to the first '}' not escaped by '%'
+        local k, stop = close + 1, nil
+        while k <= n do
+          local ch = sub(tpl, k, k)
+          if ch == "%" then k = k + 2
+          elseif ch == "}" then stop = k; break
+          elseif ch == "{" then
+            return nil, k, "'{' inside a field pattern (write %{ for a literal brace)"
+          else k = k + 1 end
+        end
+        if not stop then return nil, pos, "unclosed '{'" end
+        pat = sub(tpl, close + 1, stop - 1)
+        if pat == "" then return nil, close + 1, "empty pattern after ':'" end
+        local bad = match(pat, "\\[dwsDWS]")
+        if bad then
+          return nil, close + 1, ("the field pattern is a Lua pattern: write %%%s, not %s")
+            :format(sub(bad, 2), bad)
+        end
+        local ok, err = pcall(find, "", "^" .. pat .. "$")
+        if not ok then
+          return nil, close + 1, ("bad field pattern '%s': %s")
+            :format(pat, (gsub(tostring(err), "^.-:%d+: ", "")))
+        end
+        close = stop
+      end
       if name == "" then return nil, pos, "empty field name" end
       if name ~= "*" and not match(name, "^[%w_.-]+$") then
         return nil, pos + 1, ("invalid field name '%s' (letters, digits, '_', '-', '.', or '*')"):format(name)
       end
       flush()
-      if last_field then
-        return nil, pos, "two fields with no literal text between them"
+      if last_plain and not pat then
+        return nil, pos,
+          "two fields with no literal text between them (give one a pattern, e.g. {year:%d%d%d%d})"
       end
-      toks[#toks + 1] = { field = name }
-      last_field = true
+      toks[#toks + 1] = { field = name, pat = pat, keep = name ~= "_" and name ~= "*" }
+      last_plain = pat == nil
       pos = close + 1
     else
       local j = find(tpl, "[{}]", pos) or n + 1
@@ -190,58 +224,154 @@ local function parse_template(tpl)
   return toks
 end
 
-local digit = R "09"
-local d4 = digit * digit * digit * digit
-local mm = P "0" * R "19" + P "1" * R "02"
-local dd = P "0" * R "19" + R "12" * digit + P "3" * R "01"
--- the date forms tried, in order, before any text
-local date_forms = { d4 * "-" * mm * "-" * dd, d4 * mm * dd, d4 }
--- fields never cross a directory boundary
-local fch = P(1) - "/"
+-- the date forms a plain {date} field tries, in order, before any text
+local DATE_FORMS = { "^%d%d%d%d%-%d%d%-%d%d", "^%d%d%d%d%d%d%d%d", "^%d%d%d%d" }
 
--- Build the lpeg pattern for a token list. Each suffix of the template is a
--- grammar rule, so a field can test "does the rest match from here?"
--- without copying the rest of the pattern (lazy matching with backtracking).
-local function build_template(toks)
-  local g = { "r1" }
+local function valid_date(s)
+  local m, d = match(s, "^%d%d%d%d%-?(%d%d)%-?(%d%d)$")
+  if not m then return #s == 4 end
+  m, d = tonumber(m), tonumber(d)
+  return m >= 1 and m <= 12 and d >= 1 and d <= 31
+end
+
+-- the date ends (exclusive) at `pos` of `s`, in order of preference
+local function date_ends(s, pos, limit)
+  local out, seen = {}, {}
+  for _, f in ipairs(DATE_FORMS) do
+    local a, b = find(s, f, pos)
+    if a and b < limit and not seen[b] and valid_date(sub(s, a, b)) then
+      seen[b] = true
+      out[#out + 1] = b + 1
+    end
+  end
+  return out
+end
+
+local MAX_STEPS = 20000 -- bounds the search of one name
+
+-- A searcher for a template's tokens: search(s, first) gives the preferred
+-- reading of `s` (a list {name, value, ...}) or nil; given that reading as
+-- `first`, another one with other values, or nil. In another reading,
+-- fields that read as digits the first time stay digits.
+--
+-- Fields are tried in order of preference: a plain field the shortest text
+-- first (ending where the next literal starts), a field with a pattern the
+-- longest first, a date its date forms first. A field with a pattern or a
+-- date is decisive: its first text that lets the rest match is its only one.
+local function make_search(toks)
   local nt = #toks
-  for i = 1, nt do
-    local tok, rest = toks[i], V("r" .. (i + 1))
-    local p
+  local use_memo, seen = true, {}
+  for _, t in ipairs(toks) do
+    if t.field and t.keep then
+      if seen[t.field] then use_memo = false end -- failures depend on values
+      seen[t.field] = true
+    end
+  end
+  local s, ns, memo, steps, found, acc, vals, digits, firstkey
+  local function value_key(list)
+    local parts = {}
+    for i = 1, #list, 2 do parts[#parts + 1] = list[i] .. "=" .. list[i + 1] end
+    return table.concat(parts, "\0")
+  end
+  local walk
+  -- take the field text s[pos, e) and go on: true when a reading was reached
+  local function take(tok, ti, pos, e)
+    if not tok.keep then return walk(ti + 1, e) end
+    local v, had, n0 = sub(s, pos, e - 1), vals[tok.field], #acc
+    if had ~= nil and had ~= v then return false end
+    if digits and digits[tok.field] and not find(v, "^%d+$") then return false end
+    vals[tok.field] = v
+    acc[n0 + 1], acc[n0 + 2] = tok.field, v
+    local r = walk(ti + 1, e)
+    acc[n0 + 1], acc[n0 + 2] = nil, nil
+    vals[tok.field] = had
+    return r
+  end
+  walk = function(ti, pos)
+    steps = steps + 1
+    if steps > MAX_STEPS or found then return false end
+    if ti > nt then
+      if pos ~= ns + 1 then return false end
+      if firstkey == nil or value_key(acc) ~= firstkey then found = { table.unpack(acc) } end
+      return true
+    end
+    local mk = ti * (ns + 2) + pos
+    if use_memo and memo[mk] then return false end
+    local tok = toks[ti]
+    local any = false
     if tok.lit then
-      p = P(tok.lit) * rest
+      local l = tok.lit
+      any = sub(s, pos, pos + #l - 1) == l and walk(ti + 1, pos + #l)
     else
-      local keep = tok.field ~= "_" and tok.field ~= "*"
-      local function cap(q)
-        if keep then return Cc(tok.field) * C(q) end
-        return q
+      local limit = find(s, "/", pos, true) or ns + 1
+      local nxt = toks[ti + 1]
+      local ends
+      if nxt == nil then
+        ends = limit == ns + 1 and { ns + 1 } or {}
+      elseif nxt.lit then
+        ends = {}
+        local k = pos + 1
+        while true do
+          local a = find(s, nxt.lit, k, true)
+          if not a or a > limit then break end
+          ends[#ends + 1] = a
+          k = a + 1
+        end
+        if tok.pat and find("", "^" .. tok.pat .. "$") and find(s, nxt.lit, pos, true) == pos then
+          table.insert(ends, 1, pos) -- a pattern may match the empty text
+        end
+      else
+        ends = {}
+        for e = pos, limit do ends[#ends + 1] = e end
       end
-      -- the shortest non-empty text after which the rest of the name matches
-      p = cap(fch * (fch - rest) ^ 0) * rest
-      if tok.field == "date" then
-        for k = #date_forms, 1, -1 do
-          p = cap(date_forms[k]) * rest + p
+      if tok.pat then
+        local p = "^" .. tok.pat .. "$"
+        for i = #ends, 1, -1 do -- the longest first
+          local e = ends[i]
+          if find(sub(s, pos, e - 1), p) and take(tok, ti, pos, e) then any = true break end
+          if found or steps > MAX_STEPS then break end
+        end
+      else
+        local dates = tok.field == "date" and date_ends(s, pos, limit)
+        if dates and #dates > 0 then
+          for _, e in ipairs(dates) do
+            if take(tok, ti, pos, e) then any = true break end
+            if found or steps > MAX_STEPS then break end
+          end
+        else
+          for _, e in ipairs(ends) do
+            if e > pos and take(tok, ti, pos, e) then any = true end
+            if found or steps > MAX_STEPS then break end
+          end
         end
       end
     end
-    g["r" .. i] = p
+    if not any and use_memo and steps <= MAX_STEPS then memo[mk] = true end
+    return any
   end
-  g["r" .. (nt + 1)] = P(-1)
-  return Ct(P(g))
+  return function(str, first)
+    s, ns, memo, steps, found, acc, vals = str, #str, {}, 0, nil, {}, {}
+    digits, firstkey = nil, nil
+    if first then
+      digits, firstkey = {}, value_key(first)
+      for i = 1, #first, 2 do
+        if find(first[i + 1], "^%d+$") then digits[first[i]] = true end
+      end
+    end
+    walk(1, 1)
+    local r = found
+    s, memo, acc, vals, found = nil, nil, nil, nil, nil
+    return r
+  end
 end
 
 local Matcher = {}
 Matcher.__index = Matcher
 
--- a flat list {name1, value1, name2, value2, ...} -> table, or nil when the
--- same field got two different values
+-- a flat list {name1, value1, name2, value2, ...} -> table
 local function pairs_to_table(list)
   local t = {}
-  for i = 1, #list, 2 do
-    local k, v = list[i], list[i + 1]
-    if t[k] ~= nil and t[k] ~= v then return nil end
-    t[k] = v
-  end
+  for i = 1, #list, 2 do t[list[i]] = list[i + 1] end
   return t
 end
 
@@ -251,37 +381,49 @@ local function copy(t)
   return o
 end
 
+-- the text a spec matches: the base name, or the relative path for a
+-- template with '/'
+local function subject(self, relpath)
+  relpath = clean_path(relpath)
+  if self.kind == "template" and self.on_path then return relpath end
+  return basename(relpath)
+end
+
 --- Match a file against the compiled spec.
 -- A template without `/` is matched against the base name, one with `/`
 -- against the whole relative path; an lpeg pattern gets the base name; a
 -- function gets `(basename, relpath)`.
 -- @tparam string relpath path relative to the loaded folder (or a base name)
 -- @treturn table|nil normalised metadata, or nil when the name does not match
+-- @treturn table|nil for a template, a second reading of the name with
+--   other values (the name splits more than one way), normalised
 function Matcher:match(relpath)
   if type(relpath) ~= "string" then
     error(("bad argument #1 to 'match' (string expected, got %s)"):format(type(relpath)), 2)
   end
-  relpath = clean_path(relpath)
-  local base = basename(relpath)
+  local name = subject(self, relpath)
   local kind = self.kind
-  local t
+  local t, other
   if kind == "template" then
-    local list = self.pattern:match(self.on_path and relpath or base)
-    t = list and pairs_to_table(list)
+    local first = self.search(name)
+    t = first and pairs_to_table(first)
+    local second = first and self.search(name, first)
+    other = second and M.normalize(pairs_to_table(second))
   elseif kind == "pattern" then
-    local r = self.pattern:match(base)
+    local r = self.pattern:match(name)
     if type(r) == "table" then
       t = r
     elseif r ~= nil then
       -- bare named groups outside a table: collect them with Ct
-      local all = self.collect:match(base) or {}
+      local all = self.collect:match(name) or {}
       t = {}
       for k, v in pairs(all) do
         if type(k) == "string" then t[k] = v end
       end
     end
   else
-    local r = self.fn(base, relpath)
+    relpath = clean_path(relpath)
+    local r = self.fn(basename(relpath), relpath)
     if r ~= nil and r ~= false then
       if type(r) ~= "table" then
         error(("metadata function returned a %s (table or nil expected)"):format(type(r)), 2)
@@ -289,7 +431,21 @@ function Matcher:match(relpath)
       t = copy(r)
     end
   end
-  return t and M.normalize(t)
+  return t and M.normalize(t), other
+end
+
+--- The kept field names of a template, in order (empty for a pattern or a
+-- function).
+-- @treturn {string,...}
+function Matcher:fields()
+  local out, seen = {}, {}
+  for _, t in ipairs(self.toks or {}) do
+    if t.field and t.keep and not seen[t.field] then
+      seen[t.field] = true
+      out[#out + 1] = t.field
+    end
+  end
+  return out
 end
 
 local function compile(spec, level)
@@ -301,10 +457,10 @@ local function compile(spec, level)
       error(("rostra.meta: bad template %q at column %d: %s")
         :format(spec, char_col(spec, 1, col), msg), level + 1)
     end
-    self.kind, self.pattern = "template", build_template(toks)
+    self.kind, self.toks, self.search = "template", toks, make_search(toks)
     self.on_path = find(spec, "/", 1, true) ~= nil
   elseif lpeg.type(spec) == "pattern" then
-    self.kind, self.pattern, self.collect = "pattern", spec, Ct(spec)
+    self.kind, self.pattern, self.collect = "pattern", spec, lpeg.Ct(spec)
   elseif type(spec) == "function" then
     self.kind, self.fn = "function", spec
   else
@@ -319,15 +475,34 @@ end
 -- (returning a table, e.g. `lpeg.Ct` with named `lpeg.Cg` groups, or bare
 -- named groups) or a function `(basename, relpath) -> table|nil`.
 --
--- Templates: `{name}` fields between literal text; a field matches the
--- shortest non-empty text (without `/`) after which the rest of the template
--- matches, up to the end of the name. `{date}` tries `YYYY-MM-DD`, then
--- `YYYYMMDD`, then `YYYY` before any text. `{_}` and `{*}` match but are not
--- kept. `{{` and `}}` are literal braces. A field named twice must match the
--- same text both times.
+-- How a template reads a name: from left to right, literal text must be
+-- there as written, and each field takes
+--
+-- * `{name}`: the shortest text (at least one character) after which the
+--   rest of the template can still match, up to the end of the name;
+-- * `{name:pattern}`: the longest text that the Lua pattern matches as a
+--   whole (`{year:%d%d%d%d}`, `{president:.+}`, `{party:[^_]+}`) after
+--   which the rest can still match;
+-- * `{date}`: a date (`YYYY-MM-DD`, then `YYYYMMDD`, then `YYYY`) when one
+--   is there, else as `{name}`.
+--
+-- No field crosses a `/`. `{_}` and `{*}` match but are not kept. `{{` and
+-- `}}` are literal braces; `%}` in a pattern is a literal brace. A field
+-- named twice must match the same text both times. Two fields without
+-- text between them need a pattern on the second.
+--
+-- A name may split more than one way: `{year}_{president}_{party}.txt` reads
+-- `1790_george_washington_n.txt` as president `george`, party
+-- `washington_n` (the first field is the shortest), though president
+-- `george_washington`, party `n` also fits. `match` returns that second
+-- reading too, and loading warns about it: give a field a pattern
+-- (`{president:.+}` or `{party:[^_]+}`) to say which is meant. Only plain
+-- fields make a name ambiguous: a field with a pattern or a date takes the
+-- first text that fits.
 -- @param spec template string, lpeg pattern or function
--- @treturn table an object with `:match(relpath)`
--- @raise on a malformed template, naming the template and the column
+-- @treturn table an object with `:match(relpath)` and `:fields()`
+-- @raise on a malformed template or field pattern, naming the template and
+--   the column
 function M.compile(spec)
   local m = compile(spec, 2) -- not a tail call: keeps the error level right
   return m
@@ -335,16 +510,22 @@ end
 
 local cache = setmetatable({}, { __mode = "k" })
 
+local function cached(spec, level)
+  local m = cache[spec]
+  if not m then
+    m = compile(spec, level + 1)
+    cache[spec] = m
+  end
+  return m
+end
+
 --- Compile `spec` (cached per spec) and match `relpath` against it.
 -- @param spec as for `compile`
 -- @tparam string relpath
 -- @treturn table|nil
+-- @treturn table|nil a second reading, as for `Matcher:match`
 function M.from_name(spec, relpath)
-  local m = cache[spec]
-  if not m then
-    m = compile(spec, 2)
-    cache[spec] = m
-  end
+  local m = cached(spec, 2)
   return m:match(relpath)
 end
 
@@ -353,6 +534,10 @@ end
 -- {====================================================== delimited files
 
 local QUOTE, CR, LF = 34, 13, 10
+-- the keys of a sidecar spec (read_delimited takes the same table)
+local SIDECAR_OPTS = { path = true, key = true, file = true, columns = true, sep = true, extra_fields = true,
+                       lines = true }
+
 
 -- line and character column of byte offset `off`, the text starting at `start`
 local function line_col(s, start, off)
@@ -496,6 +681,15 @@ local function read_delimited(path, sep, opts, level)
   if opts ~= nil and type(opts) ~= "table" then
     error(("bad argument #3 to 'read_delimited' (table expected, got %s)"):format(type(opts)), level + 1)
   end
+  if type(opts) == "table" then
+    for k in pairs(opts) do
+      -- a sidecar spec passes its own keys through
+      if not SIDECAR_OPTS[k] then
+        error("rostra.meta: " .. require("rostra.opts").unknown("option", k, { "extra_fields", "lines" },
+          "read_delimited"), level + 1)
+      end
+    end
+  end
   local extra = opts and opts.extra_fields or "error"
   if extra ~= "error" and extra ~= "drop" then
     error(("rostra.meta: extra_fields must be \"error\" or \"drop\" (got %s)")
@@ -570,7 +764,50 @@ function Sidecar:lookup(relpath, known)
     relpath = clean_path(relpath)
     row = self.by_path[relpath] or self.by_base[basename(relpath)]
   end
+  if row then self.used[row] = true end
   return row and copy(row) or nil
+end
+
+--- What a load should say about the sidecar: warnings for duplicate
+-- column names, rows whose file or key comes again (the first row wins)
+-- and, once every file was looked up, rows that matched no file.
+-- @treturn {string,...}
+function Sidecar:warnings()
+  local out = {}
+  for _, d in ipairs(self.duplicate_columns) do
+    out[#out + 1] = ("sidecar %s: column '%s' comes %d times (columns %s); the first is used")
+      :format(self.path, d.name, #d.at, table.concat(d.at, ", "))
+  end
+  if #self.duplicate_rows > 0 then
+    local list = {}
+    for i = 1, math.min(5, #self.duplicate_rows) do
+      local d = self.duplicate_rows[i]
+      list[i] = ("line %d (%s, first on line %d)"):format(d.line, d.label, d.first)
+    end
+    local more = #self.duplicate_rows > 5 and (" and %d more"):format(#self.duplicate_rows - 5) or ""
+    out[#out + 1] = ("sidecar %s: %d rows repeat the %s of an earlier row and are not used: %s%s")
+      :format(self.path, #self.duplicate_rows, self.key and "key" or "file", table.concat(list, ", "), more)
+  end
+  local unused = {}
+  for _, r in ipairs(self.records) do
+    if r.meta and not self.used[r.meta] and not r.duplicate then unused[#unused + 1] = r end
+  end
+  if #unused > 0 then
+    local list = {}
+    for i = 1, math.min(5, #unused) do list[i] = ("line %d (%s)"):format(unused[i].line, unused[i].label) end
+    local more = #unused > 5 and (" and %d more"):format(#unused - 5) or ""
+    out[#out + 1] = ("sidecar %s: %d of %d rows match no file: %s%s"):format(self.path, #unused,
+      #self.records, table.concat(list, ", "), more)
+  end
+  return out
+end
+
+--- How many rows were used by a lookup so far.
+-- @treturn integer
+function Sidecar:used_rows()
+  local n = 0
+  for _ in pairs(self.used) do n = n + 1 end
+  return n
 end
 
 -- find a header column by (trimmed) name: exact, else ignoring case
@@ -589,6 +826,11 @@ local function check_spec(spec)
   if type(spec) == "string" then return { path = spec } end
   if type(spec) ~= "table" then
     error(("bad argument #1 to 'sidecar' (path or table expected, got %s)"):format(type(spec)), 3)
+  end
+  for k in pairs(spec) do
+    if not SIDECAR_OPTS[k] then
+      error("rostra.meta: " .. require("rostra.opts").unknown("key", k, SIDECAR_OPTS, "sidecar"), 3)
+    end
   end
   if type(spec.path) ~= "string" then
     error("rostra.meta: sidecar spec needs a string 'path'", 3)
@@ -637,14 +879,14 @@ end
 -- @raise on a bad spec, a `key` or `columns` entry naming no column
 function M.sidecar(spec, base_dir)
   spec = check_spec(spec)
-  if spec.extra_fields == nil then
-    -- a sidecar is someone else's sheet: a stray cell past the header (a
-    -- footnote, as in the UNGDC speakers sheet) is dropped, not fatal
-    local lenient = {}
-    for k, v in pairs(spec) do lenient[k] = v end
-    lenient.extra_fields = "drop"
-    spec = lenient
-  end
+  -- a sidecar is someone else's sheet: a stray cell past the header (a
+  -- footnote, as in the UNGDC speakers sheet) is dropped, not fatal; the
+  -- line of each row is kept for the messages
+  local lenient = {}
+  for k, v in pairs(spec) do lenient[k] = v end
+  if lenient.extra_fields == nil then lenient.extra_fields = "drop" end
+  lenient.lines = true
+  spec = lenient
   local path = spec.path
   local header, rows, code = read_delimited(path, spec.sep, spec, 2)
   if not header and code == "ENOENT" and base_dir and sub(path, 1, 1) ~= "/" then
@@ -655,9 +897,22 @@ function M.sidecar(spec, base_dir)
     end
   end
   if not header then return nil, rows, code end
+  local lines = code -- with lines = true, the third value is the line of each row
 
   local names = {}
   for i, h in ipairs(header) do names[i] = trim(h) end
+  local duplicate_columns, first_at = {}, {}
+  for i, h in ipairs(names) do
+    if h ~= "" then
+      local f = first_at[h]
+      if not f then
+        first_at[h] = { name = h, at = { i } }
+      else
+        f.at[#f.at + 1] = i
+        if #f.at == 2 then duplicate_columns[#duplicate_columns + 1] = f end
+      end
+    end
+  end
   -- out[i]: the metadata name of column i, or false when it is not kept
   local out = {}
   if spec.columns then
@@ -675,7 +930,8 @@ function M.sidecar(spec, base_dir)
     for i, h in ipairs(names) do out[i] = h ~= "" and h end
   end
 
-  local self = setmetatable({ path = path, count = #rows, duplicates = 0 }, Sidecar)
+  local self = setmetatable({ path = path, count = #rows, duplicates = 0, used = {},
+    duplicate_columns = duplicate_columns, duplicate_rows = {}, records = {} }, Sidecar)
   local recs = {}
   for r, row in ipairs(rows) do
     local t = {}
@@ -687,6 +943,7 @@ function M.sidecar(spec, base_dir)
       end
     end
     recs[r] = M.normalize(t)
+    self.records[r] = { line = lines[r] or r + 1, meta = recs[r] }
   end
 
   if spec.key then
@@ -701,20 +958,30 @@ function M.sidecar(spec, base_dir)
       end
     end
     self.key = spec.key
-    local index = {}
-    for _, t in ipairs(recs) do
+    local index, first_line = {}, {}
+    for r, t in ipairs(recs) do
       local parts = {}
       for i, k in ipairs(self.key) do
         parts[i] = key_part(t[k])
         if parts[i] == nil then parts = nil; break end
       end
+      local rec = self.records[r]
       if parts then
         local ks = table.concat(parts, "\0")
+        local label = {}
+        for i, k in ipairs(self.key) do label[i] = k .. "=" .. parts[i] end
+        rec.label = table.concat(label, ", ")
         if index[ks] then
           self.duplicates = self.duplicates + 1
+          rec.duplicate = true
+          self.duplicate_rows[#self.duplicate_rows + 1] = { line = rec.line, label = rec.label,
+            first = first_line[ks] }
         else
           index[ks] = t
+          first_line[ks] = rec.line
         end
+      else
+        rec.label = "no key"
       end
     end
     self.index = index
@@ -724,16 +991,23 @@ function M.sidecar(spec, base_dir)
       return nil, ("%s: no %q column to find files by (and no 'key' to join on)")
         :format(path, spec.file or "file"), "EPARSE"
     end
+    self.file_column = out[fcol] or nil
     local prefix = base_dir and (gsub(clean_path(base_dir), "/+$", "") .. "/")
-    local by_path, by_base, base_of = {}, {}, {}
+    local by_path, by_base, base_of, first_line = {}, {}, {}, {}
     for r, row in ipairs(rows) do
       local f = row[fcol] and clean_path(trim(row[fcol]))
+      local rec = self.records[r]
+      rec.label = f ~= nil and f ~= "" and f or "no file"
       if f and f ~= "" then
         if prefix and sub(f, 1, #prefix) == prefix then f = sub(f, #prefix + 1) end
         if by_path[f] == nil then
           by_path[f] = recs[r]
+          first_line[f] = rec.line
         else
           self.duplicates = self.duplicates + 1
+          rec.duplicate = true
+          self.duplicate_rows[#self.duplicate_rows + 1] = { line = rec.line, label = f,
+            first = first_line[f] }
         end
         local b = basename(f)
         -- the same base name in two folders: ambiguous, found by path only
@@ -747,6 +1021,217 @@ function M.sidecar(spec, base_dir)
     self.by_path, self.by_base = by_path, by_base
   end
   return self
+end
+
+-- }======================================================
+
+-- {====================================================== reports
+
+local Report = {}
+Report.__index = Report
+
+--- A report of how a file-name spec and a sidecar gave metadata to the
+-- files of a load: `r:from_name(relpath)` in place of `from_name` (it
+-- notes names that do not match and names that split more than one way),
+-- `r:add(relpath, meta)` with each speech's final metadata, then
+-- `r:finish()`.
+-- @param spec a file-name spec (as for `compile`), or nil
+-- @param sidecar a sidecar (from `M.sidecar`), or nil
+-- @return Report
+function M.report(spec, sidecar)
+  local self = setmetatable({ spec = spec, sidecar = sidecar, total = 0, matched = 0,
+    unmatched = {}, ambiguous = {}, counts = {}, keys = {}, names = 0 }, Report)
+  if spec ~= nil then
+    self.matcher = cached(spec, 2)
+    for _, f in ipairs(self.matcher:fields()) do self:_key(f) end
+  end
+  if sidecar ~= nil then
+    for _, k in ipairs(M.sidecar_keys(sidecar)) do
+      if not (sidecar.file_column and k == sidecar.file_column) then self:_key(k) end
+    end
+  end
+  return self
+end
+
+function Report:_key(k)
+  if k ~= "file" and not self.counts[k] then
+    self.counts[k] = 0
+    self.keys[#self.keys + 1] = k
+  end
+end
+
+--- The metadata the spec gives a file name (as `from_name`), noting the
+-- names that do not match and those that split more than one way.
+-- @tparam string relpath
+-- @treturn table|nil
+function Report:from_name(relpath)
+  self.names = self.names + 1
+  local t, other = self.matcher:match(relpath)
+  if t then
+    self.matched = self.matched + 1
+    if self.matcher.kind ~= "template" then
+      for k in pairs(t) do self:_key(k) end
+    end
+    if other then self.ambiguous[#self.ambiguous + 1] = { name = relpath, taken = t, other = other } end
+  else
+    self.unmatched[#self.unmatched + 1] = relpath
+  end
+  return t
+end
+
+--- The sidecar's row for a file (as `sidecar:lookup`), noting the files
+-- that have none.
+-- @tparam string relpath
+-- @tparam[opt] table known metadata already known (for a join)
+-- @treturn table|nil
+function Report:lookup(relpath, known)
+  local row = self.sidecar:lookup(relpath, known)
+  self.looked = (self.looked or 0) + 1
+  if not row then
+    self.no_row = self.no_row or {}
+    self.no_row[#self.no_row + 1] = relpath
+  end
+  return row
+end
+
+--- Count a speech's final metadata for the coverage.
+-- @tparam string relpath
+-- @tparam table meta
+function Report:add(relpath, meta) -- luacheck: no unused args
+  self.total = self.total + 1
+  for _, k in ipairs(self.keys) do
+    if meta[k] ~= nil then self.counts[k] = self.counts[k] + 1 end
+  end
+end
+
+local function show(v)
+  if type(v) == "string" then return v end
+  return tostring(v)
+end
+
+-- "president=george, party=washington_n": the fields that differ, in template order
+local function differing(order, a, b)
+  local x, y, names = {}, {}, {}
+  local keys = {}
+  for _, k in ipairs(order) do keys[#keys + 1] = k end
+  for k in pairs(a) do
+    local known = false
+    for _, o in ipairs(order) do if o == k then known = true end end
+    if not known then keys[#keys + 1] = k end
+  end
+  for _, k in ipairs(keys) do
+    if a[k] ~= b[k] then
+      x[#x + 1] = k .. "=" .. show(a[k])
+      y[#y + 1] = k .. "=" .. show(b[k])
+      names[#names + 1] = k
+    end
+  end
+  return table.concat(x, ", "), table.concat(y, ", "), names
+end
+
+--- The coverage: a list `{key, n, total}` for the keys of the template
+-- (its fields, in order; for an lpeg pattern or a function, the keys they
+-- gave) and of the sidecar (its kept columns but the file column).
+-- @treturn table
+function Report:coverage()
+  local out = {}
+  for _, k in ipairs(self.keys) do out[#out + 1] = { key = k, n = self.counts[k], total = self.total } end
+  return out
+end
+
+--- "year 233/233, president 233/233, party 0/233"
+-- @tparam table coverage as `Report:coverage()` gives it
+-- @treturn string
+function M.coverage_line(coverage)
+  local parts = {}
+  for i, c in ipairs(coverage) do parts[i] = ("%s %d/%d"):format(c.key, c.n, c.total) end
+  return table.concat(parts, ", ")
+end
+
+local function spec_name(spec)
+  if type(spec) == "string" then return ("the template '%s'"):format(spec) end
+  if type(spec) == "function" then return "the metadata function" end
+  return "the metadata pattern"
+end
+
+local function first_names(list, n)
+  local out = {}
+  for i = 1, math.min(n, #list) do out[i] = list[i] end
+  local s = table.concat(out, ", ")
+  if #list > n then s = s .. (", and %d more"):format(#list - n) end
+  return s
+end
+
+--- The warning for one file name under a spec, or nil: the name does not
+-- match, or it splits more than one way (`taken` and `other` as
+-- `Matcher:match` returns them).
+-- @param spec
+-- @tparam string name
+-- @tparam table|nil taken
+-- @tparam table|nil other
+-- @treturn string|nil
+function M.name_warning(spec, name, taken, other)
+  if not taken then
+    return ("%s does not match %s: no metadata from its name"):format(name, spec_name(spec))
+  end
+  if not other then return nil end
+  local x, y, names = differing(cached(spec, 2):fields(), taken, other)
+  return ("%s splits more than one way under %s: %s (taken) or %s; give a field a pattern, e.g. "
+    .. "{%s:.+} for the longest"):format(name, spec_name(spec), x, y, names[1] or "name")
+end
+
+--- The end of a load: an error when the spec or the sidecar matched no
+-- file at all, else the warnings (names that did not match, names that
+-- split more than one way, the sidecar's warnings).
+-- @treturn {string,...}|nil warnings
+-- @treturn string message (when nil): "the template ... matches none of ..."
+-- @treturn string code `"ENOMATCH"`
+function Report:finish()
+  local warnings = {}
+  if self.spec ~= nil and self.names > 0 then
+    if self.matched == 0 then
+      return nil, ("%s matches none of the %d file names (such as %s); a template reads the whole "
+        .. "base name, extension included"):format(spec_name(self.spec), self.names,
+        first_names(self.unmatched, 3)), "ENOMATCH"
+    end
+    if #self.unmatched > 0 then
+      warnings[#warnings + 1] = ("%s matches %d of %d file names; these get no metadata from it: %s")
+        :format(spec_name(self.spec), self.matched, self.names, first_names(self.unmatched, 5))
+    end
+    for _, a in ipairs(self.ambiguous) do
+      warnings[#warnings + 1] = M.name_warning(self.spec, a.name, a.taken, a.other)
+    end
+  end
+  local sc = self.sidecar
+  if sc and self.total > 0 then
+    if sc:used_rows() == 0 and #sc.records > 0 then
+      local labels = {}
+      for i = 1, math.min(3, #sc.records) do labels[i] = sc.records[i].label end
+      return nil, ("sidecar %s matches none of the %d files (its rows name %s; files are named "
+        .. "relative to the folder loaded, or by base name)"):format(sc.path, self.total,
+        table.concat(labels, ", ")), "ENOMATCH"
+    end
+    if self.no_row and #self.no_row > 0 then
+      warnings[#warnings + 1] = ("sidecar %s has a row for %d of %d files; these get no metadata from "
+        .. "it: %s"):format(sc.path, self.looked - #self.no_row, self.looked, first_names(self.no_row, 5))
+    end
+    for _, w in ipairs(sc:warnings()) do warnings[#warnings + 1] = w end
+  end
+  return warnings
+end
+
+--- Sidecar columns kept under their metadata names (for the coverage).
+-- @param sc a sidecar
+-- @treturn {string,...}
+function M.sidecar_keys(sc)
+  local out, seen = {}, {}
+  for _, r in ipairs(sc.records) do
+    for k in pairs(r.meta) do
+      if not seen[k] then seen[k] = true out[#out + 1] = k end
+    end
+  end
+  table.sort(out)
+  return out
 end
 
 -- }======================================================

@@ -105,7 +105,7 @@ end
 -- @tparam[opt] table o `color = true` highlights KWIC matches (ANSI)
 -- @treturn string
 function M.show(v, o)
-  o = o or {}
+  o = require("rostra.opts").check(o, { "color" }, "show", 2)
   local tv = type(v)
   if tv == "string" then return v end
   if tv ~= "table" then return tostring(v) end
@@ -118,6 +118,7 @@ function M.show(v, o)
     end
     if #v > 50 then lines[#lines + 1] = ("… %d more lines"):format(#v - 50) end
     if #v == 0 then lines[#lines + 1] = "(no hits)" end
+    for _, w in ipairs(v.warnings or {}) do lines[#lines + 1] = "warning: " .. w end
     return table.concat(lines, "\n")
   end
   if result.is(v) then return v:format() end
@@ -224,7 +225,7 @@ Session.__index = Session
 -- @return session with `:feed(line)` -> `"ok" | "more" | "error"`,
 --   `env`, `done` (set by `exit()`)
 function M.session(o)
-  o = o or {}
+  o = require("rostra.opts").check(o, { "out", "color", "globals" }, "session")
   local self = setmetatable({ out = o.out or function(s) io.stdout:write(s) io.stdout:flush() end,
                               color = o.color, pending = nil, done = false }, Session)
   local env = setmetatable({}, { __index = _G })
@@ -342,6 +343,20 @@ local function isatty(fd)
   return os.execute(("test -t %d"):format(fd)) == true
 end
 
+--- The completion function given to readline: completions of the word
+-- before the cursor, with no space appended (readline puts its default
+-- space back after every completion, so it is turned off at each call:
+-- `c:kw` becomes `c:kwic`, ready for its `(`).
+-- @tparam table env
+-- @param RL the readline module
+-- @treturn function `(text, from, to) -> {string,...}`
+function M.completer(env, RL)
+  return function(text, from, to)
+    if RL.set_completion_append_character then RL.set_completion_append_character("") end
+    return M.complete(env, text:sub(from, to))
+  end
+end
+
 local function line_reader(env, interactive)
   local nr = os.getenv("ROSTRA_NO_READLINE")
   if interactive and not (nr and nr ~= "" and nr ~= "0") then
@@ -350,12 +365,7 @@ local function line_reader(env, interactive)
       local hist = os.getenv("ROSTRA_HISTORY") or "~/.rostra_history"
       RL.set_options { histfile = hist, keeplines = 1000, completion = true }
       if RL.set_readline_name then RL.set_readline_name("rostra") end
-      if RL.set_complete_function then
-        RL.set_complete_function(function(text, from, to)
-          return M.complete(env, text:sub(from, to))
-        end)
-      end
-      if RL.set_completion_append_character then RL.set_completion_append_character("") end
+      if RL.set_complete_function then RL.set_complete_function(M.completer(env, RL)) end
       return function(prompt) return RL.readline(prompt) end,
         function() if hist ~= "" then RL.save_history() end end, "readline"
     end
@@ -374,7 +384,7 @@ end
 --   `color` ("auto", "always", "never")
 -- @treturn integer 0
 function M.run(o)
-  o = o or {}
+  o = require("rostra.opts").check(o, { "corpus", "speech", "lexicon", "inputs", "color" }, "run")
   -- the analysis modules add their methods to the Corpus when loaded
   for _, name in ipairs { "rostra.stats", "rostra.themes" } do
     if package.searchpath(name, package.path) then require(name) end

@@ -400,7 +400,6 @@ local OPTIONS = {
   title = "string", formats = "table", warnings = "table", meta = "table",
   max_width = "number", max_rows = "number", align = "table",
 }
-local OPTION_NAMES = "align, formats, max_rows, max_width, meta, title, warnings"
 
 local function check_limit(v, name, fname, n, min, level)
   if v == nil then return nil end
@@ -412,14 +411,11 @@ local function check_limit(v, name, fname, n, min, level)
   return v
 end
 
-local function column_list(self)
-  return concat(self._columns, ", ")
-end
-
 local function check_column(self, name, n, fname, level)
   if type(name) ~= "string" or not self._index[name] then
-    argerror(n, fname, format("unknown column %s; columns: %s",
-      type(name) == "string" and "'" .. name .. "'" or tostring(name), column_list(self)), level + 1)
+    argerror(n, fname, format("unknown column %s; %s",
+      type(name) == "string" and "'" .. name .. "'" or tostring(name),
+      require("rostra.opts").hint(name, self._columns, "columns")), level + 1)
   end
   return name
 end
@@ -516,7 +512,8 @@ local function construct(cls, columns, rows, opts)
   for k, v in pairs(opts) do
     local want = OPTIONS[k]
     if not want then
-      argerror(3, fname, format("unknown option '%s'; options: %s", tostring(k), OPTION_NAMES), 3)
+      argerror(3, fname, format("unknown option '%s'; %s", tostring(k),
+        require("rostra.opts").hint(k, OPTIONS, "options")), 3)
     end
     if type(v) ~= want and not (v == false and (k == "max_width" or k == "max_rows")) then
       argerror(3, fname, format("option '%s': %s expected, got %s", k, want, typename(v)), 3)
@@ -1063,7 +1060,8 @@ function base:format(o)
   if type(o) ~= "table" then argerror(1, "format", "options table expected, got " .. typename(o)) end
   for k in pairs(o) do
     if k ~= "max_rows" and k ~= "max_width" then
-      argerror(1, "format", format("unknown option '%s'; options: max_rows, max_width", tostring(k)))
+      argerror(1, "format", format("unknown option '%s'; %s", tostring(k),
+        require("rostra.opts").hint(k, { "max_rows", "max_width" }, "options")))
     end
   end
   local max_rows = check_limit(o.max_rows, "max_rows", "format", 1, 0, 2) or self._max_rows

@@ -95,6 +95,9 @@ end
 function Speech:tokens(opts)
   local core = require "rostra.core"
   if not core.tokenize then error("rostra.core.tokenize is not available", 2) end
+  if type(opts) == "table" then
+    require("rostra.opts").check(opts, { "split_hyphens", "strict", "cjk" }, "tokens")
+  end
   return listiter((core.tokenize(self.text, opts)))
 end
 

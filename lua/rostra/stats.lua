@@ -68,19 +68,8 @@ local function fail(fname, msg)
 end
 
 local function check_opts(opts, fname, valid, n)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then
-    error(format("bad argument #%d to '%s' (options table expected, got %s)", n, fname, type(opts)), 3)
-  end
-  for k in pairs(opts) do
-    if not valid[k] then
-      local names = {}
-      for v in pairs(valid) do names[#names + 1] = v end
-      table.sort(names)
-      error(format("unknown option '%s' to '%s' (valid: %s)", tostring(k), fname, concat(names, ", ")), 3)
-    end
-  end
-  return opts
+  local o = require("rostra.opts").check(opts, valid, fname, n, 2)
+  return o -- not a tail call: the error level counts this function
 end
 
 local function set_of(list)
@@ -465,7 +454,7 @@ end
 
 -- {====================================================== dispersion
 
-local DISP_OPTS = set_of { "by" }
+local DISP_OPTS = set_of { "by", "columns" }
 
 -- the relative positions in the text table: 4 decimals (exports keep all)
 local function show_positions(v)
@@ -481,14 +470,18 @@ local function fmt3(v)
   return format("%.4f", v)
 end
 
+local DISP_COLUMNS = set_of { "part", "size", "hits", "per_million", "positions" }
+
 --- Dispersion of a node over parts of the corpus or view:
--- `c:dispersion(q, {by = "speech" | metadata key})`. Parts are the speeches
+-- `c:dispersion(q, {by = "speech" | metadata key | function, columns = {...}})`. Parts are the speeches
 -- (`part` the speech id) or the groups of speeches sharing a value of the
 -- key (`part` the value; speeches without it are left out, with a
 -- warning); a part's tokens are its speeches' tokens in speech order.
 -- A hit is a match, counted at its first token.
 --
--- Rows `{part, size, hits, per_million, positions}`: `positions` the hits'
+-- Rows `{part, size, hits, per_million, positions}` (by speech, `part` is
+-- the speech id and `file` and the metadata keys (`columns`: which ones;
+-- default all) follow it): `positions` the hits'
 -- relative positions offset / size in [0, 1) (offset: the 0-based index of
 -- the token in its part), ascending, for a dispersion plot. `t.meta` holds
 -- `range` (parts with a hit), `parts`, `freq`, `size`, `juilland_d`
@@ -498,8 +491,12 @@ end
 function Corpus:dispersion(q, opts)
   opts = check_opts(opts, "dispersion", DISP_OPTS, 2)
   local by = opts.by or "speech"
-  if type(by) ~= "string" then fail("dispersion", "by must be \"speech\" or a metadata key") end
-  local o, label = node_opts(self, q, "dispersion")
+  if type(by) ~= "string" and type(by) ~= "function" then
+    fail("dispersion", "by must be \"speech\", a metadata key or a function of the metadata")
+  end
+  local key, label = nil, by
+  if by ~= "speech" then key, label = corpusmod.key_fn(self, by, "dispersion", 2) end
+  local o, qlabel = node_opts(self, q, "dispersion")
   local h = self._root._h
   local _, ndoc = h:counts()
   local part_of, labels, warnings = {}, {}, {}
@@ -515,7 +512,7 @@ function Corpus:dispersion(q, opts)
   else
     local index, value, missing = {}, {}, 0
     for d, m in self:speeches() do
-      local v = m[by]
+      local v = key(m, d)
       if v == nil then
         missing = missing + 1
       else
@@ -538,8 +535,16 @@ function Corpus:dispersion(q, opts)
       part_of[d] = v ~= nil and index[v] or 0
     end
     if missing > 0 then
-      warnings[#warnings + 1] = format("%d speeches without '%s' left out", missing, by)
+      warnings[#warnings + 1] = format("%d %s without '%s' left out", missing,
+        missing == 1 and "speech" or "speeches", label)
     end
+  end
+  -- parts that are speeches are named: file and metadata
+  local name_cols, name_mt = {}, nil
+  if by == "speech" then
+    name_cols, name_mt = corpusmod.name_columns(self, opts.columns, DISP_COLUMNS, "dispersion", 2)
+  elseif opts.columns ~= nil then
+    fail("dispersion", "columns name the speeches: they go with by = \"speech\"")
   end
   o.part_of, o.nparts = part_of, #labels
   local parts, m = h:stats_dispersion(o)
@@ -547,16 +552,20 @@ function Corpus:dispersion(q, opts)
   for k, p in ipairs(parts) do
     rows[k] = { part = labels[k], size = p.size, hits = p.hits,
                 per_million = p.size > 0 and p.hits * 1e6 / p.size or 0, positions = p.positions }
+    if name_mt then setmetatable(rows[k], name_mt(labels[k])) end
   end
   if #labels == 0 then warnings[#warnings + 1] = "no part: the corpus or view is empty" end
-  if m.freq == 0 then warnings[#warnings + 1] = format("no occurrence of %s", label) end
+  if m.freq == 0 then warnings[#warnings + 1] = format("no occurrence of %s", qlabel) end
   if m.juilland_d == nil and m.freq > 0 then
     warnings[#warnings + 1] = "Juilland's D and DPnorm are undefined with fewer than 2 parts"
   end
-  local title = format("dispersion of %s by %s: range %d/%d, D %s, DP %s, DPnorm %s", label, by,
+  local title = format("dispersion of %s by %s: range %d/%d, D %s, DP %s, DPnorm %s", qlabel, label,
     m.range, m.parts, fmt3(m.juilland_d), fmt3(m.dp), fmt3(m.dp_norm))
-  m.by = by
-  return result.new({ "part", "size", "hits", "per_million", "positions" }, rows,
+  m.by = label
+  local cols = { "part" }
+  for _, c in ipairs(name_cols) do cols[#cols + 1] = c end
+  for _, c in ipairs { "size", "hits", "per_million", "positions" } do cols[#cols + 1] = c end
+  return result.new(cols, rows,
     { title = title, warnings = warnings, meta = m,
       formats = { per_million = "%.2f", positions = show_positions } })
 end

@@ -21,6 +21,7 @@ local corpusmod = require "rostra.corpus"
 local lexmod = require "rostra.lexicon"
 local speechmod = require "rostra.speech"
 local matches = require "rostra.matches"
+local optsmod = require "rostra.opts"
 local cjk = require "rostra.cjk"
 
 local Corpus = corpusmod.Corpus
@@ -31,8 +32,7 @@ local M = {}
 local LEVELS = { speech = true, segment = true, point = true, sentence = true }
 local LEVEL_ALIAS = { paragraph = "segment" }
 local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence"
-local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true }
-local OPTION_NAMES = "level, by, overlap, levels, case"
+local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true, columns = true }
 -- columns a `by` key may not shadow
 local RESERVED = { speech = true, unit = true, theme = true, count = true, tokens = true, score = true,
   share = true, words = true, units = true, rank = true, group = true }
@@ -45,9 +45,7 @@ local function check_opts(opts, fname, lvl)
     error(("bad argument #2 to '%s' (table expected, got %s)"):format(fname, type(opts)), lvl)
   end
   for k in pairs(opts) do
-    if not OPTIONS[k] then
-      error(("unknown option '%s' to '%s' (valid: %s)"):format(tostring(k), fname, OPTION_NAMES), lvl)
-    end
+    if not OPTIONS[k] then error(optsmod.unknown("option", k, OPTIONS, fname), lvl) end
   end
   local level = opts.level or "speech"
   if type(level) ~= "string" then
@@ -74,7 +72,7 @@ local function check_opts(opts, fname, lvl)
       tostring(levels)), lvl)
   end
   return { level = level, by = opts.by, overlap = opts.overlap == true, levels = levels,
-    case = opts.case == true }
+    case = opts.case == true, columns = opts.columns }
 end
 
 local function check_lexicon(lex, fname, lvl)
@@ -134,6 +132,26 @@ local function word_tokens(pattern)
   return toks, globs
 end
 
+-- a pattern's tokens for a corpus loaded with split_hyphens: a token that
+-- holds a hyphen (win-win) is its parts and hyphens, as the text was cut
+local function split_tokens(toks, globs, case)
+  local out, og = {}, {}
+  for i, t in ipairs(toks) do
+    local parts = (not globs[i]) and t:find("[-\u{2010}\u{2011}]")
+      and core.tokenize(t, { split_hyphens = true }) or nil
+    if parts and #parts > 1 then
+      for _, x in ipairs(parts) do
+        out[#out + 1] = case and x.text or x.lower
+        og[#out] = false
+      end
+    else
+      out[#out + 1] = t
+      og[#out] = globs[i]
+    end
+  end
+  return out, og
+end
+
 -- compiled automata: lexicon -> root corpus -> entry (weak both ways)
 local cache = setmetatable({}, { __mode = "k" })
 
@@ -156,6 +174,8 @@ local function compile(c, lex, o, lvl)
     end
   end
   local themes, index, resolve = theme_list(lex, o.levels)
+  c:_load_meta()
+  local split = root._extra.split_hyphens == true
   local pats = {}
   for _, p in ipairs(lex:patterns()) do
     local cat = 0
@@ -163,6 +183,7 @@ local function compile(c, lex, o, lvl)
     if cat then
       local toks, globs = p.tokens, p.globs
       if o.case then toks, globs = word_tokens(p.pattern) end
+      if split then toks, globs = split_tokens(toks, globs, o.case) end
       if #toks > 0 then
         -- Han and Kana: every way the corpus cuts the characters (rostra.cjk)
         local variants, err = cjk.pattern_variants(toks, globs, attr, h)
@@ -311,11 +332,13 @@ function ThemeTable:top(n)
       local row = {}
       for k, v in pairs(g[r]) do row[k] = v end
       row.rank = r
-      rows[#rows + 1] = row
+      rows[#rows + 1] = setmetatable(row, getmetatable(g[r]))
     end
   end
-  local first = { "speech", "unit", "rank", "theme" }
-  if ctx.by then first = { "speech", ctx.by, "unit", "rank", "theme" } end
+  local first = { "speech" }
+  for _, col in ipairs(ctx.name_cols) do first[#first + 1] = col end
+  if ctx.by then first[#first + 1] = ctx.by end
+  for _, col in ipairs { "unit", "rank", "theme" } do first[#first + 1] = col end
   return new_table(ctx, columns(first), rows, ("top %d theme%s per %s (%s)"):format(n,
     n == 1 and "" or "s", ctx.level, ctx.lexicon))
 end
@@ -332,7 +355,8 @@ function ThemeTable:by(key)
   end
   local c = ctx.corpus
   local metas = c:_load_meta()
-  local function value(d) return (metas[d] or {})[key] end
+  local get = corpusmod.key_fn(c, key, "by", 2)
+  local function value(d) return get(metas[d] or {}, d) end
   local words = {}
   for d in c:speeches() do
     local v = value(d)
@@ -419,12 +443,14 @@ end
 
 -- {====================================================== decision rules
 
-local LABEL_OPTS = { min_count = true, min_share = true, min_score = true, rules = true }
-local LABEL_NAMES = "min_count, min_share, min_score, rules"
+local LABEL_OPTS = { min_count = true, min_share = true, min_score = true, min_dominance = true,
+  rules = true }
+local LABEL_NAMES = "min_count, min_share, min_score, min_dominance, rules"
 
 --- The decision rule of each theme for a lexicon and a call's options: a
--- function theme -> rule `{min_count, min_share, min_score}`. The call's
--- `rules[theme]` wins, then its `min_count`/`min_share`/`min_score` (for
+-- function theme -> rule `{min_count, min_share, min_score, min_dominance}`.
+-- The call's `rules[theme]` wins, then its `min_count`/`min_share`/
+-- `min_score`/`min_dominance` (for
 -- every theme), then the lexicon's rule of the theme (`lex:rule(theme)`:
 -- the theme's `_rule`, its parents', the lexicon's default `_rule`, else
 -- `{min_count = 1}`). Raises on a malformed option.
@@ -476,12 +502,32 @@ end
 
 --- Does a unit's figures for a theme meet a rule? `count` (matches),
 -- `share` (matched word tokens over the unit's words), `score` (the sum of
--- the matches' weights) against `min_count`, `min_share`, `min_score`.
-function M.passes(rule, count, share, score)
+-- the matches' weights) against `min_count`, `min_share`, `min_score`;
+-- `top` (the largest score of any theme in the unit, this one included)
+-- against `min_dominance`: the theme's score must be at least that share of
+-- the top score.
+function M.passes(rule, count, share, score, top)
   if rule.min_count and count < rule.min_count then return false end
   if rule.min_share and share < rule.min_share then return false end
   if rule.min_score and score < rule.min_score then return false end
+  if rule.min_dominance and top and score < rule.min_dominance * top then return false end
   return true
+end
+
+--- The largest score of each unit of a list of rows (`{speech, unit,
+-- score}`): a table speech -> unit -> score.
+function M.top_scores(list)
+  local top = {}
+  for _, row in ipairs(list) do
+    local per = top[row.speech]
+    if not per then
+      per = {}
+      top[row.speech] = per
+    end
+    local s = per[row.unit]
+    if s == nil or row.score > s then per[row.unit] = row.score end
+  end
+  return top
 end
 
 -- "min_count 2, min_share 0.01" ("min_count 1" only when it is the only
@@ -490,7 +536,8 @@ function M.rule_text(rule)
   local parts = {}
   for _, k in ipairs(lexmod.rule_keys) do
     local v = rule[k]
-    if v ~= nil and not (k == "min_count" and v == 1 and (rule.min_share or rule.min_score)) then
+    if v ~= nil and not (k == "min_count" and v == 1 and (rule.min_share or rule.min_score
+        or rule.min_dominance)) then
       parts[#parts + 1] = ("%s %s"):format(k, math.type(v) == "float" and ("%g"):format(v) or tostring(v))
     end
   end
@@ -501,22 +548,30 @@ end
 -- rows of this table whose count, share and score meet the rule of their
 -- theme (a ThemeTable with the same columns, so `:totals()` counts the
 -- units labelled with each theme and `:by(key)` per metadata value).
--- @tparam[opt] table opts `min_count`, `min_share`, `min_score` (for every
---   theme, over the lexicon's rules), `rules` (`{theme = {min_count = 2}}`,
---   over everything)
+-- `min_dominance` compares a row's score with the largest score among the
+-- rows of its unit in this table.
+-- @tparam[opt] table opts `min_count`, `min_share`, `min_score`,
+--   `min_dominance` (for every theme, over the lexicon's rules), `rules`
+--   (`{theme = {min_count = 2}}`, over everything)
 function ThemeTable:labels(opts)
   local ctx = rawget(self, "_ctx")
   local rule_of = M.rule_of(ctx.lex, opts, "labels", 2)
+  local list = {}
+  for _, row in self:rows() do list[#list + 1] = row end
+  local top = M.top_scores(list)
   local rows = {}
-  for _, row in self:rows() do
-    if M.passes(rule_of(row.theme), row.count, row.share, row.score) then
+  for _, row in ipairs(list) do
+    if M.passes(rule_of(row.theme), row.count, row.share, row.score, top[row.speech][row.unit]) then
       local r = {}
       for k, v in pairs(row) do r[k] = v end
-      rows[#rows + 1] = r
+      rows[#rows + 1] = setmetatable(r, getmetatable(row)) -- the speech's names
     end
   end
-  local first = { "speech", "unit", "theme" }
-  if ctx.by then first = { "speech", ctx.by, "unit", "theme" } end
+  local first = { "speech" }
+  for _, col in ipairs(ctx.name_cols or {}) do first[#first + 1] = col end
+  if ctx.by then first[#first + 1] = ctx.by end
+  first[#first + 1] = "unit"
+  first[#first + 1] = "theme"
   for _, c in ipairs(self:columns()) do
     if c == "rank" then table.insert(first, #first, "rank") end
   end
@@ -528,7 +583,8 @@ end
 -- }======================================================
 
 local KWIC_PASS = { context = true, chars = true, clip = true, sort = true, limit = true,
-  offset = true }
+  offset = true, columns = true }
+local HITS_OPTS = { "speech", "unit", "context", "chars", "clip", "sort", "limit", "offset", "columns" }
 
 --- KWIC lines of the matches counted for a theme (every theme when nil):
 -- why a unit was tagged. `opts`: `speech`, `unit` (only that speech, that
@@ -540,19 +596,13 @@ function ThemeTable:hits(theme, opts)
   if theme ~= nil then
     cat = ctx.index[theme]
     if not cat then
-      error(("unknown theme '%s' (themes: %s)"):format(tostring(theme),
-        table.concat(ctx.themes, ", ")), 2)
+      error(optsmod.unknown("theme", theme, ctx.themes, nil, "themes"), 2)
     end
   end
-  opts = opts or {}
-  if type(opts) ~= "table" then error("bad argument #2 to 'hits' (table expected)", 2) end
+  opts = optsmod.check(opts, HITS_OPTS, "hits", 2)
   local kopts = {}
   for k, v in pairs(opts) do
-    if KWIC_PASS[k] then kopts[k] = v
-    elseif k ~= "speech" and k ~= "unit" then
-      error(("unknown option '%s' to 'hits' (valid: speech, unit, context, chars, clip, sort, "
-        .. "limit, offset)"):format(tostring(k)), 2)
-    end
+    if KWIC_PASS[k] then kopts[k] = v end
   end
   local c = ctx.corpus
   local h = c._root._h
@@ -589,6 +639,17 @@ end
 local function tag(c, lex, opts, fname, lvl)
   lex = check_lexicon(lex, fname, lvl + 1)
   local o = check_opts(opts, fname, lvl + 1)
+  local get = o.by and corpusmod.key_fn(c, o.by, fname, lvl)
+  -- the columns naming each row's speech: file and metadata (the by key
+  -- has its own column)
+  local want = o.columns
+  if want == nil and o.by then
+    want = {}
+    for _, k in ipairs((c:keys())) do if k ~= o.by then want[#want + 1] = k end end
+  end
+  local taken = { [o.by or "speech"] = true }
+  for k in pairs(RESERVED) do taken[k] = true end
+  local name_cols, name_mt = corpusmod.name_columns(c, want, taken, fname, lvl)
   local entry = compile(c, lex, o, lvl + 1)
   local h = c._root._h
   local data = h:tag_run(entry.tagger, o.level, c._mask, o.overlap)
@@ -600,7 +661,7 @@ local function tag(c, lex, opts, fname, lvl)
   local dc, dk, dt, dsc = data.cat, data.count, data.tokens, data.score
   for i = 1, #ds do
     local sp, unit, words = ds[i], du[i], dw[i]
-    local value = metas and (metas[sp] or {})[o.by]
+    local value = metas and get(metas[sp] or {}, sp)
     for _ = 1, dn[i] do
       r = r + 1
       local tk = dt[r]
@@ -610,7 +671,7 @@ local function tag(c, lex, opts, fname, lvl)
         row[o.by] = value
         row.group = value
       end
-      rows[r] = row
+      rows[r] = setmetatable(row, name_mt(sp))
     end
   end
   -- a point ordinal seen twice in a speech is one unit
@@ -656,6 +717,7 @@ local function tag(c, lex, opts, fname, lvl)
   local _, nspeech = c:counts()
   local ctx = {
     corpus = c, lexicon = lex.name, lex = lex, level = o.level, overlap = o.overlap, by = o.by,
+    name_cols = name_cols,
     tagger = entry.tagger, themes = themes, index = entry.index,
     doc_words = data.doc_words, words = data.total_words, warnings = warnings,
   }
@@ -663,8 +725,11 @@ local function tag(c, lex, opts, fname, lvl)
     speeches = nspeech, words = data.total_words, matches = data.matches, seconds = data.seconds,
     cpu_seconds = data.cpu_seconds,
     themes = themes }
-  local first = { "speech", "unit", "theme" }
-  if o.by then first = { "speech", o.by, "unit", "theme" } end
+  local first = { "speech" }
+  for _, col in ipairs(name_cols) do first[#first + 1] = col end
+  if o.by then first[#first + 1] = o.by end
+  first[#first + 1] = "unit"
+  first[#first + 1] = "theme"
   return new_table(ctx, columns(first), rows, ("themes of %s by %s%s"):format(lex.name, o.level,
     o.overlap and " (every match)" or ""))
 end
@@ -676,9 +741,11 @@ end
 --   "paragraph", "point", "sentence"), `by` (a metadata key: a column of the
 --   rows, and the default of `t:by()`), `overlap` (count every match, not
 --   only the longest), `levels` (fold categories deeper than this), `case`
---   (match word forms as written, not lower forms)
--- @return ThemeTable: rows `{speech, unit, theme, count, tokens, score,
---   share}` for every unit and theme with a match
+--   (match word forms as written, not lower forms), `columns` (the
+--   metadata keys that name each row's speech, after `file`; default: all
+--   the corpus's keys)
+-- @return ThemeTable: rows `{speech, file, KEY..., unit, theme, count,
+--   tokens, score, share}` for every unit and theme with a match
 function Corpus:tag(lex, opts)
   return tag(self, lex, opts, "tag", 3)
 end
@@ -691,7 +758,7 @@ function Speech:tag(lex, opts)
   local c = solo[self]
   if not c then
     c = corpusmod.new()
-    c:add(self)
+    c:add(self, self.name and { file = self.name } or nil)
     solo[self] = c
   end
   return tag(c, lex, opts, "tag", 3)

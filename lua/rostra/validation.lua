@@ -602,17 +602,18 @@ end
 -- {====================================================== scoring
 
 -- tags texts (one speech each) and gives, per text, the rows of each theme
--- and the words that fired
+-- and the words that fired, and the largest score of a theme in each text
 local function tag_texts(lex, texts, levels)
   local c = corpusmod.new()
   for _, t in ipairs(texts) do c:add(t) end
   local t = c:tag(lex, { level = "speech", levels = levels })
-  local per = {}
-  for i = 1, #texts do per[i] = {} end
+  local per, top = {}, {}
+  for i = 1, #texts do per[i], top[i] = {}, 0 end
   local with = {}
   for _, row in t:rows() do
     per[row.speech][row.theme] = { count = row.count, tokens = row.tokens, score = row.score,
       share = row.share, words = row.words, fired = {} }
+    if row.score > top[row.speech] then top[row.speech] = row.score end
     with[row.theme] = true
   end
   for theme in pairs(with) do
@@ -621,7 +622,7 @@ local function tag_texts(lex, texts, levels)
       if x then x.fired[#x.fired + 1] = flat(k.match) end
     end
   end
-  return per
+  return per, top
 end
 
 -- "development ×2, economic growth"
@@ -697,7 +698,8 @@ local function score(lex, set, rule_of, pred, info, opts)
           errors[#errors + 1] = { unit = r.unit, split = r.split, theme = t,
             error = yes and "false positive" or "false negative",
             count = f and f.count or 0, share = f and f.share or 0, score = f and f.score or 0,
-            rule = themes.rule_text(rule_of(t)), fired = f and fired_text(f.fired) or nil,
+            top = info.top[i] or 0, rule = themes.rule_text(rule_of(t)),
+            fired = f and fired_text(f.fired) or nil,
             text = r.text, row = r.row }
         end
       end
@@ -779,8 +781,8 @@ local function score(lex, set, rule_of, pred, info, opts)
     confusion = result.new({ "coded", "tagged", "units", "missed" }, conf,
       { title = "confusion: units coded with one theme and wrongly tagged with another (missed: the "
         .. "coded theme was also missed)" }),
-    errors = result.new({ "unit", "split", "theme", "error", "count", "share", "score", "rule", "fired",
-      "text" }, errors, { title = ("%d false positives and false negatives"):format(#errors),
+    errors = result.new({ "unit", "split", "theme", "error", "count", "share", "score", "top", "rule",
+      "fired", "text" }, errors, { title = ("%d false positives and false negatives"):format(#errors),
       formats = { share = "%.3f" } }),
     opts = opts,
   }
@@ -892,9 +894,10 @@ local function agreement(sets, names)
       title = ("%d disagreements (codes in the order of the files)"):format(#disagree) })
 end
 
-local VALIDATE_OPTS = { min_count = true, min_share = true, min_score = true, rules = true,
+local VALIDATE_OPTS = { min_count = true, min_share = true, min_score = true, min_dominance = true,
+  rules = true,
   levels = true, split = true, corpus = true, level = true }
-local VALIDATE_NAMES = "min_count, min_share, min_score, rules, levels, split, corpus, level"
+local VALIDATE_NAMES = "min_count, min_share, min_score, min_dominance, rules, levels, split, corpus, level"
 
 -- the units of a coded set found in a corpus at one level: a list of their
 -- texts (one per row), or nil and the error ({msg, code}) of the first row
@@ -979,7 +982,7 @@ end
 --   (`{unit = "a.txt:3", text = "...", health = 1, trade = 0}`), or a list
 --   of two or more paths (several coders: their agreement, and the lexicon
 --   against each)
--- @tparam[opt] table opts `min_count`, `min_share`, `min_score`, `rules` (the
+-- @tparam[opt] table opts `min_count`, `min_share`, `min_score`, `min_dominance`, `rules` (the
 --   decision rule, as for `t:labels`), `levels` (fold categories), `split`
 --   (`"tune"` or `"holdout"`: only those rows), `corpus` (a Corpus: each unit
 --   must exist there, with the same text), `level` (of the units in the
@@ -998,7 +1001,9 @@ function Lexicon:validate(coded, opts)
     if not VALIDATE_OPTS[k] then
       error(("unknown option '%s' to 'validate' (valid: %s)"):format(tostring(k), VALIDATE_NAMES), 2)
     end
-    if k == "min_count" or k == "min_share" or k == "min_score" or k == "rules" then ropts[k] = v end
+    if k == "min_count" or k == "min_share" or k == "min_score" or k == "min_dominance" or k == "rules" then
+      ropts[k] = v
+    end
   end
   local rule_of = themes.rule_of(self, ropts, "validate", 2)
   if opts.levels ~= nil and (math.type(opts.levels) ~= "integer" or opts.levels < 1) then
@@ -1079,17 +1084,18 @@ function Lexicon:validate(coded, opts)
       end
     end
   end
-  local info = tag_texts(self, texts, opts.levels)
+  local info, tops = tag_texts(self, texts, opts.levels)
   if #texts == 0 then warnings[#warnings + 1] = "no coded units to score" end
   local reports = {}
   for k, s in ipairs(sets) do
-    local pred, inf = {}, {}
+    local pred, inf = {}, { top = {} }
     for i, r in ipairs(s.scored) do
-      local x = info[textidx[r.unit .. "\0" .. r.text]]
-      inf[i] = x
+      local idx = textidx[r.unit .. "\0" .. r.text]
+      local x = info[idx]
+      inf[i], inf.top[i] = x, tops[idx]
       local p = {}
       for theme, f in pairs(x) do
-        if themes.passes(rule_of(theme), f.count, f.share, f.score) then p[theme] = true end
+        if themes.passes(rule_of(theme), f.count, f.share, f.score, tops[idx]) then p[theme] = true end
       end
       pred[i] = p
     end
@@ -1151,9 +1157,9 @@ function Report:format(o)
     add("")
     add(rep.errors.title .. ":")
     for _, e in ipairs(rep.errors) do
-      add(("%s  %s  %s%s  count %d, share %.3f, score %g (rule: %s)%s"):format(
+      add(("%s  %s  %s%s  count %d, share %.3f, score %g of top %g (rule: %s)%s"):format(
         e.error == "false positive" and "FP" or "FN", e.theme, e.unit,
-        e.split and (" [" .. e.split .. "]") or "", e.count, e.share, e.score, e.rule,
+        e.split and (" [" .. e.split .. "]") or "", e.count, e.share, e.score, e.top, e.rule,
         e.fired and (": " .. e.fired) or ""))
       add("    " .. (e.text or ""))
     end

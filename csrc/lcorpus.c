@@ -578,9 +578,11 @@ static void sift(const rs_strtab *st, fentry *h, size_t n, size_t i) {
 
 /* the top entries of one frequency list into h[0..*n) (a heap sort: most
 ** frequent first, then by form), counts over the speeches of mask; stop
-** (NULL or a byte per type) leaves types out; scratch on the Lua stack */
+** (NULL or a byte per type) leaves types out; the counts of a mask go into
+** scratch (a type count of room), or into a new userdata pushed first;
+** h is pushed last */
 static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *mask, uint32_t min,
-                           size_t top, int words_only, const uint8_t *stop, size_t *nout) {
+                           size_t top, int words_only, const uint8_t *stop, uint32_t *scratch, size_t *nout) {
   uint32_t nt = ix->attr[a].n, t, d, p;
   const uint32_t *cnt = ix->freq[a];
   const rs_strtab *st = &ix->attr[a];
@@ -588,7 +590,7 @@ static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *
   size_t n = 0, k, i;
   if (min < 1) min = 1;
   if (mask) { /* count over the selected speeches */
-    uint32_t *tmp = (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
+    uint32_t *tmp = scratch ? scratch : (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
     memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
     for (d = 0; d < ix->ndoc; d++) {
       const rs_docrec *r = &ix->docs[d];
@@ -652,7 +654,7 @@ static int l_freq(lua_State *L) {
   const rs_strtab *st = &ix->attr[a];
   size_t n, i;
   fentry *h = freq_select(L, ix, a, mask, min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
-                          top > 0 ? (size_t)top : 0, words_only, NULL, &n);
+                          top > 0 ? (size_t)top : 0, words_only, NULL, NULL, &n);
   lua_createtable(L, (int)n, 0);
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
@@ -727,6 +729,8 @@ static int l_freq_table(lua_State *L) {
   words = (uint64_t *)(void *)(counts + ng);
   masks = (const char **)(void *)(words + ng);
   lua_newtable(L); /* 12: anchors the lists */
+  /* 13: the counts of one group's speeches, reused from group to group */
+  lua_newuserdatauv(L, (ix->attr[a].n ? ix->attr[a].n : 1) * sizeof(uint32_t), 0);
   for (g = 0; g < ng; g++) {
     const char *mask = NULL;
     if (lua_istable(L, 7)) {
@@ -736,12 +740,13 @@ static int l_freq_table(lua_State *L) {
     }
     masks[g] = mask;
     lists[g] = freq_select(L, ix, a, mask, min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
-                           top > 0 ? (size_t)top : 0, words_only, stop, &counts[g]);
-    lua_rawseti(L, 12, 2 * g + 1);
-    if (mask) lua_rawseti(L, 12, 2 * g + 2); /* the counts of the mask */
+                           top > 0 ? (size_t)top : 0, words_only, stop, (uint32_t *)lua_touserdata(L, 13),
+                           &counts[g]);
+    lua_rawseti(L, 12, g + 1);
     words[g] = rs_index_words(ix, mask);
     total += counts[g];
   }
+  lua_pop(L, 1); /* the counts */
   T = rsl_table_new(L, total, 1); /* 13 */
   if (has_groups) {
     lua_rawgeti(L, 8, 1);

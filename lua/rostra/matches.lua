@@ -1010,7 +1010,8 @@ end
 
 -- a plain result of the lines of hits from..to of the match set `set`,
 -- each naming its speech: speech, file, the metadata keys (opts.columns),
--- start, stop, left, match, right (the lines cut in C, a row made when read)
+-- start, stop, left, match, right (the lines cut in C and read a column at
+-- a time; a row made when read)
 local function named_table(c, set, from, to, opts, title)
   local lines = result.from_view(line_table(c, set, from, to, opts),
     { "speech", "start", "stop", "left", "match", "right" })
@@ -1018,10 +1019,11 @@ local function named_table(c, set, from, to, opts, title)
   local cols = { "speech" }
   for _, n in ipairs(names) do cols[#cols + 1] = n end
   for _, n in ipairs { "start", "stop", "left", "match", "right" } do cols[#cols + 1] = n end
+  local sp, st, so = lines:column("speech"), lines:column("start"), lines:column("stop")
+  local l, m, r = lines:column("left"), lines:column("match"), lines:column("right")
   return result.new(cols, result.lazy_rows(#lines, function(i)
-    local r = lines[i]
-    return setmetatable({ speech = r.speech, start = r.start, stop = r.stop,
-      left = r.left, match = r.match, right = r.right }, mt(r.speech))
+    return setmetatable({ speech = sp[i], start = st[i], stop = so[i], left = l[i], match = m[i],
+      right = r[i] }, mt(sp[i]))
   end), { title = title, align = { left = "right" } })
 end
 

@@ -645,11 +645,73 @@ static int kwic_fill(rs_table *T, const uint32_t *rows, size_t n, void *ud) {
   return RS_OK;
 }
 
+/* the columns of names (at index ni, see l_kwic_table) over the n rows
+** whose speeches are sp[] (1-based) */
+static void kwic_names(lua_State *L, rs_table *T, int ni, const int64_t *sp, size_t n) {
+  rs_mem *M = rsl_mem(L);
+  lua_Integer k, nn = (lua_Integer)lua_rawlen(L, ni);
+  for (k = 1; k <= nn; k++) {
+    const char *name, *kind;
+    int vi, top = lua_gettop(L);
+    int64_t *ci = NULL;
+    double *cd = NULL;
+    uint8_t *cb = NULL;
+    rs_tcol *cs = NULL, *col;
+    size_t i;
+    luaL_checkstack(L, 8, "kwic_table");
+    if (lua_rawgeti(L, ni, k) != LUA_TTABLE) luaL_error(L, "kwic_table: name %d is not a table", (int)k);
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    lua_rawgeti(L, -3, 3);
+    name = lua_tostring(L, -3);
+    kind = lua_tostring(L, -2);
+    vi = lua_gettop(L);
+    if (!name || !kind || !lua_istable(L, vi)) luaL_error(L, "kwic_table: name %d: {name, kind, values} expected", (int)k);
+    if (strcmp(kind, "int") == 0) ci = rs_table_int(T, name);
+    else if (strcmp(kind, "num") == 0) cd = rs_table_num(T, name);
+    else if (strcmp(kind, "bool") == 0) cb = rs_table_bool(T, name);
+    else if (strcmp(kind, "str") == 0) cs = rs_table_dict(T, name);
+    else luaL_error(L, "kwic_table: unknown kind '%s'", kind);
+    if (!ci && !cd && !cb && !cs) {
+      if (rs_table_find(T, name, strlen(name)) >= 0) luaL_error(L, "kwic_table: column '%s' given twice", name);
+      rsl_raise(L, RS_ENOMEM, NULL);
+    }
+    col = &T->cols[T->ncol - 1];
+    for (i = 0; i < n; i++) {
+      int t = lua_rawgeti(L, vi, (lua_Integer)sp[i]);
+      int bad = 0;
+      if (t == LUA_TNIL) {
+        if (rs_tcol_set_null(M, col, n, i)) rsl_raise(L, RS_ENOMEM, NULL);
+      } else if (ci) {
+        if (!lua_isinteger(L, -1)) bad = 1;
+        else ci[i] = (int64_t)lua_tointeger(L, -1);
+      } else if (cd) {
+        if (t != LUA_TNUMBER) bad = 1;
+        else cd[i] = (double)lua_tonumber(L, -1);
+      } else if (cb) {
+        if (t != LUA_TBOOLEAN) bad = 1;
+        else cb[i] = (uint8_t)lua_toboolean(L, -1);
+      } else {
+        size_t l;
+        const char *v = t == LUA_TSTRING ? lua_tolstring(L, -1, &l) : NULL;
+        if (!v) bad = 1;
+        else if (rs_tcol_intern(M, cs, v, l, &cs->id[i])) rsl_raise(L, RS_ENOMEM, NULL);
+      }
+      if (bad) luaL_error(L, "kwic_table: a value of '%s' is not of kind %s", name, kind);
+      lua_pop(L, 1);
+    }
+    lua_settop(L, top);
+  }
+}
+
 /* h:kwic_table(set, from, to, context, chars, clip) -> a view of the KWIC
 ** lines of hits from..to (1-based, inclusive) of the set: columns speech,
 ** start, stop (1-based token positions), left, match, right (spans of the
 ** stored text, line breaks read as spaces: nothing copied, and cut when
-** first read, printed, sorted or written) */
+** first read, printed, sorted or written). names (optional): a list of
+** {name, kind, values}, columns naming each line's speech, values[d] being
+** speech d's value (nil for none) and kind what every value is: "int",
+** "num", "bool" or "str" (a string held once per distinct value). */
 static int l_kwic_table(lua_State *L) {
   const rs_index *ix = handle_index(L, 1), *six;
   lset *s = check_set(L, 2, &six);
@@ -663,11 +725,14 @@ static int l_kwic_table(lua_State *L) {
   int err;
   kwic_opts(L, 5, &f.o);
   if (six != ix) return luaL_error(L, "kwic_table: matches of another corpus");
+  if (!lua_isnoneornil(L, 8)) luaL_checktype(L, 8, LUA_TTABLE);
   if (from < 1) from = 1;
   if (to > (lua_Integer)s->m.n) to = (lua_Integer)s->m.n;
   n = to >= from ? (size_t)(to - from + 1) : 0;
-  lua_settop(L, 2);
-  T = rsl_table_new(L, n, 1); /* 3 */
+  lua_settop(L, 8);
+  lua_replace(L, 3); /* 3: the names, or nil */
+  lua_settop(L, 3);
+  T = rsl_table_new(L, n, 1); /* 4 */
   sp = rs_table_int(T, "speech");
   st = rs_table_int(T, "start");
   sp2 = rs_table_int(T, "stop");
@@ -697,7 +762,8 @@ static int l_kwic_table(lua_State *L) {
   f.cspan[2] = 5;
   err = rs_table_lazy(T, kwic_fill, &f, sizeof f, f.cspan, 3);
   if (err) return rsl_raise(L, err, NULL);
-  rsl_table_view(L, 3);
+  if (lua_istable(L, 3)) kwic_names(L, T, 3, sp, n);
+  rsl_table_view(L, 4);
   return 1;
 }
 

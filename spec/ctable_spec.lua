@@ -146,6 +146,35 @@ describe("results held in C", function()
   end)
 
   describe("KWIC lines", function()
+    it("name their speech in exports whatever the kinds of the metadata", function()
+      local m = rostra.corpus()
+      m:add("peace here", { year = 2020, tag = "a", ok = true, score = 0.5 })
+      m:add("peace there", { year = "2021", ok = false, score = 1.0 })
+      m:add("no hit", { year = 2022 })
+      m:add("peace again and peace", { tag = "b", score = 2 })
+      local k = m:kwic("peace", { context = 1 })
+      local t = k:table(true)
+      -- year and score mix kinds: rows made in Lua; by hand
+      assert.is_nil(rawget(t, "_c"))
+      assert.equal(table.concat({
+        "speech\tfile\tok\tscore\ttag\tyear\tstart\tstop\tleft\tmatch\tright",
+        "1\tspeech 1\ttrue\t0.5\ta\t2020\t1\t1\t\tpeace\t here",
+        "2\tspeech 2\tfalse\t1.0\t\t2021\t3\t3\t\tpeace\t there",
+        "4\tspeech 4\t\t2\tb\t\t7\t7\t\tpeace\t again",
+        "4\tspeech 4\t\t2\tb\t\t10\t10\tand \tpeace\t", "" }, "\n"), t:to_tsv())
+      -- one kind per column: held in C, the same text
+      local only = k:table(true)
+      local c2 = m:where(function(x) return x.year ~= "2021" and x.score ~= 2 end)
+      local t2 = c2:kwic("peace", { context = 1, columns = { "tag", "ok", "score", "year" } }):table(true)
+      assert.is_truthy(rawget(t2, "_c"))
+      assert.equal(table.concat({
+        "speech\tfile\ttag\tok\tscore\tyear\tstart\tstop\tleft\tmatch\tright",
+        "1\tspeech 1\ta\ttrue\t0.5\t2020\t1\t1\t\tpeace\t here", "" }, "\n"), t2:to_tsv())
+      check_like_plain(t2)
+      assert.equal(#only, 4)
+      m:close()
+    end)
+
     it("are spans of the stored text, as the Lua strings of h:kwic cut them", function()
       for _, o in ipairs { {}, { context = 2 }, { chars = 12 }, { clip = "sentence" }, { context = 0 } } do
         for _, q in ipairs { "peace", '"development" []{0,3} "cooperation"', "[]", "cooperation" } do
@@ -191,6 +220,10 @@ describe("results held in C", function()
       end
       assert.equal(k.hits, #k:table(true))
       assert.equal(2, #k:table())
+      -- held in C when each naming column has one kind, and written as the
+      -- same rows in Lua would be
+      assert.is_truthy(rawget(named, "_c"))
+      check_like_plain(named, { "country", { "start", "desc" } })
       os.remove(tmp)
       -- sorted lines, then a page of them
       local s = c:kwic("peace", { sort = { "right1" }, limit = 3, offset = 1 })

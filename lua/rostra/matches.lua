@@ -1008,18 +1008,55 @@ function Kwic:all()
   return result.from_view(view, { "speech", "start", "stop", "left", "match", "right" })
 end
 
--- a plain result of the lines of hits from..to of the match set `set`,
--- each naming its speech: speech, file, the metadata keys (opts.columns),
--- start, stop, left, match, right (the lines cut in C and read a column at
--- a time; a row made when read)
+-- the kind of a column of values for the C table ("int", "num", "bool",
+-- "str"), or nil when they are of several kinds (or tables)
+local function value_kind(values)
+  local kind
+  for _, v in pairs(values) do
+    local k = math.type(v) == "integer" and "int" or math.type(v) == "float" and "num"
+      or type(v) == "boolean" and "bool" or type(v) == "string" and "str" or nil
+    if k == nil or (kind and kind ~= k) then return nil end
+    kind = k
+  end
+  return kind or "str"
+end
+
+-- a result of the lines of hits from..to of the match set `set`, each
+-- naming its speech: speech, file, the metadata keys (opts.columns),
+-- start, stop, left, match, right. Held in C (lines cut when read, files
+-- written in C) when each naming column holds values of one kind; else
+-- the C lines are read a column at a time into rows made when read.
 local function named_table(c, set, from, to, opts, title)
-  local lines = result.from_view(line_table(c, set, from, to, opts),
-    { "speech", "start", "stop", "left", "match", "right" })
+  local h = c._root._h
   local names, mt = corpusmod.name_columns(c, opts.columns, KWIC_COLUMNS, "kwic", 3)
   local cols = { "speech" }
   for _, n in ipairs(names) do cols[#cols + 1] = n end
   for _, n in ipairs { "start", "stop", "left", "match", "right" } do cols[#cols + 1] = n end
-  local sp, st, so = lines:column("speech"), lines:column("start"), lines:column("stop")
+  local ctx, chars, clip = opts.context or 8, opts.chars or 0, opts.clip == "sentence"
+  local lines = result.from_view(h:kwic_table(set, from, to, ctx, chars, clip),
+    { "speech", "start", "stop", "left", "match", "right" })
+  local sp = lines:column("speech")
+  -- each naming column's values by speech, and their kind
+  local spec, seen = {}, {}
+  for i, n in ipairs(names) do spec[i] = { n, nil, {} } end
+  for i = 1, #lines do
+    local d = sp[i]
+    if not seen[d] then
+      seen[d] = true
+      local vals = mt(d).__index
+      for _, e in ipairs(spec) do e[3][d] = vals[e[1]] end
+    end
+  end
+  local whole = true
+  for _, e in ipairs(spec) do
+    e[2] = value_kind(e[3])
+    if not e[2] then whole = false end
+  end
+  if whole then
+    return result.from_view(h:kwic_table(set, from, to, ctx, chars, clip, spec), cols,
+      { title = title, align = { left = "right" } })
+  end
+  local st, so = lines:column("start"), lines:column("stop")
   local l, m, r = lines:column("left"), lines:column("match"), lines:column("right")
   return result.new(cols, result.lazy_rows(#lines, function(i)
     return setmetatable({ speech = sp[i], start = st[i], stop = so[i], left = l[i], match = m[i],

@@ -37,6 +37,7 @@ build = {
     ["rostra.result"] = "lua/rostra/result.lua",
     ["rostra.query"] = "lua/rostra/query.lua",
     ["rostra.matches"] = "lua/rostra/matches.lua",
+    ["rostra.layout"] = "lua/rostra/layout.lua",
     ["rostra.lexicon"] = "lua/rostra/lexicon.lua",
     ["rostra.stats"] = "lua/rostra/stats.lua",
     ["rostra.themes"] = "lua/rostra/themes.lua",

@@ -580,7 +580,8 @@ static int structures(rs_mem *M, rs_loaded *r) {
 
 int rs_ingest(rs_mem *M, rs_loaded *r, const char *name, unsigned flags) {
   size_t body = 0, k, nb;
-  unsigned popts = RS_SP_NO_SENTENCES | ((flags & RS_IN_NO_HEADER) ? RS_SP_NO_HEADER : 0);
+  unsigned popts = RS_SP_NO_SENTENCES | ((flags & RS_IN_NO_HEADER) ? RS_SP_NO_HEADER : 0) |
+                   ((flags & RS_IN_NO_FOOTER) ? RS_SP_NO_FOOTER : 0);
   int rc;
   if (!name) name = "input";
   if (r->n > RS_MAX_TEXT) {
@@ -607,10 +608,10 @@ int rs_ingest(rs_mem *M, rs_loaded *r, const char *name, unsigned flags) {
     memcpy(copy, r->text, r->n);
     for (k = 0; k < body; k++)
       if (copy[k] != '\n') copy[k] = ' ';
-    rc = rs_speech_parse(M, copy, r->n, popts, &r->sp);
+    rc = rs_speech_parse_hints(M, copy, r->n, popts, r->hints, r->nhints, &r->sp);
     rs_free(M, copy, r->n);
   } else {
-    rc = rs_speech_parse(M, r->text, r->n, popts, &r->sp);
+    rc = rs_speech_parse_hints(M, r->text, r->n, popts, r->hints, r->nhints, &r->sp);
   }
   if (rc == RS_ELIMIT) snprintf(r->err, sizeof r->err, "%s: text too large (2 GiB at most)", name);
   if (rc) return rc;

@@ -16,7 +16,8 @@
 /* ingest flags */
 #define RS_IN_NO_HEADER 0x01 /* the text has no header: do not look for one */
 #define RS_IN_CJK_CHARS 0x02 /* Han and Kana one character a token (no word segmentation) */
-#define RS_IN_SPLIT_HYPHENS 0x04 /* a hyphenated word as its parts and hyphens (RS_TOK_SPLIT_HYPHENS) */
+#define RS_IN_NO_FOOTER 0x04 /* the text has no footer: do not look for one */
+#define RS_IN_SPLIT_HYPHENS 0x08 /* a hyphenated word as its parts and hyphens (RS_TOK_SPLIT_HYPHENS) */
 
 /* One text as the ingest made it (a worker of the loader, or the Lua
 ** binding for rostra.parse and c:add): owned by whoever called rs_ingest,
@@ -54,6 +55,8 @@ typedef struct rs_loaded {
   rs_docspans ds;
   rs_annot *an;    /* an annotated file (.conllu, .vrt): its documents, read by annot.c, */
   int nan;         /* in nan parts (a large CoNLL-U file is read in two halves at once) */
+  const rs_hint *hints; /* a site's rules for the parser (set by the caller, borrowed) */
+  size_t nhints;
 } rs_loaded;
 
 /* The one way a text becomes a speech ready for a corpus: r->text[0..r->n)

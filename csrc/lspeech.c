@@ -81,9 +81,11 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
   lua_createtable(L, (int)sp->nboiler, 0);
   for (k = 0; k < sp->nboiler; k++) {
     const rs_boiler *b = &sp->boiler[k];
-    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 6);
     setint(L, "line", b->line);
     setstr(L, "why", rs_bp_name(b->why));
+    setstr(L, "where", b->where == RS_BPW_FOOTER ? "footer" : b->where == RS_BPW_BODY ? "body"
+                                                                                     : "header");
     pushtext(L, text, b->start, b->stop);
     lua_setfield(L, -2, "text");
     setspan(L, "start", "stop", b->start, b->stop);
@@ -104,9 +106,73 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
       setint(L, "point", g->point);
       setint(L, "point_index", g->point_index);
     }
+    if (g->turn) {
+      const rs_turn *t = &sp->turns[g->turn - 1];
+      setint(L, "turn", g->turn);
+      if (t->speaker >= 0) {
+        const rs_speaker *x = &sp->speakers[t->speaker];
+        lua_pushlstring(L, x->name, x->name_len);
+        lua_setfield(L, -2, "speaker");
+      }
+    }
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
   lua_setfield(L, -2, "segments");
+  /* turns */
+  lua_createtable(L, (int)sp->nturns, 0);
+  for (k = 0; k < sp->nturns; k++) {
+    const rs_turn *t = &sp->turns[k];
+    lua_createtable(L, 0, 10);
+    if (t->speaker >= 0) {
+      const rs_speaker *x = &sp->speakers[t->speaker];
+      lua_pushlstring(L, x->name, x->name_len);
+      lua_setfield(L, -2, "speaker");
+      if (x->role) {
+        lua_pushlstring(L, x->role, x->role_len);
+        lua_setfield(L, -2, "role");
+      }
+      if (x->country) {
+        lua_pushlstring(L, x->country, x->country_len);
+        lua_setfield(L, -2, "country");
+      }
+      if (x->question) {
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "question");
+      }
+    }
+    if (t->label_stop > t->label_start) {
+      pushtext(L, text, t->label_start, t->label_stop);
+      lua_setfield(L, -2, "label");
+      setspan(L, "label_start", "label_stop", t->label_start, t->label_stop);
+    }
+    setint(L, "first", (lua_Integer)t->first_seg + 1);
+    setint(L, "last", (lua_Integer)t->last_seg + 1);
+    setspan(L, "start", "stop", t->start, t->stop);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "turns");
+  /* speakers, in order of their first turn */
+  lua_createtable(L, (int)sp->nspeakers, 0);
+  for (k = 0; k < sp->nspeakers; k++) {
+    const rs_speaker *x = &sp->speakers[k];
+    lua_createtable(L, 0, 5);
+    lua_pushlstring(L, x->name, x->name_len);
+    lua_setfield(L, -2, "name");
+    if (x->role) {
+      lua_pushlstring(L, x->role, x->role_len);
+      lua_setfield(L, -2, "role");
+    }
+    if (x->country) {
+      lua_pushlstring(L, x->country, x->country_len);
+      lua_setfield(L, -2, "country");
+    }
+    lua_pushboolean(L, x->question);
+    lua_setfield(L, -2, "question");
+    setint(L, "words", x->words);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "speakers");
+  if (sp->main_speaker >= 0) setint(L, "main_speaker", sp->main_speaker + 1);
   /* points */
   lua_createtable(L, (int)sp->npoints, 0);
   for (k = 0; k < sp->npoints; k++) {
@@ -159,45 +225,121 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
   for (k = 0; k < sp->nwarnings; k++) {
     const rs_warning *w = &sp->warnings[k];
     lua_createtable(L, 0, 5);
-    setstr(L, "code", w->code == RS_WARN_UTF8 ? "EUTF8" : w->code == RS_WARN_NUL ? "ENUL" : "ECTRL");
-    setint(L, "line", w->line);
-    setint(L, "offset", (lua_Integer)w->offset + 1);
+    setstr(L, "code", rs_warn_code(w->code));
     setint(L, "count", w->count);
-    lua_pushfstring(L, "%s%s%d: %s (%d, first at byte %d)", name ? name : "", name ? ":" : "",
-                    (int)w->line, rs_warn_message(w->code), (int)w->count, (int)w->offset + 1);
+    if (w->code <= RS_WARN_CTRL) { /* bad bytes */
+      setint(L, "line", w->line);
+      setint(L, "offset", (lua_Integer)w->offset + 1);
+      lua_pushfstring(L, "%s%s%d: %s (%d, first at byte %d)", name ? name : "", name ? ":" : "",
+                      (int)w->line, rs_warn_message(w->code), (int)w->count, (int)w->offset + 1);
+    } else if (w->code == RS_WARN_HEADER || w->code == RS_WARN_FOOTER || w->code == RS_WARN_NOTES) {
+      if (w->line) setint(L, "line", w->line);
+      lua_pushfstring(L, "%s%s%d %s%s", name ? name : "", name ? ": " : "", (int)w->count,
+                      w->code == RS_WARN_HEADER ? (w->count == 1 ? "header line removed"
+                                                                 : "header lines removed")
+                      : w->code == RS_WARN_FOOTER ? (w->count == 1 ? "footer line removed"
+                                                                   : "footer lines removed")
+                      : (w->count == 1 ? "note line removed from the speech"
+                                       : "note lines removed from the speech"),
+                      "");
+    } else if (w->code == RS_WARN_NOYEAR) {
+      lua_pushfstring(L, "%s%sa date without a year (month %d, day %d): no date set",
+                      name ? name : "", name ? ": " : "", (int)sp->date_month, (int)sp->date_day);
+    } else {
+      if (w->line) setint(L, "line", w->line);
+      lua_pushfstring(L, "%s%s%s", name ? name : "", name ? ": " : "", rs_warn_message(w->code));
+    }
     lua_setfield(L, -2, "message");
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
   lua_setfield(L, -2, "warnings");
   setint(L, "body_start", (lua_Integer)sp->body_start + 1);
   setint(L, "body_line", sp->body_line);
+  setint(L, "body_stop", (lua_Integer)sp->body_stop);
+  if (sp->date_month) {
+    char md[8];
+    md[0] = '-', md[1] = '-';
+    md[2] = (char)('0' + sp->date_month / 10 % 10), md[3] = (char)('0' + sp->date_month % 10);
+    md[4] = '-';
+    md[5] = (char)('0' + sp->date_day / 10 % 10), md[6] = (char)('0' + sp->date_day % 10);
+    lua_pushlstring(L, md, 7);
+    lua_setfield(L, -2, "date_md");
+  }
   setstr(L, "convention", convname(sp->convention));
   lua_pushboolean(L, (sp->convention & RS_CONV_IDEOGRAPHIC) != 0);
   lua_setfield(L, -2, "ideographic");
 }
 
+/* opts.hints: {{line = n, what = "header"|"footer"|"label", why = "title"...,
+** len = bytes, name = "..."}, ...} sorted by line (rostra.layout makes them);
+** the names stay in the table (at index 3) while the parse runs */
+static rs_hint *check_hints(lua_State *L, size_t *nh) {
+  static const char *const whats[] = {"header", "footer", "label", NULL};
+  static const char *const whys[] = {"", "breadcrumb", "title", "byline", "dateline", "speaker",
+                                     "lede", "note", "time", "footer", NULL};
+  rs_hint *h;
+  lua_Integer k, n, last = 0;
+  *nh = 0;
+  if (lua_getfield(L, 3, "hints") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  luaL_argexpected(L, lua_istable(L, -1), 3, "table of hints");
+  n = luaL_len(L, -1);
+  h = (rs_hint *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *h, 0);
+  lua_insert(L, -2); /* the userdata below the hints table: freed with the stack */
+  for (k = 1; k <= n; k++) {
+    rs_hint *x = &h[k - 1];
+    memset(x, 0, sizeof *x);
+    if (lua_rawgeti(L, -1, k) != LUA_TTABLE) luaL_error(L, "hint %d: table expected", (int)k);
+    lua_getfield(L, -1, "line");
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) < last)
+      luaL_error(L, "hint %d: a line number (in order) expected", (int)k);
+    last = lua_tointeger(L, -1);
+    x->line = (uint32_t)(last > 0xFFFFFFFF ? 0xFFFFFFFF : last);
+    lua_getfield(L, -2, "what");
+    x->what = (uint8_t)(luaL_checkoption(L, -1, NULL, whats) + 1);
+    lua_getfield(L, -3, "why");
+    x->why = (uint8_t)luaL_checkoption(L, -1, "", whys);
+    lua_getfield(L, -4, "len");
+    x->len = (uint32_t)luaL_optinteger(L, -1, 0);
+    if (lua_getfield(L, -5, "name") == LUA_TSTRING) x->name = lua_tolstring(L, -1, &x->name_len);
+    lua_pop(L, 6); /* the name stays alive in the hint table */
+    if (x->what == RS_HINT_LABEL && (x->len == 0 || !x->name))
+      luaL_error(L, "hint %d: a label needs len and name", (int)k);
+  }
+  lua_pop(L, 1);
+  *nh = (size_t)n;
+  return h;
+}
+
 /* core.parse_speech(text [, name [, opts]]): opts.header = false (the text
-** has no header), opts.sentences = false (skip sentence splitting) */
+** has no header), opts.footer = false (no footer), opts.sentences = false
+** (skip sentence splitting), opts.hints (a site's rules) */
 static int l_parse_speech(lua_State *L) {
-  size_t n;
+  size_t n, nh = 0;
   const char *text = rsl_checktext(L, 1, &n);
   const char *name = luaL_optstring(L, 2, NULL);
   unsigned opts = 0;
+  rs_hint *hints = NULL;
   spbox *box;
   int rc;
+  lua_settop(L, 3); /* the hints' userdata goes at 4 */
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     if (lua_getfield(L, 3, "header") != LUA_TNIL && !lua_toboolean(L, -1)) opts |= RS_SP_NO_HEADER;
     if (lua_getfield(L, 3, "sentences") != LUA_TNIL && !lua_toboolean(L, -1))
       opts |= RS_SP_NO_SENTENCES;
-    lua_pop(L, 2);
+    if (lua_getfield(L, 3, "footer") != LUA_TNIL && !lua_toboolean(L, -1)) opts |= RS_SP_NO_FOOTER;
+    lua_pop(L, 3);
+    hints = check_hints(L, &nh); /* leaves its userdata on the stack */
   }
   if (n > RS_MAX_TEXT) return rsl_fail(L, "text too large", "ELIMIT");
   box = (spbox *)lua_newuserdatauv(L, sizeof *box, 0);
   box->live = 0;
   box->M = rsl_mem(L);
   luaL_setmetatable(L, BOX);
-  rc = rs_speech_parse(box->M, text, n, opts, &box->sp);
+  rc = rs_speech_parse_hints(box->M, text, n, opts, hints, nh, &box->sp);
   if (rc == RS_ELIMIT) return rsl_fail(L, "text too large", "ELIMIT");
   if (rc != RS_OK) return rsl_raise(L, rc, NULL); /* the engine freed it all */
   box->live = 1;
@@ -255,16 +397,20 @@ static int l_ingest(lua_State *L) {
   const char *name = luaL_optstring(L, 2, "input");
   unsigned flags = 0;
   ingested *u;
+  rs_hint *hints = NULL;
+  size_t nh = 0;
   int rc;
+  lua_settop(L, 3); /* the hints' userdata goes at 4 */
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     if (lua_getfield(L, 3, "header") != LUA_TNIL && !lua_toboolean(L, -1)) flags |= RS_IN_NO_HEADER;
     if (lua_getfield(L, 3, "cjk") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "chars") == 0)
       flags |= RS_IN_CJK_CHARS;
+    if (lua_getfield(L, 3, "footer") != LUA_TNIL && !lua_toboolean(L, -1)) flags |= RS_IN_NO_FOOTER;
     if (lua_getfield(L, 3, "split_hyphens") != LUA_TNIL && lua_toboolean(L, -1)) flags |= RS_IN_SPLIT_HYPHENS;
-    lua_pop(L, 3);
+    lua_pop(L, 4);
+    hints = check_hints(L, &nh); /* its userdata stays on the stack, at 4 */
   }
-  lua_settop(L, 2);
   u = (ingested *)lua_newuserdatauv(L, sizeof *u, 0);
   memset(u, 0, sizeof *u);
   luaL_setmetatable(L, INGESTED);
@@ -276,7 +422,9 @@ static int l_ingest(lua_State *L) {
   u->r.cap = n ? n : 1;
   u->r.n = n;
   memcpy(u->r.text, text, n);
+  u->r.hints = hints, u->r.nhints = nh; /* used only during rs_ingest */
   rc = rs_ingest(u->M, &u->r, name, flags);
+  u->r.hints = NULL, u->r.nhints = 0;
   if (rc == RS_ENOMEM) return rsl_raise(L, rc, NULL);
   if (rc != RS_OK) {
     lua_pushstring(L, u->r.err[0] ? u->r.err : name);

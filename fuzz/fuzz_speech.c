@@ -50,9 +50,32 @@ static void check_speech(const rs_speech *sp, size_t n) {
     CHECK(q->start <= q->stop && q->stop <= n && q->seg < sp->nsegs);
     CHECK(q->inner_start <= q->inner_stop && q->inner_stop <= n);
   }
-  for (i = 0; i < sp->nboiler; i++)
+  for (i = 0; i < sp->nboiler; i++) {
     CHECK(sp->boiler[i].start <= sp->boiler[i].stop && sp->boiler[i].stop <= n);
+    CHECK(sp->boiler[i].why >= RS_BP_BREADCRUMB && sp->boiler[i].why <= RS_BP_FOOTER);
+    if (i > 0) CHECK(sp->boiler[i - 1].start <= sp->boiler[i].start); /* in order */
+  }
   CHECK(sp->body_start <= n);
+  CHECK(sp->body_stop <= n);
+  /* turns cover the segments in order; each segment knows its turn */
+  CHECK(sp->nsegs == 0 || sp->nturns >= 1);
+  for (i = 0; i < sp->nturns; i++) {
+    const rs_turn *t = &sp->turns[i];
+    size_t k;
+    CHECK(t->first_seg <= t->last_seg && t->last_seg < sp->nsegs);
+    CHECK(i == 0 ? t->first_seg == 0 : t->first_seg == sp->turns[i - 1].last_seg + 1);
+    CHECK(t->start <= t->stop && t->stop <= n);
+    CHECK(t->label_start <= t->label_stop && t->label_stop <= n);
+    CHECK(t->speaker >= -1 && t->speaker < (int32_t)sp->nspeakers);
+    for (k = t->first_seg; k <= t->last_seg; k++) CHECK(sp->segs[k].turn == i + 1);
+  }
+  if (sp->nturns) CHECK(sp->turns[sp->nturns - 1].last_seg + 1 == sp->nsegs);
+  for (i = 0; i < sp->nspeakers; i++) {
+    const rs_speaker *x = &sp->speakers[i];
+    CHECK(x->name && strlen(x->name) <= x->name_len); /* NUL bytes may be in it */
+    if (x->role) CHECK(strlen(x->role) <= x->role_len);
+  }
+  CHECK(sp->main_speaker >= -1 && sp->main_speaker < (int32_t)sp->nspeakers);
 }
 
 /* the display text of every segment and quotation */
@@ -106,6 +129,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   check_speech(&sp, size);
   texts(&sp, text, size);
   rs_speech_free(&M, &sp);
+  /* a site's rules: lines picked from the input as header, footer and labels */
+  {
+    rs_hint hints[6];
+    unsigned long hsh = fuzz_hash(data, size);
+    size_t nh = 0, line = 1;
+    for (i = 0; i < 6; i++) {
+      line += (hsh >> (4 * i)) & 7;
+      hints[nh].line = (uint32_t)line;
+      hints[nh].what = (uint8_t)(1 + (hsh >> (3 * i + 1)) % 3);
+      hints[nh].why = (uint8_t)((hsh >> i) % 10);
+      hints[nh].len = (uint32_t)(1 + (hsh >> (2 * i)) % 12);
+      hints[nh].name = "Speaker";
+      hints[nh].name_len = 7;
+      nh++;
+    }
+    rc = rs_speech_parse_hints(&M, text, size, opts, hints, nh, &sp);
+    CHECK(rc == RS_OK);
+    check_speech(&sp, size);
+    texts(&sp, text, size);
+    rs_speech_free(&M, &sp);
+  }
   /* the k-th allocation fails: RS_ENOMEM, nothing left behind */
   {
     fmem F;

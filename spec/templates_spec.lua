@@ -114,11 +114,23 @@ describe("file-name templates", function()
     end)
 
     it("warns once for a single parsed file", function()
+      -- beside what the page did not give (NOSPEAKER, NODATE: codes of the
+      -- parser), the template's own warning comes once
+      local function template_warnings(sp)
+        local out = {}
+        for _, w in ipairs(sp.warnings) do
+          if w.code == nil then out[#out + 1] = w end
+        end
+        return out
+      end
       local sp = rostra.parse_file(DIR .. "/" .. NAME, { meta = "{year}_{president}_{party}.txt" })
-      assert.equal(1, #sp.warnings)
-      assert.truthy(sp.warnings[1].message:find("splits more than one way", 1, true))
+      local w = template_warnings(sp)
+      assert.equal(1, #w)
+      assert.truthy(w[1].message:find("splits more than one way", 1, true))
       sp = rostra.parse_file(DIR .. "/" .. NAME, { meta = "{year}-{x}.txt" })
-      assert.truthy(sp.warnings[1].message:find("does not match the template", 1, true))
+      w = template_warnings(sp)
+      assert.equal(1, #w)
+      assert.truthy(w[1].message:find("does not match the template", 1, true))
     end)
   end)
 

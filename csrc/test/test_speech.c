@@ -99,7 +99,20 @@ static void test_sample(void) {
     CHECK_EQ_STR(span(SAMPLE, sp.quotes[0].inner_start, sp.quotes[0].inner_stop),
                  "difficult times");
   CHECK(sp.nsents >= 8);
-  CHECK_EQ_INT(sp.nwarnings, 0);
+  /* one warning: the five header lines removed */
+  CHECK_EQ_INT(sp.nwarnings, 1);
+  if (sp.nwarnings == 1) {
+    CHECK_EQ_INT(sp.warnings[0].code, RS_WARN_HEADER);
+    CHECK_EQ_INT(sp.warnings[0].count, 5);
+  }
+  /* no labels: one turn of the speaker */
+  CHECK_EQ_INT(sp.nturns, 1);
+  CHECK_EQ_INT(sp.nspeakers, 1);
+  if (sp.nturns == 1 && sp.nspeakers == 1) {
+    CHECK_EQ_INT(sp.turns[0].first_seg, 0);
+    CHECK_EQ_INT(sp.turns[0].last_seg, sp.nsegs - 1);
+    CHECK_EQ_STR(sp.speakers[0].name, "Jane Doe");
+  }
   rs_speech_free(&M, &sp);
   rs_speech_free(&M, &sp); /* idempotent */
 }
@@ -151,7 +164,12 @@ static void test_bad_bytes(void) {
   const char t[] = "Dear friends,\n\nWe \x93must\x94 act \x01 now.\n";
   CHECK_EQ_INT(rs_speech_parse(&M, t, sizeof t - 1, 0, &sp), RS_OK);
   CHECK_EQ_INT(sp.nsegs, 2);
-  CHECK_EQ_INT(sp.nwarnings, 2);
+  /* two about bytes, then what was not found: a speaker and a date */
+  CHECK_EQ_INT(sp.nwarnings, 4);
+  if (sp.nwarnings == 4) {
+    CHECK_EQ_INT(sp.warnings[2].code, RS_WARN_NOSPEAKER);
+    CHECK_EQ_INT(sp.warnings[3].code, RS_WARN_NODATE);
+  }
   if (sp.nwarnings >= 1) {
     CHECK_EQ_INT(sp.warnings[0].code, RS_WARN_UTF8);
     CHECK_EQ_INT(sp.warnings[0].count, 2);

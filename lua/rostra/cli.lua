@@ -32,7 +32,7 @@ M.EXIT_OK, M.EXIT_ERROR, M.EXIT_USAGE = 0, 1, 2
 
 local FORMATS = { "text", "tsv", "csv", "json" }
 local EXT_FORMAT = { tsv = "tsv", tab = "tsv", csv = "csv", json = "json", txt = "text" }
-local LEVELS = { "speech", "segment", "point", "sentence", "quotation" }
+local LEVELS = { "speech", "segment", "point", "sentence", "quotation", "turn", "boilerplate" }
 
 -- the analysis modules written beside this one register their methods on
 -- the Corpus when loaded; load them when they are installed
@@ -747,12 +747,27 @@ local function speech_rows(sp, file, level)
   if level == "speech" then
     local m, raw = sp.meta, sp._raw or {}
     rows[1] = { file = file, title = m.title, speaker = m.speaker, role = m.role, date = m.date,
-      place = m.place, lang = m.lang, segments = #(raw.segments or {}), points = #(raw.points or {}),
-      sentences = #(raw.sentences or {}), quotations = #(raw.quotations or {}), warnings = #sp.warnings }
+      place = m.place, source = m.source, lang = m.lang, segments = #(raw.segments or {}),
+      points = #(raw.points or {}), sentences = #(raw.sentences or {}),
+      quotations = #(raw.quotations or {}), turns = #(raw.turns or {}), boilerplate = #sp.boilerplate,
+      warnings = #sp.warnings }
   elseif level == "segment" then
     for i, s in ipairs(sp:segments()) do
-      rows[i] = { file = file, index = i, line = s.line, kind = s.kind, point = s.point,
-        start = s.start, stop = s.stop, text = s.text }
+      rows[i] = { file = file, index = i, line = s.line, kind = s.kind, point = s.point, turn = s.turn,
+        speaker = s.speaker, start = s.start, stop = s.stop, text = s.text }
+    end
+  elseif level == "turn" then
+    local segs = sp:segments()
+    for i, t in ipairs(sp:turns()) do
+      local parts = {}
+      for k = t.first, t.last do parts[#parts + 1] = segs[k] and segs[k].text end
+      rows[i] = { file = file, index = i, speaker = t.speaker, role = t.role, label = t.label,
+        question = t.question or false, first = t.first, last = t.last, start = t.start, stop = t.stop,
+        text = table.concat(parts, " ") }
+    end
+  elseif level == "boilerplate" then
+    for i, b in ipairs(sp.boilerplate) do
+      rows[i] = { file = file, line = b.line, where = b.where, why = b.why, text = b.text }
     end
   elseif level == "point" then
     local segs = sp:segments()
@@ -776,38 +791,170 @@ local function speech_rows(sp, file, level)
 end
 
 local PARSE_COLUMNS = {
-  speech = { "file", "title", "speaker", "role", "date", "place", "lang", "segments", "points",
-             "sentences", "quotations", "warnings" },
-  segment = { "file", "index", "line", "kind", "point", "start", "stop", "text" },
+  speech = { "file", "title", "speaker", "role", "date", "place", "source", "lang", "segments",
+             "points", "sentences", "quotations", "turns", "boilerplate", "warnings" },
+  segment = { "file", "index", "line", "kind", "point", "turn", "speaker", "start", "stop", "text" },
+  turn = { "file", "index", "speaker", "role", "label", "question", "first", "last", "start", "stop",
+           "text" },
+  boilerplate = { "file", "line", "where", "why", "text" },
   point = { "file", "ordinal", "marker", "heading", "first", "last", "text" },
   sentence = { "file", "index", "segment", "start", "stop", "text" },
   quotation = { "file", "index", "segment", "depth", "start", "stop", "text" },
 }
 
+-- a layout file (--layout FILE.lua): Lua that returns the table of
+-- rostra.parse's `layout` option; it sees lpeg and the string library only
+local function read_layout(path)
+  local env = { lpeg = require "lpeg", string = string, table = table, ipairs = ipairs,
+                pairs = pairs, tostring = tostring, tonumber = tonumber }
+  local chunk, err = loadfile(path, "t", env)
+  if not chunk then usage("--layout: %s", err) end
+  local ok, lay = pcall(chunk)
+  if not ok then usage("--layout %s: %s", path, tostring(lay)) end
+  if type(lay) ~= "table" then usage("--layout %s: the file must return a table, got %s", path, type(lay)) end
+  local cok, compiled = pcall(require("rostra.layout").compile, lay)
+  if not cok then usage("--layout %s: %s", path, strip_position(tostring(compiled))) end
+  return compiled
+end
+
+-- warnings about what a page did not give, summed over many files
+local QUIET = { NOSPEAKER = "no speaker found", GUESSSPEAKER = "speaker taken from the turns",
+                NOTITLE = "no title found", GUESSTITLE = "title taken from the first line",
+                NODATE = "no date found", NOYEAR = "a date without a year",
+                HEADER = true, FOOTER = true, NOTES = true, ENOSPEECH = "no speech found (all furniture)" }
+
+-- the folder a file is in
+local function folder_of(path)
+  return path:match("^(.*)/[^/]*$") or "."
+end
+
+-- {====================================================== parse --report
+
+local REPORT_COLUMNS = { "folder", "speeches", "title", "speaker", "date", "place", "source",
+                         "turns", "transcripts", "header_lines", "footer_lines", "notes", "empty",
+                         "top_first_lines", "top_last_lines" }
+
+-- lines that open or close many speeches of a folder are furniture the
+-- parser did not recognise (or a formula every speech has: the analyst judges)
+local function top_lines(counts, nspeeches, k)
+  local list = {}
+  for text, n in pairs(counts) do
+    if n >= 2 and n * 20 >= nspeeches then list[#list + 1] = { text = text, n = n } end
+  end
+  table.sort(list, function(a, b)
+    if a.n ~= b.n then return a.n > b.n end
+    return a.text < b.text
+  end)
+  local out = {}
+  for i = 1, math.min(k, #list) do out[i] = ("%s (%d)"):format(list[i].text, list[i].n) end
+  return out
+end
+
+local function report_rows(speeches)
+  local by, order = {}, {}
+  for _, s in ipairs(speeches) do
+    local f = folder_of(s.file)
+    local g = by[f]
+    if not g then
+      g = { folder = f, speeches = 0, title = 0, speaker = 0, date = 0, place = 0, source = 0,
+            turns = 0, transcripts = 0, header_lines = 0, footer_lines = 0, notes = 0, empty = 0,
+            first = {}, last = {} }
+      by[f] = g
+      order[#order + 1] = f
+    end
+    local sp, m = s.sp, s.sp.meta
+    g.speeches = g.speeches + 1
+    for _, k in ipairs({ "title", "speaker", "date", "place", "source" }) do
+      if m[k] ~= nil then g[k] = g[k] + 1 end
+    end
+    local nt = #sp:turns()
+    g.turns = g.turns + nt
+    if nt > 1 then g.transcripts = g.transcripts + 1 end
+    for _, b in ipairs(sp.boilerplate) do
+      if b.where == "footer" then g.footer_lines = g.footer_lines + 1
+      elseif b.where == "body" then g.notes = g.notes + 1
+      else g.header_lines = g.header_lines + 1 end
+    end
+    local segs = sp:segments()
+    if #segs == 0 then g.empty = g.empty + 1 end
+    -- the first and last lines of the speech
+    local function note(tab, seg)
+      if seg and #seg.text <= 120 then tab[seg.text] = (tab[seg.text] or 0) + 1 end
+    end
+    note(g.first, segs[1])
+    if #segs > 1 then note(g.last, segs[#segs]) end
+  end
+  table.sort(order)
+  local rows = {}
+  for _, f in ipairs(order) do
+    local g = by[f]
+    local n = g.speeches
+    local function pct(k) return n > 0 and 100 * g[k] / n or 0 end
+    rows[#rows + 1] = {
+      folder = f, speeches = n, title = pct("title"), speaker = pct("speaker"), date = pct("date"),
+      place = pct("place"), source = pct("source"), turns = g.turns, transcripts = g.transcripts,
+      header_lines = g.header_lines, footer_lines = g.footer_lines, notes = g.notes, empty = g.empty,
+      top_first_lines = table.concat(top_lines(g.first, n, 5), " | "),
+      top_last_lines = table.concat(top_lines(g.last, n, 5), " | "),
+      _first = top_lines(g.first, n, 10), _last = top_lines(g.last, n, 10),
+    }
+  end
+  return rows
+end
+
+local function parse_report(ctx, args, speeches)
+  local rows = report_rows(speeches)
+  local fmt = output_format(args)
+  if fmt ~= "text" then
+    return emit(ctx, args, result.new(REPORT_COLUMNS, rows, { title = "parse report" }))
+  end
+  local cols = { "folder", "speeches", "title", "speaker", "date", "place", "source", "turns",
+                 "transcripts", "header_lines", "footer_lines", "notes", "empty" }
+  local t = result.new(cols, rows, { title = "parse report: share of speeches (%) with each value found",
+    formats = { title = "%.1f", speaker = "%.1f", date = "%.1f", place = "%.1f", source = "%.1f" } })
+  local out = { t:format { max_rows = false } }
+  for _, r in ipairs(rows) do
+    if #r._first > 0 or #r._last > 0 then
+      out[#out + 1] = ""
+      out[#out + 1] = ("%s: lines that open or close many speeches (furniture left in the speech?)")
+        :format(r.folder)
+      for _, l in ipairs(r._first) do out[#out + 1] = "  first: " .. l end
+      for _, l in ipairs(r._last) do out[#out + 1] = "  last:  " .. l end
+    end
+  end
+  write_out(ctx, args, table.concat(out, "\n"))
+end
+
+-- }======================================================
+
 function cmd.parse(ctx, args)
   local inputs = args.inputs
   local index = check_inputs(inputs)
   local where = M.parse_where(args.where)
+  local lay = args.layout and read_layout(args.layout) or nil
   local speeches = {}
+  local quiet, nfiles = {}, 0
   if index then
     local c, err = rostra.open(index, { verify = args.verify or nil })
     if not c then fail("%s", err) end
     if where then c = c:where(where) end
     for d, m in c:speeches() do
-      local sp, perr = rostra.parse(c:text(d), { name = m.file })
+      local sp, perr = rostra.parse(c:text(d), { name = m.file, layout = lay })
       if not sp then fail("%s", perr) end
       for k, v in pairs(m) do sp.meta[k] = v end
       speeches[#speeches + 1] = { sp = sp, file = m.file or tostring(d) }
     end
   else
-    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang,
+    local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, layout = lay,
                    split_hyphens = args.split_hyphens or nil }
     local files, found = expand(inputs)
+    local many = #files > 3
     local keys, warnings = {}, {}
     local report = opts.meta and require("rostra.meta").report(opts.meta)
     for _, p in ipairs(files) do
       local sp, err, code = rostra.parse_file(p, opts)
       if sp then
+        nfiles = nfiles + 1
         for k in pairs(sp.meta) do keys[k] = true end
         if report then
           report:from_name(p)
@@ -815,9 +962,14 @@ function cmd.parse(ctx, args)
         end
         if not where or meta_match(where, sp.meta) then speeches[#speeches + 1] = { sp = sp, file = p } end
         for _, w in ipairs(sp.warnings) do
-          -- a file name's warning names the file already
-          warnings[#warnings + 1] = w.line and ("%s:%s: %s"):format(p, w.line, w.message or w.code or "?")
-            or (w.message or w.code or "?")
+          -- what a page did not give is counted over many files (and in --report)
+          local q = QUIET[w.code or ""]
+          if q and (many or q == true or args.report) then
+            if q ~= true then quiet[w.code] = (quiet[w.code] or 0) + 1 end
+          else
+            local msg = (w.message or w.code or "?"):gsub("^.-:%d+: ", "")
+            warnings[#warnings + 1] = w.line and w.line > 0 and ("%s:%s: %s"):format(p, w.line, msg) or msg
+          end
         end
       elseif found[p] then -- found in a folder: skipped, as rostra.load does
         warnings[#warnings + 1] = ("skipped %s (%s)"):format(err, code)
@@ -838,6 +990,15 @@ function cmd.parse(ctx, args)
       end
     end
   end
+  if not args.report then
+    local codes = {}
+    for code in pairs(quiet) do codes[#codes + 1] = code end
+    table.sort(codes)
+    for _, code in ipairs(codes) do
+      warn(ctx, ("%d of %d files: %s (see rostra parse --report)"):format(quiet[code], nfiles, QUIET[code]))
+    end
+  end
+  if args.report then return parse_report(ctx, args, speeches) end
   local fmt = output_format(args)
   local level = args.level
   if fmt == "text" and level == nil then
@@ -890,10 +1051,9 @@ function cmd.parse(ctx, args)
     end
   end
   local titles = { speech = "speeches", segment = "segments", point = "points", sentence = "sentences",
-                   quotation = "quotations" }
+                   quotation = "quotations", turn = "turns", boilerplate = "boilerplate lines" }
   emit(ctx, args, result.new(cols, rows, { title = titles[level] }))
 end
-
 
 function cmd.index(ctx, args)
   if not args.output then usage("index needs -o FILE.rostra, the index to write") end
@@ -1584,12 +1744,19 @@ the file atomically, in the format of its extension unless --format says.]]
 
 -- name, summary, example, arguments, options
 M.commands = {
-  { name = "parse", summary = "Parse transcripts: header, segments, points, sentences, quotations.",
+  { name = "parse", summary = "Parse transcripts: furniture, turns, segments, points, sentences, quotations.",
     example = "rostra parse examples/sample.txt\n"
-      .. "  rostra parse --level quotation --format tsv examples/sample.txt",
+      .. "  rostra parse --level quotation --format tsv examples/sample.txt\n"
+      .. "  rostra parse --report ../shared/corpus/ungdc/sample_2020-2024",
     options = function(c)
-      c:option("--level", "Rows of the table: speech, segment (default), point, sentence, quotation.")
+      c:option("--level", "Rows of the table: speech, segment (default), point, sentence, quotation, "
+        .. "turn, boilerplate.")
         :choices(LEVELS)
+      c:option("--layout", "A site's rules: a Lua file returning {header = ..., footer = ..., label = ...} "
+        .. "(see docs/parsing.md).")
+        :argname "<file.lua>"
+      c:flag("--report", "Per folder: the share of speeches with title, speaker, date, place and source "
+        .. "found, turns, furniture removed, and lines that open or close many speeches.")
     end },
   { name = "index", summary = "Build a .rostra index (reopened in milliseconds).",
     example = "rostra index ../shared/corpus/ungdc/sample_2020-2024 \\\n"

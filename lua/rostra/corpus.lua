@@ -958,10 +958,11 @@ end
 -- (recursively), a file, or a list of paths. Options: `meta` (template,
 -- lpeg pattern or function), `sidecar`, `lang`, `progress(done, total,
 -- bytes)`, `threads`, `attributes` (the names of a VRT file's columns after
--- the word, when it does not name them). See docs/interchange.md for
--- annotated files.
+-- the word, when it does not name them), `layout` (a site's rules, see
+-- `rostra.layout`; the plain texts are then parsed one by one). See
+-- docs/interchange.md for annotated files.
 local LOAD_OPTS = { "meta", "sidecar", "lang", "progress", "threads", "header", "cjk", "split_hyphens",
-                    "attributes" }
+                    "attributes", "layout" }
 
 function M.load(what, opts)
   -- (rostra.load calls this as a tail call: the caller is one level up)
@@ -1015,6 +1016,40 @@ function M.load(what, opts)
   local report = (opts.meta ~= nil or sidecar) and meta.report(opts.meta, sidecar)
   local c = M.new()
   c._extra.warnings = warnings
+  if opts.layout ~= nil then
+    -- a site's rules are Lua patterns: each plain text is parsed here, then
+    -- added; annotated files (CoNLL-U, VRT) have no page to read and are
+    -- loaded below as without a layout
+    local rostra = require "rostra"
+    local popts = { meta = opts.meta, sidecar = opts.sidecar, lang = opts.lang, base = base,
+                    header = opts.header, cjk = opts.cjk, split_hyphens = opts.split_hyphens,
+                    layout = require("rostra.layout").compile(opts.layout, 2) }
+    local bytes, annotated = 0, {}
+    for i, path in ipairs(paths) do
+      local low = path:lower()
+      if low:match("%.conllu$") or low:match("%.vrt$") then
+        annotated[#annotated + 1] = path
+      else
+        local sp, err, code = rostra.parse_file(path, popts)
+        if sp then
+          c:add(sp)
+          bytes = bytes + #sp.text
+          for _, w in ipairs(sp.warnings) do
+            if w.code == "ENOSPEECH" or w.code == nil then warnings[#warnings + 1] = w.message end
+          end
+        else
+          warnings[#warnings + 1] = ("skipped %s (%s)"):format(err, code)
+          if single then
+            c:close()
+            return nil, err, code
+          end
+        end
+        if opts.progress then opts.progress(i, #paths, bytes) end
+      end
+    end
+    if #annotated == 0 then return c end
+    paths = annotated
+  end
   local h = c._h
   -- each file's metadata is made as it is added (on this thread, while
   -- the workers parse the next files), then the caller's progress

@@ -35,7 +35,8 @@ local function argcheck(cond, n, fname, msg)
 end
 
 local PARSE_OPTS = { name = true, meta = true, sidecar = true, base = true, lang = true,
-                     header = true, cjk = true, split_hyphens = true, _sidecar_cache = true }
+                     header = true, footer = true, layout = true, cjk = true, split_hyphens = true,
+                     _sidecar_cache = true }
 
 local function check_opts(opts, fname)
   if opts == nil then return {} end
@@ -43,6 +44,12 @@ local function check_opts(opts, fname)
   local o = require("rostra.opts").check(opts, PARSE_OPTS, fname, 2, 2)
   if opts.cjk ~= nil and opts.cjk ~= "words" and opts.cjk ~= "chars" then
     error(("bad option cjk = %s to '%s' (\"words\" or \"chars\")"):format(tostring(opts.cjk), fname), 3)
+  end
+  if opts.layout ~= nil then -- a site's rules, checked now (a malformed one raises)
+    local c = {}
+    for k, v in pairs(opts) do c[k] = v end
+    c.layout = require("rostra.layout").compile(opts.layout, 3)
+    return c
   end
   return o -- not a tail call: the error level counts this function
 end
@@ -61,8 +68,9 @@ end
 -- meta.for_speech, as for a loaded file
 local function parse(text, opts)
   local name = opts.name or "input"
-  local h, raw, front = core.ingest(text, name, { header = opts.header, cjk = opts.cjk,
-                                                  split_hyphens = opts.split_hyphens and true or nil })
+  local h, raw, front = core.ingest(text, name, { header = opts.header, footer = opts.footer, cjk = opts.cjk,
+    split_hyphens = opts.split_hyphens and true or nil,
+    hints = opts.layout and require("rostra.layout").hints(opts.layout, text) or nil })
   if not h then return nil, raw, front end
   local meta = require "rostra.meta"
   local sc = opts._sidecar_cache
@@ -109,7 +117,9 @@ end
 -- @tparam string text the raw transcript
 -- @tparam[opt] table opts `name` (a file name, for templates and messages),
 --   `meta` (file-name template, lpeg pattern or function), `sidecar`,
---   `lang`, `header = false` (the text has no header)
+--   `lang`, `header = false` (the text has no header), `footer = false` (no
+--   footer), `layout` (a site's rules: `{header = ..., footer = ..., label = ...}`,
+--   see `rostra.layout` and docs/parsing.md)
 -- @return Speech, or nil, message, code
 function rostra.parse(text, opts)
   argcheck(type(text) == "string", 1, "parse", "string expected, got " .. type(text))
@@ -150,9 +160,11 @@ function rostra.corpus()
   return corpus.new()
 end
 
---- Parse and add every `.txt` under a folder (recursively), one file, or a
--- list of paths. `opts`: `meta`, `sidecar`, `lang`, `progress(done, total, bytes)`,
--- `threads`.
+--- Parse and add every `.txt`, `.conllu` and `.vrt` under a folder
+-- (recursively), one file, or a list of paths. `opts`: `meta`, `sidecar`,
+-- `lang`, `progress(done, total, bytes)`, `threads`, `header`, `cjk`,
+-- `split_hyphens`, `attributes`, `layout` (a site's rules; the plain texts
+-- are then parsed one by one, annotated files loaded as without it).
 -- @return Corpus, or nil, message, code
 function rostra.load(what, opts)
   return corpus.load(what, opts)

@@ -42,26 +42,58 @@ function speech.new(text, raw, extra)
   local meta = {}
   for k, v in pairs(raw.meta or {}) do meta[k] = v end
   for k, v in pairs(extra.meta or {}) do meta[k] = v end
+  -- a date without a year (an agency's "Nov. 10") and a year from the file
+  -- name or front matter
+  if meta.date == nil and raw.date_md and math.type(meta.year) == "integer"
+    and meta.year >= 1000 and meta.year <= 2999 then
+    meta.date = ("%04d%s"):format(meta.year, raw.date_md:sub(2))
+  end
+  -- what the text did not give may have come from elsewhere
+  local text_meta = raw.meta or {}
+  local function elsewhere(k) return meta[k] ~= nil and meta[k] ~= text_meta[k] end
+  local found = {
+    NOSPEAKER = meta.speaker ~= nil, GUESSSPEAKER = elsewhere("speaker"),
+    NODATE = meta.date ~= nil, NOYEAR = meta.date ~= nil,
+    NOTITLE = meta.title ~= nil, GUESSTITLE = elsewhere("title"),
+  }
   local warnings = {}
-  for _, w in ipairs(raw.warnings or {}) do warnings[#warnings + 1] = w end
+  for _, w in ipairs(raw.warnings or {}) do
+    if not found[w.code] then warnings[#warnings + 1] = w end
+  end
   for _, w in ipairs(extra.warnings or {}) do warnings[#warnings + 1] = w end
   return setmetatable({
     text = text,
     name = extra.name,
     meta = meta,
     boilerplate = raw.boilerplate or {},
+    speakers = raw.speakers or {},
     front = extra.front,
     warnings = warnings,
     body_start = raw.body_start,
+    body_stop = raw.body_stop,
     convention = raw.convention,
     _raw = raw,
   }, Speech)
 end
 
---- Segments `{kind, text, line, start, stop, point}` (point: ordinal or nil).
+--- Segments `{kind, text, line, start, stop, point, turn, speaker}` (point:
+-- ordinal or nil; turn: index into `turns()`; speaker: its speaker or nil).
 function Speech:segments()
   local out = {}
   for i, s in ipairs(self._raw.segments or {}) do out[i] = s end
+  return listiter(out)
+end
+
+--- Speaker turns `{speaker, role, label, first, last, start, stop, question, country}`:
+-- what one speaker says between labels ("THE PRESIDENT:", "Q"). `first` and
+-- `last` index `segments()`; `start`/`stop` span the text from the first
+-- segment to the last (the label, not part of any segment, is `label` and
+-- `label_start`/`label_stop`). A speech without labels is one turn of its
+-- speaker (`speaker` is nil when none is known); `question` is true for
+-- `Q`, `Question:`, `Journalist:` (speaker "Q").
+function Speech:turns()
+  local out = {}
+  for i, t in ipairs(self._raw.turns or {}) do out[i] = t end
   return listiter(out)
 end
 
@@ -121,9 +153,12 @@ function Speech:to_table()
   return {
     name = self.name,
     meta = meta,
-    boilerplate = copy(self.boilerplate, {"line", "why", "text"}),
-    warnings = copy(self.warnings, {"code", "message", "line"}),
-    segments = copy(self:segments(), {"kind", "text", "line", "start", "stop", "point"}),
+    boilerplate = copy(self.boilerplate, {"line", "why", "where", "text"}),
+    warnings = copy(self.warnings, {"code", "message", "line", "count"}),
+    segments = copy(self:segments(), {"kind", "text", "line", "start", "stop", "point", "turn",
+                                      "speaker"}),
+    turns = copy(self:turns(), {"speaker", "role", "label", "first", "last", "start", "stop",
+                                "question", "country"}),
     points = points,
     sentences = copy(self:sentences(), {"text", "start", "stop", "segment"}),
     quotations = copy(self:quotations(), {"text", "start", "stop", "depth", "segment"}),
@@ -149,13 +184,19 @@ function Speech:__tostring()
   out[1] = string.format("Speech %q%s", m.title or self.name or "?",
     #head > 0 and (" " .. table.concat(head, " ")) or "")
   local raw = self._raw
-  out[2] = string.format("  %d segments, %d points, %d sentences, %d quotations, %d warnings",
+  out[2] = string.format("  %d segments, %d points, %d sentences, %d quotations, %d turns, %d warnings",
     #(raw.segments or {}), #(raw.points or {}), #(raw.sentences or {}),
-    #(raw.quotations or {}), #self.warnings)
+    #(raw.quotations or {}), #(raw.turns or {}), #self.warnings)
   for _, b in ipairs(self.boilerplate) do
     out[#out + 1] = string.format("  %5d  [%s] %s", b.line, b.why, clip(b.text or "", 60))
   end
-  for _, s in ipairs(raw.segments or {}) do
+  local turns = raw.turns or {}
+  for i, s in ipairs(raw.segments or {}) do
+    local t = turns[s.turn or 0]
+    if t and t.first == i and (#turns > 1 or t.label) then
+      out[#out + 1] = string.format("  %5s  turn %d: %s%s", "", s.turn, t.speaker or "?",
+        t.label and (" (" .. clip(t.label, 40) .. ")") or "")
+    end
     out[#out + 1] = string.format("  %5d  %-10s %s%s", s.line, s.kind,
       s.point and ("[" .. s.point .. "] ") or "", clip(s.text, 60))
   end

@@ -660,6 +660,8 @@ local FILTER_OP_LIST = "= != < <= > >= ~ !~"
 -- (`value` a string, a number, a boolean or a list of them for any of).
 -- Raises on a malformed one.
 -- @param spec string or table
+-- @tparam[opt="filter"] string fname the function, for messages
+-- @tparam[opt=1] integer level as for `error` in the caller (2 blames its caller)
 -- @treturn table `{column, op, values}`
 function M.condition(spec, fname, level)
   fname, level = fname or "filter", (level or 1) + 1

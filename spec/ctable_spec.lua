@@ -253,12 +253,16 @@ describe("results held in C", function()
   describe("bad input", function()
     it("a result of a closed corpus raises, never reads freed memory", function()
       local c2 = rostra.corpus()
-      c2:add("Peace and security. Peace again.")
+      c2:add("Peace and security. Peace again.", { year = 2020 })
+      c2:add("Peace at last.", { year = 2021 })
       local results = {
         freq = c2:freq(),
+        freq_by = c2:freq { by = "year" },
         kwic = c2:kwic("peace"),
         kwic_all = c2:kwic("peace"):all(),
+        kwic_named = c2:kwic("peace"):table(true),
       }
+      assert.is_truthy(rawget(results.kwic_named, "_c"))
       local m = c2:query("peace")
       c2:close()
       for name, t in pairs(results) do

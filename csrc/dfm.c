@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dfm.h"
+#include "fsout.h"
 
 #define NONE 0xFFFFFFFFu
 
@@ -248,69 +249,50 @@ static char *put_u64(char *p, uint64_t v) {
   return p;
 }
 
-/* a temporary file beside path, opened for writing */
-static FILE *open_tmp(rs_mem *M, const char *path, char **tmp, size_t *tlen, char *err,
-                      size_t errlen, int *err_no) {
-  int fd;
-  FILE *f = NULL;
-  *tlen = strlen(path) + 16;
-  *tmp = rs_malloc(M, *tlen);
-  if (!*tmp) return NULL;
-  snprintf(*tmp, *tlen, "%s.tmpXXXXXX", path);
-  fd = mkstemp(*tmp);
-  if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-    *err_no = errno;
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    if (fd >= 0) {
-      close(fd);
-      unlink(*tmp);
-    }
-    rs_free(M, *tmp, *tlen);
-    *tmp = NULL;
+/* an output for path (csrc/fsout.h: a temporary file renamed over a
+** regular file at the end, a device or FIFO written straight, links
+** followed, modes kept), as a stream; NULL with *err_no set (0: no memory) */
+static FILE *open_out(rs_mem *M, rs_out *o, const char *path, char *err, size_t errlen,
+                      int *err_no) {
+  FILE *f;
+  int e = rs_out_open(M, o, path, 0, err, errlen);
+  if (e) {
+    *err_no = e == ENOMEM ? 0 : e;
+    return NULL;
+  }
+  f = rs_out_stream(o);
+  if (!f) {
+    e = errno ? errno : EIO;
+    rs_out_abort(M, o);
+    snprintf(err, errlen, "%s: %s", path, strerror(e));
+    *err_no = e == ENOMEM ? 0 : e;
   }
   return f;
 }
 
-/* close f and rename it over path (ok: nothing failed so far); the result code */
-static int close_tmp(rs_mem *M, FILE *f, char *tmp, size_t tlen, const char *path, int ok,
-                     char *err, size_t errlen, int *err_no) {
-  if (fflush(f) != 0 || ferror(f)) ok = 0;
-  if (!ok && !*err_no) *err_no = errno ? errno : EIO;
-  if (fclose(f) != 0 && ok) {
-    ok = 0;
-    *err_no = errno ? errno : EIO;
-  }
-  if (ok) {
-    /* a new file as any other export: 0666 less the umask (mkstemp made it 0600) */
-    mode_t um = umask(0);
-    umask(um);
-    chmod(tmp, 0666 & ~um);
-    if (rename(tmp, path) != 0) {
-      ok = 0;
-      *err_no = errno;
-    }
-  }
-  if (!ok) {
-    snprintf(err, errlen, "%s: %s", path, strerror(*err_no));
-    unlink(tmp);
-  }
-  rs_free(M, tmp, tlen);
-  return ok ? RS_OK : RS_EIO;
+/* close f and commit o (ok: nothing failed so far); the result code */
+static int close_out(rs_mem *M, rs_out *o, FILE *f, const char *path, int ok, char *err,
+                     size_t errlen, int *err_no) {
+  int e = rs_out_finish(M, o, f, ok, *err_no ? *err_no : (ok ? 0 : errno), path, err, errlen);
+  if (!e) return RS_OK;
+  *err_no = e;
+  return e == ENOMEM ? RS_ENOMEM : RS_EIO;
 }
 
 int rs_dfm_write_mtx(rs_mem *M, const rs_dfm *d, const char *path, const char *comment,
                      char *err, size_t errlen, int *err_no) {
-  size_t tlen, bufsz = (size_t)1 << 20, used = 0;
-  char *tmp, *buf = rs_malloc(M, bufsz);
+  size_t bufsz = (size_t)1 << 20, used = 0;
+  char *buf = rs_malloc(M, bufsz);
+  rs_out o;
   FILE *f;
   int ok = 1;
   uint32_t r;
   *err_no = 0;
   if (!buf) return RS_ENOMEM;
-  f = open_tmp(M, path, &tmp, &tlen, err, errlen, err_no);
+  f = open_out(M, &o, path, err, errlen, err_no);
   if (!f) {
     rs_free(M, buf, bufsz);
-    return tmp || *err_no ? RS_EIO : RS_ENOMEM;
+    return *err_no ? RS_EIO : RS_ENOMEM;
   }
   fputs("%%MatrixMarket matrix coordinate integer general\n", f);
   while (comment && *comment) {
@@ -345,19 +327,18 @@ int rs_dfm_write_mtx(rs_mem *M, const rs_dfm *d, const char *path, const char *c
   }
   if (ok && used && fwrite(buf, 1, used, f) != used) ok = 0;
   rs_free(M, buf, bufsz);
-  return close_tmp(M, f, tmp, tlen, path, ok, err, errlen, err_no);
+  return close_out(M, &o, f, path, ok, err, errlen, err_no);
 }
 
 int rs_dfm_write_features(rs_mem *M, const rs_dfm *d, const rs_index *ix, const char *path,
                           char *err, size_t errlen, int *err_no) {
-  size_t tlen;
-  char *tmp;
+  rs_out o;
   FILE *f;
   uint32_t c;
   int ok = 1;
   *err_no = 0;
-  f = open_tmp(M, path, &tmp, &tlen, err, errlen, err_no);
-  if (!f) return tmp || *err_no ? RS_EIO : RS_ENOMEM;
+  f = open_out(M, &o, path, err, errlen, err_no);
+  if (!f) return *err_no ? RS_EIO : RS_ENOMEM;
   fputs("feature\tcount\tdocs\n", f);
   for (c = 0; c < d->ncols; c++) {
     size_t l, i;
@@ -373,7 +354,7 @@ int rs_dfm_write_features(rs_mem *M, const rs_dfm *d, const rs_index *ix, const 
     fprintf(f, "\t%llu\t%u\n", (unsigned long long)d->fcount[c], (unsigned)d->fdocs[c]);
   }
   if (ferror(f)) ok = 0;
-  return close_tmp(M, f, tmp, tlen, path, ok, err, errlen, err_no);
+  return close_out(M, &o, f, path, ok, err, errlen, err_no);
 }
 
 /* }====================================================== */

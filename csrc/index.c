@@ -927,6 +927,9 @@ int rs_builder_base_view(rs_builder *B, rs_index *ix) {
     if (rs_grow(B->M, (void **)&B->ckpt, &B->ckptcap, 1, sizeof *B->ckpt)) return RS_ENOMEM;
     B->ckpt[0] = 0;
   }
+  /* with a multiple of 64 tokens the last checkpoint stands for no token:
+  ** the end of the text (it was left unwritten, and saved as it was) */
+  if (B->ntok % 64 == 0) B->ckpt[B->ntok / 64] = B->ntok ? B->text.n : 0;
   memset(ix, 0, sizeof *ix);
   ix->ntok = B->ntok;
   ix->ndoc = B->ndoc;
@@ -1234,6 +1237,87 @@ uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p) {
   }
   return off > ix->textlen ? ix->textlen : off;
 }
+
+/* {====================================================== sanity checks
+
+** Counts a damaged index could hold that no builder writes, checked
+** without reading the bulk of the file (no checksum: that is verify's). */
+
+static int bad(char *what, size_t n, const char *fmt, uint64_t a) {
+  snprintf(what, n, fmt, (unsigned long long)a);
+  return RS_ECORRUPT;
+}
+
+int rs_index_check_docs(const rs_index *ix, char *what, size_t n) {
+  uint64_t tok = 0, text = 0;
+  uint32_t d;
+  for (d = 0; d < ix->ndoc; d++) {
+    const rs_docrec *r = &ix->docs[d];
+    /* the speeches' tokens follow each other, from 0 to ntok */
+    if (r->first != tok || r->ntok > ix->ntok - tok)
+      return bad(what, n, "speech %llu: its tokens are out of range", (uint64_t)d + 1);
+    if (r->words > r->ntok) return bad(what, n, "speech %llu: more words than tokens", (uint64_t)d + 1);
+    /* and their texts, one after the other, make the text */
+    if (r->text_off != text || r->text_len > ix->textlen - r->text_off)
+      return bad(what, n, "speech %llu: its text is out of range", (uint64_t)d + 1);
+    tok += r->ntok;
+    text = r->text_off + r->text_len;
+  }
+  if (tok != ix->ntok) return bad(what, n, "the speeches hold %llu tokens, not all of them", tok);
+  if (text != ix->textlen) return bad(what, n, "the speeches hold %llu bytes of text, not all of it", text);
+  for (d = 0; d < ix->nboiler; d++) {
+    const rs_boilrec *b = &ix->boiler[d];
+    if (b->doc >= ix->ndoc || b->start > b->stop || b->stop > ix->docs[b->doc].text_len ||
+        (d > 0 && (b->doc < ix->boiler[d - 1].doc ||
+                   (b->doc == ix->boiler[d - 1].doc && b->start < ix->boiler[d - 1].start))))
+      return bad(what, n, "text set aside: record %llu out of range", (uint64_t)d + 1);
+  }
+  return RS_OK;
+}
+
+int rs_index_check_rest(const rs_index *ix, char *what, size_t n) {
+  static const char *const names[RS_NLEVEL] = {"segment", "point", "sentence", "quotation"};
+  int lv, a;
+  for (lv = 0; lv < RS_NLEVEL; lv++) {
+    const rs_region *r = ix->lv[lv];
+    uint32_t i, d = 0;
+    for (i = 0; i < ix->nlv[lv]; i++) {
+      /* in order, inside the tokens, each inside one speech */
+      if (r[i].start > r[i].stop || r[i].stop > ix->ntok || (i > 0 && r[i].start < r[i - 1].start)) {
+        snprintf(what, n, "%s %lu is out of range", names[lv], (unsigned long)i + 1);
+        return RS_ECORRUPT;
+      }
+      while (d + 1 < ix->ndoc && ix->docs[d + 1].first <= r[i].start) d++;
+      if (r[i].stop > r[i].start && ix->ndoc > 0 &&
+          (uint64_t)r[i].stop > (uint64_t)ix->docs[d].first + ix->docs[d].ntok) {
+        snprintf(what, n, "%s %lu runs past its speech", names[lv], (unsigned long)i + 1);
+        return RS_ECORRUPT;
+      }
+    }
+  }
+  for (a = 0; a < RS_NATTR; a++) {
+    /* every token counted once per attribute; a type in at most every speech */
+    uint64_t sum = 0;
+    uint32_t t;
+    for (t = 0; t < ix->attr[a].n; t++) {
+      sum += ix->freq[a][t];
+      if (ix->df[a][t] > ix->ndoc || ix->df[a][t] > ix->freq[a][t]) {
+        snprintf(what, n, "the counts of type %lu of attribute %d are out of range", (unsigned long)t + 1, a);
+        return RS_ECORRUPT;
+      }
+    }
+    if (sum != ix->ntok) {
+      snprintf(what, n, "the frequencies of attribute %d add up to %llu, not to the %lu tokens", a,
+               (unsigned long long)sum, (unsigned long)ix->ntok);
+      return RS_ECORRUPT;
+    }
+  }
+  for (a = 0; a < (int)ix->attr[0].n; a++)
+    if (ix->kind[a] > RS_TOK_SYMBOL) return bad(what, n, "word type %llu: a bad kind", (uint64_t)a + 1);
+  return RS_OK;
+}
+
+/* }====================================================== */
 
 uint64_t rs_index_words(const rs_index *ix, const char *mask) {
   uint64_t n = 0;

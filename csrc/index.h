@@ -177,6 +177,17 @@ uint64_t rs_index_words(const rs_index *ix, const char *mask);
 uint64_t rs_index_gap(const rs_index *ix, uint32_t q);
 /* byte offset in the text blob of the token at position p */
 uint64_t rs_index_tokoff(const rs_index *ix, uint32_t p);
+/* Cheap sanity checks, without checksums (verify's): RS_OK, or
+** RS_ECORRUPT with what says in what. rs_index_check_docs (at open, ndoc
+** steps): the speeches' tokens and texts follow each other and make the
+** whole corpus, words <= tokens, the records of text set aside in range.
+** rs_index_check_rest (at first use, regions + types steps): the regions
+** of every level in order, in range, each inside one speech; the
+** frequencies of every attribute add up to the tokens, document
+** frequencies at most the speeches and the frequency; token kinds known. */
+int rs_index_check_docs(const rs_index *ix, char *what, size_t n);
+int rs_index_check_rest(const rs_index *ix, char *what, size_t n);
+
 /* the document holding position p */
 uint32_t rs_index_doc_of(const rs_index *ix, uint32_t p);
 
@@ -307,8 +318,11 @@ void rs_builder_set_xlimit(rs_builder *B, uint32_t limit);
 
 typedef struct rs_mapped rs_mapped;
 
-/* write ix to path through a temporary file, fsync and rename; returns 0 or
-** an error code with a message in err (errno text) */
+/* write ix to path through a temporary file, fsync and rename (fsout.h:
+** symbolic links followed, the mode and owner of a replaced file kept, a
+** new file 0666 minus the umask); returns 0 or an error code with a
+** message in err: RS_ENOENT for a missing folder, RS_EIO for the other
+** system errors (errno is then the cause), RS_ENOMEM */
 int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, size_t errlen);
 /* finish B into ix and save it, writing what finishing leaves alone on a
 ** second thread meanwhile; *finished is set when ix was finished (even if
@@ -316,10 +330,25 @@ int rs_index_save(rs_mem *M, const rs_index *ix, const char *path, char *err, si
 ** rs_builder_finish does. */
 int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, char *err,
                     size_t errlen, int *finished);
-/* map a saved index: RS_OK, or RS_ENOTINDEX-like codes with err filled */
+/* rs_index_open's flags: verify every checksum; skip the cheap sanity
+** checks (rs_index_check_docs), for tests of the readers' robustness */
+#define RS_OPEN_VERIFY 1
+#define RS_OPEN_UNCHECKED 2
+/* map a saved index: RS_OK, or RS_ENOTINDEX-like codes with err filled;
+** verify: RS_OPEN_* flags */
 int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
                   char *err, size_t errlen);
 void rs_mapped_close(rs_mem *M, rs_mapped *m);
+/* Has the file of an open index changed underneath it? RS_ECORRUPT when
+** a read past its end was caught (another process truncated it, or copied
+** a file over it in place: the mapping then reads zeros), or, with look,
+** when the file at its path is the same file with another size or
+** modification time (written in place); RS_OK otherwise (a file replaced
+** by a rename leaves the mapping whole: RS_OK). */
+int rs_mapped_check(const rs_mapped *m, int look);
+const char *rs_mapped_path(const rs_mapped *m);
+/* is the file (device, inode) mapped by an index open in this process? */
+int rs_index_file_open(uint64_t dev, uint64_t ino);
 
 #define RS_ENOTINDEX (-10)
 #define RS_ECORRUPT (-11)

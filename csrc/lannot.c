@@ -9,18 +9,6 @@
 #include "annot.h"
 #include "lrostra.h"
 
-static const char *errno_code(int e) {
-  switch (e) {
-    case ENOENT: return "ENOENT";
-    case EACCES: case EPERM: return "EACCES";
-    case EISDIR: return "EISDIR";
-    case ENOTDIR: return "ENOTDIR";
-    case ENOSPC: return "ENOSPC";
-    case EROFS: return "EROFS";
-    default: return "EIO";
-  }
-}
-
 static int l_export_vrt(lua_State *L) {
   const rs_index *ix = rsl_corpus_index(L, 1);
   const char *path = rsl_checktext(L, 2, NULL), *mask = NULL, **tags;
@@ -41,7 +29,7 @@ static int l_export_vrt(lua_State *L) {
   }
   err = rs_vrt_write(rsl_mem(L), ix, mask, tags, path, msg, sizeof msg, &en);
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
-  if (err) return rsl_fail(L, msg, errno_code(en));
+  if (err) return rsl_fail(L, msg, rsl_errno_code(en));
   lua_pushboolean(L, 1);
   return 1;
 }

@@ -4,6 +4,7 @@
 ** analyst's Corpus object on it. Positions are 1-based here.
 */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,26 +28,139 @@ typedef struct lcorpus {
   int has_id;     /* opened from a file, whose device and inode are these */
   dev_t dev;
   ino_t ino;
+  double looked;  /* when the file was last compared with the mapping */
+  int checked;    /* rs_index_check_rest passed (or was not wanted) */
 } lcorpus;
 
 static int corpus_close(lua_State *L);
 
-/* the handle, raising on a closed one (lsqlite3's check vs get) */
+/* the handle, raising on a closed one (lsqlite3's check vs get), and on a
+** value given the handle's metatable, which luaL_checkudata would call
+** "rostra.corpus expected, got rostra.corpus" */
 static lcorpus *check_corpus(lua_State *L, int i) {
-  lcorpus *c = (lcorpus *)luaL_checkudata(L, i, CORPUS_MT);
+  lcorpus *c = (lcorpus *)luaL_testudata(L, i, CORPUS_MT);
+  if (!c) {
+    if (lua_getmetatable(L, i)) {
+      luaL_getmetatable(L, CORPUS_MT);
+      if (lua_rawequal(L, -1, -2))
+        luaL_argerror(L, i, lua_pushfstring(L, "a forged corpus handle (a %s given its metatable): make one "
+                                              "with rostra.corpus, rostra.load or rostra.open",
+                                              luaL_typename(L, i)));
+      lua_pop(L, 2);
+    }
+    c = (lcorpus *)luaL_checkudata(L, i, CORPUS_MT);
+  }
   if (!c->open) luaL_error(L, "attempt to use a closed corpus");
   return c;
 }
 
-/* the view, finishing the builder first when it changed */
+/* the view, finishing the builder first when it changed; an index read
+** from a file passes its sanity checks on first use (rs_index_check_rest:
+** they read the regions and the counts, which open does not) */
 static const rs_index *view(lua_State *L, lcorpus *c) {
   if (c->dirty) {
     int err = rs_builder_finish(c->B, &c->ix);
     if (err) rsl_raise(L, err, NULL);
     c->dirty = 0;
   }
+  if (!c->checked && c->map) {
+    char what[160];
+    if (rs_index_check_rest(&c->ix, what, sizeof what) != RS_OK) {
+      lua_pushfstring(L, "%s: corrupt index: %s (ECORRUPT)", rs_mapped_path(c->map), what);
+      lua_error(L);
+    }
+    c->checked = 1;
+  }
   return &c->ix;
 }
+
+/* {====================================================== a file changed underneath
+
+** Every method of a corpus handle runs through guarded(): before and
+** after the call, a corpus read from a file is checked (rs_mapped_check):
+** a SIGBUS caught in its mapping (the file truncated, or copied over in
+** place) or, at most every 10 ms, the file at its path being the same
+** file with another size or time (written in place) raises ECORRUPT, so
+** that no answer computed from a file that changed is returned. */
+
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* since: when the call began (after it), or 0 (before it): a call that
+** took more than half a millisecond looks at the file after it whatever */
+static void check_changed(lua_State *L, lcorpus *c, double since) {
+  int look = 0;
+  if (!c->open || !c->map) return;
+  {
+    double now = mono_now();
+    if (now - c->looked >= 0.01 || (since > 0 && now - since > 0.0005)) {
+      look = 1;
+      c->looked = now;
+    }
+  }
+  if (rs_mapped_check(c->map, look) != RS_OK) {
+    lua_pushfstring(L,
+                    "%s: corrupt index: the file changed while it was open (truncated, or written "
+                    "over in place); reopen it (ECORRUPT)",
+                    rs_mapped_path(c->map));
+    lua_error(L);
+  }
+}
+
+static int guarded(lua_State *L) {
+  lcorpus *c = (lcorpus *)luaL_testudata(L, 1, CORPUS_MT);
+  int n = lua_gettop(L);
+  if (!c) { /* not a handle: the method itself says so */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  check_changed(L, c, 0);
+  if (!c->map) { /* in memory: nothing can change underneath */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+  }
+  {
+    double t0 = mono_now();
+    lua_pushvalue(L, 1); /* kept below the call */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_rotate(L, 1, 2);
+    lua_call(L, n, LUA_MULTRET);
+    check_changed(L, c, t0);
+  }
+  lua_remove(L, 1);
+  return lua_gettop(L);
+}
+
+/* every method of the handle's metatable through guarded (lrostra.c calls
+** it once all the binding files have added theirs) */
+void rsl_guard_corpus(lua_State *L) {
+  luaL_getmetatable(L, CORPUS_MT);
+  lua_getfield(L, -1, "__index");
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    /* closing and asking whether open always work */
+    if (lua_tocfunction(L, -1) && lua_tocfunction(L, -1) != guarded && strcmp(k, "close") != 0 &&
+        strcmp(k, "is_open") != 0) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_pushcclosure(L, guarded, 1);
+      lua_rawset(L, -4); /* replacing an existing key during lua_next is allowed */
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 2);
+}
+
+/* }====================================================== */
 
 /* for the other binding files: the index of an open corpus handle */
 const rs_index *rsl_corpus_index(lua_State *L, int i);
@@ -72,12 +186,16 @@ static int l_corpus_new(lua_State *L) {
   return 1;
 }
 
+/* core.corpus_open(path [, verify [, unchecked]]): unchecked skips the
+** sanity checks (tests of the readers' robustness) */
 static int l_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  int verify = lua_toboolean(L, 2), err;
+  int verify = lua_toboolean(L, 2), unchecked = lua_toboolean(L, 3), err;
   char msg[512];
   lcorpus *c = new_corpus(L);
-  err = rs_index_open(c->M, path, verify, &c->map, &c->ix, msg, sizeof msg);
+  c->checked = unchecked;
+  err = rs_index_open(c->M, path, (verify ? RS_OPEN_VERIFY : 0) | (unchecked ? RS_OPEN_UNCHECKED : 0),
+                      &c->map, &c->ix, msg, sizeof msg);
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
   if (err) {
     const char *code = err == RS_ENOTINDEX ? "ENOTINDEX"
@@ -166,6 +284,8 @@ static int l_add_ingested(lua_State *L) {
                                   "load into a new corpus with rostra.corpus()");
   err = rs_builder_add_loaded(c->B, r, lang ? rs_snowball_name(lang) : NULL);
   c->dirty = 1;
+  if ((err == RS_ELIMIT || err == RS_EINVAL) && rs_builder_error(c->B)[0])
+    return luaL_error(L, "%s", rs_builder_error(c->B)); /* the structure turn past the limit */
   if (err == RS_ELIMIT)
     return luaL_error(L, "corpus full: an index holds fewer than 2^32 tokens and a text at most 2 GiB");
   if (err) return rsl_raise(L, err, NULL);
@@ -194,7 +314,7 @@ static int l_save(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const char *path = rsl_checktext(L, 2, NULL); /* a number is no file name */
   char msg[512];
-  int err;
+  int err, sys;
   if (c->dirty) { /* finish and write at once: what finishing leaves alone is written meanwhile */
     int finished = 0;
     err = rs_builder_save(c->M, c->B, &c->ix, path, msg, sizeof msg, &finished);
@@ -202,8 +322,11 @@ static int l_save(lua_State *L) {
   } else {
     err = rs_index_save(c->M, view(L, c), path, msg, sizeof msg);
   }
+  sys = errno; /* the cause of RS_EIO */
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
-  if (err) return rsl_fail(L, msg, "EIO");
+  if (err == RS_ENOENT) return rsl_fail(L, msg, "ENOENT");
+  if (err == RS_EIO) return rsl_fail(L, msg, rsl_errno_code(sys));
+  if (err) return rsl_fail(L, msg, rs_errname(err));
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -577,11 +700,13 @@ static void sift(const rs_strtab *st, fentry *h, size_t n, size_t i) {
 }
 
 /* the top entries of one frequency list into h[0..*n) (a heap sort: most
-** frequent first, then by form), counts over the speeches of mask; stop
-** (NULL or a byte per type) leaves types out; the counts of a mask go into
-** scratch (a type count of room), or into a new userdata pushed first;
-** h is pushed last */
-static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *mask, uint32_t min,
+** frequent first, then by form), counts over the speeches of mask, or over
+** the positions of the spans table at stack index spans (0 for none:
+** {a1, b1, a2, b2, ...}, 1-based, inclusive); stop (NULL or a byte per
+** type) leaves types out; the counts of a mask or spans go into scratch
+** (a type count of room), or into a new userdata pushed first; h is
+** pushed last */
+static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *mask, int spans, uint32_t min,
                            size_t top, int words_only, const uint8_t *stop, uint32_t *scratch, size_t *nout) {
   uint32_t nt = ix->attr[a].n, t, d, p;
   const uint32_t *cnt = ix->freq[a];
@@ -589,7 +714,29 @@ static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *
   fentry *h;
   size_t n = 0, k, i;
   if (min < 1) min = 1;
-  if (mask) { /* count over the selected speeches */
+  if (spans) { /* count over the spans: {a1, b1, a2, b2, ...} */
+    uint32_t *tmp;
+    lua_Integer j, ns;
+    luaL_checktype(L, spans, LUA_TTABLE);
+    ns = (lua_Integer)lua_rawlen(L, spans);
+    luaL_argcheck(L, ns % 2 == 0, spans, "spans: pairs of positions expected");
+    tmp = scratch ? scratch : (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
+    memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
+    for (j = 1; j < ns; j += 2) {
+      lua_Integer sa, sb;
+      lua_rawgeti(L, spans, j);
+      lua_rawgeti(L, spans, j + 1);
+      sa = lua_tointeger(L, -2);
+      sb = lua_tointeger(L, -1);
+      lua_pop(L, 2);
+      luaL_argcheck(L, sa >= 1 && sb >= sa - 1 && sb <= (lua_Integer)ix->ntok, spans, "span out of range");
+      for (p = (uint32_t)(sa - 1); p < (uint32_t)sb; p++) {
+        uint32_t w = rs_type_at(ix, a, p);
+        if (w < nt) tmp[w]++;
+      }
+    }
+    cnt = tmp;
+  } else if (mask) { /* count over the selected speeches */
     uint32_t *tmp = scratch ? scratch : (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
     memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
     for (d = 0; d < ix->ndoc; d++) {
@@ -642,8 +789,10 @@ static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *
   return h;
 }
 
-/* h:freq(attr, mask, min, top, words_only) -> forms, counts: sorted by
-** count (descending) then form; top = 0 for all */
+/* h:freq(attr, mask, min, top, words_only [, spans]) -> forms, counts:
+** sorted by count (descending) then form; top = 0 for all. spans: the
+** positions counted instead of mask's speeches, {a1, b1, a2, b2, ...}
+** (1-based, inclusive) */
 static int l_freq(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
@@ -653,7 +802,8 @@ static int l_freq(lua_State *L) {
   int words_only = lua_toboolean(L, 6);
   const rs_strtab *st = &ix->attr[a];
   size_t n, i;
-  fentry *h = freq_select(L, ix, a, mask, min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
+  fentry *h = freq_select(L, ix, a, mask, lua_isnoneornil(L, 7) ? 0 : 7,
+                          min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
                           top > 0 ? (size_t)top : 0, words_only, NULL, NULL, &n);
   lua_createtable(L, (int)n, 0);
   lua_createtable(L, (int)n, 0);
@@ -739,7 +889,7 @@ static int l_freq_table(lua_State *L) {
       lua_pop(L, 1); /* anchored by the masks table */
     }
     masks[g] = mask;
-    lists[g] = freq_select(L, ix, a, mask, min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
+    lists[g] = freq_select(L, ix, a, mask, 0, min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
                            top > 0 ? (size_t)top : 0, words_only, stop, (uint32_t *)lua_touserdata(L, 13),
                            &counts[g]);
     lua_rawseti(L, 12, g + 1);
@@ -826,6 +976,25 @@ static int l_regions(lua_State *L) {
   return 3;
 }
 
+/* h:region_words(level) -> the word tokens (words and numbers, as
+** h:words counts them) of every region of level, in the order of h:regions */
+static int l_region_words(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int lv = check_level(L, ix, 2);
+  uint32_t i;
+  lua_createtable(L, (int)ix->nlv[lv], 0);
+  for (i = 0; i < ix->nlv[lv]; i++) {
+    const rs_region *g = &ix->lv[lv][i];
+    uint32_t p, e = g->stop < ix->ntok ? g->stop : ix->ntok;
+    lua_Integer w = 0;
+    for (p = g->start; p < e; p++) w += ix->kind[ix->stream[p]] <= RS_TOK_NUMBER;
+    lua_pushinteger(L, w);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
 static int l_doc_of(lua_State *L) {
   lcorpus *c = check_corpus(L, 1);
   const rs_index *ix = view(L, c);
@@ -890,8 +1059,29 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* walk dir recursively, appending the paths of files whose names end in
-** ext to the table at index out; unreadable folders go to warnings */
+/* a folder walk: where paths and warnings go, and what was seen (the
+** table at index seen: "dev:ino" -> the first path found for it) */
+typedef struct walkctx {
+  int out, warn, seen;
+  const char *ext;
+} walkctx;
+
+static void walk_warn(lua_State *L, const walkctx *w) { /* the message on top */
+  lua_rawseti(L, w->warn, (lua_Integer)lua_rawlen(L, w->warn) + 1);
+}
+
+/* the first path seen for st's file, pushed, or nothing and 0 when new
+** (then path, at index pi, is recorded for it) */
+static int seen_before(lua_State *L, const walkctx *w, const struct stat *st, int pi) {
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st->st_dev, (lua_Integer)st->st_ino);
+  if (lua_rawget(L, w->seen) != LUA_TNIL) return 1;
+  lua_pop(L, 1);
+  lua_pushfstring(L, "%I:%I", (lua_Integer)st->st_dev, (lua_Integer)st->st_ino);
+  lua_pushvalue(L, pi);
+  lua_rawset(L, w->seen);
+  return 0;
+}
+
 /* does name end in one of the extensions exts, separated by '\1' (an
 ** empty one matches every name)? */
 static int has_ext(const char *name, const char *exts) {
@@ -905,16 +1095,26 @@ static int has_ext(const char *name, const char *exts) {
   }
 }
 
-static void walk(lua_State *L, int out, const char *dir, const char *ext, int depth, int warn) {
+/* walk dir recursively, appending the paths of files whose names end in
+** ext to w->out, in byte order. Each folder and file is taken once, by
+** device and inode: a symbolic link to a folder already walked (a loop
+** such as self -> .) or a second name of a file already found is skipped
+** with a warning naming both; so are unreadable folders, broken links and
+** names ending in ext that are not regular files (a FIFO would block). */
+static void walk(lua_State *L, const walkctx *w, const char *dir, int depth) {
   DIR *d;
   struct dirent *e;
   int n = 0, i, t = lua_gettop(L);
   char **names;
-  if (depth > 64) return;
+  if (depth > 64) {
+    lua_pushfstring(L, "%s: folders nested deeper than 64, not walked", dir);
+    walk_warn(L, w);
+    return;
+  }
   d = opendir(dir);
   if (!d) {
     lua_pushfstring(L, "%s: cannot read folder", dir);
-    lua_rawseti(L, warn, (lua_Integer)lua_rawlen(L, warn) + 1);
+    walk_warn(L, w);
     return;
   }
   /* names in a userdata-anchored Lua table, sorted in C */
@@ -935,19 +1135,42 @@ static void walk(lua_State *L, int out, const char *dir, const char *ext, int de
   for (i = 0; i < n; i++) {
     struct stat st;
     const char *path = lua_pushfstring(L, "%s/%s", dir, names[i]);
+    int pi = lua_gettop(L);
     if (stat(path, &st) != 0) {
-      lua_pop(L, 1);
-      continue;
+      int err = errno;
+      struct stat lst;
+      if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        lua_pushfstring(L, "%s: a broken symbolic link (%s), skipped", path, strerror(err));
+        walk_warn(L, w);
+      } else if (has_ext(names[i], w->ext)) {
+        lua_pushfstring(L, "%s: %s, skipped", path, strerror(err));
+        walk_warn(L, w);
+      }
+    } else if (S_ISDIR(st.st_mode)) {
+      if (seen_before(L, w, &st, pi)) {
+        lua_pushfstring(L, "%s: the same folder as %s (reached twice through links), skipped", path,
+                        lua_tostring(L, -1));
+        walk_warn(L, w);
+      } else {
+        walk(L, w, path, depth + 1);
+      }
+    } else if (has_ext(names[i], w->ext)) {
+      if (!S_ISREG(st.st_mode)) {
+        lua_pushfstring(L, "%s: not a regular file (%s), skipped", path,
+                        S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
+                        : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket"
+                        : "a special file");
+        walk_warn(L, w);
+      } else if (seen_before(L, w, &st, pi)) {
+        lua_pushfstring(L, "%s: the same file as %s (a link or a second name), skipped", path,
+                        lua_tostring(L, -1));
+        walk_warn(L, w);
+      } else {
+        lua_pushvalue(L, pi);
+        lua_rawseti(L, w->out, (lua_Integer)lua_rawlen(L, w->out) + 1);
+      }
     }
-    if (S_ISDIR(st.st_mode)) {
-      walk(L, out, path, ext, depth + 1, warn);
-      lua_pop(L, 1);
-    } else if (S_ISREG(st.st_mode)) {
-      if (has_ext(names[i], ext)) lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
-      else lua_pop(L, 1);
-    } else {
-      lua_pop(L, 1);
-    }
+    lua_settop(L, pi - 1);
   }
   lua_settop(L, t);
 }
@@ -975,13 +1198,23 @@ static int l_walk(lua_State *L) {
   }
   struct stat st;
   size_t l = strlen(dir);
+  walkctx w;
   if (stat(dir, &st) != 0) return rsl_fail(L, lua_pushfstring(L, "%s: No such file or directory", dir), "ENOENT");
   if (!S_ISDIR(st.st_mode)) return rsl_fail(L, lua_pushfstring(L, "%s: not a folder", dir), "ENOTDIR");
   while (l > 1 && dir[l - 1] == '/') l--;
-  lua_pushlstring(L, dir, l);
-  lua_newtable(L); /* warnings */
-  lua_newtable(L); /* paths */
-  walk(L, lua_gettop(L), lua_tostring(L, -3), ext, 0, lua_gettop(L) - 1);
+  luaL_checkstack(L, 80, "folder walk");
+  lua_settop(L, 2);
+  lua_pushlstring(L, dir, l); /* 3 */
+  lua_newtable(L);            /* 4 warnings */
+  lua_newtable(L);            /* 5 paths */
+  lua_newtable(L);            /* 6 seen */
+  w.out = 5;
+  w.warn = 4;
+  w.seen = 6;
+  w.ext = ext;
+  seen_before(L, &w, &st, 3); /* the root itself: a link back to it is a loop */
+  walk(L, &w, lua_tostring(L, 3), 0);
+  lua_settop(L, 5);
   lua_insert(L, -2);
   return 2;
 }
@@ -1225,6 +1458,7 @@ void rsl_open_corpus(lua_State *L) {
     {"token_offset", l_token_offset},
     {"type_info", l_type_info}, {"ntypes", l_ntypes},  {"positions", l_positions},
     {"freq", l_freq},         {"freq_table", l_freq_table}, {"regions", l_regions},   {"doc_of", l_doc_of},
+    {"region_words", l_region_words},
     {"sizes", l_sizes},       {"close", corpus_close},  {"is_open", l_is_open},
     {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish},
     {"words", l_words},       {"boilerplate", l_boilerplate}, {"add_ingested", l_add_ingested},

@@ -209,19 +209,6 @@ static int l_row_sums(lua_State *L) {
   return 2;
 }
 
-static const char *errno_code(int e) {
-  switch (e) {
-    case ENOENT: return "ENOENT";
-    case EACCES: case EPERM: return "EACCES";
-    case EISDIR: return "EISDIR";
-    case ENOTDIR: return "ENOTDIR";
-    case ENOSPC: return "ENOSPC";
-    case EROFS: return "EROFS";
-    case EEXIST: return "EEXIST";
-    default: return "EIO";
-  }
-}
-
 /* box:write_mtx(path [, comment]) -> true | nil, message, code */
 static int l_write_mtx(lua_State *L) {
   dbox *b = check_box(L, NULL);
@@ -229,7 +216,7 @@ static int l_write_mtx(lua_State *L) {
   char msg[512];
   int en = 0, err = rs_dfm_write_mtx(b->M, &b->d, path, comment, msg, sizeof msg, &en);
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
-  if (err) return rsl_fail(L, msg, errno_code(en));
+  if (err) return rsl_fail(L, msg, rsl_errno_code(en));
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -242,7 +229,7 @@ static int l_write_features(lua_State *L) {
   char msg[512];
   int en = 0, err = rs_dfm_write_features(b->M, &b->d, ix, path, msg, sizeof msg, &en);
   if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
-  if (err) return rsl_fail(L, msg, errno_code(en));
+  if (err) return rsl_fail(L, msg, rsl_errno_code(en));
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -262,7 +249,7 @@ static int l_mkdir(lua_State *L) {
   {
     int e = errno == EEXIST ? ENOTDIR : errno;
     lua_pushfstring(L, "%s: %s", path, e == ENOTDIR ? "not a folder" : strerror(e));
-    return rsl_fail(L, lua_tostring(L, -1), errno_code(e));
+    return rsl_fail(L, lua_tostring(L, -1), rsl_errno_code(e));
   }
 }
 

@@ -85,6 +85,38 @@ static void push_entries(lua_State *L, const rs_lexicon *lex) {
   }
 }
 
+/* the entries as columns: {n =, pattern = {}, category = {} (index, or
+** false for a top-level exclusion), weight = {}, flags = {} (1 glob, 2
+** phrase, 4 exclude), line = {}, col = {}}: seven arrays instead of a
+** table per entry (a lexicon of a million patterns) */
+static void push_entry_columns(lua_State *L, const rs_lexicon *lex) {
+  static const char *const names[] = {"pattern", "category", "weight", "flags", "line", "col"};
+  int n = lex->nentry < 0x7FFFFFFF ? (int)lex->nentry : 0x7FFFFFFF, k;
+  size_t i;
+  lua_createtable(L, 0, 7);
+  lua_pushinteger(L, (lua_Integer)lex->nentry);
+  lua_setfield(L, -2, "n");
+  for (k = 0; k < 6; k++) {
+    lua_createtable(L, n, 0);
+    for (i = 0; i < lex->nentry; i++) {
+      const rs_lexentry *e = &lex->entries[i];
+      switch (k) {
+        case 0: lua_pushlstring(L, e->pattern, e->len); break;
+        case 1:
+          if (e->cat == RS_LEX_NONE) lua_pushboolean(L, 0);
+          else lua_pushinteger(L, (lua_Integer)e->cat + 1);
+          break;
+        case 2: lua_pushnumber(L, (lua_Number)e->weight); break;
+        case 3: lua_pushinteger(L, (e->glob ? 1 : 0) | (e->phrase ? 2 : 0) | (e->exclude ? 4 : 0)); break;
+        case 4: lua_pushinteger(L, (lua_Integer)e->line); break;
+        default: lua_pushinteger(L, (lua_Integer)e->col); break;
+      }
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, names[k]);
+  }
+}
+
 static void push_warnings(lua_State *L, const rs_lexicon *lex) {
   size_t i;
   lua_createtable(L, (int)lex->nwarn, 0);
@@ -117,11 +149,12 @@ static void push_rules(lua_State *L, const rs_lexicon *lex) {
   }
 }
 
-/* core.read_lexicon(text, format [, name]): format is "yaml", "liwc",
+/* core.read_lexicon(text, format [, name [, "columns"]]): format is "yaml", "liwc",
 ** "wordstat" or "lexicoder"; name (default "lexicon") prefixes messages.
 ** Categories {name, leaf, parent (index), level (1 = top), line, col};
 ** entries {pattern, category (index; absent for a top-level exclusion),
-** weight, glob, phrase, exclude, line, col}; warnings {line, col, message};
+** weight, glob, phrase, exclude, line, col}, or with "columns" one table of
+** arrays (push_entry_columns); warnings {line, col, message};
 ** rules {category (index; absent for the lexicon's default), key
 ** ("min_count", "min_share", "min_score", "min_dominance"), value, line,
 ** col}. */
@@ -132,7 +165,10 @@ static int l_read_lexicon(lua_State *L) {
   const char *text = rsl_checktext(L, 1, &n);
   int format = codes[luaL_checkoption(L, 2, NULL, fmts)];
   const char *name = luaL_optstring(L, 3, "lexicon");
-  lexbox *b = new_lexbox(L);
+  int columns = lua_isstring(L, 4) && strcmp(lua_tostring(L, 4), "columns") == 0;
+  lexbox *b;
+  if (!columns && !lua_isnoneornil(L, 4)) luaL_argerror(L, 4, "\"columns\" or nil expected");
+  b = new_lexbox(L);
   int rc = rs_lexicon_read(b->M, text, n, format, &b->lex);
   if (rc == RS_ENOMEM) return rsl_raise(L, rc, NULL);
   if (rc == RS_EPARSE || rc == RS_ENOTTEXT) {
@@ -155,7 +191,8 @@ static int l_read_lexicon(lua_State *L) {
   lua_setfield(L, -2, "format");
   push_categories(L, &b->lex);
   lua_setfield(L, -2, "categories");
-  push_entries(L, &b->lex);
+  if (columns) push_entry_columns(L, &b->lex);
+  else push_entries(L, &b->lex);
   lua_setfield(L, -2, "entries");
   push_warnings(L, &b->lex);
   lua_setfield(L, -2, "warnings");

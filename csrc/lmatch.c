@@ -3,6 +3,7 @@
 ** h:query(prog, mask, count_only, max) runs a program of rostra.query;
 ** h:kwic(starts, stops, opts) cuts the context out of the stored text.
 */
+#include <math.h>
 #include <string.h>
 
 #include "lrostra.h"
@@ -55,6 +56,74 @@ static void check(lua_State *L, qbox *b, int err) {
   if (err == RS_OK) return;
   if (err == RS_ENOMEM) rsl_raise(L, err, NULL);
   luaL_error(L, "%s", rs_query_error(b->Q)[0] ? rs_query_error(b->Q) : rs_errname(err));
+}
+
+/* the steps of the last query run in this process (core._query_steps) */
+static uint64_t last_steps;
+
+static int l_query_steps(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)last_steps);
+  return 1;
+}
+
+/* the budget of a query on ix when none is given: QUERY_BUDGET_BASE steps
+** and QUERY_BUDGET_PER_TOKEN per token of the corpus (docs/limits.md) */
+#define QUERY_BUDGET_BASE 50000000u
+#define QUERY_BUDGET_PER_TOKEN 40u
+
+static int l_query_budget(lua_State *L);
+
+/* the message of a query stopped by its budget: what was spent, and the
+** part of the query (prog at index 2) that took most of it, as text from
+** rostra.query's part_text when that module is loaded */
+static int budget_error(lua_State *L, qbox *b) {
+  int alt, first, last;
+  double share;
+  luaL_Buffer B;
+  luaL_buffinit(L, &B);
+  luaL_addstring(&B, rs_query_error(b->Q));
+  if (rs_query_hot_part(b->Q, &alt, &first, &last, &share)) {
+    const char *text = NULL, *where = NULL;
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_getfield(L, -1, "rostra.query");
+    lua_remove(L, -2);
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "part_text");
+      lua_remove(L, -2);
+      if (lua_isfunction(L, -1)) {
+        lua_pushvalue(L, 2);
+        lua_pushinteger(L, alt + 1);
+        lua_pushinteger(L, first + 1);
+        lua_pushinteger(L, last + 1);
+        if (lua_pcall(L, 4, 2, 0) == LUA_OK) {
+          text = lua_tostring(L, -2);
+          where = lua_tostring(L, -1);
+        } else {
+          lua_pushnil(L);
+        }
+      } else {
+        lua_pushnil(L);
+      }
+    } else {
+      lua_pushnil(L);
+    }
+    if (text && where) {
+      lua_pushfstring(L, "; %d%% of the work is in '%s', %s", (int)(share * 100 + 0.5), text, where);
+    } else if (alt < 0) {
+      lua_pushfstring(L, "; %d%% of the work is in part %d of the query", (int)(share * 100 + 0.5),
+                      first + 1);
+    } else {
+      lua_pushfstring(L, "; %d%% of the work is in alternative %d of the query",
+                      (int)(share * 100 + 0.5), alt + 1);
+    }
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    luaL_addvalue(&B);
+  }
+  luaL_addstring(&B, " (narrow its repetitions, add 'within sentence', or raise the budget: "
+                     "opts.budget, --budget)");
+  luaL_pushresult(&B);
+  return lua_error(L);
 }
 
 static const char *field_str(lua_State *L, int t, const char *k, size_t *len) {
@@ -313,12 +382,30 @@ static void set_reserve(lua_State *L, lset *s, size_t n) {
   s->m.cap = n;
 }
 
-/* h:query(prog [, mask [, count_only [, max [, as_set]]]]) -> starts, stops
-** (1-based, inclusive) | count | a match set */
+/* h:query_budget() -> the default budget of a query on this corpus */
+static int l_query_budget(lua_State *L) {
+  const rs_index *ix = handle_index(L, 1);
+  lua_pushinteger(L, (lua_Integer)QUERY_BUDGET_BASE + (lua_Integer)QUERY_BUDGET_PER_TOKEN * ix->ntok);
+  return 1;
+}
+
+/* h:query(prog [, mask [, count_only [, max [, budget [, as_set]]]]]) ->
+** starts, stops (1-based, inclusive) | count | a match set. budget: steps
+** (an integer >= 1), math.huge for none, nil for h:query_budget() */
 static int l_query(lua_State *L) {
   const rs_index *ix = handle_index(L, 1);
-  int count_only = lua_toboolean(L, 4), root, within = -1, err;
+  int count_only = lua_toboolean(L, 4), as_set = lua_toboolean(L, 7), root, within = -1, err;
   lua_Integer max = luaL_optinteger(L, 5, 0);
+  uint64_t budget = (uint64_t)QUERY_BUDGET_BASE + (uint64_t)QUERY_BUDGET_PER_TOKEN * ix->ntok;
+  if (!lua_isnoneornil(L, 6)) {
+    if (lua_type(L, 6) == LUA_TNUMBER && !lua_isinteger(L, 6) && lua_tonumber(L, 6) == HUGE_VAL) {
+      budget = 0;
+    } else {
+      lua_Integer bv = luaL_checkinteger(L, 6);
+      luaL_argcheck(L, bv >= 1, 6, "budget must be a positive integer or math.huge");
+      budget = (uint64_t)bv;
+    }
+  }
   const char *mask = NULL;
   size_t count = 0, i, ml;
   qbox *b;
@@ -346,13 +433,21 @@ static int l_query(lua_State *L) {
   root = node(L, b, lua_gettop(L), 0);
   lua_pop(L, 1);
   check(L, b, rs_query_compile(b->Q, root, within));
+  rs_query_set_budget(b->Q, budget);
   err = rs_query_run(b->Q, mask, count_only ? NULL : &b->m, max > 0 ? (size_t)max : 0, &count);
+  last_steps = rs_query_steps(b->Q);
+  if (err == RS_ELIMIT && rs_query_budget_hit(b->Q)) return budget_error(L, b);
+  if (err == RS_EINTR) {
+    rsl_clear_interrupt(L);
+    lua_pushliteral(L, "interrupted"); /* no position: the user's Ctrl-C */
+    return lua_error(L);
+  }
   check(L, b, err);
   if (count_only) {
     lua_pushinteger(L, (lua_Integer)count);
     return 1;
   }
-  if (lua_toboolean(L, 6)) { /* the matches move into a set */
+  if (as_set) { /* the matches move into a set */
     lset *set = new_set(L, 1);
     set->m = b->m;
     memset(&b->m, 0, sizeof b->m);
@@ -919,6 +1014,7 @@ static const rs_index *handle_index(lua_State *L, int i) { return rsl_corpus_ind
 void rsl_open_match(lua_State *L) {
   static const luaL_Reg methods[] = {{"query", l_query},
                                      {"kwic", l_kwic},
+                                     {"query_budget", l_query_budget},
                                      {"kwic_table", l_kwic_table},
                                      {"matchset", l_matchset},
                                      {NULL, NULL}};
@@ -939,4 +1035,6 @@ void rsl_open_match(lua_State *L) {
   lua_getfield(L, -1, "__index");
   luaL_setfuncs(L, methods, 0);
   lua_pop(L, 2);
+  lua_pushcfunction(L, l_query_steps);
+  lua_setfield(L, -2, "_query_steps");
 }

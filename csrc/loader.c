@@ -102,10 +102,25 @@ void rs_loaded_free(rs_mem *M, rs_loaded *r) {
 static int read_file(rs_mem *M, const char *path, rs_loaded *r) {
   FILE *f = fopen(path, "rb");
   size_t got;
+  struct stat st;
   if (!f) {
     r->err_no = errno;
     snprintf(r->err, sizeof r->err, "%s: %s", path, strerror(errno));
     return RS_EIO_LOAD;
+  }
+  /* a block device is no text; a regular file over the limit is refused
+  ** before it is read (a stream, below, when it starts with NUL bytes) */
+  if (fstat(fileno(f), &st) == 0) {
+    if (S_ISBLK(st.st_mode)) {
+      fclose(f);
+      snprintf(r->err, sizeof r->err, "not a text file: %s (a block device)", path);
+      return RS_ENOTTEXT;
+    }
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > (uint64_t)RS_MAX_TEXT) {
+      fclose(f);
+      snprintf(r->err, sizeof r->err, "%s: file too large (2 GiB at most)", path);
+      return RS_ELIMIT;
+    }
   }
   r->cap = 0;
   r->n = 0;
@@ -130,6 +145,9 @@ static int read_file(rs_mem *M, const char *path, rs_loaded *r) {
     got = fread(r->text + r->n, 1, r->cap - r->n, f);
     r->n += got;
     if (got == 0) break;
+    /* NUL bytes at the start: binary (rs_ingest says so); a pipe of
+    ** them is not read to the size limit */
+    if (r->n == got && memchr(r->text, 0, got < 8192 ? got : 8192)) break;
   }
   if (ferror(f)) {
     r->err_no = errno;
@@ -650,8 +668,57 @@ static int process(loader *ld, size_t i, rs_loaded *r, rs_wordbreak **wb) {
   return rc;
 }
 
+/* a speech's turns as regions of the structure "turn", with the attributes
+** speaker and role (the turn's speaker, else the speech's: a speech
+** without labels is one turn of its speaker; none: no value) and its
+** region attr the turn's 1-based index in sp:turns(). The level and its
+** attributes are made before the speech's tokens are added, so that a
+** limit reached (16 structures, 64 attributes) adds nothing. */
+static int turn_level(rs_builder *B, int *lv, int *js, int *jr) {
+  if ((*lv = rs_builder_xlevel(B, "turn")) < 0) return *lv;
+  if ((*js = rs_builder_sattr(B, *lv, "speaker")) < 0) return *js;
+  if ((*jr = rs_builder_sattr(B, *lv, "role")) < 0) return *jr;
+  return RS_OK;
+}
+
+static int turn_value(rs_builder *B, int j, uint32_t index, const char *s, size_t n) {
+  uint32_t v;
+  int rc;
+  if (!s || !n) return RS_OK;
+  if ((rc = rs_builder_sintern(B, s, n, &v))) return rc;
+  return rs_builder_sset(B, j, index, v);
+}
+
+static int add_turns(rs_builder *B, const rs_loaded *r, uint32_t first, int lv, int js, int jr) {
+  const rs_speech *sp = &r->sp;
+  size_t k;
+  int rc = RS_OK;
+  for (k = 0; k < sp->nturns && !rc; k++) {
+    const rs_turn *t = &sp->turns[k];
+    const char *name = sp->meta[RS_META_SPEAKER], *role = sp->meta[RS_META_ROLE];
+    size_t nn = sp->meta_len[RS_META_SPEAKER], nr = sp->meta_len[RS_META_ROLE];
+    uint32_t a, b, index;
+    if (t->first_seg > t->last_seg || t->last_seg >= sp->nsegs || t->last_seg >= r->nspans) continue;
+    a = r->spans[t->first_seg].start;
+    b = r->spans[t->last_seg].stop;
+    if (b <= a) continue; /* no tokens: no region */
+    if ((rc = rs_builder_region(B, lv, first + a, first + b, (int32_t)(k + 1), &index))) return rc;
+    if (t->speaker >= 0 && (size_t)t->speaker < sp->nspeakers) {
+      const rs_speaker *x = &sp->speakers[t->speaker];
+      name = x->name, nn = x->name_len;
+      role = x->role, nr = x->role_len;
+    } else if (sp->nturns > 1) { /* a turn of no one the parser could name */
+      name = role = NULL;
+    }
+    if (!(rc = turn_value(B, js, index, name, nn))) rc = turn_value(B, jr, index, role, nr);
+  }
+  return rc;
+}
+
 int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
   rs_strtab lt = rs_vocab_view(&r->lv);
+  uint32_t first;
+  int rc, lv, js, jr;
   const char *l = r->lang[0] ? rs_snowball_name(r->lang)
                   : lang     ? lang
                              : rs_snowball_name(r->an ? NULL : r->sp.meta[RS_META_LANG]);
@@ -661,7 +728,10 @@ int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
     for (k = 0; k < r->nan && !rc; k++) rc = rs_builder_add_annot(B, &r->an[k], l, msg, sizeof msg);
     return rc;
   }
-  return rs_builder_add_tokens(B, r->text, r->n, r->toks, r->ntok, r->lid, &lt, &r->ds, l);
+  if ((rc = turn_level(B, &lv, &js, &jr))) return rc;
+  first = rs_builder_ntok(B);
+  if ((rc = rs_builder_add_tokens(B, r->text, r->n, r->toks, r->ntok, r->lid, &lt, &r->ds, l))) return rc;
+  return add_turns(B, r, first, lv, js, jr);
 }
 
 /* }====================================================== */

@@ -2,6 +2,8 @@
 ** lrostra.c: luaopen_rostra_core, the allocator hook bound to the Lua
 ** state, and the helpers every binding file shares.
 */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,10 +84,81 @@ int rsl_fail(lua_State *L, const char *msg, const char *code) {
   return 3;
 }
 
+const char *rsl_errno_code(int e) {
+  switch (e) {
+    case ENOENT: return "ENOENT";
+    case EACCES: case EPERM: return "EACCES";
+    case EISDIR: return "EISDIR";
+    case ENOTDIR: return "ENOTDIR";
+    case ENOSPC: case EDQUOT: return "ENOSPC";
+    case EROFS: return "EROFS";
+    case EEXIST: return "EEXIST";
+    case EINVAL: return "EINVAL";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    default: return "EIO";
+  }
+}
+
 const char *rsl_checktext(lua_State *L, int i, size_t *len) {
   if (lua_type(L, i) != LUA_TSTRING) luaL_typeerror(L, i, "string");
   return lua_tolstring(L, i, len);
 }
+
+/* {====================================================== Ctrl-C
+
+** core.catch_interrupt(true) installs a SIGINT handler (the REPL does,
+** around each evaluation; false puts the old one back). On Ctrl-C it asks
+** the running C loops to stop (rs_interrupt: the matcher returns RS_EINTR)
+** and sets a hook on the main Lua thread, as lua.c does, which raises
+** "interrupted" at the next Lua instruction. */
+
+static lua_State *volatile sig_L;
+static struct sigaction old_sigint;
+static int sigint_on;
+
+static void stop_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  rs_interrupt(0);
+  lua_pushliteral(L, "interrupted");
+  lua_error(L);
+}
+
+static void on_sigint(int sig) {
+  lua_State *L = sig_L;
+  (void)sig;
+  rs_interrupt(1);
+  if (L) lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+void rsl_clear_interrupt(lua_State *L) {
+  rs_interrupt(0);
+  if (lua_gethook(L) == stop_hook) lua_sethook(L, NULL, 0, 0);
+  if (sig_L && lua_gethook(sig_L) == stop_hook) lua_sethook(sig_L, NULL, 0, 0);
+}
+
+static int l_catch_interrupt(lua_State *L) {
+  int on = lua_toboolean(L, 1);
+  if (on && !sigint_on) {
+    struct sigaction sa;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+    sig_L = lua_tothread(L, -1);
+    lua_pop(L, 1);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, &old_sigint) == 0) sigint_on = 1;
+  } else if (!on && sigint_on) {
+    sigaction(SIGINT, &old_sigint, NULL);
+    sigint_on = 0;
+  }
+  rsl_clear_interrupt(L);
+  if (!on) sig_L = NULL;
+  return 0;
+}
+
+/* }====================================================== */
 
 int luaopen_rostra_core(lua_State *L);
 
@@ -122,6 +195,8 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_mem(L);
   lua_pushcfunction(L, l_failalloc);
   lua_setfield(L, -2, "_failalloc");
+  lua_pushcfunction(L, l_catch_interrupt);
+  lua_setfield(L, -2, "catch_interrupt");
   lua_pushliteral(L, RS_VERSION);
   lua_setfield(L, -2, "version");
   rsl_open_tok(L);
@@ -137,5 +212,7 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_open_meta(L);
   rsl_open_measures(L);
   rsl_open_table(L);
+  rsl_open_fsout(L);
+  rsl_guard_corpus(L);
   return 1;
 }

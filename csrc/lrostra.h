@@ -20,8 +20,18 @@ rs_mem *rsl_mem(lua_State *L);
 ** RS_ENOMEM, otherwise msg (or the code name) */
 int rsl_raise(lua_State *L, int code, const char *msg);
 
+/* after a C loop stopped on an interrupt (RS_EINTR): clear the request
+** and the pending "interrupted" hook (core.catch_interrupt), so that the
+** error raised for it is the only one */
+void rsl_clear_interrupt(lua_State *L);
+
 /* soft failure: push nil, msg, code and return 3 */
 int rsl_fail(lua_State *L, const char *msg, const char *code);
+
+/* the stable code of a system error: "ENOENT", "EACCES", "EISDIR",
+** "ENOTDIR", "ENOSPC", "EROFS", "EEXIST", "EINVAL" (not a file that may be
+** written that way), "ELOOP", or "EIO" for any other */
+const char *rsl_errno_code(int e);
 
 /* a string argument; raises "bad argument #i to 'fn' (string expected,
 ** got X)" for anything else (numbers are not accepted as text) */
@@ -51,9 +61,19 @@ const struct rs_index *rsl_corpus_index(lua_State *L, int i);
 int rsl_attr_arg(lua_State *L, const struct rs_index *ix, int i, const char *def);
 void rsl_open_measures(lua_State *L);
 void rsl_open_meta(lua_State *L); /* lmeta.c: the metadata blob of an index */
-void rsl_open_stats(lua_State *L);
-void rsl_open_dfm(lua_State *L);
-void rsl_open_annot(lua_State *L); /* lannot.c: vertical files out (after corpus) */ /* ldfm.c: the document-feature matrix (after corpus) */ /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
+void rsl_open_stats(lua_State *L); /* lstats.c: n-grams, collocates, keyness, dispersion (after corpus) */
+void rsl_open_dfm(lua_State *L);   /* ldfm.c: the document-feature matrix (after corpus) */
+void rsl_open_annot(lua_State *L); /* lannot.c: vertical files out (after corpus) */
+void rsl_open_fsout(lua_State *L); /* lfsout.c: output files, core.file_id */
+/* lfsout.c: the output of the writer (core.output) at index i, NULL when
+** the value is not a writer (raises for a closed one); and the failure
+** of a write to it: pushes nil, "PATH: message", code and returns 3 */
+struct rs_out;
+struct rs_out *rsl_output_test(lua_State *L, int i);
+int rsl_output_fail(lua_State *L, int i, int e);
+/* lcorpus.c: every method of a corpus handle checked for a file changed
+** underneath it (after all the rsl_open_* that add methods) */
+void rsl_guard_corpus(lua_State *L);
 void rsl_open_table(lua_State *L); /* ltable.c: columnar result tables */
 
 /* ltable.c: a new result table of nrow rows pushed as a store, reading the

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fsout.h"
 #include "lrostra.h"
 #include "table.h"
 
@@ -583,20 +584,33 @@ static int file_write(void *ud, const char *p, size_t n) {
   return 0;
 }
 
-/* v:write(file, fmt [, cols]) -> true | nil, message, errno */
+static int out_write(void *ud, const char *p, size_t n) {
+  return rs_out_write((rs_out *)ud, p, n);
+}
+
+/* v:write(out, fmt [, cols]) -> true | nil, message, code: out is an
+** output of core.output (rostra.output: the file is the writer's to
+** commit or abort) or a Lua file (the standard output) */
 static int v_write(lua_State *L) {
   rs_table *T;
   ltview *v = check_view(L, 1, &T);
-  luaL_Stream *f = (luaL_Stream *)luaL_checkudata(L, 2, LUA_FILEHANDLE);
+  rs_out *o = rsl_output_test(L, 2);
+  luaL_Stream *f = o ? NULL : (luaL_Stream *)luaL_checkudata(L, 2, LUA_FILEHANDLE);
   int fmt = RS_TW_TSV + luaL_checkoption(L, 3, NULL, FORMATS), nc, err;
   int *cols = check_cols(L, T, 4, &nc);
   rs_tsink sink;
-  if (f->closef == NULL) return luaL_error(L, "attempt to use a closed file");
-  sink.write = file_write;
-  sink.ud = f->f;
+  if (f && f->closef == NULL) return luaL_error(L, "attempt to use a closed file");
+  if (o) {
+    sink.write = out_write;
+    sink.ud = o;
+  } else {
+    sink.write = file_write;
+    sink.ud = f->f;
+  }
   errno = 0;
   err = rs_table_write(T, v->rows, v->n, cols, nc, fmt, &sink);
   if (err < 0) return check_status(L, err);
+  if (err > 0 && o) return rsl_output_fail(L, 2, err);
   if (err > 0) {
     lua_pushnil(L);
     lua_pushstring(L, strerror(err));

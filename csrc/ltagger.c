@@ -7,6 +7,7 @@
 ** (for the specs, which compare it with the plain walk).
 ** lua/rostra/themes.lua builds the ThemeTable on them.
 */
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,22 +68,97 @@ static int l_tagger_info(lua_State *L) {
   return 1;
 }
 
-/* h:tag_compile(patterns, attr, ncat) -> tagger, info | nil, message, i.
-** patterns[i] = {tokens = {s...}, globs = {bool...}, cat = 1..ncat (0: an
-** exclusion of every category), weight = number, exclude = bool}. A glob
-** or a pattern over the limits gives nil, the message and i. */
+/* the columns of the patterns (h:tag_compile's argument 2) at stack slots
+** COLS .. COLS+3: tokens, cat, weight, exclude */
+#define COLS 7
+
+/* pattern i into toks (anchored by the tokens column): its token count,
+** category, weight and exclusion */
+static int read_pattern(lua_State *L, int i, lua_Integer ncat, rs_tagtok *toks, lua_Integer *cat,
+                        double *weight, int *excl) {
+  int k, ntok, top = lua_gettop(L);
+  int t = lua_rawgeti(L, COLS, i);
+  if (t == LUA_TSTRING) { /* one literal token */
+    toks[0].s = lua_tolstring(L, -1, &toks[0].len);
+    toks[0].glob = 0;
+    ntok = 1;
+  } else if (t == LUA_TTABLE) { /* {tok, ..., globs = {bool, ...}} */
+    ntok = (int)lua_rawlen(L, -1);
+    if (ntok < 1 || ntok > (int)RS_TAG_MAX_TOKENS)
+      return luaL_error(L, "bad pattern #%d (1 to %d tokens expected)", i, (int)RS_TAG_MAX_TOKENS);
+    lua_getfield(L, -1, "globs");
+    for (k = 0; k < ntok; k++) {
+      lua_rawgeti(L, -2, k + 1);
+      if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "bad pattern #%d (token %d)", i, k + 1);
+      toks[k].s = lua_tolstring(L, -1, &toks[k].len); /* anchored by the tokens table */
+      lua_pop(L, 1);
+      toks[k].glob = 0;
+      if (lua_istable(L, -1)) {
+        lua_rawgeti(L, -1, k + 1);
+        toks[k].glob = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+      }
+    }
+  } else {
+    return luaL_error(L, "bad pattern #%d (tokens expected)", i);
+  }
+  lua_rawgeti(L, COLS + 1, i);
+  lua_rawgeti(L, COLS + 2, i);
+  lua_rawgeti(L, COLS + 3, i);
+  *cat = luaL_optinteger(L, -3, 0);
+  *weight = luaL_optnumber(L, -2, 1);
+  *excl = lua_toboolean(L, -1);
+  if (*cat < 0 || *cat > ncat || (*cat == 0 && !*excl))
+    return luaL_error(L, "bad pattern #%d (bad category)", i);
+  lua_settop(L, top);
+  return ntok;
+}
+
+/* the tokens of a pattern as text, for messages */
+static const char *pattern_text(lua_State *L, const rs_tagtok *toks, int ntok) {
+  luaL_Buffer B;
+  int k;
+  luaL_buffinit(L, &B);
+  for (k = 0; k < ntok; k++) {
+    if (k) luaL_addchar(&B, ' ');
+    luaL_addlstring(&B, toks[k].s, toks[k].len > 200 ? 200 : toks[k].len);
+  }
+  luaL_pushresult(&B);
+  return lua_tostring(L, -1);
+}
+
+/* h:tag_compile(patterns, attr, ncat [, max_phrases]) -> tagger, info |
+** nil, message, i. patterns = {tokens = {...}, cat = {...}, weight =
+** {...}, exclude = {...}}, columns: pattern i is tokens[i] (one literal
+** token as a string, or {s, ..., globs = {bool, ...}}), cat[i] = 1..ncat
+** (0: an exclusion of every category), weight[i] (default 1), exclude[i]
+** (a boolean). The phrases every pattern expands to are counted first, before
+** anything is built: past max_phrases in all (default RS_TAG_MAX_TOTAL,
+** math.huge for none) nothing is built and the message names the pattern
+** that brings the lexicon past it (i). A glob or a pattern over its own
+** limits gives nil, the message and i as well. */
 static int l_tag_compile(lua_State *L) {
   static const char *const attrs[] = {"word", "lower", NULL};
   const rs_index *ix = rsl_corpus_index(L, 1);
-  int attr, i, n;
+  int attr, i, n, cross = 0, big = 0;
   lua_Integer ncat;
   ltagger *t;
   rs_tagtok *toks;
   int err;
+  uint64_t max = RS_TAG_MAX_TOTAL, total = 0, cross_n = 0, big_n = 0;
   luaL_checktype(L, 2, LUA_TTABLE);
   attr = luaL_checkoption(L, 3, "lower", attrs) == 0 ? RS_ATTR_WORD : RS_ATTR_LOWER;
   ncat = luaL_checkinteger(L, 4);
   luaL_argcheck(L, ncat >= 0 && ncat < 0x7FFFFFFF, 4, "bad category count");
+  if (!lua_isnoneornil(L, 5)) {
+    if (lua_type(L, 5) == LUA_TNUMBER && !lua_isinteger(L, 5) && lua_tonumber(L, 5) == HUGE_VAL) {
+      max = 0;
+    } else {
+      lua_Integer m = luaL_checkinteger(L, 5);
+      luaL_argcheck(L, m >= 1, 5, "max_phrases must be a positive integer or math.huge");
+      max = (uint64_t)m;
+    }
+  }
   lua_settop(L, 4);
   t = (ltagger *)lua_newuserdatauv(L, sizeof *t, 1); /* 5 */
   t->M = rsl_mem(L);
@@ -94,40 +170,63 @@ static int l_tag_compile(lua_State *L) {
   t->T = rs_tagger_new(t->M, ix->attr[attr].n, (uint32_t)ncat);
   if (!t->T) return rsl_raise(L, RS_ENOMEM, NULL);
   toks = (rs_tagtok *)lua_newuserdatauv(L, RS_TAG_MAX_TOKENS * sizeof *toks, 0); /* 6 */
-  n = (int)lua_rawlen(L, 2);
+  lua_getfield(L, 2, "tokens"); /* COLS */
+  lua_getfield(L, 2, "cat");
+  lua_getfield(L, 2, "weight");
+  lua_getfield(L, 2, "exclude");
+  for (i = 0; i < 4; i++)
+    if (!lua_istable(L, COLS + i)) return luaL_error(L, "bad patterns (tokens, cat, weight, exclude expected)");
+  n = (int)lua_rawlen(L, COLS);
+  /* the expansion counted, before anything is built */
   for (i = 1; i <= n; i++) {
-    int k, ntok, excl;
     lua_Integer cat;
     double weight;
-    lua_rawgeti(L, 2, i); /* 7 */
-    if (!lua_istable(L, 7)) return luaL_error(L, "bad pattern #%d (table expected)", i);
-    lua_getfield(L, 7, "tokens"); /* 8 */
-    lua_getfield(L, 7, "globs");  /* 9 */
-    if (!lua_istable(L, 8)) return luaL_error(L, "bad pattern #%d (no tokens)", i);
-    ntok = (int)lua_rawlen(L, 8);
-    if (ntok < 1 || ntok > (int)RS_TAG_MAX_TOKENS)
-      return luaL_error(L, "bad pattern #%d (1 to %d tokens expected)", i, (int)RS_TAG_MAX_TOKENS);
-    for (k = 0; k < ntok; k++) {
-      lua_rawgeti(L, 8, k + 1);
-      if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "bad pattern #%d (token %d)", i, k + 1);
-      toks[k].s = lua_tolstring(L, -1, &toks[k].len); /* anchored by the tokens table */
-      lua_pop(L, 1);
-      toks[k].glob = 0;
-      if (lua_istable(L, 9)) {
-        lua_rawgeti(L, 9, k + 1);
-        toks[k].glob = lua_toboolean(L, -1);
-        lua_pop(L, 1);
-      }
+    int excl, ntok = read_pattern(L, i, ncat, toks, &cat, &weight, &excl);
+    uint64_t phrases;
+    err = rs_tagger_count_tokens(t->T, &ix->attr[attr], toks, (size_t)ntok, &phrases);
+    if (err == RS_ELIMIT) {
+      lua_pushnil(L);
+      lua_pushstring(L, rs_tagger_error(t->T));
+      lua_pushinteger(L, i);
+      return 3;
     }
-    lua_getfield(L, 7, "cat");
-    lua_getfield(L, 7, "weight");
-    lua_getfield(L, 7, "exclude");
-    cat = luaL_optinteger(L, -3, 0);
-    weight = luaL_optnumber(L, -2, 1);
-    excl = lua_toboolean(L, -1);
-    lua_pop(L, 3);
-    if (cat < 0 || cat > ncat || (cat == 0 && !excl))
-      return luaL_error(L, "bad pattern #%d (bad category)", i);
+    if (err) return rsl_raise(L, err, "bad pattern");
+    total += phrases;
+    if (phrases > big_n) {
+      big_n = phrases;
+      big = i;
+    }
+    if (max && total > max && !cross) {
+      cross = i;
+      cross_n = phrases;
+    }
+  }
+  if (cross) {
+    lua_Integer cc;
+    double w;
+    int ex, nt = read_pattern(L, cross, ncat, toks, &cc, &w, &ex);
+    const char *ptext = pattern_text(L, toks, nt);
+    lua_pushfstring(L,
+                    "lexicon too large once expanded: %I phrases of the vocabulary in all, over its "
+                    "budget of %I (max_phrases); pattern '%s' (%I phrases) brings it past",
+                    (lua_Integer)total, (lua_Integer)max, ptext, (lua_Integer)cross_n);
+    lua_remove(L, -2);
+    if (big != cross) {
+      nt = read_pattern(L, big, ncat, toks, &cc, &w, &ex);
+      ptext = pattern_text(L, toks, nt);
+      lua_pushfstring(L, "; the largest is '%s' (%I phrases)", ptext, (lua_Integer)big_n);
+      lua_remove(L, -2);
+      lua_concat(L, 2);
+    }
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    lua_pushinteger(L, cross);
+    return 3;
+  }
+  for (i = 1; i <= n; i++) {
+    lua_Integer cat;
+    double weight;
+    int excl, ntok = read_pattern(L, i, ncat, toks, &cat, &weight, &excl);
     err = rs_tagger_add_tokens(t->T, &ix->attr[attr], toks, (size_t)ntok,
                                cat == 0 ? RS_TAG_ALL : (uint32_t)(cat - 1), weight, excl);
     if (err == RS_ELIMIT) {
@@ -137,7 +236,6 @@ static int l_tag_compile(lua_State *L) {
       return 3;
     }
     if (err) return rsl_raise(L, err, "bad pattern");
-    lua_settop(L, 6);
   }
   if (ix->freq[attr]) rs_tagger_set_freq(t->T, ix->freq[attr]);
   if ((err = rs_tagger_finish(t->T))) return rsl_raise(L, err, NULL);
@@ -178,7 +276,8 @@ static void set_int(lua_State *L, int t, lua_Integer i, lua_Integer v) {
 }
 
 /* h:tag_run(tagger, level, mask, overlap [, hits]) -> table.
-** level: "segment", "point", "sentence" or "speech"; mask: nil or one byte
+** level: "segment", "point", "sentence", "speech" or a structure of the
+** index (turn; not nested: a token in one region of it at most); mask: nil or one byte
 ** per speech; hits: nil (counts), 0 (the matches of every category) or a
 ** category (1-based).
 ** Counts: {speech = {}, unit = {}, words = {}, nrow = {} (per unit with a
@@ -192,7 +291,16 @@ static int l_tag_run(lua_State *L) {
   static const int codes[] = {RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE, RS_TAG_SPEECH};
   const rs_index *ix = rsl_corpus_index(L, 1);
   ltagger *t = check_tagger(L, 2);
-  int level = codes[luaL_checkoption(L, 3, NULL, levels)];
+  const char *lname = luaL_checkstring(L, 3);
+  int level, k;
+  for (k = 0; levels[k] && strcmp(levels[k], lname) != 0; k++) {}
+  if (levels[k]) {
+    level = codes[k];
+  } else { /* a structure of the index's own (turn): not the nested quotations */
+    level = rs_level_find(ix, lname);
+    if (level < RS_LV_X0)
+      return luaL_argerror(L, 3, lua_pushfstring(L, "unknown level '%s'", lname));
+  }
   rs_tagopts o;
   ltagout *b;
   double t0, t1, c0, c1;

@@ -192,9 +192,125 @@ static int l_invalid_utf8(lua_State *L) {
   return 2;
 }
 
+/* the lower form of s[0..n) pushed (sc->buf as scratch) */
+static void push_lower(lua_State *L, scratch *sc, const char *s, size_t n) {
+  int err;
+  sc->buf.n = 0;
+  err = rs_lower(sc->M, s, n, &sc->buf);
+  if (err) rsl_raise(L, err, NULL);
+  lua_pushlstring(L, sc->buf.p ? sc->buf.p : "", sc->buf.n);
+}
+
+/* a word breaker kept while a userdata lives (freed by its __gc) */
+typedef struct wbox {
+  rs_mem *M;
+  rs_wordbreak *W;
+} wbox;
+
+static int wbox_gc(lua_State *L) {
+  wbox *b = (wbox *)lua_touserdata(L, 1);
+  if (b->W) rs_wordbreak_free(b->M, b->W);
+  b->W = NULL;
+  return 0;
+}
+
+/* core.pattern_tokens(patterns) -> list, one entry per pattern, in the
+** tokens the tagger matches: the words of a pattern are separated by
+** spaces; a word with '*' or '?' is one glob token, lower-cased; any other
+** word is cut as rostra.tokenize cuts it (Han and Kana by ICU) and its
+** tokens lower-cased. An entry is the token itself when the pattern is one
+** token and no glob (most patterns: no table made), false when it has no
+** token, else {tok1, tok2, ..., globs = {bool, ...}}. In bulk, so that a
+** lexicon of a million patterns costs no million Lua calls. */
+static int l_pattern_tokens(lua_State *L) {
+  lua_Integer n, i;
+  scratch *sc;
+  wbox *wb;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 1);
+  sc = new_scratch(L); /* 2 */
+  wb = (wbox *)lua_newuserdatauv(L, sizeof *wb, 0); /* 3 */
+  wb->M = sc->M;
+  wb->W = NULL;
+  if (luaL_newmetatable(L, "rostra.wbox")) {
+    lua_pushcfunction(L, wbox_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_createtable(L, n > 0 && n < 0x7FFFFFFF ? (int)n : 0, 0); /* 4: the result */
+  for (i = 1; i <= n; i++) {
+    size_t pl, a = 0, ntok = 0, k;
+    const char *p;
+    unsigned char glob1 = 0;
+    int top;
+    lua_rawgeti(L, 1, i);
+    if (lua_type(L, -1) != LUA_TSTRING) return luaL_error(L, "bad pattern #%d (string expected)", (int)i);
+    p = lua_tolstring(L, -1, &pl); /* anchored by the argument */
+    lua_pop(L, 1);
+    top = lua_gettop(L);
+    lua_newtable(L); /* top + 1: the glob flags, while there may be several tokens */
+    while (a < pl) {
+      size_t b;
+      while (a < pl && p[a] == ' ') a++;
+      if (a == pl) break;
+      b = a;
+      while (b < pl && p[b] != ' ') b++;
+      if (memchr(p + a, '*', b - a) || memchr(p + a, '?', b - a)) {
+        luaL_checkstack(L, 4, "pattern tokens");
+        push_lower(L, sc, p + a, b - a);
+        lua_pushboolean(L, 1);
+        lua_rawseti(L, top + 1, (lua_Integer)++ntok);
+        if (ntok == 1) glob1 = 1;
+      } else {
+        rs_tokenizer T;
+        size_t nt;
+        int han = 0, failed = 0;
+        sc->ntok = 0;
+        rs_tok_init(&T, p + a, b - a, 0);
+        for (;;) {
+          if (sc->ntok == sc->cap && rs_grow(sc->M, (void **)&sc->toks, &sc->cap, sc->ntok + 1, sizeof *sc->toks))
+            return rsl_raise(L, RS_ENOMEM, NULL);
+          if (!rs_tok_next(&T, &sc->toks[sc->ntok])) break;
+          han |= sc->toks[sc->ntok].flags & RS_TF_HAN;
+          sc->ntok++;
+        }
+        nt = sc->ntok;
+        if (han) {
+          if (!wb->W) wb->W = rs_wordbreak_new(sc->M);
+          if (wb->W) nt = rs_wordbreak_cut(wb->W, p + a, sc->toks, nt, &failed);
+        }
+        for (k = 0; k < nt; k++) {
+          luaL_checkstack(L, 4, "pattern tokens");
+          push_lower(L, sc, p + a + sc->toks[k].start, sc->toks[k].stop - sc->toks[k].start);
+          lua_pushboolean(L, 0);
+          lua_rawseti(L, top + 1, (lua_Integer)++ntok);
+        }
+      }
+      a = b;
+    }
+    /* the tokens are on the stack above the flags */
+    if (ntok == 0) {
+      lua_settop(L, top);
+      lua_pushboolean(L, 0);
+    } else if (ntok == 1 && !glob1) {
+      lua_replace(L, top + 1);
+    } else {
+      lua_createtable(L, (int)ntok, 1);
+      lua_insert(L, top + 2); /* under the tokens */
+      for (k = ntok; k >= 1; k--) lua_rawseti(L, top + 2, (lua_Integer)k);
+      lua_pushvalue(L, top + 1);
+      lua_setfield(L, top + 2, "globs");
+      lua_replace(L, top + 1);
+    }
+    lua_rawseti(L, 4, i);
+  }
+  return 1;
+}
+
 void rsl_open_tok(lua_State *L) {
   static const luaL_Reg fns[] = {
     {"tokenize", l_tokenize},
+    {"pattern_tokens", l_pattern_tokens},
     {"sentences", l_sentences},
     {"lower", l_lower},
     {"invalid_utf8", l_invalid_utf8},

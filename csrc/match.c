@@ -19,6 +19,11 @@ typedef struct qnode {
   int op, nkids, kid0; /* kids: Q->kids[kid0 .. kid0+nkids) */
   int min, max, set, level, has_attr;
   int32_t attr;
+  int ofirst, olast; /* a kid of a sequence: the kids of the program it
+                        stands for (several gaps merged into one) */
+  int parts;         /* its kids are parts of the query (for the budget's
+                        message): the root, its only alternation and the
+                        sequences that alternation holds */
   int ncond;                        /* structure attribute tests of an open tag */
   int cj[RS_Q_MAXCOND];             /* the structure attribute */
   uint32_t cv[RS_Q_MAXCOND];        /* the value id it must have */
@@ -27,6 +32,7 @@ typedef struct qnode {
 typedef struct qstate {
   int type, out1, out2, set, level, has_attr;
   int32_t attr;
+  int part; /* the node of the part of the query it was built for, or -1 */
   int ncond;
   int cj[RS_Q_MAXCOND];
   uint32_t cv[RS_Q_MAXCOND];
@@ -69,6 +75,17 @@ struct rs_query {
   int *clist, *nlist, *stack;
   uint32_t *mark;
   uint32_t gen;
+  /* the work budget: states visited, the limit, and where the work went */
+  uint64_t steps, budget, limit;
+  int over;            /* RS_ELIMIT (budget) or RS_EINTR (interrupted) */
+  int budget_hit, hot; /* the budget stopped the last run; its hottest part */
+  double hot_share;
+  int profile;         /* count the visits of each part (after the budget) */
+  uint64_t *part_steps; /* per node, while profiling */
+  int cur_part;        /* while building */
+  int any_set;         /* a set of every type, for merged gaps, or -1 */
+  signed char *set_all; /* per set: 1 all types, 0 not, -1 unknown */
+  size_t cap_set_all;
 };
 
 /* {====================================================== setup */
@@ -82,8 +99,14 @@ rs_query *rs_query_new(rs_mem *M, const rs_index *ix) {
   Q->words = (size_t)ix->attr[0].n / 64 + 1;
   Q->within = -1;
   Q->anchor_set = -1;
+  Q->any_set = -1;
+  Q->cur_part = -1;
   return Q;
 }
+
+void rs_query_set_budget(rs_query *Q, uint64_t budget) { Q->budget = budget; }
+
+uint64_t rs_query_steps(const rs_query *Q) { return Q->steps; }
 
 void rs_query_free(rs_query *Q) {
   rs_mem *M;
@@ -99,6 +122,8 @@ void rs_query_free(rs_query *Q) {
   rs_free(M, Q->nlist, Q->nst * sizeof(int));
   rs_free(M, Q->stack, Q->nst * sizeof(int));
   rs_free(M, Q->mark, Q->nst * sizeof(uint32_t));
+  rs_free(M, Q->part_steps, Q->nnodes * sizeof *Q->part_steps);
+  rs_free(M, Q->set_all, Q->cap_set_all);
   rs_free(M, Q, sizeof *Q);
 }
 
@@ -501,6 +526,7 @@ static int new_node(rs_query *Q, int op) {
   memset(n, 0, sizeof *n);
   n->op = op;
   n->set = -1;
+  n->ofirst = n->olast = -1;
   return (int)Q->nnodes++;
 }
 
@@ -564,11 +590,23 @@ static int new_state(rs_query *Q, int type, int out1, int out2) {
   s->out1 = out1;
   s->out2 = out2;
   s->set = -1;
+  s->part = Q->cur_part;
   return (int)Q->nst++;
 }
 
 /* compile node id so that it continues at state next; returns its start
 ** state, -1 (no memory) or -2 (too many states) */
+static int build(rs_query *Q, int id, int next, int depth);
+
+/* build kid k of node n (a part of the query when n holds parts) */
+static int build_kid(rs_query *Q, const qnode *n, int k, int next, int depth) {
+  int kid = Q->kids[n->kid0 + k], saved = Q->cur_part, s;
+  if (n->parts && !Q->nodes[kid].parts) Q->cur_part = kid;
+  s = build(Q, kid, next, depth);
+  Q->cur_part = saved;
+  return s;
+}
+
 static int build(rs_query *Q, int id, int next, int depth) {
   qnode n = Q->nodes[id];
   int i, s;
@@ -591,12 +629,12 @@ static int build(rs_query *Q, int id, int next, int depth) {
       }
       return s;
     case RS_QN_SEQ:
-      for (i = n.nkids - 1; i >= 0 && next >= 0; i--) next = build(Q, Q->kids[n.kid0 + i], next, depth + 1);
+      for (i = n.nkids - 1; i >= 0 && next >= 0; i--) next = build_kid(Q, &n, i, next, depth + 1);
       return next;
     case RS_QN_ALT:
-      s = build(Q, Q->kids[n.kid0 + n.nkids - 1], next, depth + 1);
+      s = build_kid(Q, &n, n.nkids - 1, next, depth + 1);
       for (i = n.nkids - 2; i >= 0 && s >= 0; i--) {
-        int a = build(Q, Q->kids[n.kid0 + i], next, depth + 1);
+        int a = build_kid(Q, &n, i, next, depth + 1);
         if (a < 0) return a;
         s = new_state(Q, ST_SPLIT, a, s);
       }
@@ -665,6 +703,112 @@ static void span(const rs_query *Q, int id, long *mn, long *mx) {
   }
 }
 
+/* {====================================================== gaps
+
+** A gap is [] (a test every type passes) or a repetition of it. Gaps in a
+** row are one gap: []{a,b} []{c,d} is []{a+c,b+d}, the same tokens, but
+** as NFA states the first is a chain entered at every offset of the
+** second (work k^2 per start), the second a chain walked once (work k). */
+
+/* does set pass every word type? (cached per set) */
+static int is_all(rs_query *Q, int set) {
+  const uint64_t *b;
+  const qset *q;
+  uint32_t nw = Q->ix->attr[0].n, i, full = nw / 64, rem = nw % 64;
+  int all = 1;
+  if (set < 0 || (size_t)set >= Q->nsets) return 0;
+  if ((size_t)set >= Q->cap_set_all) {
+    size_t old = Q->cap_set_all;
+    if (rs_grow(Q->M, (void **)&Q->set_all, &Q->cap_set_all, Q->nsets, 1)) return 0;
+    memset(Q->set_all + old, -1, Q->cap_set_all - old);
+  }
+  if (Q->set_all[set] >= 0) return Q->set_all[set];
+  q = &Q->sets[set];
+  /* a set of word types (not a test combined at a position, nor a set of
+  ** an extra attribute's values, which a token may lack) */
+  if (q->kind != QS_BITS || q->dom != 0 || q->ntypes != nw || q->nwords < (size_t)full + 1) {
+    Q->set_all[set] = 0;
+    return 0;
+  }
+  b = q->bits;
+  for (i = 0; i < full && all; i++) all = b[i] == ~(uint64_t)0;
+  if (all && rem) all = b[full] == (((uint64_t)1 << rem) - 1);
+  Q->set_all[set] = (signed char)all;
+  if (all && Q->any_set < 0) Q->any_set = set;
+  return all;
+}
+
+/* node id as a gap: 1 and its bounds (max -1 unbounded), or 0 */
+static int gap_of(rs_query *Q, int id, long *mn, long *mx) {
+  const qnode *n = &Q->nodes[id];
+  if (n->op == RS_QN_TOK && is_all(Q, n->set)) {
+    *mn = *mx = 1;
+    return 1;
+  }
+  if (n->op == RS_QN_REP && n->nkids == 1) {
+    const qnode *k = &Q->nodes[Q->kids[n->kid0]];
+    if (k->op == RS_QN_TOK && is_all(Q, k->set)) {
+      *mn = n->min;
+      *mx = n->max;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* merge the gaps in a row of sequence id; each kid learns which kids of
+** the program it stands for. 0 or RS_ENOMEM */
+static int merge_gaps(rs_query *Q, int id) {
+  int i = 0, j, n = Q->nodes[id].nkids, kid0 = Q->nodes[id].kid0, out = 0, merged = 0;
+  int *list;
+  size_t bytes = (size_t)(n ? n : 1) * sizeof *list;
+  list = rs_malloc(Q->M, bytes);
+  if (!list) return RS_ENOMEM;
+  while (i < n) {
+    int k = Q->kids[kid0 + i];
+    long a, b, tmin = 0, tmax = 0;
+    j = i;
+    while (j < n && gap_of(Q, Q->kids[kid0 + j], &a, &b)) {
+      tmin += a;
+      tmax = (tmax < 0 || b < 0) ? -1 : tmax + b;
+      if (tmin > 100000000L) tmin = 100000000L; /* more states than allowed: refused later */
+      if (tmax > 100000000L) tmax = 100000000L;
+      j++;
+    }
+    if (j - i >= 2) {
+      int t = rs_qnode_tok(Q, Q->any_set), r = t < 0 ? -1 : rs_qnode_rep(Q, t, (int)tmin, (int)tmax);
+      if (r < 0) {
+        rs_free(Q->M, list, bytes);
+        return RS_ENOMEM;
+      }
+      kid0 = Q->nodes[id].kid0; /* (the kids array may have moved) */
+      Q->nodes[r].ofirst = i;
+      Q->nodes[r].olast = j - 1;
+      list[out++] = r;
+      merged = 1;
+      i = j;
+    } else {
+      Q->nodes[k].ofirst = Q->nodes[k].olast = i;
+      list[out++] = k;
+      i++;
+    }
+  }
+  if (merged) { /* the new list of kids, after the others */
+    if (rs_grow(Q->M, (void **)&Q->kids, &Q->capkids, Q->nkids + (size_t)out, sizeof *Q->kids)) {
+      rs_free(Q->M, list, bytes);
+      return RS_ENOMEM;
+    }
+    memcpy(Q->kids + Q->nkids, list, (size_t)out * sizeof *list);
+    Q->nodes[id].kid0 = (int)Q->nkids;
+    Q->nodes[id].nkids = out;
+    Q->nkids += (size_t)out;
+  }
+  rs_free(Q->M, list, bytes);
+  return RS_OK;
+}
+
+/* }====================================================== */
+
 int rs_query_compile(rs_query *Q, int root, int within) {
   int fin, i;
   long mn, mx;
@@ -673,6 +817,24 @@ int rs_query_compile(rs_query *Q, int root, int within) {
   if (root < 0 || (size_t)root >= Q->nnodes) return RS_EINVAL;
   Q->within = within;
   Q->root = root;
+  {
+    size_t k, nn = Q->nnodes;
+    for (k = 0; k < nn; k++)
+      if (Q->nodes[k].op == RS_QN_SEQ && merge_gaps(Q, (int)k)) return RS_ENOMEM;
+  }
+  /* the parts of the query, for the message of the budget: the root's
+  ** kids; with a single alternation, its alternatives' */
+  Q->nodes[root].parts = 1;
+  if (Q->nodes[root].op == RS_QN_SEQ && Q->nodes[root].nkids == 1) {
+    int a = Q->kids[Q->nodes[root].kid0];
+    if (Q->nodes[a].op == RS_QN_ALT) {
+      Q->nodes[a].parts = 1;
+      for (i = 0; i < Q->nodes[a].nkids; i++) {
+        int k = Q->kids[Q->nodes[a].kid0 + i];
+        if (Q->nodes[k].op == RS_QN_SEQ) Q->nodes[k].parts = 1;
+      }
+    }
+  }
   fin = new_state(Q, ST_MATCH, -1, -1);
   if (fin == -1) return RS_ENOMEM;
   Q->start = build(Q, root, fin, 0);
@@ -840,12 +1002,15 @@ static int struct_ok(const rs_index *ix, const qstate *s, uint32_t p) {
 ** the NFA is large, too deep for the C stack. */
 static void add_state(rs_query *Q, int *list, int *n, int s, uint32_t p, int *hit) {
   int *stk = Q->stack, top = 0;
+  uint64_t steps = 0;
   for (;;) {
     while (s >= 0) {
       qstate *q;
       if (Q->mark[s] == Q->gen) break;
       Q->mark[s] = Q->gen;
       q = &Q->st[s];
+      steps++;
+      if (Q->profile && q->part >= 0) Q->part_steps[q->part]++;
       if (q->type == ST_TOK) {
         list[(*n)++] = s;
         break;
@@ -862,9 +1027,27 @@ static void add_state(rs_query *Q, int *list, int *n, int s, uint32_t p, int *hi
         break;
       }
     }
-    if (top == 0) return;
+    if (top == 0) break;
     s = stk[--top];
   }
+  Q->steps += steps;
+}
+
+/* past the checkpoint: stop (Q->over set, 1) on an interrupt or past the
+** budget, else set the next checkpoint (0) */
+#define CHECK_EVERY ((uint64_t)1 << 16)
+static int over(rs_query *Q) {
+  if (rs_interrupted()) {
+    Q->over = RS_EINTR;
+    return 1;
+  }
+  if (Q->profile || (Q->budget && Q->steps > Q->budget)) {
+    Q->over = RS_ELIMIT;
+    return 1;
+  }
+  Q->limit = Q->steps + CHECK_EVERY;
+  if (Q->budget && Q->limit > Q->budget) Q->limit = Q->budget;
+  return 0;
 }
 
 static void next_gen(rs_query *Q) {
@@ -884,6 +1067,8 @@ static uint32_t run_from(rs_query *Q, uint32_t s, uint32_t limit) {
   while (nc > 0 && p < limit) {
     uint32_t w = ix->stream[p];
     int *t;
+    if (Q->steps >= Q->limit && over(Q)) return 0;
+    Q->steps++;
     nn = 0;
     hit = 0;
     next_gen(Q);
@@ -980,6 +1165,82 @@ static int single_token(const rs_query *Q) {
          (Q->within < 0 || Q->within == RS_LV_SPEECH) && Q->anchor_exact;
 }
 
+/* steps of the profiling run after the budget is spent */
+#define PROFILE_STEPS ((uint64_t)20000000)
+
+/* the budget is spent at start s: run it again counting the visits of
+** each part, find the part that took most, set the message */
+static int budget_spent(rs_query *Q, uint32_t s, uint32_t limit) {
+  uint64_t total = 0, best = 0, spent = Q->steps;
+  size_t k;
+  Q->hot = -1;
+  if (!Q->part_steps) Q->part_steps = rs_malloc(Q->M, Q->nnodes * sizeof *Q->part_steps);
+  if (Q->part_steps) {
+    memset(Q->part_steps, 0, Q->nnodes * sizeof *Q->part_steps);
+    Q->profile = 1;
+    Q->over = 0;
+    Q->limit = Q->steps + PROFILE_STEPS;
+    run_from(Q, s, limit);
+    Q->profile = 0;
+    for (k = 0; k < Q->nnodes; k++) {
+      total += Q->part_steps[k];
+      if (Q->part_steps[k] > best) {
+        best = Q->part_steps[k];
+        Q->hot = (int)k;
+      }
+    }
+    Q->hot_share = total ? (double)best / (double)total : 0;
+  }
+  Q->steps = spent;
+  if (Q->over == RS_EINTR) return RS_EINTR;
+  snprintf(Q->err, sizeof Q->err, "query too costly: more than %llu steps of the matcher (its budget)",
+           (unsigned long long)Q->budget);
+  Q->budget_hit = 1;
+  return RS_ELIMIT;
+}
+
+int rs_query_hot_part(const rs_query *Q, int *alt, int *first, int *last, double *share) {
+  const qnode *r;
+  int i, j;
+  if (!Q->budget_hit || Q->hot < 0) return 0;
+  *share = Q->hot_share;
+  r = &Q->nodes[Q->root];
+  for (i = 0; i < r->nkids; i++) {
+    int k = Q->kids[r->kid0 + i];
+    const qnode *a = &Q->nodes[k];
+    if (k == Q->hot) {
+      *alt = -1;
+      *first = a->ofirst;
+      *last = a->olast;
+      return a->ofirst >= 0;
+    }
+    if (r->nkids == 1 && a->op == RS_QN_ALT) {
+      for (j = 0; j < a->nkids; j++) {
+        int b = Q->kids[a->kid0 + j], m;
+        const qnode *x = &Q->nodes[b];
+        if (b == Q->hot) {
+          *alt = j;
+          *first = *last = -1;
+          return 1;
+        }
+        if (x->op != RS_QN_SEQ) continue;
+        for (m = 0; m < x->nkids; m++) {
+          const qnode *y = &Q->nodes[Q->kids[x->kid0 + m]];
+          if (Q->kids[x->kid0 + m] == Q->hot) {
+            *alt = j;
+            *first = y->ofirst;
+            *last = y->olast;
+            return y->ofirst >= 0;
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+int rs_query_budget_hit(const rs_query *Q) { return Q->budget_hit; }
+
 int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matches,
                  size_t *count) {
   const rs_index *ix = Q->ix;
@@ -987,6 +1248,11 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
   size_t ncand = 0, candcap = 0, i, found = 0;
   int err = RS_OK, scan = Q->anchor_set < 0;
   *count = 0;
+  Q->steps = 0;
+  Q->over = 0;
+  Q->budget_hit = 0;
+  Q->limit = CHECK_EVERY;
+  if (Q->budget && Q->limit > Q->budget) Q->limit = Q->budget;
   if (ix->ntok == 0) return RS_OK;
   if (!scan && single_token(Q) && !mask && !out) { /* a count is the frequency */
     uint64_t f = bits_freq(Q, &Q->sets[Q->anchor_set]);
@@ -1015,6 +1281,7 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
     ** q the starts q - pre_max .. q - pre_min */
     size_t ci = 0;
     uint32_t s = 0, range_end = 0; /* current range [s, range_end] */
+    uint32_t last_s = 0, last_limit = 1; /* of the last run */
     int have = 0;
     for (;;) {
       uint32_t limit, ra, rb, e;
@@ -1032,6 +1299,16 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
           q = cand[ci++];
           back = Q->pre_max < 0 ? RS_Q_UNBOUNDED : Q->pre_max;
           lo = (long)q >= back ? q - (uint32_t)back : 0;
+          /* a match holds q and never leaves its speech (nor, with
+          ** within, its region): no start before them */
+          {
+            uint32_t dq = rs_index_doc_of(ix, q), ra, rb;
+            if (dq < ix->ndoc && ix->docs[dq].first > lo && ix->docs[dq].first <= q) lo = ix->docs[dq].first;
+            if (Q->within >= 0 && Q->within != RS_LV_SPEECH && Q->within != RS_LV_QUOTATION) {
+              if (!region_at(ix, Q->within, q, &ra, &rb)) continue;
+              if (ra > lo) lo = ra;
+            }
+          }
           if (have && lo <= s) lo = s + 1;
           if ((long)q < Q->pre_min) continue;
           range_end = q - (uint32_t)Q->pre_min;
@@ -1041,6 +1318,11 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
         }
       }
       if (s < next_free) continue; /* matches do not overlap */
+      if (++Q->steps >= Q->limit && over(Q)) {
+        err = Q->over == RS_EINTR ? RS_EINTR : budget_spent(Q, s, s + 1);
+        if (err == RS_EINTR) snprintf(Q->err, sizeof Q->err, "interrupted");
+        break;
+      }
       while (d + 1 < ix->ndoc && ix->docs[d + 1].first <= s) d++;
       if (mask && !mask[d]) {
         /* skip the rest of this speech */
@@ -1056,13 +1338,23 @@ int rs_query_run(rs_query *Q, const char *mask, rs_matches *out, size_t max_matc
         if (Q->maxlen >= 0 && Q->unbounded == 0) span_max = (uint32_t)Q->maxlen;
         if ((uint64_t)s + span_max < limit) limit = s + span_max;
       }
+      last_s = s;
+      last_limit = limit;
       e = run_from(Q, s, limit);
+      if (Q->over) {
+        err = Q->over == RS_EINTR ? RS_EINTR : budget_spent(Q, s, limit);
+        if (err == RS_EINTR) snprintf(Q->err, sizeof Q->err, "interrupted");
+        break;
+      }
       if (e > s) {
         if (out && (err = push_match(Q->M, out, s, e - 1)) != RS_OK) break;
         next_free = e;
         if (++found == max_matches) break;
       }
     }
+    /* the last steps are counted after the last check: a run never takes
+    ** more than its budget and answers */
+    if (err == RS_OK && Q->budget && Q->steps > Q->budget) err = budget_spent(Q, last_s, last_limit);
   }
   rs_free(Q->M, cand, candcap * sizeof *cand);
   *count = found;

@@ -64,7 +64,8 @@ int rs_qnode_struct(rs_query *Q, int op, int level, int has_attr, int32_t attr);
 ** (of ix->svals; one no value has, to match nothing); RS_EINVAL otherwise */
 int rs_qnode_cond(rs_query *Q, int node, int sattr, uint32_t value);
 
-/* compile from the root (a SEQ); within: a level, RS_LV_SPEECH, or -1 */
+/* compile from the root (a SEQ); within: a level, RS_LV_SPEECH, or -1.
+** Gaps in a row ([]{a,b} []{c,d}, [] []*) are merged into one first. */
 int rs_query_compile(rs_query *Q, int root, int within);
 
 /* }====================================================== */
@@ -77,6 +78,24 @@ typedef struct rs_matches {
 } rs_matches;
 
 void rs_matches_free(rs_mem *M, rs_matches *m);
+
+/* The work budget: the steps (NFA states visited, candidate starts) one
+** run may take; 0 for none. Past it the run stops with RS_ELIMIT and the
+** message "query too costly: ..."; rs_query_hot_part then says which part
+** of the query took most of the work. A run also stops, with RS_EINTR,
+** when rs_interrupted() (mem.c) says so. */
+void rs_query_set_budget(rs_query *Q, uint64_t budget);
+/* the steps the last run took */
+uint64_t rs_query_steps(const rs_query *Q);
+/* did the budget stop the last run? */
+int rs_query_budget_hit(const rs_query *Q);
+/* after the budget stopped a run: 1 and the part of the query that took
+** most of the work: alt -1 for the program's root sequence, else the
+** 0-based alternative of its only alternation; first..last the 0-based
+** kids of that sequence (several when gaps in a row were merged into one;
+** both -1 for a whole alternative); share its part of the steps. 0 when
+** no part is known. */
+int rs_query_hot_part(const rs_query *Q, int *alt, int *first, int *last, double *share);
 
 /* find the matches (leftmost, shortest, not overlapping) in the speeches
 ** of mask (one byte per speech, NULL for all); out may be NULL to count

@@ -4,6 +4,7 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* mremap, MADV_HUGEPAGE */
 #endif
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__linux__)
@@ -164,8 +165,15 @@ void rs_big_free(rs_mem *M, void *p, size_t cap, size_t elt) {
 
 /* }====================================================== */
 
+static volatile sig_atomic_t interrupt_flag;
+
+void rs_interrupt(int on) { interrupt_flag = on ? 1 : 0; }
+
+int rs_interrupted(void) { return interrupt_flag != 0; }
+
 const char *rs_errname(int code) {
   switch (code) {
+    case RS_EINTR: return "EINTR";
     case RS_OK: return "OK";
     case RS_ENOMEM: return "ENOMEM";
     case RS_EUTF8: return "EUTF8";

@@ -67,8 +67,15 @@ enum {
   RS_EPARSE = -3,   /* malformed input (front matter, lexicon, query) */
   RS_ELIMIT = -4,   /* an input exceeds a documented limit */
   RS_ENOTTEXT = -5, /* binary data where text was expected */
-  RS_EINVAL = -6    /* a caller's mistake */
+  RS_EINVAL = -6,   /* a caller's mistake */
+  RS_EINTR = -7     /* interrupted (rs_interrupt) */
 };
+
+/* Interrupting long loops: rs_interrupt(1) (async-signal-safe: from a
+** SIGINT handler) asks the running matcher to stop with RS_EINTR;
+** rs_interrupt(0) clears it. rs_interrupted() is what they test. */
+void rs_interrupt(int on);
+int rs_interrupted(void);
 
 /* a short, stable name for an error code: "ENOMEM", "EPARSE", ... */
 const char *rs_errname(int code);

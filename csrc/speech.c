@@ -2876,7 +2876,7 @@ static int header(ctx *C, size_t *body) {
         npara++;
         pbytes += C->pieces[k].stop - C->pieces[k].start;
         if (!lede_para(H, k, S) &&
-            !(k + 1 == S && k > 0 && H[S].cls == LC_LABEL && H[k - 1].cls != LC_PARA &&
+            !(k + 1 == S && k > 0 && S < C->npieces && H[S].cls == LC_LABEL && H[k - 1].cls != LC_PARA &&
               C->pieces[k].stop - C->pieces[k].start <= 400))
           ok = 0;
       } else if (is_evidence(H[k].cls)) {

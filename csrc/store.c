@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #include <xxhash.h>
 
+#include "fsout.h"
 #include "index.h"
 
 #define MAGIC "ROSTRAIX"
@@ -69,6 +71,10 @@ typedef struct section {
 struct rs_mapped {
   void *base;
   size_t size;
+  int slot; /* in the registry of open files, or -1 */
+  char *path; /* as opened, for rs_mapped_check */
+  size_t pathlen;
+  struct stat st; /* of the file when opened */
   uint64_t scalars[K_MAX];
   uint64_t xscalars[XK_MAX];
 #ifdef RS_STORE_HEAP_SECTIONS
@@ -263,36 +269,35 @@ static int save_sections(rs_mem *M, rs_builder *B, rs_index *ix, const char *pat
                          size_t errlen, int *finished, rs_buf *names) {
   section s[S_MAX];
   uint64_t sc[K_MAX], xsc[XK_MAX], off;
-  int n, ne, i, fd = -1, threaded = 0, ferr = RS_OK;
-  size_t tlen = strlen(path) + 16, hsize;
-  char *tmp = NULL;
+  int n, ne, i, threaded = 0, ferr = RS_OK, e;
+  size_t hsize;
   unsigned char *head = NULL;
   rs_index base;
   const rs_index *first = ix;
   pthread_t th;
   writejob wj;
+  rs_out out;
   if (B) {
     if (rs_builder_base_view(B, &base)) return RS_ENOMEM;
     first = &base;
   }
   n = collect(first, s, sc, xsc, names, &ne);
   hsize = HEADER_SIZE + (size_t)n * ENTRY_SIZE;
-  tmp = rs_malloc(M, tlen);
   head = rs_malloc(M, hsize);
-  if (!tmp || !head) {
-    rs_free(M, tmp, tlen);
-    rs_free(M, head, hsize);
-    return RS_ENOMEM;
-  }
+  if (!head) return RS_ENOMEM;
   memset(head, 0, hsize);
   off = lay_out(s, 0, ne, (hsize + 7) & ~(uint64_t)7);
-  snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
-  fd = mkstemp(tmp);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    goto fail_early;
+  /* a temporary file beside the target (unnamed where the system allows,
+  ** so a killed save leaves nothing), renamed over it with the mode (and
+  ** owner) of the file it replaces, or 0666 minus the umask (fsout.h) */
+  e = rs_out_open(M, &out, path, RS_OUT_REGULAR | RS_OUT_SYNC, err, errlen);
+  if (e) {
+    rs_free(M, head, hsize);
+    if (e == ENOMEM) return RS_ENOMEM;
+    errno = e;
+    return e == ENOENT ? RS_ENOENT : RS_EIO;
   }
-  wj.fd = fd;
+  wj.fd = out.fd;
   wj.s = s;
   wj.n = ne;
   wj.err_no = 0;
@@ -305,14 +310,12 @@ static int save_sections(rs_mem *M, rs_builder *B, rs_index *ix, const char *pat
   if (threaded) pthread_join(th, NULL);
   threaded = 0;
   if (ferr) {
-    close(fd);
-    unlink(tmp);
-    rs_free(M, tmp, tlen);
+    rs_out_abort(M, &out);
     rs_free(M, head, hsize);
     return ferr;
   }
   if (wj.err_no) {
-    errno = wj.err_no;
+    e = wj.err_no;
     goto fail_io;
   }
   if (B) collect(ix, s, sc, xsc, names, &ne); /* the derived sections, now there (collect leaves off and sum) */
@@ -321,7 +324,7 @@ static int save_sections(rs_mem *M, rs_builder *B, rs_index *ix, const char *pat
   wj.n = n - ne;
   write_sections(&wj);
   if (wj.err_no) {
-    errno = wj.err_no;
+    e = wj.err_no;
     goto fail_io;
   }
   memcpy(head, MAGIC, 8);
@@ -330,35 +333,31 @@ static int save_sections(rs_mem *M, rs_builder *B, rs_index *ix, const char *pat
   put64(head + 16, off); /* file size */
   put32(head + 24, ENDIAN_MARK);
   for (i = 0; i < n; i++) {
-    unsigned char *e = head + HEADER_SIZE + (size_t)i * ENTRY_SIZE;
-    put32(e, s[i].id);
-    put32(e + 4, s[i].elt);
-    put64(e + 8, s[i].off);
-    put64(e + 16, s[i].size);
-    put64(e + 24, s[i].sum);
+    unsigned char *e8 = head + HEADER_SIZE + (size_t)i * ENTRY_SIZE;
+    put32(e8, s[i].id);
+    put32(e8 + 4, s[i].elt);
+    put64(e8 + 8, s[i].off);
+    put64(e8 + 16, s[i].size);
+    put64(e8 + 24, s[i].sum);
   }
   /* header checksum over everything but itself (bytes 28..31 hold it) */
   put32(head + 28, (uint32_t)XXH3_64bits(head, 28) ^ (uint32_t)XXH3_64bits(head + HEADER_SIZE, hsize - HEADER_SIZE));
-  if (pwrite_all(fd, head, hsize, 0)) goto fail_io;
-  if (fsync(fd) != 0) goto fail_io;
-  if (close(fd) != 0) {
-    fd = -1;
+  if (pwrite_all(out.fd, head, hsize, 0)) {
+    e = errno;
     goto fail_io;
   }
-  fd = -1;
-  chmod(tmp, 0644); /* mkstemp made it 0600 */
-  if (rename(tmp, path) != 0) goto fail_io;
-  rs_free(M, tmp, tlen);
   rs_free(M, head, hsize);
-  return RS_OK;
+  e = rs_out_commit(M, &out, path, err, errlen);
+  if (e == 0) return RS_OK;
+  if (e == ENOMEM) return RS_ENOMEM;
+  errno = e;
+  return e == ENOENT ? RS_ENOENT : RS_EIO;
 fail_io:
-  snprintf(err, errlen, "%s: %s", path, strerror(errno));
-  if (fd >= 0) close(fd);
-  unlink(tmp);
-fail_early:
-  rs_free(M, tmp, tlen);
+  snprintf(err, errlen, "%s: %s", path, strerror(e));
+  rs_out_abort(M, &out);
   rs_free(M, head, hsize);
-  return RS_EIO;
+  errno = e;
+  return e == ENOENT ? RS_ENOENT : RS_EIO;
 }
 
 /* the names section: every extra attribute, level and structure attribute
@@ -405,6 +404,117 @@ int rs_builder_save(rs_mem *M, rs_builder *B, rs_index *ix, const char *path, ch
   return save_impl(M, B, ix, path, err, errlen, finished);
 }
 
+/* {====================================================== the open files
+
+** Every mapped index is listed here (process-wide, for all Lua states):
+** its device and inode, so that an output is never written over an index
+** being read (rs_index_file_open), and its address range. A slot is taken
+** and given back under the lock; its base is set last and cleared first. */
+
+#define MAXMAPS 4096
+
+typedef struct mapslot {
+  void *base; /* NULL: free */
+  size_t size;
+  uint64_t dev, ino;
+  volatile sig_atomic_t damaged; /* a SIGBUS was caught in it */
+} mapslot;
+
+static mapslot maps[MAXMAPS];
+static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* {====================================================== SIGBUS
+
+** A mapped file that another process truncates (or copies another file
+** over in place: cp truncates first) makes a read past its new end raise
+** SIGBUS, which kills the process. The handler below catches it when the
+** address lies in an index mapping: it maps zero pages over the whole
+** mapping (the read is retried and reads zeros, which the readers take as
+** any damaged data) and marks the slot; the binding then raises ECORRUPT
+** (rs_mapped_check) instead of answering. A SIGBUS elsewhere goes to the
+** handler there was before, or kills the process as it would have. */
+
+static struct sigaction old_sigbus;
+static pthread_once_t sigbus_once = PTHREAD_ONCE_INIT;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx) {
+  char *a = si ? (char *)si->si_addr : NULL;
+  int i;
+  for (i = 0; a && i < MAXMAPS; i++) {
+    char *b = __atomic_load_n(&maps[i].base, __ATOMIC_ACQUIRE);
+    if (b && a >= b && a < b + maps[i].size) {
+      if (mmap(b, maps[i].size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+        maps[i].damaged = 1;
+        return; /* the read is retried on the zero pages */
+      }
+      break;
+    }
+  }
+  /* not ours: as before this handler */
+  if ((old_sigbus.sa_flags & SA_SIGINFO) && old_sigbus.sa_sigaction) {
+    old_sigbus.sa_sigaction(sig, si, ctx);
+  } else if (old_sigbus.sa_handler != SIG_DFL && old_sigbus.sa_handler != SIG_IGN) {
+    old_sigbus.sa_handler(sig);
+  } else if (old_sigbus.sa_handler == SIG_IGN && si && si->si_code <= 0) {
+    /* sent by kill and ignored, as before */
+  } else { /* a fault, or the default: the process dies of it, as it would have */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGBUS, &dfl, NULL);
+    raise(sig);
+  }
+}
+
+static void install_sigbus(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_sigbus;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, &old_sigbus);
+}
+
+/* }====================================================== */
+
+static int map_register(void *base, size_t size, uint64_t dev, uint64_t ino) {
+  int i, slot = -1;
+  pthread_once(&sigbus_once, install_sigbus);
+  pthread_mutex_lock(&maps_lock);
+  for (i = 0; i < MAXMAPS; i++) {
+    if (!__atomic_load_n(&maps[i].base, __ATOMIC_ACQUIRE)) {
+      maps[i].size = size;
+      maps[i].dev = dev;
+      maps[i].ino = ino;
+      maps[i].damaged = 0;
+      __atomic_store_n(&maps[i].base, base, __ATOMIC_RELEASE);
+      slot = i;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&maps_lock);
+  return slot;
+}
+
+static void map_unregister(int slot) {
+  if (slot < 0) return;
+  pthread_mutex_lock(&maps_lock);
+  __atomic_store_n(&maps[slot].base, NULL, __ATOMIC_RELEASE);
+  pthread_mutex_unlock(&maps_lock);
+}
+
+int rs_index_file_open(uint64_t dev, uint64_t ino) {
+  int i, found = 0;
+  pthread_mutex_lock(&maps_lock);
+  for (i = 0; i < MAXMAPS && !found; i++)
+    found = maps[i].base && maps[i].dev == dev && maps[i].ino == ino;
+  pthread_mutex_unlock(&maps_lock);
+  return found;
+}
+
+/* }====================================================== */
+
 /* {====================================================== open */
 
 /* "section 9 (the vocabulary of lower)": what a damaged section holds, for
@@ -438,7 +548,9 @@ static int corrupt(char *err, size_t errlen, const char *path, const char *what)
 
 int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_index *ix,
                   char *err, size_t errlen) {
-  int fd = open(path, O_RDONLY), i, a;
+  /* O_NONBLOCK: a FIFO must not block the open (it is refused below) */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), i, a, slot = -1;
+  int sanity = !(verify & RS_OPEN_UNCHECKED);
   struct stat st;
   void *base;
   const unsigned char *b;
@@ -450,12 +562,16 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   rs_mapped *m;
   const uint64_t *sc;
   *out = NULL;
+  verify &= RS_OPEN_VERIFY;
   if (fd < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
     return errno == ENOENT ? RS_ENOENT : RS_EIO;
   }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    snprintf(err, errlen, "%s: not a rostra index", path);
+  if (fstat(fd, &st) != 0) memset(&st, 0, sizeof st);
+  if (!S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) snprintf(err, errlen, "%s: not a rostra index (a folder)", path);
+    else if (S_ISFIFO(st.st_mode)) snprintf(err, errlen, "%s: not a rostra index (a FIFO)", path);
+    else snprintf(err, errlen, "%s: not a rostra index (not a regular file)", path);
     close(fd);
     return RS_ENOTINDEX;
   }
@@ -472,11 +588,16 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     return RS_EIO;
   }
   b = base;
-#define FAIL(code_expr)     \
-  do {                      \
-    int rc_ = (code_expr);  \
-    munmap(base, size);     \
-    return rc_;             \
+  /* guarded from here on: a truncation while the checks below read */
+  slot = map_register(base, size, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+#define FAIL(code_expr)                                                             \
+  do {                                                                              \
+    int rc_ = (code_expr);                                                          \
+    if (slot >= 0 && maps[slot].damaged)                                            \
+      rc_ = corrupt(err, errlen, path, "the file changed while it was opened");     \
+    map_unregister(slot);                                                           \
+    munmap(base, size);                                                             \
+    return rc_;                                                                     \
   } while (0)
   if (memcmp(b, MAGIC, 8) != 0) {
     snprintf(err, errlen, "%s: not a rostra index", path);
@@ -607,6 +728,15 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
   if (!m) FAIL(RS_ENOMEM);
   m->base = base;
   m->size = size;
+  m->slot = slot;
+  m->st = st;
+  m->pathlen = strlen(path) + 1;
+  m->path = rs_malloc(M, m->pathlen);
+  if (!m->path) {
+    rs_free(M, m, sizeof *m);
+    FAIL(RS_ENOMEM);
+  }
+  memcpy(m->path, path, m->pathlen);
   memcpy(m->scalars, sc, sizeof m->scalars);
   memcpy(m->xscalars, xsc, sizeof m->xscalars);
 #ifdef RS_STORE_HEAP_SECTIONS
@@ -615,6 +745,7 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     if (len[i] > 0) {
       if (!(m->heap[i] = malloc((size_t)len[i]))) {
         free_heap(m);
+        rs_free(M, m->path, m->pathlen);
         rs_free(M, m, sizeof *m);
         FAIL(RS_ENOMEM);
       }
@@ -707,17 +838,45 @@ int rs_index_open(rs_mem *M, const char *path, int verify, rs_mapped **out, rs_i
     ix->svals.n = (uint32_t)m->xscalars[XK_SVN];
     ix->svals.nslots = (uint32_t)m->xscalars[XK_SVSLOTS];
   }
+  if (sanity) { /* counts no builder writes: refused now, not answered from */
+    char what[160];
+    if (rs_index_check_docs(ix, what, sizeof what) != RS_OK) {
+#ifdef RS_STORE_HEAP_SECTIONS
+      free_heap(m);
+#endif
+      rs_free(M, m->path, m->pathlen);
+      rs_free(M, m, sizeof *m);
+      memset(ix, 0, sizeof *ix);
+      FAIL(corrupt(err, errlen, path, what));
+    }
+  }
   *out = m;
   return RS_OK;
 #undef FAIL
 }
+
+int rs_mapped_check(const rs_mapped *m, int look) {
+  struct stat now;
+  if (!m) return RS_OK;
+  if (m->slot >= 0 && maps[m->slot].damaged) return RS_ECORRUPT;
+  /* written in place: the same file at the path, another size or time */
+  if (look && stat(m->path, &now) == 0 && now.st_dev == m->st.st_dev && now.st_ino == m->st.st_ino &&
+      (now.st_size != m->st.st_size || now.st_mtim.tv_sec != m->st.st_mtim.tv_sec ||
+       now.st_mtim.tv_nsec != m->st.st_mtim.tv_nsec))
+    return RS_ECORRUPT;
+  return RS_OK;
+}
+
+const char *rs_mapped_path(const rs_mapped *m) { return m ? m->path : ""; }
 
 void rs_mapped_close(rs_mem *M, rs_mapped *m) {
   if (!m) return;
 #ifdef RS_STORE_HEAP_SECTIONS
   free_heap(m);
 #endif
+  map_unregister(m->slot);
   munmap(m->base, m->size);
+  rs_free(M, m->path, m->pathlen);
   rs_free(M, m, sizeof *m);
 }
 

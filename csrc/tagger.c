@@ -308,6 +308,10 @@ static int expand_glob(rs_tagger *T, const rs_strtab *v, const char *g, size_t g
       seterr(T, "glob '", g, gn, lim);
       return RS_ELIMIT;
     }
+    if (!buf) { /* counting only */
+      (*n)++;
+      continue;
+    }
     if (rs_grow(T->M, (void **)buf, cap, *n + 1, sizeof **buf)) return RS_ENOMEM;
     (*buf)[(*n)++] = id;
   }
@@ -470,6 +474,27 @@ int rs_tagger_add(rs_tagger *T, const uint32_t *const *sets, const size_t *nset,
 done:
   rs_free(M, block, bytes);
   return err;
+}
+
+int rs_tagger_count_tokens(rs_tagger *T, const rs_strtab *voc, const rs_tagtok *toks, size_t ntok,
+                           uint64_t *phrases) {
+  uint64_t total = 1;
+  size_t i;
+  *phrases = 0;
+  if (ntok == 0 || ntok > RS_TAG_MAX_TOKENS) return RS_EINVAL;
+  for (i = 0; i < ntok; i++) {
+    size_t k = 0;
+    if (toks[i].glob) {
+      int err = expand_glob(T, voc, toks[i].s, toks[i].len, NULL, &k, NULL);
+      if (err) return err;
+    } else {
+      k = rs_strtab_find(voc, toks[i].s, toks[i].len) >= 0;
+    }
+    if (k == 0) return RS_OK; /* never matches: nothing to build */
+    total = total > ((uint64_t)1 << 62) / k ? ((uint64_t)1 << 62) : total * k;
+  }
+  *phrases = total;
+  return RS_OK;
 }
 
 int rs_tagger_add_tokens(rs_tagger *T, const rs_strtab *voc, const rs_tagtok *toks, size_t ntok,
@@ -1595,7 +1620,8 @@ int rs_tag_index(rs_tagger *T, const rs_index *ix, const rs_tagopts *o, rs_tagou
     return RS_EINVAL;
   }
   if (!speech && o->level != RS_LV_SEGMENT && o->level != RS_LV_POINT &&
-      o->level != RS_LV_SENTENCE) {
+      o->level != RS_LV_SENTENCE &&
+      !(o->level >= RS_LV_X0 && (uint32_t)o->level < RS_LV_X0 + ix->nxlv)) {
     seterr(T, "bad level", "", 0, "");
     return RS_EINVAL;
   }

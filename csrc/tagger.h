@@ -39,6 +39,9 @@
 
 /* phrases (type sequences) one pattern may expand to through its globs */
 #define RS_TAG_MAX_PATHS 1000000u
+/* phrases a whole lexicon may expand to (the default of the budget the
+** binding checks before building: ltagger.c, opts.max_phrases) */
+#define RS_TAG_MAX_TOTAL 1000000u
 /* tokens in one pattern */
 #define RS_TAG_MAX_TOKENS 1024u
 
@@ -89,6 +92,14 @@ typedef struct rs_tagtok {
 int rs_tagger_add_tokens(rs_tagger *T, const rs_strtab *voc, const rs_tagtok *toks, size_t ntok,
                          uint32_t cat, double weight, int exclude);
 
+/* The phrases (type sequences) the pattern toks would add, counted
+** without building anything: the product of the types each token stands
+** for (0 when one has none). RS_ELIMIT for a glob over RS_MAX_GLOB_TYPES
+** (message as rs_tagger_add_tokens). For a budget over a whole lexicon,
+** checked before any of it is built. */
+int rs_tagger_count_tokens(rs_tagger *T, const rs_strtab *voc, const rs_tagtok *toks, size_t ntok,
+                           uint64_t *phrases);
+
 /* Optional, before finish: the frequency of every symbol in the text to
 ** tag (nsym entries, kept until finish): the states of frequent symbols get
 ** neighbouring ids, which the walk finds in cache more often. */
@@ -133,7 +144,8 @@ int rs_tagger_match(rs_tagger *T, const uint32_t *syms, size_t n, int overlap, r
 /* {====================================================== tagging an index */
 
 typedef struct rs_tagopts {
-  int level;        /* RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE or RS_TAG_SPEECH */
+  int level;        /* RS_LV_SEGMENT, RS_LV_POINT, RS_LV_SENTENCE, an extra level
+                    ** (RS_LV_X0 ..: regions not nested) or RS_TAG_SPEECH */
   int overlap;      /* count every match (see above) */
   int attr;         /* RS_ATTR_LOWER or RS_ATTR_WORD: what the symbols are */
   const char *mask; /* ndoc bytes, nonzero for a speech to tag; NULL: all */

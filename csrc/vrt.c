@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "annot.h"
+#include "fsout.h"
 
 /* one tag to write at a position */
 typedef struct vev {
@@ -125,24 +126,29 @@ static uint32_t first_region(const rs_index *ix, int lv, uint32_t p) {
 
 int rs_vrt_write(rs_mem *M, const rs_index *ix, const char *mask, const char *const *text_tags,
                  const char *path, char *err, size_t errlen, int *err_no) {
-  size_t tlen = strlen(path) + 16, evcap = 0, nev;
-  char *tmp = rs_malloc(M, tlen), *fbuf = NULL;
+  size_t evcap = 0, nev;
+  char *fbuf = NULL;
   vev *ev = NULL;
   FILE *f = NULL;
-  int fd, ok = 1;
+  rs_out o;
+  int ok = 1, e;
   uint32_t d, a, k;
   *err_no = 0;
-  if (!tmp) return RS_ENOMEM;
-  snprintf(tmp, tlen, "%s.tmpXXXXXX", path);
-  fd = mkstemp(tmp);
-  if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-    *err_no = errno;
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    if (fd >= 0) {
-      close(fd);
-      unlink(tmp);
-    }
-    rs_free(M, tmp, tlen);
+  /* csrc/fsout.h: a temporary file renamed over a regular file at the
+  ** end, a device or FIFO written straight, links followed, modes kept */
+  e = rs_out_open(M, &o, path, 0, err, errlen);
+  if (e == ENOMEM) return RS_ENOMEM;
+  if (e) {
+    *err_no = e;
+    return RS_EIO;
+  }
+  f = rs_out_stream(&o);
+  if (!f) {
+    e = errno ? errno : EIO;
+    rs_out_abort(M, &o);
+    if (e == ENOMEM) return RS_ENOMEM;
+    *err_no = e;
+    snprintf(err, errlen, "%s: %s", path, strerror(e));
     return RS_EIO;
   }
   fbuf = rs_malloc(M, (size_t)1 << 20);
@@ -210,30 +216,10 @@ int rs_vrt_write(rs_mem *M, const rs_index *ix, const char *mask, const char *co
   rs_free(M, ev, evcap * sizeof *ev);
   if (fflush(f) != 0 || ferror(f)) ok = 0;
   if (!ok && !*err_no) *err_no = errno ? errno : EIO;
-  if (fclose(f) != 0 && ok) {
-    ok = 0;
-    *err_no = errno ? errno : EIO;
-  }
+  e = rs_out_finish(M, &o, f, ok, *err_no, path, err, errlen);
   rs_free(M, fbuf, (size_t)1 << 20);
-  if (ok) {
-    mode_t um = umask(0);
-    umask(um);
-    chmod(tmp, 0666 & ~um);
-    if (rename(tmp, path) != 0) {
-      ok = 0;
-      *err_no = errno;
-    }
-  }
-  if (!ok) {
-    if (*err_no == ENOMEM) {
-      unlink(tmp);
-      rs_free(M, tmp, tlen);
-      return RS_ENOMEM;
-    }
-    snprintf(err, errlen, "%s: %s", path, strerror(*err_no));
-    unlink(tmp);
-  }
   (void)k;
-  rs_free(M, tmp, tlen);
-  return ok ? RS_OK : RS_EIO;
+  if (e == ENOMEM) return RS_ENOMEM;
+  *err_no = e;
+  return e ? RS_EIO : RS_OK;
 }

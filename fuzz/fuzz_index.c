@@ -2,7 +2,8 @@
 ** fuzz_index.c: the index loader on damaged .rostra files. Each input is
 ** written to a temporary file and opened with and without verify; what
 ** opens is queried, tagged, counted and concordanced (fuzz/setup.lua,
-** exercise). A second copy gets its header checksum and size field fixed
+** exercise), and once more opened without the sanity checks (what they
+** refuse reaches the readers). A second copy gets its header checksum and size field fixed
 ** up, so that mutations of the section table and the scalars get past the
 ** header check and reach the section checks and the readers.
 ** With FUZZ_INDEX_SEED_DIR set, the init writes seed indexes there.
@@ -38,6 +39,12 @@ static const char *SETUP =
   "    c:close()\n"
   "  else\n"
   "    assert(type(msg) == 'string' and type(code) == 'string', 'open failed without a message')\n"
+  "  end\n"
+  "  -- without the sanity checks the readers meet the damage itself\n"
+  "  c = rostra.open(path, {sanity = false})\n"
+  "  if c then\n"
+  "    F.exercise(c, lex)\n"
+  "    c:close()\n"
   "  end\n"
   "end\n";
 

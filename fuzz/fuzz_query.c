@@ -4,6 +4,8 @@
 ** a query run with c:count under pcall. When it compiles, c:query must
 ** agree with the count, the matches must be ordered spans inside the
 ** corpus, the reopened index must give the same count, and a view fewer.
+** The work budget: with the steps the query took it counts the same, with
+** one step fewer it stops with the budget's message.
 */
 #include <stdint.h>
 
@@ -12,6 +14,7 @@
 static const char *SETUP =
   "local F = assert(loadfile(ROOT .. '/fuzz/setup.lua'))(ROOT)\n"
   "local rostra, check_error = F.rostra, F.check_error\n"
+  "local core = require 'rostra.core'\n"
   "local c = F.build_corpus()\n"
   "local path = os.tmpname()\n"
   "assert(c:save(path))\n"
@@ -33,6 +36,17 @@ static const char *SETUP =
   "    local a, b = m.starts[i], m.stops[i]\n"
   "    assert(a > last and b >= a and b <= ntok, 'bad match span')\n"
   "    last = b\n"
+  "  end\n"
+  "  -- the work budget: with at least the steps it took, the same count;\n"
+  "  -- with fewer, the budget's message and nothing else\n"
+  "  local steps = core._query_steps()\n"
+  "  if steps > 0 then\n"
+  "    assert(c:count(q, {budget = steps}) == n, 'a budget of the steps taken changed the count')\n"
+  "    if steps > 1 then\n"
+  "      local bok, berr = pcall(c.count, c, q, {budget = steps - 1})\n"
+  "      assert(not bok and type(berr) == 'string' and berr:find('^query too costly: more than ' .. (steps - 1)),\n"
+  "        'a budget one step short: ' .. tostring(berr))\n"
+  "    end\n"
   "  end\n"
   "  assert(saved:count(q) == n, 'the saved index counts differently')\n"
   "  assert(view:count(q) <= n, 'a view has more matches than its corpus')\n"

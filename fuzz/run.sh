@@ -5,12 +5,12 @@
 # what libFuzzer adds stays in build-fuzz/corpus/<target>/.
 # Any crash, leak, timeout or undefined behaviour fails the run, and its
 # input is copied to spec/fixtures/crashes/<target>/ (the specs replay them).
-# Targets: tok speech lex_yaml lex_dic lex_cat lex_lc3 query index annot.
+# Targets: tok speech lex_yaml lex_dic lex_cat lex_lc3 expand query index walk annot.
 set -u
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-tok speech lex_yaml lex_dic lex_cat lex_lc3 query index annot}
+TARGETS=${*:-tok speech lex_yaml lex_dic lex_cat lex_lc3 expand query index walk annot}
 OUT=build-fuzz
 ./fuzz/build.sh "$OUT" || { echo "fuzz: build failed"; exit 1; }
 ROSTRA_ROOT=$(pwd)

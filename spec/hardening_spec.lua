@@ -156,9 +156,14 @@ describe("rostra.open #hardening", function()
   end)
 
   it("does not run a match past the token stream", function()
-    -- a speech claiming 2^31 tokens; one whose tokens end past 2^32
+    -- a speech claiming 2^31 tokens; one whose tokens end past 2^32: refused
+    -- at open, and read safely when the sanity checks are skipped
     for _, name in ipairs { "crafted-long-doc", "crafted-wrapping-doc" } do
-      local c = assert(rostra.open("spec/fixtures/crashes/index/" .. name))
+      local c0, msg, code = rostra.open("spec/fixtures/crashes/index/" .. name)
+      assert.is_nil(c0)
+      assert.equal("ECORRUPT", code)
+      assert.truthy(msg:find("speech 1: its tokens are out of range", 1, true), msg)
+      local c = assert(rostra.open("spec/fixtures/crashes/index/" .. name, { sanity = false }))
       local ntok = c:counts()
       assert.equal(0, c:count('[]+ "zzz"'))
       assert.truthy(c:count('[] []') <= ntok)
@@ -168,7 +173,12 @@ describe("rostra.open #hardening", function()
   end)
 
   it("sizes buffers by the tokens, not by damaged type counts", function()
-    local c = assert(rostra.open("spec/fixtures/crashes/index/crafted-huge-freq"))
+    -- refused at first use, and read safely when the sanity checks are skipped
+    local c0 = assert(rostra.open("spec/fixtures/crashes/index/crafted-huge-freq"))
+    local err = raises(c0.count, c0, '"peace"')
+    assert.truthy(err:find("corrupt index: the frequencies of attribute 0 add up to", 1, true), err)
+    c0:close()
+    local c = assert(rostra.open("spec/fixtures/crashes/index/crafted-huge-freq", { sanity = false }))
     local ntok = c:counts()
     assert.truthy(#c:positions("peace") <= ntok)
     assert.truthy(#c:query('"peace" []') <= ntok)

@@ -8,6 +8,7 @@
 #include "annot.h"
 #include "check.h"
 #include "dfm.h"
+#include "loader.h"
 #include "match.h"
 
 /* two sentences, a multi-word token (2-3 al = a + el), an empty node */
@@ -180,11 +181,73 @@ static void test_builder_limits(void) {
   rs_builder_free(B);
 }
 
+/* the value of structure attribute j of region i, or "" */
+static const char *sval(const rs_index *ix, int j, uint32_t i) {
+  static char buf[64];
+  uint32_t v = ix->sattr[j].val[i];
+  size_t l;
+  const char *s;
+  if (v == RS_NOVAL) return "";
+  s = rs_strtab_get(&ix->svals, v, &l);
+  snprintf(buf, sizeof buf, "%.*s", (int)l, s);
+  return buf;
+}
+
+/* a parsed transcript's turns become regions of the structure turn with
+** speaker and role; a speech without labels, one turn of its speaker */
+static void test_ingest_turns(void) {
+  static const char T[] = "THE PRESIDENT: Taxes fall.\n\nQ Why?\n\nTHE PRESIDENT: Growth.\n";
+  static const char U[] = "Statement by H.E. Mr. Ivo Marten, Prime Minister of Veloria\n\n"
+                          "We support the Charter.\n";
+  const char *texts[2] = {T, U};
+  size_t lens[2] = {sizeof T - 1, sizeof U - 1};
+  rs_mem M = rs_mem_default();
+  rs_builder *B = rs_builder_new(&M);
+  rs_index ix;
+  int k, lv, js, jr;
+  for (k = 0; k < 2; k++) {
+    rs_loaded r;
+    memset(&r, 0, sizeof r);
+    r.text = rs_malloc(&M, lens[k]);
+    r.cap = r.n = lens[k];
+    memcpy(r.text, texts[k], lens[k]);
+    CHECK_EQ_INT(rs_ingest(&M, &r, "t", 0), RS_OK);
+    CHECK_EQ_INT(rs_builder_add_loaded(B, &r, "english"), RS_OK);
+    rs_loaded_free(&M, &r);
+  }
+  CHECK_EQ_INT(rs_builder_finish(B, &ix), RS_OK);
+  lv = rs_level_find(&ix, "turn");
+  CHECK(lv >= RS_LV_X0);
+  js = rs_sattr_find(&ix, lv, "speaker");
+  jr = rs_sattr_find(&ix, lv, "role");
+  CHECK(js >= 0 && jr >= 0);
+  /* Taxes fall . | Why ? | Growth . || We support the Charter . */
+  CHECK_EQ_INT(ix.nlv[lv], 4);
+  CHECK_EQ_INT(ix.lv[lv][0].start, 0);
+  CHECK_EQ_INT(ix.lv[lv][0].stop, 3);
+  CHECK_EQ_INT(ix.lv[lv][1].start, 3);
+  CHECK_EQ_INT(ix.lv[lv][1].stop, 5);
+  CHECK_EQ_INT(ix.lv[lv][2].start, 5);
+  CHECK_EQ_INT(ix.lv[lv][2].stop, 7);
+  CHECK_EQ_INT(ix.lv[lv][3].start, 7);
+  CHECK_EQ_INT(ix.lv[lv][3].stop, 12);
+  CHECK_EQ_INT(ix.lv[lv][2].attr, 3); /* the turn's number in its speech */
+  CHECK_EQ_STR(sval(&ix, js, 0), "The President");
+  CHECK_EQ_STR(sval(&ix, jr, 0), "President");
+  CHECK_EQ_STR(sval(&ix, js, 1), "Q");
+  CHECK_EQ_STR(sval(&ix, jr, 1), ""); /* a question has no role */
+  CHECK_EQ_STR(sval(&ix, js, 2), "The President");
+  CHECK_EQ_STR(sval(&ix, js, 3), "Ivo Marten");
+  CHECK_EQ_STR(sval(&ix, jr, 3), "Prime Minister of Veloria");
+  rs_builder_free(B);
+}
+
 int main(void) {
   RUN(test_conllu_read);
   RUN(test_conllu_errors);
   RUN(test_vrt_read);
   RUN(test_builder_and_matcher);
   RUN(test_builder_limits);
+  RUN(test_ingest_turns);
   CHECK_DONE();
 }

@@ -75,8 +75,10 @@ local function plural(n, one, many)
   return ("%d %s"):format(n, n == 1 and one or many)
 end
 
+-- one line, its control characters shown (a file name holding ESC
+-- sequences cannot drive the terminal)
 local function one_line(msg)
-  return (tostring(msg):gsub("%s*\n%s*", "; "))
+  return result.visible((tostring(msg):gsub("%s*\n%s*", "; ")))
 end
 
 -- }======================================================
@@ -99,32 +101,15 @@ local function is_index(path)
   return head == "ROSTRAIX"
 end
 
---- Write `text` to `path` atomically: a temporary file in the same folder,
--- renamed over the target. Returns true, or nil and a message.
+--- Write `text` to `path` through rostra.output: a regular file atomically
+-- (a temporary file in the same folder, renamed over the target, its mode
+-- kept), a symbolic link's target replaced, a device, a FIFO or `-`
+-- written straight. Returns true, or nil, a message and a code.
 -- @tparam string path
 -- @tparam string text
-function M.write_atomic(path, text)
-  local dir, base = path:match("^(.-)([^/]*)$")
-  if base == "" then return nil, path .. ": Is a directory" end
-  local tmp = ("%s.%s.%d%d.tmp"):format(dir, base, os.time(), math.random(1e6))
-  local f, err = io.open(tmp, "wb")
-  if not f then
-    -- the message names the temporary file: name the target
-    local msg = err and err:sub(1, #tmp + 2) == tmp .. ": " and err:sub(#tmp + 3) or err
-    return nil, path .. ": " .. tostring(msg or "cannot write")
-  end
-  local ok, werr = f:write(text)
-  local cok, cerr = f:close()
-  if not ok or not cok then
-    os.remove(tmp)
-    return nil, path .. ": " .. tostring(werr or cerr)
-  end
-  local rok, rerr = os.rename(tmp, path)
-  if not rok then
-    os.remove(tmp)
-    return nil, path .. ": " .. tostring(rerr)
-  end
-  return true
+-- @tparam[opt] table opts `forbid`, `stream` (see rostra.output)
+function M.write_atomic(path, text, opts)
+  return require("rostra.output").write(path, text, opts)
 end
 
 -- }======================================================
@@ -512,23 +497,40 @@ local function show_coverage(ctx, coverage)
   end
 end
 
--- text files under the inputs (folders walked, files kept), and the set of
--- those found in a folder
+-- text files under the inputs (folders walked, files kept), the set of
+-- those found in a folder, and the walks' warnings (links skipped, ...)
 local function expand(inputs)
   local core = require "rostra.core"
-  local list, found = {}, {}
+  local list, found, warnings = {}, {}, {}
   for _, p in ipairs(inputs) do
-    local files = core.walk(p, require("rostra.corpus").extensions)
+    local files, w = core.walk(p, require("rostra.corpus").extensions)
     if files then
       for _, f in ipairs(files) do
         list[#list + 1] = f
         found[f] = true
       end
+      for _, x in ipairs(w) do warnings[#warnings + 1] = x end
     else
       list[#list + 1] = p
     end
   end
-  return list, found
+  return list, found, warnings
+end
+
+-- -o naming one of the files read (an input, the lexicon, the sidecar, the
+-- layout):
+-- refused before anything is done; the ids are kept for the write
+local function guard_output(ctx, args, paths)
+  if not args.output or args.output == "-" then return end
+  local output = require "rostra.output"
+  local list = {}
+  for _, p in ipairs(paths or {}) do list[#list + 1] = p end
+  if args.sidecar then list[#list + 1] = args.sidecar end
+  if args.lexicon then list[#list + 1] = args.lexicon end
+  if args.layout then list[#list + 1] = args.layout end
+  ctx.forbid = output.ids(list, ctx.forbid)
+  local ok, err = output.check(args.output, ctx.forbid)
+  if not ok then usage("%s", err) end
 end
 
 local function check_inputs(inputs)
@@ -558,6 +560,7 @@ local function open_corpus(ctx, args)
   if not inputs or #inputs == 0 then usage("no input: give text files, folders or a .rostra index") end
   local where = M.parse_where(args.where)
   local index = check_inputs(inputs)
+  guard_output(ctx, args, inputs)
   local c
   if index then
     for _, o in ipairs { "meta", "sidecar", "lang", "split_hyphens" } do
@@ -575,7 +578,11 @@ local function open_corpus(ctx, args)
                    split_hyphens = args.split_hyphens or nil }
     local finish
     if ctx.isatty(2) then opts.progress, finish = M.progress_bar(ctx.err, ctx.clock) end
-    local what = #inputs == 1 and inputs[1] or expand(inputs)
+    local what, walked = inputs[1], {}
+    if #inputs > 1 then
+      local list, _, w = expand(inputs)
+      what, walked = list, w
+    end
     local ok, r, err, code = pcall(rostra.load, what, opts)
     if finish then finish() end
     if not ok then error(r, 0) end
@@ -586,6 +593,7 @@ local function open_corpus(ctx, args)
     end
     c = r
     local warnings = c:info().warnings
+    for i, w in ipairs(walked) do table.insert(warnings, i, w) end
     local _, ndoc = c:counts()
     if ndoc == 0 and #warnings > 0 then
       local more = #warnings > 1 and (" (and %d more)"):format(#warnings - 1) or ""
@@ -609,14 +617,25 @@ end
 
 -- {====================================================== output
 
+-- is -o a stream written straight rather than a file (rostra.output):
+-- `-`, a device or standard stream (/dev/null, /dev/stdout, /dev/fd/N), a
+-- FIFO or a socket
+local function is_stream(path)
+  if path == "-" or path:match("^/dev/") or path:match("^/proc/self/fd/") then return true end
+  local _, kind = require("rostra.core").file_id(path)
+  return kind == "character device" or kind == "FIFO" or kind == "socket"
+end
+
 -- the format of the output: --format, else the extension of -o (an
 -- extension rostra does not know is a usage error: nothing is written in a
--- format the name does not say), else text
+-- format the name does not say; a stream, such as -o /dev/null or a FIFO,
+-- is text as standard output is), else text
 local function output_format(args)
   if args.format then return args.format end
   if args.output then
     local ext = args.output:match("%.([^./]+)$")
     local fmt = ext and EXT_FORMAT[ext:lower()]
+    if not fmt and is_stream(args.output) then return "text" end -- as on standard output
     if not fmt then
       usage("cannot tell the format of '%s' from its %s; give --format text|tsv|csv|json, or name "
         .. "the file .txt, .tsv, .csv or .json", args.output, ext and ("extension ." .. ext) or "name")
@@ -629,8 +648,11 @@ end
 local function write_out(ctx, args, text)
   if text:sub(-1) ~= "\n" then text = text .. "\n" end
   if args.output then
-    local ok, err = M.write_atomic(args.output, text)
-    if not ok then fail("%s", err) end
+    local ok, err, code = M.write_atomic(args.output, text, { forbid = ctx.forbid, stream = ctx.out })
+    if not ok then
+      if code == "ESAME" then usage("%s", err) end
+      fail("%s", err)
+    end
   else
     ctx.out:write(text)
   end
@@ -930,6 +952,7 @@ end
 function cmd.parse(ctx, args)
   local inputs = args.inputs
   local index = check_inputs(inputs)
+  guard_output(ctx, args, inputs)
   local where = M.parse_where(args.where)
   local lay = args.layout and read_layout(args.layout) or nil
   local speeches = {}
@@ -947,9 +970,9 @@ function cmd.parse(ctx, args)
   else
     local opts = { meta = meta_spec(args), sidecar = args.sidecar, lang = args.lang, layout = lay,
                    split_hyphens = args.split_hyphens or nil }
-    local files, found = expand(inputs)
+    local files, found, walked = expand(inputs)
     local many = #files > 3
-    local keys, warnings = {}, {}
+    local keys, warnings = {}, walked -- the walks' warnings (links skipped, ...) first
     local report = opts.meta and require("rostra.meta").report(opts.meta)
     for _, p in ipairs(files) do
       local sp, err, code = rostra.parse_file(p, opts)
@@ -1086,7 +1109,7 @@ local function show_kwic(ctx, args, c, k, label, offset)
   local files, fw = {}, 0
   if ndoc > 1 then
     for i, r in ipairs(k) do
-      local f = file_of(c, r.speech):match("([^/]*)$")
+      local f = result.visible(file_of(c, r.speech):match("([^/]*)$"))
       if result.width(f) > 30 then f = f:sub(1, 29) .. "…" end
       files[i] = f
       fw = math.max(fw, result.width(f))
@@ -1094,7 +1117,7 @@ local function show_kwic(ctx, args, c, k, label, offset)
   end
   local lines = {}
   local shown = #k
-  local title = ("%d hits of %s"):format(k.hits, label)
+  local title = result.visible(("%d hits of %s"):format(k.hits, label))
   if shown < k.hits then
     title = title .. ("  (%d-%d shown; --limit N --offset N for more)"):format(
       (offset or 0) + (shown > 0 and 1 or 0), (offset or 0) + shown)
@@ -1127,11 +1150,12 @@ function cmd.kwic(ctx, args)
   local c = open_corpus(ctx, args)
   check_query(q, c)
   local o = { context = args.context, sort = sort, offset = args.offset, limit = kwic_limit(args),
-              clip = args.sentence and "sentence" or nil, columns = columns_of(args) }
+              clip = args.sentence and "sentence" or nil, columns = columns_of(args), budget = args.budget }
   local k
   if args.filter then
     -- filter the named lines of every hit, then page what is left
-    local all = c:kwic(q, { context = o.context, sort = sort, clip = o.clip, columns = o.columns })
+    local all = c:kwic(q, { context = o.context, sort = sort, clip = o.clip, columns = o.columns,
+                            budget = o.budget })
     local kept = M.shape({ filter = args.filter }, all:table(true))
     local starts, stops = {}, {}
     for i, r in kept:rows() do starts[i], stops[i] = r.start, r.stop end
@@ -1152,10 +1176,10 @@ function cmd.count(ctx, args)
   local t
   if args.by then
     -- count, words, per million words and share of the hits per group
-    t = c:count(q, { by = args.by, columns = columns_of(args) })
+    t = c:count(q, { by = args.by, columns = columns_of(args), budget = args.budget })
   else
     if args.columns then usage("--columns names the speeches: it goes with --by speech or --by KEY") end
-    local m = c:query(q)
+    local m = c:query(q, { budget = args.budget })
     local speeches = {}
     local n = 0
     for d in m:iter() do
@@ -1214,7 +1238,7 @@ function cmd.themes(ctx, args)
   end
   local c = open_corpus(ctx, args)
   need(c, "tag", "theme tagging, rostra.themes")
-  local o = opts_of(args, { level = "level", by = "by" })
+  local o = opts_of(args, { level = "level", by = "by", max_phrases = "max_phrases" })
   o.columns = columns_of(args)
   local t = c:tag(lex, o)
   if args.hits then
@@ -1326,7 +1350,7 @@ function cmd.collocates(ctx, args)
   check_attr(c, args.attr)
   check_within(c, args.within)
   local o = opts_of(args, { window = "window", measure = "measure", min = "min", attr = "attr",
-                            stopwords = "stopwords", within = "within", punct = "punct" })
+                            stopwords = "stopwords", within = "within", punct = "punct", budget = "budget" })
   o.top = top(args, false)
   emit(ctx, args, c:collocates(q, o))
 end
@@ -1363,7 +1387,7 @@ function cmd.dispersion(ctx, args)
   local c = open_corpus(ctx, args)
   need(c, "dispersion", "the statistics, rostra.stats")
   check_query(q, c)
-  local o = opts_of(args, { by = "by" })
+  local o = opts_of(args, { by = "by", budget = "budget" })
   o.columns = columns_of(args)
   if o.columns and o.by and o.by ~= "speech" then
     usage("--columns names the speeches: it goes with dispersion by speech, not --by %s", o.by)
@@ -1446,6 +1470,12 @@ function cmd.dfm(ctx, args)
   load_optional "rostra.dfm"
   local c = open_corpus(ctx, args)
   need(c, "dfm", "the document-feature matrix, rostra.dfm")
+  -- the folder's three files, links followed: none may be an input
+  local dir = args.output:gsub("/+$", "")
+  for _, name in ipairs { "matrix.mtx", "features.tsv", "docvars.csv" } do
+    local ok, err = require("rostra.output").check((dir == "" and "/" or dir .. "/") .. name, ctx.forbid)
+    if not ok then usage("%s", err) end
+  end
   check_attr(c, args.attr)
   local m = c:dfm(opts_of(args, { attr = "attr", by = "by", min_count = "min_count", min_docs = "min_docs",
                                  max_features = "max_features", stopwords = "stopwords", punct = "punct" }))
@@ -1515,8 +1545,8 @@ function M.plot_options(c)
   c:option("--theme", "Themes: the timeline of this theme; trend: a theme drawn beside the queries "
     .. "(repeatable).")
     :count("*"):argname "<theme>"
-  c:option("--level", "Themes: the units tagged: speech (default), segment, point, sentence.")
-    :choices { "speech", "segment", "point", "sentence" }
+  c:option("--level", "Themes: the units tagged: speech (default), segment, point, sentence, turn.")
+    :choices { "speech", "segment", "point", "sentence", "turn" }
   c:option("--target", "Keyness: the speeches studied, KEY=VALUE "
     .. "(repeatable)."):count("*"):argname "<key=value>"
   c:option("--reference", "Keyness: the speeches compared with (default: all the others)."):count("*")
@@ -1555,8 +1585,11 @@ end
 
 local function write_text(ctx, args, text)
   if args.output then
-    local ok, err = require("rostra.plot").write(args.output, text)
-    if not ok then fail("%s", err) end
+    local ok, err, code = M.write_atomic(args.output, text, { forbid = ctx.forbid, stream = ctx.out })
+    if not ok then
+      if code == "ESAME" then usage("%s", err) end
+      fail("%s", err)
+    end
   else
     ctx.out:write(text)
   end
@@ -1640,14 +1673,16 @@ function cmd.plot(ctx, args)
     if not lex then fail("%s", err) end
     local level = args.level or "speech"
     local by = args.by
-    if by and by ~= "point" and by ~= "unit" and by ~= "speech" then check_key(c, by) end
+    -- at level turn, speaker and role are each turn's own
+    local turn_by = level == "turn" and by and require("rostra.corpus").turn_groups(c, by) and by or nil
+    if by and by ~= "point" and by ~= "unit" and by ~= "speech" and not turn_by then check_key(c, by) end
     if by == nil then
       local has_year = false
       for _, k in ipairs(plot.keys(c)) do if k == "year" then has_year = true end end
       by = level == "speech" and has_year and "year" or "unit"
     end
     if by == "unit" and level == "speech" then by = "speech" end
-    t = c:tag(lex, { level = level })
+    t = c:tag(lex, { level = level, by = turn_by })
     o.by = by
     if args.theme and #args.theme > 1 then usage("plot themes draws the timeline of one --theme") end
     o.theme = args.theme and args.theme[1]
@@ -1740,7 +1775,8 @@ end
 local COMMON = [[
 Inputs are .txt files, folders (every .txt below them) or one .rostra index.
 Formats: text (a table), tsv, csv, json (an array of objects); -o FILE writes
-the file atomically, in the format of its extension unless --format says.]]
+the file atomically (`-`, a device or a FIFO is written straight), in the
+format of its extension unless --format says; -o never writes over an input.]]
 
 -- name, summary, example, arguments, options
 M.commands = {
@@ -1779,18 +1815,23 @@ M.commands = {
       .. "  rostra count 'freedom|liberty' sotu.rostra --by decade --sort=-per_million --top 5",
     options = function(c)
       c:option("--by", "Group by: a metadata key (or decade, century, month), speech: count, words, "
-        .. "per million words and share of the hits in each; or match, word, lower, stem, point, segment, "
-        .. "sentence, quotation.")
+        .. "per million words and share of the hits in each; speaker or role: a transcript's hits and words "
+        .. "by the speakers of its turns; or match, word, lower, stem, point, segment, sentence, quotation.")
     end },
   { name = "themes", summary = "Theme counts and shares from a lexicon (default: the bundled 'political').",
     example = "rostra themes examples/sample.txt --level point --per-unit 2\n"
       .. "  rostra themes un.rostra --lexicon themes.yaml --by year --format tsv\n"
       .. "  rostra themes examples/sample.txt --level point --hits health",
     options = function(c)
-      c:option("--level", "Units tagged: speech (default), segment, point, sentence.")
-        :choices { "speech", "segment", "point", "sentence" }
-      c:option("--by", "Totals per value of a metadata key (share of the words of those speeches).")
+      c:option("--level", "Units tagged: speech (default), segment, point, sentence, turn (a speaker's "
+        .. "turn of a transcript).")
+        :choices { "speech", "segment", "point", "sentence", "turn" }
+      c:option("--by", "Totals per value of a metadata key (share of the words of those speeches); "
+        .. "with --level turn, speaker or role: each turn's own.")
         :argname "<key>"
+      c:option("--max-phrases", "The budget of the lexicon's expansion: phrases of the vocabulary its "
+        .. "globs may stand for in all (default 1,000,000; see docs/limits.md).", nil,
+        whole("--max-phrases", 1)):argname "<n>"
       c:mutex(
         c:flag("--totals", "Totals per theme over everything."),
         c:option("--per-unit", "The N main themes of every unit.", nil, whole("--per-unit", 1))
@@ -1966,7 +2007,11 @@ local function build_parser(seen)
       :help_max_width(80)
     cmds[spec.name] = c
     c:flag("-h --help", "Show this help and exit."):action(function() seen.help = c end)
-    if spec.query then c:argument("query", "A query (see docs/query.md).") end
+    if spec.query then
+      c:argument("query", "A query (see docs/query.md).")
+      c:option("--budget", "The matcher's work budget in steps (default: 50 million plus 40 per token; "
+        .. "see docs/limits.md).", nil, whole("--budget", 1)):argname "<steps>"
+    end
     if spec.kinds then c:argument("kind", "The plot: " .. table.concat(spec.kinds,
         ", ") .. "."):choices(spec.kinds) end
     if spec.arguments then
@@ -2108,7 +2153,11 @@ function M.main(argv, env)
   -- a table's file: its format is known before anything is loaded (sample
   -- has its own default, CSV; index, plot, report, dfm, export write their own)
   if args.output and TABLES[name] and name ~= "sample" then
-    local fok, fe = pcall(output_format, args)
+    local fok, fe = pcall(function()
+      -- an output that is one of the inputs is the mistake to name first
+      if args.inputs then guard_output(ctx, args, args.inputs) end
+      return output_format(args)
+    end)
     if not fok then
       ctx.err:write(("rostra %s: %s\n"):format(name, one_line(tostring(fe))))
       return M.EXIT_USAGE

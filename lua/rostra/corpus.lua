@@ -13,6 +13,55 @@ local Corpus = {}
 Corpus.__index = Corpus
 M.Corpus = Corpus
 
+-- {====================================================== checked self
+
+-- Every public method of a corpus (those below and those rostra.matches,
+-- rostra.stats and rostra.themes add) first checks what it is called on:
+-- a corpus or a view, not another value (c.count(q) for c:count(q)) nor a
+-- table given the class as metatable; open; and a view made on the corpus
+-- as it is now (not before c:add). Each mistake is an error naming the
+-- method, at the caller's line.
+local OPEN_NOT_NEEDED = { close = true, is_view = true, has = true, where = true, complement = true }
+
+local function check_self(name, self)
+  if getmetatable(self) ~= Corpus then
+    local what = type(self) == "table" and "a table" or (type(self) == "string" and ("a string (%q)"):format(
+      #self > 30 and self:sub(1, 30) .. "..." or self)) or tostring(self)
+    error(("bad self to '%s' (a rostra corpus expected, got %s): call it as c:%s(...), not c.%s(...)")
+      :format(name, what, name, name), 3)
+  end
+  local root = rawget(self, "_root")
+  local h = type(root) == "table" and rawget(root, "_h")
+  if type(h) ~= "userdata" or getmetatable(root) ~= Corpus then
+    error(("bad self to '%s' (a forged corpus: make one with rostra.corpus, rostra.load or rostra.open)")
+      :format(name), 3)
+  end
+  if not OPEN_NOT_NEEDED[name] then
+    if not h:is_open() then error("attempt to use a closed corpus", 3) end
+    local mask = rawget(self, "_mask")
+    if mask then
+      local _, ndoc = h:counts()
+      if #mask ~= ndoc then
+        error(("this view was made when its corpus had %d speeches; it has %d now: make the view "
+          .. "again (c:where{...})"):format(#mask, ndoc), 3)
+      end
+    end
+  end
+end
+
+setmetatable(Corpus, { __newindex = function(t, k, v)
+  if type(k) == "string" and type(v) == "function" and not k:find("^_") then
+    local f = v
+    v = function(self, ...)
+      check_self(k, self)
+      return f(self, ...)
+    end
+  end
+  rawset(t, k, v)
+end })
+
+-- }======================================================
+
 local LEVELS = { segment = true, point = true, sentence = true, quotation = true, speech = true }
 local LEVEL_ALIAS = { paragraph = "segment", s = "sentence" }
 local SEG_KINDS = { "salutation", "paragraph", "closing", "heading" }
@@ -68,14 +117,20 @@ function M.new()
   return new_object(core.corpus_new(), {}, { warnings = {}, names = {} })
 end
 
---- Open a saved index. `opts.verify` checks every section's checksum.
+--- Open a saved index. `opts.verify` checks every section's checksum
+-- (reading the whole file). Without it, open checks the header, the
+-- section table and the speech records, and the first use the regions and
+-- the counts (cheap sanity checks: a damaged index fails with ECORRUPT
+-- rather than answering nonsense); `opts.sanity = false` skips those (for
+-- tests of the readers' robustness only: a damaged index then answers
+-- anything, though never crashes).
 -- @return Corpus, or nil, message, code
 function M.open(path, opts)
   if type(path) ~= "string" then
     error(("bad argument #1 to 'open' (string expected, got %s)"):format(type(path)), 2)
   end
-  opts = require("rostra.opts").check(opts, { "verify" }, "open", 2)
-  local h, msg, code = core.corpus_open(path, opts.verify and true or false)
+  opts = require("rostra.opts").check(opts, { "verify", "sanity" }, "open", 2)
+  local h, msg, code = core.corpus_open(path, opts.verify and true or false, opts.sanity == false)
   if not h then return nil, msg, code end
   local self = new_object(h, nil, nil)
   self._path = path
@@ -430,6 +485,58 @@ function M.key_fn(c, by, fname, level)
   error(unknown_key(k, by), level)
 end
 
+--- The turns of the speeches that have more than one, for grouping by a
+-- turn attribute (`speaker`, `role`): nil when the corpus has no structure
+-- `turn` with the attribute `key`; else a table `[d] = {starts, stops,
+-- values, words}` (1-based inclusive positions, the attribute's value or
+-- false, the word tokens of each turn) for every speech d of two turns or
+-- more. A speech of one turn (a speech without labels) is grouped by its
+-- metadata, as without turns.
+-- @param c Corpus or view
+-- @tparam string key
+function M.turn_groups(c, key)
+  if type(key) ~= "string" then return nil end
+  local h = c._root._h
+  local _, xlevels, sattrs = h:attributes()
+  local found = false
+  for _, l in ipairs(xlevels) do if l == "turn" then found = true end end
+  if not found then return nil end
+  found = false
+  for _, a in ipairs(sattrs) do if a.level == "turn" and a.name == key then found = true end end
+  if not found then return nil end
+  local starts, stops = h:regions("turn")
+  local values, words = h:region_values("turn", key), h:region_words("turn")
+  local per, out = {}, {}
+  for i = 1, #starts do
+    local d = h:doc_of(starts[i])
+    local t = per[d]
+    if not t then t = { starts = {}, stops = {}, values = {}, words = {} }; per[d] = t end
+    local n = #t.starts + 1
+    t.starts[n], t.stops[n], t.values[n], t.words[n] = starts[i], stops[i], values[i], words[i]
+  end
+  for d, t in pairs(per) do if #t.starts > 1 then out[d] = t end end
+  return out
+end
+
+--- The turn of a speech's turns (from `turn_groups`) holding position p, or nil.
+function M.turn_at(t, p)
+  local lo, hi = 1, #t.starts
+  while lo <= hi do -- the last turn starting at or before p
+    local mid = (lo + hi) // 2
+    if t.starts[mid] <= p then lo = mid + 1 else hi = mid - 1 end
+  end
+  if hi >= 1 and t.stops[hi] >= p then return hi end
+  return nil
+end
+
+--- Is `key` a metadata key of the corpus or a derived one?
+function M.has_key(c, key)
+  local k = key_info(c._root)
+  if k.set[key] then return true end
+  for _, name in ipairs(k.derived) do if name == key then return true end end
+  return false
+end
+
 --- Raise, as `key_fn` does, unless `key` is a metadata key of the corpus
 -- or a derived one.
 -- @return the key
@@ -738,8 +845,9 @@ local QUOTE = {
 
 --- Iterate the spans of a level: `{speech, start, stop, text, kind | ordinal}`
 -- (positions 1-based inclusive; `text` is the source text, for quotations
--- without the marks). Structures read from annotated files (`"turn"`) are
--- levels too, and a span carries the attributes of its structure
+-- without the marks). The turns of parsed speeches (`"turn"`: `speaker`,
+-- `role`) and the structures read from
+-- annotated files are levels too, and a span carries the attributes of its structure
 -- (`span.speaker`, a sentence's `span.id`) when it has them (one named
 -- as a field of the span, `start` or `text`, is left to `h:region_values`).
 -- `c:spans("boilerplate")` iterates the text set aside instead, as
@@ -834,12 +942,74 @@ function Corpus:freq(opts)
   local h = self._root._h
   local o = { attr = attr, min = min, top = top or 0, words_only = not opts.punct, stop = stop }
   local formats = { per_million = "%.2f" }
+  local turns = opts.by and M.turn_groups(self, opts.by)
   local key, label
-  if opts.by ~= nil then key, label = M.key_fn(self, opts.by, "freq", 2) end
+  if opts.by ~= nil and not turns then key, label = M.key_fn(self, opts.by, "freq", 2) end
   local title = "frequency of " .. attr .. (label and (" by " .. label) or "")
-  if top == 0 then -- no row (C reads top 0 as all)
+  if top == 0 and not turns then -- no row (C reads top 0 as all)
     local cols = opts.by and { "group", attr, "count", "per_million" } or { attr, "count", "per_million" }
     return result.new(cols, {}, { title = title, formats = formats })
+  end
+  if turns then
+    -- by a turn attribute (speaker, role): a transcript's turns go to their
+    -- speakers, a speech of one turn by its metadata; rows made in Lua
+    local stopset = {}
+    for _, w in ipairs(stop or {}) do stopset[w] = true end
+    local rows = {}
+    local words_only = not opts.punct
+    local function one(view, group, spans, total)
+      -- stopwords are dropped after counting: ask C for enough rows
+      local want = top
+      if want and stop then want = want + #stop end
+      local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only, spans)
+      total = total or view:words()
+      local n = 0
+      for i = 1, #forms do
+        if not stopset[forms[i]] then
+          n = n + 1
+          if top and n > top then break end
+          local row = { [attr] = forms[i], count = counts[i],
+                        per_million = total > 0 and counts[i] * 1e6 / total or 0 }
+          if group ~= nil then row.group = group end
+          rows[#rows + 1] = row
+        end
+      end
+    end
+    -- by a turn attribute (speaker, role): a transcript's turns go to their
+    -- speakers, a speech of one turn by its metadata
+    key = M.has_key(self, opts.by) and M.key_fn(self, opts.by, "freq", 2) or function() return nil end
+    local groups, order = {}, {}
+    local sw = require("rostra.matches").speech_words(self._root)
+    local function add(g, a, b, w)
+      if g == nil or (b < a and w == 0) then return end
+      local x = groups[g]
+      if not x then x = { spans = {}, words = 0 }; groups[g] = x; order[#order + 1] = g end
+      if b >= a then x.spans[#x.spans + 1], x.spans[#x.spans + 2] = a, b end
+      x.words = x.words + w
+    end
+    for d, m in self:speeches() do
+      local first, ntok = h:doc(d)
+      local t, mv = turns[d], key(m, d)
+      if t then
+        local p, inside = first, 0
+        for k = 1, #t.starts do
+          add(mv, p, t.starts[k] - 1, 0) -- tokens between turns: the speech's
+          add(t.values[k] or nil, t.starts[k], t.stops[k], t.words[k]) -- none: left out
+          p, inside = t.stops[k] + 1, inside + t.words[k]
+        end
+        add(mv, p, first + ntok - 1, sw[d] - inside)
+      else
+        add(mv, first, first + ntok - 1, sw[d])
+      end
+    end
+    table.sort(order, function(a, b)
+      if type(a) == type(b) then return a < b end
+      return type(a) == "number"
+    end)
+    for _, g in ipairs(order) do one(self, g, groups[g].spans, groups[g].words) end
+    return result.new({ "group", attr, "count", "per_million" }, rows,
+      { title = "frequency of " .. attr .. " by " .. opts.by .. " (turns)",
+        formats = { per_million = "%.2f" } })
   end
   if opts.by then
     local groups, order = {}, {}
@@ -914,13 +1084,44 @@ local ERRNO = { [2] = "ENOENT", [13] = "EACCES", [20] = "ENOTDIR", [21] = "EISDI
 
 --- Read a whole file: its bytes, or nil, message, code (`ENOENT`, `EACCES`,
 -- `EISDIR`, ... `EIO`).
+-- the whole file; a block device is no text, a file over 2 GiB is refused
+-- before it is read, and a stream (a FIFO, a terminal, /dev/zero) is read
+-- up to 2 GiB, or only its first 64 KiB when they start with NUL bytes
+-- (binary: the parser says so), so /dev/zero is not read until memory runs out
+local MAX_TEXT = 2147483647
 local function read_file(path)
+  local _, kind = core.file_id(path)
+  if kind == "block device" then
+    return nil, ("not a text file: %s (a %s)"):format(path, kind), "ENOTTEXT"
+  end
   local f, err, errno = io.open(path, "rb")
   if not f then return nil, err, ERRNO[errno] or "EIO" end
-  local s, rerr, rerrno = f:read("a")
+  local size = kind == "file" and f:seek("end")
+  if size then
+    f:seek("set")
+    if size > MAX_TEXT then
+      f:close()
+      return nil, path .. ": file too large (2 GiB at most)", "ELIMIT"
+    end
+  end
+  local first, rerr, rerrno = f:read(65536)
+  local parts, n = { first }, first and #first or 0
+  if first and not first:sub(1, 8192):find("\0", 1, true) then
+    while true do
+      local s
+      s, rerr, rerrno = f:read(size and "a" or 1048576)
+      if not s or s == "" then break end
+      parts[#parts + 1] = s
+      n = n + #s
+      if n > MAX_TEXT then
+        f:close()
+        return nil, path .. ": file too large (2 GiB at most)", "ELIMIT"
+      end
+    end
+  end
   f:close()
-  if not s then return nil, path .. ": " .. tostring(rerr), ERRNO[rerrno] or "EIO" end
-  return s
+  if rerr then return nil, path .. ": " .. tostring(rerr), ERRNO[rerrno] or "EIO" end
+  return table.concat(parts)
 end
 M.read_file = read_file
 
@@ -978,9 +1179,17 @@ function M.load(what, opts)
       else return nil, w, select(3, core.walk(what, M.extensions)) end
     end
   elseif type(what) == "table" then
+    local seen = {} -- a file named twice (or by two names) is loaded once
     for i, p in ipairs(what) do
       if type(p) ~= "string" then error(("bad path #%d in the list to 'load'"):format(i), 3) end
-      paths[i] = p
+      local id = core.file_id(p)
+      if id and seen[id] then
+        warnings[#warnings + 1] = seen[id] == p and ("%s: named twice, loaded once"):format(p)
+          or ("%s: the same file as %s, skipped"):format(p, seen[id])
+      else
+        if id then seen[id] = p end
+        paths[#paths + 1] = p
+      end
     end
   else
     error(("bad argument #1 to 'load' (path or list of paths expected, got %s)"):format(type(what)), 3)

@@ -40,6 +40,7 @@
 -- @module rostra.dfm
 local core = require "rostra.core"
 local result = require "rostra.result"
+local output = require "rostra.output"
 local stopwords = require "rostra.stopwords"
 
 local corpusmod = package.loaded["rostra.corpus"]
@@ -230,6 +231,13 @@ function DFM:export(dir)
   local ok, err, code = core.mkdir(dir)
   if not ok then return nil, err, code end
   local sep = dir == "/" and "" or "/"
+  -- the output rules of rostra.output (csrc/fsout.h): none of the three
+  -- may be an index open in this process; each is replaced whole, its
+  -- mode kept (a new one 0666 minus the umask), a link's target replaced
+  for _, name in ipairs { "matrix.mtx", "features.tsv", "docvars.csv" } do
+    ok, err, code = output.check(dir .. sep .. name)
+    if not ok then return nil, err, code end
+  end
   ok, err, code = self._box:write_mtx(dir .. sep .. "matrix.mtx",
     (" rostra dfm: rows are the documents of docvars.csv, columns the features of features.tsv"
       .. " (attribute %s)"):format(self.attr))

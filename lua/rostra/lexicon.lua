@@ -270,26 +270,6 @@ end
 
 -- {====================================================== building
 
--- the tokens of one pattern: each space-separated word that has a glob
--- character stays one glob token; any other word is tokenized by rostra's
--- tokenizer (a Chinese word becomes its characters, people-to-people stays
--- one token); the lower forms are what the tagger matches
-local function pattern_tokens(pattern)
-  local toks, globs = {}, {}
-  for word in pattern:gmatch("[^ ]+") do
-    if word:find("[*?]") then
-      toks[#toks + 1] = core.lower(word)
-      globs[#toks] = true
-    else
-      for _, t in ipairs(core.tokenize(word)) do
-        toks[#toks + 1] = t.lower
-        globs[#toks] = false
-      end
-    end
-  end
-  return toks, globs
-end
-
 local function format_warning(name, w)
   if w.line then return string.format("%s:%d:%d: %s", name, w.line, w.col, w.message) end
   return name .. ": " .. w.message
@@ -317,32 +297,41 @@ local function build(raw, name, levels, path, from_table)
     end
     warnings[#warnings + 1] = format_warning(name, w)
   end
-  local entries, seen = {}, {}
-  for _, e in ipairs(raw.entries) do
-    local cname = e.category and fold[e.category] or nil
-    local key = (cname or "") .. "\0" .. (e.exclude and "x" or "") .. "\0" .. e.pattern
-    if not seen[key] then -- folding can make two entries the same
-      seen[key] = true
-      entries[#entries + 1] = { pattern = e.pattern, category = cname, weight = e.weight,
-        glob = e.glob, phrase = e.phrase, exclude = e.exclude, line = e.line, col = e.col }
+  -- the entries stay in the reader's columns (a table per entry would
+  -- cost 2 KB a pattern in a lexicon of a million): categories folded to
+  -- their names, entries that folding makes the same dropped in place
+  local E = raw.entries
+  local n = E.n
+  local pat, cat, wt, fl, line, col = E.pattern, E.category, E.weight, E.flags, E.line, E.col
+  local seen, out = {}, 0
+  for i = 1, n do
+    local ci = cat[i]
+    local cname = ci and fold[ci] or false
+    local key = cname or ""
+    local sc = seen[key]
+    if not sc then
+      sc = { {}, {} }
+      seen[key] = sc
+    end
+    local x = fl[i] & 4 ~= 0 and 2 or 1
+    local p = pat[i]
+    if not sc[x][p] then
+      sc[x][p] = true
+      out = out + 1
+      pat[out], cat[out], wt[out], fl[out], line[out], col[out] = p, cname, wt[i], fl[i], line[i], col[i]
     end
   end
-  local pats, cache = {}, {}
-  for i, e in ipairs(entries) do
-    local tg = cache[e.pattern] -- LIWC repeats a term for each of its codes
-    if not tg then
-      tg = table.pack(pattern_tokens(e.pattern))
-      cache[e.pattern] = tg
-    end
-    local toks, globs = tg[1], tg[2]
-    if #toks == 0 then
+  for i = out + 1, n do pat[i], cat[i], wt[i], fl[i], line[i], col[i] = nil, nil, nil, nil, nil, nil end
+  seen = nil -- luacheck: ignore 311
+  -- the tokens the tagger matches, tokenized in C in one call: an entry
+  -- is the token (one token, no glob), a table of tokens with `globs`, or
+  -- false (no token)
+  local toks = core.pattern_tokens(pat)
+  for i = 1, out do
+    if not toks[i] then
       warnings[#warnings + 1] = format_warning(name, {
-        line = not from_table and e.line or nil, col = e.col,
-        message = "pattern '" .. e.pattern .. "' has no tokens; ignored" })
-    else
-      pats[#pats + 1] = { pattern = e.pattern, category = e.category, weight = e.weight,
-        exclude = e.exclude, glob = e.glob, phrase = #toks > 1, tokens = toks, globs = globs,
-        entry = i }
+        line = not from_table and line[i] or nil, col = col[i],
+        message = "pattern '" .. pat[i] .. "' has no tokens; ignored" })
     end
   end
   -- decision rules: the lexicon's default and each category's own, per key
@@ -371,8 +360,8 @@ local function build(raw, name, levels, path, from_table)
     warnings = warnings,
     _cats = cats,
     _byname = byname,
-    _entries = entries,
-    _patterns = pats,
+    _n = out,
+    _pat = pat, _cat = cat, _wt = wt, _fl = fl, _line = line, _col = col, _tok = toks,
     _rule = default,
     _rules = own,
   }, Lexicon)
@@ -446,7 +435,7 @@ function lexicon.new(src, opts)
       error(yaml, 0)
     end
     local name = opts.name or "table"
-    local raw, msg, _, line = core.read_lexicon(yaml, "yaml", name)
+    local raw, msg, _, line = core.read_lexicon(yaml, "yaml", name, "columns")
     if not raw then
       local desc = where[line] or "table"
       msg = msg:gsub("^.-:%d+:%d+: ", "")
@@ -480,7 +469,7 @@ function lexicon.new(src, opts)
   local text, msg, code = read_file(path)
   if not text then return nil, msg, code end
   name = name or path:match("([^/\\]+)$")
-  local raw, err, ecode = core.read_lexicon(text, format, path)
+  local raw, err, ecode = core.read_lexicon(text, format, path, "columns")
   if not raw then return nil, err, ecode end
   return apply_rules(build(raw, name, opts.levels, path, false), opts)
 end
@@ -510,28 +499,48 @@ function Lexicon:category(name)
 end
 
 --- The entries in file order: fresh tables `{pattern, category, weight,
--- glob, phrase, exclude}`; `category` is the full category name, nil for a
--- top-level exclusion (it excludes the pattern from every category).
+-- glob, phrase, exclude, line, col}`; `category` is the full category name,
+-- nil for a top-level exclusion (it excludes the pattern from every
+-- category).
 function Lexicon:entries()
   local out = {}
-  for i, e in ipairs(self._entries) do
-    out[i] = { pattern = e.pattern, category = e.category, weight = e.weight, glob = e.glob,
-      phrase = e.phrase, exclude = e.exclude, line = e.line, col = e.col }
-  end
+  for i = 1, self._n do out[i] = self:_entry(i) end
   return out
+end
+
+-- entry i as a fresh table
+function Lexicon:_entry(i)
+  local f = self._fl[i]
+  if not f then return nil end
+  return { pattern = self._pat[i], category = self._cat[i] or nil, weight = self._wt[i],
+    glob = f & 1 ~= 0, phrase = f & 2 ~= 0, exclude = f & 4 ~= 0, line = self._line[i],
+    col = self._col[i] }
+end
+
+-- the tokens and glob flags of entry i (fresh tables), or nil when it has none
+function Lexicon:_tokens(i)
+  local t = self._tok[i]
+  if not t then return nil end
+  if type(t) == "string" then return { t }, { false } end
+  return table.move(t, 1, #t, 1, {}), table.move(t.globs, 1, #t, 1, {})
 end
 
 --- The entries as token sequences, what the tagger matches: fresh tables
 -- `{pattern, category, weight, exclude, glob, phrase, tokens = {lower
 -- forms}, globs = {booleans}, entry = index in entries()}`. A word with `*`
 -- or `?` is one glob token (lower-cased); any other word is split by the
--- tokenizer, so "人文交流" is four tokens and "people-to-people" one.
+-- tokenizer, so "people-to-people" is one token and a run of Han
+-- characters is cut into words as the corpus cuts it.
 function Lexicon:patterns()
   local out = {}
-  for i, p in ipairs(self._patterns) do
-    out[i] = { pattern = p.pattern, category = p.category, weight = p.weight, exclude = p.exclude,
-      glob = p.glob, phrase = p.phrase, tokens = table.move(p.tokens, 1, #p.tokens, 1, {}),
-      globs = table.move(p.globs, 1, #p.globs, 1, {}), entry = p.entry }
+  for i = 1, self._n do
+    local toks, globs = self:_tokens(i)
+    if toks then
+      local f = self._fl[i]
+      out[#out + 1] = { pattern = self._pat[i], category = self._cat[i] or nil, weight = self._wt[i],
+        exclude = f & 4 ~= 0, glob = f & 1 ~= 0, phrase = #toks > 1, tokens = toks, globs = globs,
+        entry = i }
+    end
   end
   return out
 end
@@ -592,12 +601,12 @@ end
 
 --- The number of entries.
 function Lexicon:__len()
-  return #self._entries
+  return self._n
 end
 
 function Lexicon:__tostring()
   return string.format("rostra.Lexicon: %s (%d categories, %d entries)", self.name,
-    #self._cats, #self._entries)
+    #self._cats, self._n)
 end
 
 lexicon.Lexicon = Lexicon

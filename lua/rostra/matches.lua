@@ -182,12 +182,40 @@ local function set_of(m)
 end
 M.set_of = set_of
 
+
+-- the work budget of opts (nil: the default, h:query_budget())
+local function budget_of(opts, fname, level)
+  local b = opts and opts.budget
+  if b == nil or b == math.huge or (math.type(b) == "integer" and b >= 1) then return b end
+  error(("bad option 'budget' to '%s' (a positive integer or math.huge expected, got %s)"):format(
+    fname, tostring(b)), level + 1)
+end
+
+local QUERY_OPTS = { "budget" }
+
+local function check_query_opts(opts, fname)
+  if opts == nil then return nil end
+  opts = require("rostra.opts").check(opts, QUERY_OPTS, fname, 2, 2)
+  return budget_of(opts, fname, 3)
+end
+
 --- Matches of a query (a string in the query language, see docs/query.md).
+-- `opts.budget`: the matcher's work budget in steps (default
+-- `c:query_budget()`, `math.huge` for none); past it the query stops with
+-- an error naming the part of the query that takes the work
+-- (docs/limits.md).
 -- @treturn Matches (empty, never nil, when nothing matches)
-function Corpus:query(q)
+function Corpus:query(q, opts)
+  local budget = check_query_opts(opts, "query")
   local prog = compile(self, q, "query")
-  local set = self._root._h:query(prog, mask_for(self, prog, "query", 2), false, 0, true)
+  local set = self._root._h:query(prog, mask_for(self, prog, "query", 2), false, 0, budget, true)
   return set_matches(self, set, type(q) == "string" and q or nil)
+end
+
+--- The default work budget of a query on this corpus: steps of the
+-- matcher (docs/limits.md).
+function Corpus:query_budget()
+  return self._root._h:query_budget()
 end
 
 -- {====================================================== hyphenated words
@@ -394,7 +422,7 @@ local function group_less(a, b)
   return tostring(a) < tostring(b)
 end
 
-local COUNT_OPTS = { "by", "columns" }
+local COUNT_OPTS = { "by", "columns", "budget" }
 local COUNT_COLUMNS = { speech = true, count = true, words = true, per_million = true, share = true,
                         speeches = true, group = true }
 local STRUCTURE_GROUPS = { match = true, word = true, lower = true, stem = true, point = true,
@@ -408,14 +436,14 @@ local function count_by(c, prog, mask, opts, label)
     if opts.columns ~= nil then
       error("count: columns name speeches: they go with by = \"speech\" or a metadata key", 3)
     end
-    local starts, stops = c._root._h:query(prog, mask)
+    local starts, stops = c._root._h:query(prog, mask, false, 0, opts.budget)
     local t = new_matches(c, starts, stops, label):group(by)
     t.meta.hits = #starts
     return t
   end
   local h = c._root._h
   local _, ndoc = h:counts()
-  local starts = h:query(prog, mask)
+  local starts = h:query(prog, mask, false, 0, opts.budget)
   local per_speech = {}
   for i = 1, #starts do
     local d = h:doc_of(starts[i])
@@ -444,28 +472,66 @@ local function count_by(c, prog, mask, opts, label)
     if opts.columns ~= nil then
       error("count: columns name speeches: they go with by = \"speech\", not a group of speeches", 3)
     end
-    local get, key = corpusmod.key_fn(c, by, "count", 3)
+    -- by a turn attribute (speaker, role): a transcript's hits and words
+    -- go to the speakers of its turns; a speech of one turn, by its metadata
+    local turns = corpusmod.turn_groups(c, by)
+    local get, key
+    if turns and not corpusmod.has_key(c, by) then
+      get, key = function() return nil end, by
+    else
+      get, key = corpusmod.key_fn(c, by, "count", 3)
+    end
     local col = COUNT_COLUMNS[key] and "group" or key
     cols = { col }
     local metas = c:_load_meta()
     local groups, order = {}, {}
     local missing, missing_hits = 0, 0
+    local missing_turns = 0
+    local function add(v, d, hits, w, turn)
+      if v == nil then
+        if turn then missing_turns = missing_turns + 1 else missing = missing + 1 end
+        missing_hits = missing_hits + hits
+        return
+      end
+      local g = groups[v]
+      if not g then
+        g = { count = 0, words = 0, speeches = 0 }
+        groups[v] = g
+        order[#order + 1] = v
+      end
+      g.count = g.count + hits
+      g.words = g.words + w
+      if g.last ~= d then g.speeches, g.last = g.speeches + 1, d end
+    end
+    local turn_hits = {}
+    if turns then
+      for i = 1, #starts do
+        local d = h:doc_of(starts[i])
+        local t = turns[d]
+        local k = t and corpusmod.turn_at(t, starts[i])
+        if k then
+          local th = turn_hits[d] or {}
+          turn_hits[d] = th
+          th[k] = (th[k] or 0) + 1
+          per_speech[d] = per_speech[d] - 1 -- what stays: hits outside every turn
+        end
+      end
+    end
     for d = 1, ndoc do
       if in_view[d] then
-        local v = get(metas[d] or {}, d)
-        if v == nil then
-          missing = missing + 1
-          missing_hits = missing_hits + (per_speech[d] or 0)
-        else
-          local g = groups[v]
-          if not g then
-            g = { count = 0, words = 0, speeches = 0 }
-            groups[v] = g
-            order[#order + 1] = v
+        local t = turns and turns[d]
+        if t then
+          local th, inside = turn_hits[d] or {}, 0
+          local mv = get(metas[d] or {}, d)
+          for k = 1, #t.starts do -- a turn without a value has none (Q has no role)
+            add(t.values[k] or nil, d, th[k] or 0, t.words[k], true)
+            inside = inside + t.words[k]
           end
-          g.count = g.count + (per_speech[d] or 0)
-          g.words = g.words + words[d]
-          g.speeches = g.speeches + 1
+          if (per_speech[d] or 0) > 0 or words[d] > inside then
+            add(mv, d, per_speech[d] or 0, words[d] - inside)
+          end
+        else
+          add(get(metas[d] or {}, d), d, per_speech[d] or 0, words[d])
         end
       end
     end
@@ -476,9 +542,14 @@ local function count_by(c, prog, mask, opts, label)
         per_million = g.words > 0 and g.count * 1e6 / g.words or 0,
         share = total > 0 and g.count / total or 0 }
     end
-    if missing > 0 then
-      warnings[#warnings + 1] = ("%d %s without '%s' left out (%d of the %d hits)"):format(missing,
-        missing == 1 and "speech" or "speeches", key, missing_hits, total)
+    if missing > 0 or missing_turns > 0 then
+      local what = {}
+      if missing > 0 then what[1] = ("%d %s"):format(missing, missing == 1 and "speech" or "speeches") end
+      if missing_turns > 0 then
+        what[#what + 1] = ("%d %s"):format(missing_turns, missing_turns == 1 and "turn" or "turns")
+      end
+      warnings[#warnings + 1] = ("%s without '%s' left out (%d of the %d hits)"):format(
+        table.concat(what, " and "), key, missing_hits, total)
     end
   end
   for _, x in ipairs { "count", "words", "per_million", "share" } do cols[#cols + 1] = x end
@@ -507,7 +578,10 @@ end
 -- with columns `count` (hits), `words` (the word tokens of the speech or
 -- group: words and numbers, not punctuation or symbols), `per_million`
 -- (hits per million words), `share` (of all the hits), and `speeches`
--- for a group. `by` = "match", "word", "lower", "stem" or a structure
+-- for a group. `by` = "speaker" or "role" in a corpus of transcripts
+-- counts the hits and words of a speech of two turns or more by the
+-- speakers of its turns (structure `turn`), a speech of one turn by its
+-- metadata (see docs/parsing.md). `by` = "match", "word", "lower", "stem" or a structure
 -- ("point", "segment", "sentence", "quotation") counts the hits by their
 -- form or place, as `m:group(by)`.
 -- A second result, when a word of the query also occurs inside hyphenated
@@ -521,8 +595,10 @@ end
 function Corpus:count(q, opts)
   local prog = compile(self, q, "count")
   local mask = mask_for(self, prog, "count", 2)
+  local budget
   if opts ~= nil then
     opts = require("rostra.opts").check(opts, COUNT_OPTS, "count", 2)
+    budget = budget_of(opts, "count", 2)
     if opts.by ~= nil then
       local t = count_by(self, prog, mask, opts, type(q) == "string" and q or nil)
       local note = M.hyphen_note(self, type(q) == "string" and q or prog, t.meta.hits, prog)
@@ -531,7 +607,7 @@ function Corpus:count(q, opts)
     end
     if opts.columns ~= nil then error("count: columns go with by", 2) end
   end
-  local n = self._root._h:query(prog, mask, true)
+  local n = self._root._h:query(prog, mask, true, 0, budget)
   local note = M.hyphen_note(self, type(q) == "string" and q or prog, n, prog)
   if note then return n, note end
   return n -- one value: a REPL or print shows no nil
@@ -892,23 +968,25 @@ local function fit_right(s, w)
   return table.concat(out) .. "…"
 end
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+-- trimmed, control characters shown (result.visible), not executed
+local function trim(s) return result.visible((s:gsub("^%s+", ""):gsub("%s+$", ""))) end
 
---- A KWIC line as text: the match in a centred column.
+--- A KWIC line as text: the match in a centred column (control characters
+-- of the text shown as `\x1b`, see result.visible).
 function Line:__tostring()
-  return fit_left(trim(self.left), 40) .. "  " .. self.match .. "  " .. fit_right(trim(self.right), 40)
+  return fit_left(trim(self.left), 40) .. "  " .. trim(self.match) .. "  " .. fit_right(trim(self.right), 40)
 end
 
 local ANSI = { on = "\27[1;31m", off = "\27[0m" }
 
 --- The line with the match highlighted by ANSI colour codes.
 function Line:highlight()
-  return fit_left(trim(self.left), 40) .. "  " .. ANSI.on .. self.match .. ANSI.off .. "  "
+  return fit_left(trim(self.left), 40) .. "  " .. ANSI.on .. trim(self.match) .. ANSI.off .. "  "
     .. fit_right(trim(self.right), 40)
 end
 
 local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limit = true,
-                    offset = true, meta = true, columns = true }
+                    offset = true, meta = true, columns = true, budget = true }
 -- the columns of an exported concordance, around those naming the speech
 local KWIC_COLUMNS = { speech = true, start = true, stop = true, left = true, match = true, right = true }
 
@@ -945,6 +1023,7 @@ end
 -- lines are held in C: a line's table is made when it is read.
 function Corpus:kwic(q, opts)
   opts = require("rostra.opts").check(opts, KWIC_OPTS, "kwic", 2)
+  local budget = budget_of(opts, "kwic", 2)
   if opts.context ~= nil and (math.type(opts.context) ~= "integer" or opts.context < 0) then
     error("context must be a non-negative integer", 2)
   end
@@ -962,12 +1041,12 @@ function Corpus:kwic(q, opts)
     -- a page in corpus order: count every hit, fetch only the page's
     local prog = compile(self, q, "kwic")
     local mask, h = mask_for(self, prog, "kwic", 2), self._root._h
-    hits = h:query(prog, mask, true)
-    local set = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), true)
+    hits = h:query(prog, mask, true, 0, budget)
+    local set = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), budget, true)
     m = set_matches(self, set, type(q) == "string" and q or nil)
     partial = prog
   else
-    m = self:query(q)
+    m = self:query(q, { budget = budget })
   end
   hits = hits or #m
   if opts.sort then m:sort(opts.sort) end
@@ -1002,7 +1081,7 @@ function Kwic:all()
     view = rawget(self, "_c")
   else
     local prog = rawget(self, "_partial")
-    if prog then m = m.corpus:query(prog) end
+    if prog then m = m.corpus:query(prog, { budget = opts.budget }) end
     view = line_table(m.corpus, set_of(m), 1, #m, opts)
   end
   return result.from_view(view, { "speech", "start", "stop", "left", "match", "right" })
@@ -1031,6 +1110,11 @@ local function named_table(c, set, from, to, opts, title)
   local names, mt = corpusmod.name_columns(c, opts.columns, KWIC_COLUMNS, "kwic", 3)
   local cols = { "speech" }
   for _, n in ipairs(names) do cols[#cols + 1] = n end
+  -- a corpus of transcripts: who says each hit (the speaker of its turn,
+  -- in a speech of two turns or more; a speech of one turn: its metadata)
+  local turns = corpusmod.turn_groups(c, "speaker")
+  if turns and next(turns) == nil then turns = nil end
+  if turns then cols[#cols + 1] = "turn.speaker" end
   for _, n in ipairs { "start", "stop", "left", "match", "right" } do cols[#cols + 1] = n end
   local ctx, chars, clip = opts.context or 8, opts.chars or 0, opts.clip == "sentence"
   local lines = result.from_view(h:kwic_table(set, from, to, ctx, chars, clip),
@@ -1047,7 +1131,7 @@ local function named_table(c, set, from, to, opts, title)
       for _, e in ipairs(spec) do e[3][d] = vals[e[1]] end
     end
   end
-  local whole = true
+  local whole = not turns -- who says each hit is found per line, in Lua
   for _, e in ipairs(spec) do
     e[2] = value_kind(e[3])
     if not e[2] then whole = false end
@@ -1059,8 +1143,13 @@ local function named_table(c, set, from, to, opts, title)
   local st, so = lines:column("start"), lines:column("stop")
   local l, m, r = lines:column("left"), lines:column("match"), lines:column("right")
   return result.new(cols, result.lazy_rows(#lines, function(i)
-    return setmetatable({ speech = sp[i], start = st[i], stop = so[i], left = l[i], match = m[i],
-      right = r[i] }, mt(sp[i]))
+    local row = { speech = sp[i], start = st[i], stop = so[i], left = l[i], match = m[i], right = r[i] }
+    local t = turns and turns[sp[i]]
+    if t then
+      local k = corpusmod.turn_at(t, st[i])
+      row["turn.speaker"] = k and t.values[k] or nil
+    end
+    return setmetatable(row, mt(sp[i]))
   end), { title = title, align = { left = "right" } })
 end
 
@@ -1075,7 +1164,7 @@ function Kwic:table(all)
   local from, to = rawget(self, "_from"), rawget(self, "_to")
   if all then
     local prog = rawget(self, "_partial")
-    if prog then m = m.corpus:query(prog) end
+    if prog then m = m.corpus:query(prog, { budget = opts.budget }) end
     from, to = 1, #m
   end
   local t = named_table(m.corpus, set_of(m), from, to, opts, self.title)
@@ -1091,7 +1180,7 @@ end
 
 function Kwic:format(o)
   local lines = {}
-  if self.title then lines[#lines + 1] = self.title end
+  if self.title then lines[#lines + 1] = result.visible(self.title) end
   local n = #self
   local max = (o and o.max_rows) or 50
   for i = 1, math.min(n, max) do lines[#lines + 1] = tostring(self[i]) end

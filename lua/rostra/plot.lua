@@ -1046,8 +1046,9 @@ local function theme_cells(t, o)
     if key ~= "unit" and key ~= "speech" and key ~= "point" then
       local ctx = rawget(t, "_ctx")
       local c = ctx and ctx.corpus
-      local fn = c and M.key_function(c, key, 4)
-      if not c or not ctx.doc_words then
+      local turns = ctx and ctx.turn_words and key == ctx.by -- turns by their own speaker
+      local fn = c and not turns and M.key_function(c, key, 4)
+      if not c or not ctx.doc_words or turns then
         rows_t = t:by(key)
       else
         -- matched tokens over the words of the speeches with each value, as
@@ -1332,54 +1333,23 @@ function M.svg(t, opts)
   return svg
 end
 
-local ERRNO = {
-  [2] = "ENOENT", [13] = "EACCES", [21] = "EISDIR", [20] = "ENOTDIR",
-  [28] = "ENOSPC", [30] = "EROFS", [17] = "EEXIST",
-}
-local counter = 0
-
---- Write a text to a file atomically: a temporary file in the same folder,
--- renamed over the target. Nothing is left behind on an error.
+--- Write a text to a file through rostra.output (the one way rostra writes
+-- files): a regular file atomically (a temporary file in the same folder,
+-- renamed over the target, its mode kept), a symbolic link's target
+-- replaced, `-`, a device or a FIFO written straight, an open index
+-- refused. Nothing is left behind on an error.
 -- @tparam string path
 -- @tparam string text
 -- @treturn[1] true
 -- @treturn[2] nil
 -- @treturn[2] string "path: message"
--- @treturn[2] string a code: ENOENT, EACCES, EISDIR, ENOTDIR, ENOSPC, EROFS, EIO
+-- @treturn[2] string a code: ENOENT, EACCES, EISDIR, ENOTDIR, ENOSPC, EROFS, EINVAL, ESAME, EIO
 function M.write(path, text)
   if type(path) ~= "string" or path == "" then
     argerror(1, "write", "file path expected, got " .. (path == "" and "an empty string" or typename(path)))
   end
   if type(text) ~= "string" then argerror(2, "write", "string expected, got " .. typename(text)) end
-  local dir, base = path:match("^(.-)([^/]*)$")
-  if base == "" or base == "." or base == ".." then return nil, path .. ": Is a directory", "EISDIR" end
-  counter = counter + 1
-  local tmp = format("%s.%s.%s-%d.tmp", dir, base, tostring({}):match("0x(%x+)") or "0", counter)
-  local function fail(msg, errno, made)
-    if made then os.remove(tmp) end
-    local m = tostring(msg or "I/O error")
-    if m:sub(1, #tmp + 2) == tmp .. ": " then m = m:sub(#tmp + 3) end
-    return nil, path .. ": " .. m, ERRNO[errno] or "EIO"
-  end
-  local f, err, errno = io.open(tmp, "wb")
-  if not f then return fail(err, errno, false) end
-  local ok, werr, wno = f:write(text)
-  if not ok then
-    f:close()
-    return fail(werr, wno, true)
-  end
-  ok, err, errno = f:close()
-  if not ok then return fail(err, errno, true) end
-  -- a directory at the target: rename would replace an empty one
-  local probe = io.open(path, "rb")
-  if probe then
-    local _, rerr, rno = probe:read(1)
-    probe:close()
-    if rno == 21 or (rerr and rerr:find("directory")) then return fail("Is a directory", 21, true) end
-  end
-  ok, err, errno = os.rename(tmp, path)
-  if not ok then return fail(err, errno, true) end
-  return true
+  return require("rostra.output").write(path, text)
 end
 
 --- Write a plot of a result table to an SVG file (see `plot.svg`).

@@ -563,10 +563,14 @@ local mvalue = mstring + date + number
 
 -- an open tag: validate its attributes
 local function open_tag(s, i, o, st, attrs, c, got)
-  local allowed = known.struct_attrs[st]
-  if known.struct_attrs == true then allowed = setmetatable({}, { __index = function(_, k)
+  local allowed
+  if known.struct_attrs == true then -- any name (checked later against the corpus)
+    allowed = setmetatable({}, { __index = function(_, k)
       return STRUCT_ATTR[st] and STRUCT_ATTR[st][k] or "string"
-    end }) end
+    end })
+  else
+    allowed = known.struct_attrs[st]
+  end
   local out = {}
   for _, a in ipairs(attrs) do
     local pos, name, vpos, v = a[1], a[2], a[3], a[4]
@@ -1067,6 +1071,38 @@ node_text = function(n, ctx)
     return "</" .. n.struct .. ">"
   end
   error(format("bad node '%s' in program", tostring(op)), 0)
+end
+
+--- The text of a part of a program, for messages (the matcher's budget
+-- names the part that takes the work): kids `first`..`last` of the root
+-- sequence (`alt` 0), or of alternative `alt` of the root's only
+-- alternation (`first` 0: the whole alternative).
+-- @tparam table prog
+-- @tparam integer alt
+-- @tparam integer first
+-- @tparam integer last
+-- @treturn string|nil the text
+-- @treturn string where it is: "part 4 of 5", "parts 1-2 of 3",
+--   "alternative 2 of 3", "part 1 of alternative 2"
+function M.part_text(prog, alt, first, last)
+  if type(prog) ~= "table" or type(prog.seq) ~= "table" then return nil end
+  local seq, of = prog.seq, ""
+  if alt > 0 then
+    local a = seq[1]
+    if type(a) ~= "table" or a.op ~= "alt" or type(a[alt]) ~= "table" then return nil end
+    if first == 0 then return node_text(a[alt], "top"), format("alternative %d of %d", alt, #a) end
+    seq, of = a[alt], format(" of alternative %d", alt)
+    if seq.op ~= "seq" then return nil end
+  end
+  local parts = {}
+  for i = first, last do
+    if type(seq[i]) ~= "table" then return nil end
+    parts[#parts + 1] = node_text(seq[i], "seq")
+  end
+  local at
+  if first == last then at = format("part %d", first) else at = format("parts %d-%d", first, last) end
+  if of == "" then at = at .. format(" of %d", #seq) else at = at .. of end
+  return concat(parts, " "), at
 end
 
 --- A program back as canonical query text:

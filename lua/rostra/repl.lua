@@ -10,7 +10,9 @@
 -- Input is read as lua.c reads it: a line is tried as an expression
 -- (`return LINE`), then as a statement; a chunk that is incomplete (its
 -- syntax error is at `<eof>`) gets a continuation prompt `>> `. An error
--- prints its message and the prompt goes on. Ctrl-D (or `exit()`) leaves.
+-- prints its message and the prompt goes on. Ctrl-C while an input runs
+-- stops it with the error "interrupted" (a query in the C matcher too) and
+-- the prompt goes on. Ctrl-D (or `exit()`) leaves.
 --
 -- Line editing and history come from GNU readline through the Debian
 -- package lua-readline (`require "readline"`), when standard input is a
@@ -20,6 +22,7 @@
 -- `ROSTRA_NO_READLINE=1` turns readline off.
 -- @module rostra.repl
 local rostra = require "rostra"
+local core = require "rostra.core"
 local result = require "rostra.result"
 
 local M = {}
@@ -107,7 +110,7 @@ end
 function M.show(v, o)
   o = require("rostra.opts").check(o, { "color" }, "show", 2)
   local tv = type(v)
-  if tv == "string" then return v end
+  if tv == "string" then return result.visible(v, true) end
   if tv ~= "table" then return tostring(v) end
   local Kwic = kwic_class()
   if Kwic and Kwic.is(v) and o.color then
@@ -267,9 +270,13 @@ function Session:feed(line)
     return "error"
   end
   self.pending = nil
+  -- Ctrl-C during the evaluation ends it with "interrupted", not the session
+  local catch = core.catch_interrupt
+  if catch then catch(true) end
   local res = table.pack(xpcall(fn, traceback_less))
   if not res[1] then
-    self.out(res[2] .. "\n")
+    if catch then catch(false) end
+    self.out(result.visible(tostring(res[2]), true) .. "\n")
     return "error"
   end
   if res.n > 1 then
@@ -280,8 +287,10 @@ function Session:feed(line)
       parts[#parts + 1] = ok and s or ("<cannot show: " .. tostring(s) .. ">")
       if parts[#parts]:find("\n") then multi = true end
     end
+    if catch then catch(false) end
     self.out(table.concat(parts, multi and "\n" or "\t") .. "\n")
   end
+  if catch then catch(false) end
   return "ok"
 end
 
@@ -406,7 +415,12 @@ function M.run(o)
       if interactive then s.out("\n") end
       break
     end
-    s:feed(line)
+    -- (an interrupt landing between the evaluation and its printing)
+    local ok, err = pcall(s.feed, s, line)
+    if not ok then
+      core.catch_interrupt(false)
+      s.out(tostring(err) .. "\n")
+    end
   end
   finish()
   return 0

@@ -42,8 +42,9 @@
 -- display columns: one per code point, two for East Asian wide and fullwidth
 -- characters (Han, Kana, Hangul, fullwidth forms, most emoji), zero for common
 -- combining marks and zero-width characters (an approximation of wcwidth).
--- Control characters (tab, newline...) are shown as a space and invalid UTF-8
--- bytes as U+FFFD. Cells wider than `max_width` (default 40) are cut to fit,
+-- Tab, newline, CR, VT and FF are shown as a space, the other control
+-- characters as visible escapes (`\x1b`, `\u009b`, see `result.visible`)
+-- and invalid UTF-8 bytes as U+FFFD. Cells wider than `max_width` (default 40) are cut to fit,
 -- with a `…`: at the end for left-aligned cells, at the start (`…tail`) for
 -- right-aligned ones; numbers are never cut. At most `max_rows` rows are shown
 -- (default 50), then a line `… N more rows`. An empty table shows the header,
@@ -57,20 +58,27 @@
 --
 -- * TSV: a header line of column names, then one line per row, fields
 --   separated by a tab. In names and values a backslash is written `\\`, a tab
---   `\t`, a newline `\n` and a carriage return `\r` (as in PostgreSQL's
---   text COPY format); an empty field is nil, NaN, inf or "".
+--   `\t`, a newline `\n`, a carriage return `\r` and any other control
+--   character `\xHH` (a C1 control as the two bytes of its UTF-8,
+--   `\xc2\x9b`), as in PostgreSQL's text COPY format; an empty field is nil,
+--   NaN, inf or "".
 -- * CSV: RFC 4180, except that lines end in LF, not CRLF. A field is quoted
---   when it contains a comma, a double quote, a CR or a LF; quotes inside are
---   doubled; newlines inside quoted fields are kept as they are.
+--   when it contains a comma, a double quote or a control character (CR, LF,
+--   ESC, ...: CSV has no escapes, the bytes are kept as data); quotes inside
+--   are doubled; newlines inside quoted fields are kept as they are.
 -- * JSON: an array of objects, one object per line, each with every column,
 --   in column order (`null` for a missing value). Strings are UTF-8 (invalid
---   bytes become U+FFFD) and `/` is not escaped. Needs lua-cjson.
+--   bytes become U+FFFD), control characters are `\uXXXX` escapes (C0, DEL
+--   and C1) and `/` is not escaped. Needs lua-cjson.
 --
--- `t:export` writes to a temporary file in the target's folder and renames it
--- over the target, so the target is either the old file or the whole new one.
--- On an I/O failure it removes the temporary file and returns
--- `nil, "path: message", code` with `code` one of `ENOENT`, `EACCES`,
--- `EISDIR`, `ENOTDIR`, `ENOSPC`, `EROFS`, `EEXIST`, `EIO` (anything else).
+-- `t:export` writes through rostra.output: a regular file is written to a
+-- temporary file in the target's folder and renamed over the target, so the
+-- target is either the old file or the whole new one (with its mode kept);
+-- a symbolic link's target is replaced; `-`, a device or a FIFO is written
+-- straight; an index open in this process is refused (`ESAME`). On an I/O
+-- failure it removes the temporary file and returns `nil, "path: message",
+-- code` with `code` one of `ENOENT`, `EACCES`, `EISDIR`, `ENOTDIR`, `ENOSPC`,
+-- `EROFS`, `EINVAL`, `ESAME`, `EIO` (anything else).
 --
 -- **Errors.** Mistakes of the caller (an unknown column, format or option, a
 -- wrong type) raise an error naming the valid choices.
@@ -1040,10 +1048,29 @@ local function display_text(v, dec)
   return compact_value(v, {}, false)
 end
 
--- a string made safe for one line of a terminal
+--- A string with its control characters shown, not executed: C0 controls
+-- and DEL as `\x1b`, C1 controls (U+0080 to U+009F) as `\u009b`; tab and
+-- newline are kept when `keep` is true. Text output (tables, KWIC lines,
+-- the command's messages) goes through it, so that a transcript holding
+-- ESC sequences cannot clear or retitle the analyst's terminal.
+-- @tparam string s
+-- @tparam[opt] boolean keep keep tab and newline
+-- @treturn string
+function M.visible(s, keep)
+  if not find(s, "[%z\1-\31\127\194]") then return s end
+  s = gsub(s, "[%z\1-\31\127]", function(c)
+    if keep and (c == "\n" or c == "\t") then return c end
+    return format("\\x%02x", byte(c))
+  end)
+  return (gsub(s, "\194([\128-\159])", function(c) return format("\\u%04x", byte(c)) end))
+end
+local visible = M.visible
+
+-- a string made safe for one line of a terminal: white space controls as
+-- spaces, the other controls shown
 local function clean(s)
-  s = gsub(s, "%c", " ")
-  return valid_utf8(s)
+  s = gsub(s, "[\t\n\r\v\f]", " ")
+  return visible(valid_utf8(s))
 end
 
 local function pad(s, w, target, right)
@@ -1211,14 +1238,25 @@ end
 
 local TSV_ESCAPES = { ["\\"] = "\\\\", ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
 
+-- backslash, tab, newline, CR as PostgreSQL's text COPY writes them; the
+-- other controls as \xHH (a C1 control as the two bytes of its UTF-8)
 local function tsv_field(s)
   if s == nil then return "" end
-  return (gsub(s, "[\\\t\n\r]", TSV_ESCAPES))
+  s = gsub(s, "[\\\t\n\r]", TSV_ESCAPES)
+  if find(s, "[%z\1-\31\127\194]") then
+    s = gsub(s, "[%z\1-\31\127]", function(c) return format("\\x%02x", byte(c)) end)
+    s = gsub(s, "\194([\128-\159])", function(c) return format("\\xc2\\x%02x", byte(c)) end)
+  end
+  return s
 end
 
+-- RFC 4180 has no escapes: a field with a control character is quoted,
+-- so that readers take its bytes as data
 local function csv_field(s)
   if s == nil then return "" end
-  if find(s, '[,"\r\n]') then return '"' .. gsub(s, '"', '""') .. '"' end
+  if find(s, '[,"%z\1-\31\127]') or find(s, "\194[\128-\159]") then
+    return '"' .. gsub(s, '"', '""') .. '"'
+  end
   return s
 end
 
@@ -1236,6 +1274,10 @@ local function load_json()
     local r = encode(valid_utf8(s))
     -- every "/" in r is escaped as "\/", so each "\/" found is one of those
     if escapes_slash then r = gsub(r, "\\/", "/") end
+    -- cjson escapes C0 and DEL; C1 controls as \u0080 .. \u009f too
+    if find(r, "\194[\128-\159]") then
+      r = gsub(r, "\194([\128-\159])", function(c) return format("\\u%04x", byte(c)) end)
+    end
     return r
   end
 end
@@ -1351,13 +1393,6 @@ function base:to_csv() return to_string(self, "csv") end
 -- @treturn string
 function base:to_json() return to_string(self, "json") end
 
-local ERRNO = {
-  [2] = "ENOENT", [13] = "EACCES", [21] = "EISDIR", [20] = "ENOTDIR",
-  [28] = "ENOSPC", [30] = "EROFS", [17] = "EEXIST",
-}
-
-local temp_counter = 0
-
 --- Write all rows to a file, atomically (see the module notes).
 -- @tparam string path
 -- @tparam[opt] string fmt `"tsv"`, `"csv"` or `"json"`; by default from the
@@ -1380,61 +1415,38 @@ function base:export(path, fmt)
     argerror(2, "export", format("unknown format %s; formats: %s",
       type(fmt) == "string" and "'" .. fmt .. "'" or typename(fmt), FORMAT_NAMES))
   end
-  local dir, base_name = match(path, "^(.-)([^/]*)$")
-  if base_name == "" then
-    return nil, path .. ": Is a directory", "EISDIR"
-  end
-  temp_counter = temp_counter + 1
-  local tmp = format("%s.%s.%s-%d-%d.tmp", dir, base_name,
-    match(tostring({}), "0x(%x+)") or "0", os.time(), temp_counter)
-
-  local function fail(msg, errno, tmp_made)
-    if tmp_made then os.remove(tmp) end
-    -- the message names the temporary file: name the target instead
-    local text = msg or "I/O error"
-    if text:sub(1, #tmp + 2) == tmp .. ": " then text = text:sub(#tmp + 3) end
-    return nil, path .. ": " .. text, ERRNO[errno] or "EIO"
-  end
-
-  local f, err, errno = io.open(tmp, "wb")
-  if not f then return fail(err, errno, false) end
+  -- the mechanics of writing (temporary file and rename, links,
+  -- devices, permissions, refusing an open index) are rostra.output's
+  local f, err, code = require("rostra.output").open(path)
+  if not f then return nil, err, code end
   local v = cview(self)
-  if v then -- written in C
-    local r = table.pack(pcall(v.write, v, f, fmt, self._columns))
+  if v then -- written in C, into the output (or the standard output's stream)
+    local r = table.pack(pcall(v.write, v, type(f) == "table" and f.stream or f, fmt, self._columns))
     if not r[1] then -- a closed corpus, say: no file is left behind
-      f:close()
-      os.remove(tmp)
+      f:abort()
       error(r[2], 2)
     end
     if not r[2] then
-      f:close()
-      return fail(r[3], r[4], true)
+      f:abort()
+      if type(f) == "table" then return nil, "standard output: " .. tostring(r[3]), "EIO" end
+      return nil, r[3], r[4]
     end
-    local cok, cerr, cno = f:close()
-    if not cok then return fail(cerr, cno, true) end
-    cok, cerr, cno = os.rename(tmp, path)
-    if not cok then return fail(cerr, cno, true) end
-    return true
+    return f:commit()
   end
   local done, ok, werr = pcall(emit, self, fmt, function(s)
-    local r, e, no = f:write(s)
-    if not r then return nil, { e, no } end
+    local r, e, c = f:write(s)
+    if not r then return nil, { e, c } end
     return true
   end)
   if not done then   -- a value that cannot be written: no file is left behind
-    f:close()
-    os.remove(tmp)
+    f:abort()
     error(ok, 2)
   end
   if not ok then
-    f:close()
-    return fail(werr[1], werr[2], true)
+    f:abort()
+    return nil, werr[1], werr[2]
   end
-  ok, err, errno = f:close()
-  if not ok then return fail(err, errno, true) end
-  ok, err, errno = os.rename(tmp, path)
-  if not ok then return fail(err, errno, true) end
-  return true
+  return f:commit()
 end
 
 -- }======================================================

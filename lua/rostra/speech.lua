@@ -165,13 +165,16 @@ function Speech:to_table()
   }
 end
 
+-- at most n bytes (at a character edge), control characters shown
+-- (result.visible), not executed
 local function clip(s, n)
-  if #s <= n then return s end
+  local visible = require("rostra.result").visible
+  if #s <= n then return visible(s) end
   local cut = n
   while cut > 1 and (s:byte(cut + 1) or 0) >= 0x80 and (s:byte(cut + 1) or 0) < 0xC0 do
     cut = cut - 1
   end
-  return s:sub(1, cut) .. "..."
+  return visible(s:sub(1, cut)) .. "..."
 end
 
 --- The header and an outline of the segments.
@@ -179,7 +182,7 @@ function Speech:__tostring()
   local m, out = self.meta, {}
   local head = {}
   for _, k in ipairs({"speaker", "role", "date", "place", "source", "lang"}) do
-    if m[k] then head[#head + 1] = k .. "=" .. m[k] end
+    if m[k] then head[#head + 1] = k .. "=" .. clip(tostring(m[k]), 200) end
   end
   out[1] = string.format("Speech %q%s", m.title or self.name or "?",
     #head > 0 and (" " .. table.concat(head, " ")) or "")

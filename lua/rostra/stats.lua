@@ -158,12 +158,12 @@ local function positions_of(q)
 end
 
 -- the node options for C and a label for titles
-local function node_opts(self, q, fname)
+local function node_opts(self, q, fname, budget)
   if type(q) == "string" then
     local attr, form = literal_of(q, self)
     if attr then return { node_attr = attr, node_form = form }, q end
     if type(self.query) == "function" then
-      q = self:query(q)
+      q = self:query(q, budget ~= nil and { budget = budget } or nil)
     else
       return { node_attr = "lower", node_form = core.lower(q) }, q
     end
@@ -245,7 +245,8 @@ end
 
 -- {====================================================== collocates
 
-local COLL_OPTS = set_of { "window", "within", "measure", "min", "top", "stopwords", "attr", "punct", "sort" }
+local COLL_OPTS = set_of { "window", "within", "measure", "min", "top", "stopwords", "attr", "punct", "sort",
+                           "budget" }
 
 local function check_window(w)
   if w == nil then return 5, 5 end
@@ -311,7 +312,7 @@ function Corpus:collocates(q, opts)
   if not all and sort ~= measure and sort ~= "count" then
     fail("collocates", format("sort = '%s' needs measure = '%s' or 'all'", sort, sort))
   end
-  local o, label = node_opts(self, q, "collocates")
+  local o, label = node_opts(self, q, "collocates", opts.budget)
   o.attr, o.left, o.right, o.within, o.mask = attr, left, right, within, self._mask
   o.min, o.top, o.stop = min, top > 0 and top or 0, stop_list(opts.stopwords)
   o.punct = opts.punct and true or false
@@ -454,7 +455,7 @@ end
 
 -- {====================================================== dispersion
 
-local DISP_OPTS = set_of { "by", "columns" }
+local DISP_OPTS = set_of { "by", "columns", "budget" }
 
 -- the relative positions in the text table: 4 decimals (exports keep all)
 local function show_positions(v)
@@ -496,7 +497,7 @@ function Corpus:dispersion(q, opts)
   end
   local key, label = nil, by
   if by ~= "speech" then key, label = corpusmod.key_fn(self, by, "dispersion", 2) end
-  local o, qlabel = node_opts(self, q, "dispersion")
+  local o, qlabel = node_opts(self, q, "dispersion", opts.budget)
   local h = self._root._h
   local _, ndoc = h:counts()
   local part_of, labels, warnings = {}, {}, {}

@@ -29,10 +29,11 @@ local Speech = speechmod.Speech
 
 local M = {}
 
-local LEVELS = { speech = true, segment = true, point = true, sentence = true }
+local LEVELS = { speech = true, segment = true, point = true, sentence = true, turn = true }
 local LEVEL_ALIAS = { paragraph = "segment" }
-local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence"
-local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true, columns = true }
+local LEVEL_NAMES = "speech, segment (or paragraph), point, sentence, turn"
+local OPTIONS = { level = true, by = true, overlap = true, levels = true, case = true, columns = true,
+  max_phrases = true }
 -- columns a `by` key may not shadow
 local RESERVED = { speech = true, unit = true, theme = true, count = true, tokens = true, score = true,
   share = true, words = true, units = true, rank = true, group = true }
@@ -71,8 +72,18 @@ local function check_opts(opts, fname, lvl)
     error(("bad option 'levels' to '%s' (positive integer expected, got %s)"):format(fname,
       tostring(levels)), lvl)
   end
+  local mp = opts.max_phrases
+  if mp ~= nil and mp ~= math.huge and (math.type(mp) ~= "integer" or mp < 1) then
+    error(("bad option 'max_phrases' to '%s' (a positive integer or math.huge expected, got %s)"):format(
+      fname, tostring(mp)), lvl)
+  end
   return { level = level, by = opts.by, overlap = opts.overlap == true, levels = levels,
-    case = opts.case == true, columns = opts.columns }
+    case = opts.case == true, columns = opts.columns, max_phrases = mp }
+end
+
+local function has_level(c, name)
+  for _, l in ipairs((c:structures())) do if l == name then return true end end
+  return false
 end
 
 local function check_lexicon(lex, fname, lvl)
@@ -174,43 +185,52 @@ local function compile(c, lex, o, lvl)
     end
   end
   local themes, index, resolve = theme_list(lex, o.levels)
+  -- where entry i is written, for messages
+  local function where(i)
+    local line, col = lex._line[i], lex._col[i]
+    return line and lex.path and ("%s:%d:%d: "):format(lex.path, line, col) or (lex.name .. ": ")
+  end
+  -- the patterns for C as columns (a lexicon may hold a million): tokens
+  -- (the token itself, or {tok, ..., globs = {...}}), category, weight,
+  -- exclusion, and the entry each comes from
+  local tokc, catc, wtc, exc, ent, k = {}, {}, {}, {}, {}, 0
   c:_load_meta()
-  local split = root._extra.split_hyphens == true
-  local pats = {}
-  for _, p in ipairs(lex:patterns()) do
-    local cat = 0
-    if p.category ~= nil then cat = resolve(p.category) end
-    if cat then
-      local toks, globs = p.tokens, p.globs
-      if o.case then toks, globs = word_tokens(p.pattern) end
-      if split then toks, globs = split_tokens(toks, globs, o.case) end
-      if #toks > 0 then
-        -- Han and Kana: every way the corpus cuts the characters (rostra.cjk)
-        local variants, err = cjk.pattern_variants(toks, globs, attr, h)
-        if not variants then
-          local e = lex:entries()[p.entry] or {}
-          local where = e.line and lex.path and ("%s:%d:%d: "):format(lex.path, e.line, e.col)
-            or (lex.name .. ": ")
-          error(where .. err, lvl)
-        end
-        for _, v in ipairs(variants) do
-          pats[#pats + 1] = { tokens = v.tokens, globs = v.globs, cat = cat, weight = p.weight,
-            exclude = p.exclude and true or false, pattern = p.pattern, entry = p.entry }
+  local split = root._extra.split_hyphens == true -- loaded with split_hyphens
+  for i = 1, lex._n do
+    local category, cat = lex._cat[i], 0
+    if category then cat = resolve(category) end
+    local t = lex._tok[i]
+    if cat and t then
+      local weight, exclude = lex._wt[i], lex._fl[i] & 4 ~= 0
+      if type(t) == "string" and not o.case and not t:find("[\226-\244]")
+        and not (split and t:find("-", 1, true)) then
+        -- one literal token, no Han or Kana (nor hyphen to split): as it is
+        k = k + 1
+        tokc[k], catc[k], wtc[k], exc[k], ent[k] = t, cat, weight, exclude, i
+      else
+        local toks, globs = lex:_tokens(i)
+        if o.case then toks, globs = word_tokens(lex._pat[i]) end
+        if split then toks, globs = split_tokens(toks, globs, o.case) end
+        if #toks > 0 then
+          -- Han and Kana: every way the corpus cuts the characters (rostra.cjk)
+          local variants, err = cjk.pattern_variants(toks, globs, attr, h)
+          if not variants then error(where(i) .. err, lvl) end
+          for _, v in ipairs(variants) do
+            local vt = table.move(v.tokens, 1, #v.tokens, 1, {})
+            vt.globs = v.globs
+            k = k + 1
+            tokc[k], catc[k], wtc[k], exc[k], ent[k] = vt, cat, weight, exclude, i
+          end
         end
       end
     end
   end
   local t0 = core.clock()
-  local tagger, info, bad = h:tag_compile(pats, attr, #themes)
-  if not tagger then
-    local p = pats[bad]
-    local e = lex:entries()[p.entry] or {}
-    local where = e.line and lex.path and ("%s:%d:%d: "):format(lex.path, e.line, e.col)
-      or (lex.name .. ": ")
-    error(where .. info, lvl)
-  end
+  local tagger, info, bad = h:tag_compile({ tokens = tokc, cat = catc, weight = wtc, exclude = exc },
+    attr, #themes, o.max_phrases)
+  if not tagger then error(where(ent[bad]) .. info, lvl) end
   info.seconds = core.clock() - t0
-  info.patterns = #pats
+  info.patterns = k
   entry = { tagger = tagger, themes = themes, index = index, info = info, attr = attr }
   per[root] = per[root] or {}
   per[root][key] = entry
@@ -355,16 +375,22 @@ function ThemeTable:by(key)
   end
   local c = ctx.corpus
   local metas = c:_load_meta()
-  local get = corpusmod.key_fn(c, key, "by", 2)
-  local function value(d) return get(metas[d] or {}, d) end
   local words = {}
-  for d in c:speeches() do
-    local v = value(d)
-    if v ~= nil then words[v] = (words[v] or 0) + (ctx.doc_words[d] or 0) end
+  local value
+  if ctx.turn_words and key == ctx.by then -- turns by their own speaker (role)
+    words = ctx.turn_words
+    value = function(row) return row.group end
+  else
+    local get = corpusmod.key_fn(c, key, "by", 2)
+    value = function(row) return get(metas[row.speech] or {}, row.speech) end
+    for d in c:speeches() do
+      local v = get(metas[d] or {}, d)
+      if v ~= nil then words[v] = (words[v] or 0) + (ctx.doc_words[d] or 0) end
+    end
   end
   local acc, list = {}, {}
   for _, row in self:rows() do
-    local v = value(row.speech)
+    local v = value(row)
     if v ~= nil then
       local a = acc[v]
       if not a then
@@ -639,7 +665,19 @@ end
 local function tag(c, lex, opts, fname, lvl)
   lex = check_lexicon(lex, fname, lvl + 1)
   local o = check_opts(opts, fname, lvl + 1)
-  local get = o.by and corpusmod.key_fn(c, o.by, fname, lvl)
+  local h = c._root._h
+  if o.level == "turn" and not has_level(c, "turn") then
+    error(("level 'turn': this corpus has no turns (parsed texts have them; an annotated file, "
+      .. "from its <turn> elements)"), lvl)
+  end
+  -- at level turn, by a turn attribute (speaker, role): each turn's own value
+  local turn_by = o.level == "turn" and o.by and corpusmod.turn_groups(c, o.by) or nil
+  local get
+  if o.by and not (turn_by and not corpusmod.has_key(c, o.by)) then
+    get = corpusmod.key_fn(c, o.by, fname, lvl)
+  elseif o.by then
+    get = function() return nil end
+  end
   -- the columns naming each row's speech: file and metadata (the by key
   -- has its own column)
   local want = o.columns
@@ -651,7 +689,6 @@ local function tag(c, lex, opts, fname, lvl)
   for k in pairs(RESERVED) do taken[k] = true end
   local name_cols, name_mt = corpusmod.name_columns(c, want, taken, fname, lvl)
   local entry = compile(c, lex, o, lvl + 1)
-  local h = c._root._h
   local data = h:tag_run(entry.tagger, o.level, c._mask, o.overlap)
   local themes = entry.themes
   local metas = o.by and c:_load_meta()
@@ -662,6 +699,8 @@ local function tag(c, lex, opts, fname, lvl)
   for i = 1, #ds do
     local sp, unit, words = ds[i], du[i], dw[i]
     local value = metas and get(metas[sp] or {}, sp)
+    local tv = turn_by and unit > 0 and turn_by[sp]
+    if tv then value = tv.values[unit] or nil end -- a transcript's turn: its own (Q has no role)
     for _ = 1, dn[i] do
       r = r + 1
       local tk = dt[r]
@@ -721,6 +760,21 @@ local function tag(c, lex, opts, fname, lvl)
     tagger = entry.tagger, themes = themes, index = entry.index,
     doc_words = data.doc_words, words = data.total_words, warnings = warnings,
   }
+  if turn_by then -- the words of each value's turns in the view (outside them: the metadata's)
+    local tw = {}
+    for d in c:speeches() do
+      local t, inside = turn_by[d], 0
+      for k = 1, t and #t.starts or 0 do
+        local v = t.values[k]
+        if v then tw[v] = (tw[v] or 0) + t.words[k] end
+        inside = inside + t.words[k]
+      end
+      local v = get(metas[d] or {}, d)
+      local rest = (data.doc_words[d] or 0) - inside
+      if v ~= nil and rest > 0 then tw[v] = (tw[v] or 0) + rest end
+    end
+    ctx.turn_words = tw
+  end
   ctx.meta = { lexicon = lex.name, level = o.level, overlap = o.overlap, by = o.by,
     speeches = nspeech, words = data.total_words, matches = data.matches, seconds = data.seconds,
     cpu_seconds = data.cpu_seconds,
@@ -738,8 +792,10 @@ end
 -- @param lex a Lexicon (or what `rostra.lexicon` reads: a path, a bundled
 --   name, a table)
 -- @tparam[opt] table opts `level` ("speech" (default), "segment" or
---   "paragraph", "point", "sentence"), `by` (a metadata key: a column of the
---   rows, and the default of `t:by()`), `overlap` (count every match, not
+--   "paragraph", "point", "sentence", "turn": a speaker's turn of a
+--   transcript), `by` (a metadata key: a column of the rows, and the default
+--   of `t:by()`; at level "turn", "speaker" or "role" is each turn's own,
+--   and `t:by()` divides by the words of each speaker's turns), `overlap` (count every match, not
 --   only the longest), `levels` (fold categories deeper than this), `case`
 --   (match word forms as written, not lower forms), `columns` (the
 --   metadata keys that name each row's speech, after `file`; default: all

@@ -21,6 +21,7 @@
 local corpusmod = package.loaded["rostra.corpus"]
 if type(corpusmod) ~= "table" or not corpusmod.Corpus then corpusmod = require "rostra.corpus" end
 local Corpus = corpusmod.Corpus
+local output = require "rostra.output"
 
 local M = {}
 
@@ -136,7 +137,12 @@ function Corpus:export_vrt(path, opts)
       .. "or a name already taken)"):format(k)
   end
   table.sort(warnings)
-  local ok, err, code = h:export_vrt(path, self._mask, tags)
+  -- the output rules of rostra.output (csrc/fsout.h): an index open in
+  -- this process is refused, "-" is standard output, a device or FIFO is
+  -- written straight, a regular file replaced whole with its mode kept
+  local ok, err, code = output.check(path)
+  if not ok then return nil, err, code end
+  ok, err, code = h:export_vrt(path == "-" and "/dev/stdout" or path, self._mask, tags)
   if not ok then return nil, err, code end
   -- the command line that indexes the file
   local id = cwb_name(opts.corpus or path:match("([^/]*)$"):gsub("%.[^.]*$", ""))

@@ -342,6 +342,12 @@ int rs_tcol_set_null(rs_mem *M, rs_tcol *c, size_t nrow, size_t r) {
 
 static int is_flat_byte(unsigned char b) { return b >= 9 && b <= 13; }
 
+/* a C1 control (U+0080..U+009F) at s[i], as UTF-8 */
+static int is_c1(const char *s, size_t n, size_t i) {
+  return (unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+         (unsigned char)s[i + 1] <= 0x9F;
+}
+
 /* a string cell without a copy when it can be had so: 1 and (s, n), or 0
 ** when it must be made (a tuple, a span with line breaks) */
 static int str_direct(const rs_table *T, const rs_tcol *c, uint32_t r, const char **s, size_t *n) {
@@ -1241,11 +1247,15 @@ done:
 
 /* {====================================================== the text table */
 
-/* a string made safe for one line of a terminal: control characters as
-** spaces, invalid bytes as U+FFFD (result.lua's clean) */
+/* a string made safe for one line of a terminal (result.lua's clean):
+** invalid bytes as U+FFFD, white space controls (\t \n \r \v \f) as
+** spaces, the other C0 controls and DEL shown as \xHH and C1 controls as
+** \u0080 .. \u009f (result.visible), so that no escape sequence reaches
+** the terminal */
 static int clean(rs_mem *M, const char *s, size_t n, rs_buf *out) {
-  size_t start = out->n, i;
+  size_t start = out->n, i, len;
   int bad = 0;
+  rs_buf v;
   for (i = 0; i < n && !bad; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c < 32 || c == 127 || c >= 0x80) bad = 1;
@@ -1256,10 +1266,31 @@ static int clean(rs_mem *M, const char *s, size_t n, rs_buf *out) {
   } else if (rs_valid_utf8(M, s, n, out)) {
     return RS_ENOMEM;
   }
-  for (i = start; i < out->n; i++) {
+  bad = 0;
+  len = out->n - start;
+  for (i = start; i < out->n && !bad; i++) {
     unsigned char c = (unsigned char)out->p[i];
-    if (c < 32 || c == 127) out->p[i] = ' ';
+    if ((c < 32 && !is_flat_byte(c)) || c == 127 || is_c1(out->p + start, len, i - start)) bad = 1;
+    else if (is_flat_byte(c)) out->p[i] = ' ';
   }
+  if (!bad) return RS_OK;
+  /* shown: made again from a copy of the valid text */
+  rs_buf_init(&v);
+  if (rs_buf_add(M, &v, out->p + start, len)) return RS_ENOMEM;
+  out->n = start;
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)v.p[i];
+    char x[16];
+    int xl = 0;
+    if (is_flat_byte(c)) c = ' ';
+    if (c < 32 || c == 127) xl = snprintf(x, sizeof x, "\\x%02x", c);
+    else if (is_c1(v.p, len, i)) xl = snprintf(x, sizeof x, "\\u%04x", (unsigned char)v.p[++i]);
+    if (xl ? rs_buf_add(M, out, x, (size_t)xl) : rs_buf_addc(M, out, c)) {
+      rs_buf_free(M, &v);
+      return RS_ENOMEM;
+    }
+  }
+  rs_buf_free(M, &v);
   return RS_OK;
 }
 
@@ -1569,24 +1600,40 @@ static int wadd(wctx *W, const char *s, size_t n) {
   return 0;
 }
 
-/* a field of TSV: \\ \t \n \r escaped (PostgreSQL's text COPY) */
+/* a field of TSV: \\ \t \n \r escaped (PostgreSQL's text COPY), the other
+** C0 controls and DEL as \xHH, a C1 control as the two bytes of its UTF-8
+** (\xc2\xHH), as result.lua writes them */
 static int tsv_text(wctx *W, const char *s, size_t n) {
   size_t i, run = 0;
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     const char *e = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : NULL;
+    char x[16];
+    size_t el = 2, skip = 0;
+    if (!e && (c < 32 || c == 127)) {
+      el = (size_t)snprintf(x, sizeof x, "\\x%02x", c);
+      e = x;
+    } else if (!e && is_c1(s, n, i)) {
+      el = (size_t)snprintf(x, sizeof x, "\\xc2\\x%02x", (unsigned char)s[i + 1]);
+      e = x;
+      skip = 1;
+    }
     if (!e) continue;
-    if (wadd(W, s + run, i - run) || wadd(W, e, 2)) return W->err;
+    if (wadd(W, s + run, i - run) || wadd(W, e, el)) return W->err;
+    i += skip;
     run = i + 1;
   }
   return wadd(W, s + run, n - run);
 }
 
-/* a field of CSV: quoted when it holds a comma, a quote, a CR or a LF */
+/* a field of CSV: quoted when it holds a comma, a quote or a control
+** character (C0, DEL, C1: RFC 4180 has no escapes, so that readers take
+** its bytes as data) */
 static int csv_text(wctx *W, const char *s, size_t n) {
   size_t i, run = 0;
   int q = 0;
-  for (i = 0; i < n && !q; i++) q = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+  for (i = 0; i < n && !q; i++)
+    q = s[i] == ',' || s[i] == '"' || (unsigned char)s[i] < 32 || s[i] == 127 || is_c1(s, n, i);
   if (!q) return wadd(W, s, n);
   if (wadd(W, "\"", 1)) return W->err;
   for (i = 0; i < n; i++) {
@@ -1599,7 +1646,8 @@ static int csv_text(wctx *W, const char *s, size_t n) {
 }
 
 /* a JSON string as lua-cjson writes it: UTF-8 (invalid bytes as U+FFFD),
-** " \ and C0 controls and DEL escaped, / kept */
+** " \ and C0 controls and DEL escaped, / kept; and C1 controls as \u0080
+** .. \u009f, as result.lua adds */
 static int json_text(wctx *W, const char *s, size_t n, rs_buf *tmp) {
   size_t i, run = 0;
   if (!is_valid_utf8(s, n)) {
@@ -1613,6 +1661,13 @@ static int json_text(wctx *W, const char *s, size_t n, rs_buf *tmp) {
     unsigned char c = (unsigned char)s[i];
     char e[8];
     size_t el = 2;
+    if (is_c1(s, n, i)) {
+      el = (size_t)snprintf(e, sizeof e, "\\u%04x", (unsigned char)s[i + 1]);
+      if (wadd(W, s + run, i - run) || wadd(W, e, el)) return W->err;
+      i += 1;
+      run = i + 1;
+      continue;
+    }
     if (c >= 32 && c != '"' && c != '\\' && c != 127) continue;
     switch (c) {
     case '"': memcpy(e, "\\\"", 2); break;

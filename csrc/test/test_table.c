@@ -226,9 +226,10 @@ static void test_write(void) {
     rs_tcol_set_null(&M, str, 3, 2);
     n[0] = 0.1, n[1] = 1e300, n[2] = -0.0;
     s = write_all(&M, E, rows, 3, cols, 2, RS_TW_TSV);
-    CHECK_EQ_STR(s, "s\tn\na\\tb\\nc\\\\d,\"e\"\t0.1\nx\001y\377\t1e+300\n\t-0.0\n");
+    /* controls as result.lua writes them: \xHH in TSV, quoted in CSV, shown in the text table */
+    CHECK_EQ_STR(s, "s\tn\na\\tb\\nc\\\\d,\"e\"\t0.1\nx\\x01y\377\t1e+300\n\t-0.0\n");
     s = write_all(&M, E, rows, 3, cols, 2, RS_TW_CSV);
-    CHECK_EQ_STR(s, "s,n\n\"a\tb\nc\\d,\"\"e\"\"\",0.1\nx\001y\377,1e+300\n,-0.0\n");
+    CHECK_EQ_STR(s, "s,n\n\"a\tb\nc\\d,\"\"e\"\"\",0.1\n\"x\001y\377\",1e+300\n,-0.0\n");
     s = write_all(&M, E, rows, 3, cols, 2, RS_TW_JSON);
     CHECK_EQ_STR(s, "[\n{\"s\":\"a\\tb\\nc\\\\d,\\\"e\\\"\",\"n\":0.1},\n"
                     "{\"s\":\"x\\u0001y\xef\xbf\xbd\",\"n\":1e+300},\n{\"s\":null,\"n\":-0.0}\n]\n");
@@ -237,7 +238,7 @@ static void test_write(void) {
     CHECK_EQ_STR(s, "s                 n\n"
                     "-----------  ------\n"
                     "a b c\\d,\"e\"     0.1\n"
-                    "x y\xef\xbf\xbd         1e+300\n"
+                    "x\\x01y\xef\xbf\xbd      1e+300\n"
                     "                0.0");
     rs_table_free(E);
   }

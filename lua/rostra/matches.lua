@@ -297,7 +297,12 @@ local function hyphen_forms(root, t)
   local h = root._h
   local ok, starts = pcall(h.query, h, prog, nil)
   e = { forms = {}, total = 0 }
-  if ok then
+  if not ok then
+    -- the note is a help, not the count: say that it could not be made
+    -- rather than say nothing (and do not cache it)
+    return { forms = {}, total = 0, error = tostring(starts) }
+  end
+  do
     local tally, order = {}, {}
     for _, p in ipairs(starts) do
       local f = h:token(p, t.attr)
@@ -346,9 +351,10 @@ M.Note = Note
 function M.hyphen_note(c, q, hits, prog)
   prog = prog or compile(c, q, "count") -- a caller that compiled q gives its program
   local root, mask = c._root, c._mask
-  local words, total = {}, 0
+  local words, total, failed = {}, 0, nil
   for _, t in ipairs(word_tests(prog)) do
     local e = hyphen_forms(root, t)
+    failed = failed or e.error
     if e.total > 0 then
       local n, forms = 0, {}
       if mask == nil then
@@ -377,13 +383,16 @@ function M.hyphen_note(c, q, hits, prog)
       end
     end
   end
-  if total == 0 then return nil end
+  if total == 0 and not failed then return nil end
   if hits == nil then hits = c._root._h:query(prog, mask_for(c, prog, "count", 2), true) end
   local parts = {}
   for i, w in ipairs(words) do
     parts[i] = ("%s more inside hyphenated words such as %s (%s finds them all)"):format(
       thousands(w.count), table.concat(w.forms, ", "), w.query)
     if #words > 1 then parts[i] = w.test .. ": " .. parts[i] end
+  end
+  if failed then
+    parts[#parts + 1] = "hyphenated words not checked (" .. failed .. ")"
   end
   local label = #words == 1 and words[1].test or (type(q) == "string" and q or "the query")
   local message = ("%s: %s %s; %s; hyphenated words are one token each (load with split_hyphens = true, "

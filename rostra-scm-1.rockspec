@@ -61,11 +61,11 @@ build = {
         "csrc/mem.c", "csrc/tok.c", "csrc/front.c", "csrc/speech.c", "csrc/vocab.c",
         "csrc/index.c", "csrc/store.c", "csrc/fsout.c", "csrc/loader.c", "csrc/measures.c", "csrc/match.c",
         "csrc/lexicon.c", "csrc/stats.c", "csrc/tagger.c", "csrc/cjk.c", "csrc/dfm.c",
-        "csrc/annot.c", "csrc/vrt.c",
+        "csrc/annot.c", "csrc/vrt.c", "csrc/table.c", "csrc/metablob.c",
         -- Lua bindings
         "csrc/lrostra.c", "csrc/ltok.c", "csrc/lfront.c", "csrc/lspeech.c", "csrc/lcorpus.c",
         "csrc/lmeasures.c", "csrc/lmatch.c", "csrc/lmeta.c", "csrc/llexicon.c", "csrc/lstats.c",
-        "csrc/ltagger.c", "csrc/ldfm.c", "csrc/lannot.c", "csrc/lfsout.c",
+        "csrc/ltagger.c", "csrc/ldfm.c", "csrc/lannot.c", "csrc/lfsout.c", "csrc/ltable.c",
       },
       defines = { "_POSIX_C_SOURCE=200809L" },
       libraries = { "yaml", "utf8proc", "stemmer", "xxhash", "pcre2-8", "icuuc", "icudata", "pthread", "m" },

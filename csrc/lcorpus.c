@@ -14,6 +14,7 @@
 #include "index.h"
 #include "loader.h"
 #include "lrostra.h"
+#include "table.h"
 
 #define CORPUS_MT "rostra.corpus"
 
@@ -698,39 +699,37 @@ static void sift(const rs_strtab *st, fentry *h, size_t n, size_t i) {
   }
 }
 
-/* h:freq(attr, mask, min, top, words_only [, spans]) -> forms, counts:
-** sorted by count (descending) then form; top = 0 for all. spans: the
-** positions counted instead of mask's speeches, {a1, b1, a2, b2, ...}
-** (1-based, inclusive) */
-static int l_freq(lua_State *L) {
-  lcorpus *c = check_corpus(L, 1);
-  const rs_index *ix = view(L, c);
-  int a = check_attr(L, ix, 2);
-  const char *mask = check_mask(L, 3, ix);
-  lua_Integer min = luaL_optinteger(L, 4, 1), top = luaL_optinteger(L, 5, 0);
-  int words_only = lua_toboolean(L, 6);
+/* the top entries of one frequency list into h[0..*n) (a heap sort: most
+** frequent first, then by form), counts over the speeches of mask, or over
+** the positions of the spans table at stack index spans (0 for none:
+** {a1, b1, a2, b2, ...}, 1-based, inclusive); stop (NULL or a byte per
+** type) leaves types out; the counts of a mask or spans go into scratch
+** (a type count of room), or into a new userdata pushed first; h is
+** pushed last */
+static fentry *freq_select(lua_State *L, const rs_index *ix, int a, const char *mask, int spans, uint32_t min,
+                           size_t top, int words_only, const uint8_t *stop, uint32_t *scratch, size_t *nout) {
   uint32_t nt = ix->attr[a].n, t, d, p;
   const uint32_t *cnt = ix->freq[a];
   const rs_strtab *st = &ix->attr[a];
   fentry *h;
   size_t n = 0, k, i;
   if (min < 1) min = 1;
-  if (!lua_isnoneornil(L, 7)) { /* count over the spans: {a1, b1, a2, b2, ...} */
+  if (spans) { /* count over the spans: {a1, b1, a2, b2, ...} */
     uint32_t *tmp;
     lua_Integer j, ns;
-    luaL_checktype(L, 7, LUA_TTABLE);
-    ns = (lua_Integer)lua_rawlen(L, 7);
-    luaL_argcheck(L, ns % 2 == 0, 7, "spans: pairs of positions expected");
-    tmp = (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
+    luaL_checktype(L, spans, LUA_TTABLE);
+    ns = (lua_Integer)lua_rawlen(L, spans);
+    luaL_argcheck(L, ns % 2 == 0, spans, "spans: pairs of positions expected");
+    tmp = scratch ? scratch : (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
     memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
     for (j = 1; j < ns; j += 2) {
       lua_Integer sa, sb;
-      lua_rawgeti(L, 7, j);
-      lua_rawgeti(L, 7, j + 1);
+      lua_rawgeti(L, spans, j);
+      lua_rawgeti(L, spans, j + 1);
       sa = lua_tointeger(L, -2);
       sb = lua_tointeger(L, -1);
       lua_pop(L, 2);
-      luaL_argcheck(L, sa >= 1 && sb >= sa - 1 && sb <= (lua_Integer)ix->ntok, 7, "span out of range");
+      luaL_argcheck(L, sa >= 1 && sb >= sa - 1 && sb <= (lua_Integer)ix->ntok, spans, "span out of range");
       for (p = (uint32_t)(sa - 1); p < (uint32_t)sb; p++) {
         uint32_t w = rs_type_at(ix, a, p);
         if (w < nt) tmp[w]++;
@@ -738,7 +737,7 @@ static int l_freq(lua_State *L) {
     }
     cnt = tmp;
   } else if (mask) { /* count over the selected speeches */
-    uint32_t *tmp = (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
+    uint32_t *tmp = scratch ? scratch : (uint32_t *)lua_newuserdatauv(L, (nt ? nt : 1) * sizeof *tmp, 0);
     memset(tmp, 0, (nt ? nt : 1) * sizeof *tmp);
     for (d = 0; d < ix->ndoc; d++) {
       const rs_docrec *r = &ix->docs[d];
@@ -750,12 +749,13 @@ static int l_freq(lua_State *L) {
     }
     cnt = tmp;
   }
-  k = top > 0 ? (size_t)top : nt;
+  k = top > 0 ? top : nt;
   if (k > nt) k = nt;
   h = (fentry *)lua_newuserdatauv(L, (k ? k : 1) * sizeof *h, 0);
   for (t = 0; t < nt; t++) {
     fentry e;
-    if (cnt[t] < (uint32_t)min) continue;
+    if (cnt[t] < min) continue;
+    if (stop && stop[t]) continue;
     e.count = cnt[t];
     e.type = t;
     if (n == k && !fless(st, &e, &h[0])) continue; /* not better than the worst kept */
@@ -785,6 +785,26 @@ static int l_freq(lua_State *L) {
     h[i - 1] = x;
     sift(st, h, i - 1, 0);
   }
+  *nout = n;
+  return h;
+}
+
+/* h:freq(attr, mask, min, top, words_only [, spans]) -> forms, counts:
+** sorted by count (descending) then form; top = 0 for all. spans: the
+** positions counted instead of mask's speeches, {a1, b1, a2, b2, ...}
+** (1-based, inclusive) */
+static int l_freq(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int a = check_attr(L, ix, 2);
+  const char *mask = check_mask(L, 3, ix);
+  lua_Integer min = luaL_optinteger(L, 4, 1), top = luaL_optinteger(L, 5, 0);
+  int words_only = lua_toboolean(L, 6);
+  const rs_strtab *st = &ix->attr[a];
+  size_t n, i;
+  fentry *h = freq_select(L, ix, a, mask, lua_isnoneornil(L, 7) ? 0 : 7,
+                          min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
+                          top > 0 ? (size_t)top : 0, words_only, NULL, NULL, &n);
   lua_createtable(L, (int)n, 0);
   lua_createtable(L, (int)n, 0);
   for (i = 0; i < n; i++) {
@@ -796,6 +816,128 @@ static int l_freq(lua_State *L) {
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 2;
+}
+
+/* h:freq_table{attr, masks = {mask, ...} | nil, groups = {label, ...} |
+** nil, min, top, words_only, stop = {form, ...}} -> a view of the rows
+** [group,] attr, count, per_million: one frequency list per mask (the
+** whole corpus when masks is nil), each sorted by count (descending) then
+** form, per_million over the words of its speeches. A group label is an
+** integer, a float or a string: the column takes the kind of the first
+** (every label of a column of integers must be one). */
+static int l_freq_table(lua_State *L) {
+  lcorpus *c = check_corpus(L, 1);
+  const rs_index *ix = view(L, c);
+  int a, words_only, g, ng, has_groups, gkind = 0;
+  lua_Integer min, top;
+  uint8_t *stop = NULL;
+  size_t total = 0, r, i;
+  fentry **lists;
+  size_t *counts;
+  uint64_t *words;
+  const char **masks;
+  rs_table *T;
+  uint32_t *form;
+  int64_t *count, *gi = NULL;
+  double *pm, *gd = NULL;
+  rs_tcol *gs = NULL;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_getfield(L, 2, "attr");
+  a = check_attr(L, ix, 3);
+  lua_getfield(L, 2, "min");
+  min = luaL_optinteger(L, 4, 1);
+  lua_getfield(L, 2, "top");
+  top = luaL_optinteger(L, 5, 0);
+  lua_getfield(L, 2, "words_only");
+  words_only = lua_toboolean(L, 6);
+  lua_getfield(L, 2, "masks"); /* 7 */
+  lua_getfield(L, 2, "groups"); /* 8 */
+  has_groups = lua_istable(L, 8);
+  ng = lua_istable(L, 7) ? (int)lua_rawlen(L, 7) : 1;
+  if (has_groups && (int)lua_rawlen(L, 8) != ng) return luaL_error(L, "freq_table: one group per mask");
+  lua_getfield(L, 2, "stop"); /* 9 */
+  if (lua_istable(L, 9)) {
+    lua_Integer k, n = (lua_Integer)lua_rawlen(L, 9);
+    uint32_t nt = ix->attr[a].n;
+    stop = (uint8_t *)lua_newuserdatauv(L, nt ? nt : 1, 0); /* 10 */
+    memset(stop, 0, nt ? nt : 1);
+    for (k = 1; k <= n; k++) {
+      size_t l;
+      const char *s;
+      int64_t id;
+      lua_rawgeti(L, 9, k);
+      s = lua_tolstring(L, -1, &l);
+      if (s && (id = rs_strtab_find(&ix->attr[a], s, l)) >= 0) stop[id] = 1;
+      lua_pop(L, 1);
+    }
+  } else {
+    lua_pushnil(L); /* 10 */
+  }
+  lists = (fentry **)lua_newuserdatauv(L, (size_t)ng * (sizeof *lists + sizeof *counts + sizeof *words + sizeof *masks), 0); /* 11 */
+  counts = (size_t *)(void *)(lists + ng);
+  words = (uint64_t *)(void *)(counts + ng);
+  masks = (const char **)(void *)(words + ng);
+  lua_newtable(L); /* 12: anchors the lists */
+  /* 13: the counts of one group's speeches, reused from group to group */
+  lua_newuserdatauv(L, (ix->attr[a].n ? ix->attr[a].n : 1) * sizeof(uint32_t), 0);
+  for (g = 0; g < ng; g++) {
+    const char *mask = NULL;
+    if (lua_istable(L, 7)) {
+      lua_rawgeti(L, 7, g + 1);
+      mask = check_mask(L, lua_gettop(L), ix);
+      lua_pop(L, 1); /* anchored by the masks table */
+    }
+    masks[g] = mask;
+    lists[g] = freq_select(L, ix, a, mask, 0, min < 1 ? 1 : min > 0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)min,
+                           top > 0 ? (size_t)top : 0, words_only, stop, (uint32_t *)lua_touserdata(L, 13),
+                           &counts[g]);
+    lua_rawseti(L, 12, g + 1);
+    words[g] = rs_index_words(ix, mask);
+    total += counts[g];
+  }
+  lua_pop(L, 1); /* the counts */
+  T = rsl_table_new(L, total, 1); /* 13 */
+  if (has_groups) {
+    lua_rawgeti(L, 8, 1);
+    gkind = lua_isinteger(L, -1) ? 1 : lua_type(L, -1) == LUA_TNUMBER ? 2 : 3;
+    lua_pop(L, 1);
+    if (gkind == 1) gi = rs_table_int(T, "group");
+    else if (gkind == 2) gd = rs_table_num(T, "group");
+    else gs = rs_table_own(T, "group");
+    if (!gi && !gd && !gs) return rsl_raise(L, RS_ENOMEM, NULL);
+  }
+  form = rs_table_type(T, lua_type(L, 3) == LUA_TSTRING ? lua_tostring(L, 3) : "word", a, 1);
+  count = rs_table_int(T, "count");
+  pm = rs_table_num(T, "per_million");
+  if (!form || !count || !pm) return rsl_raise(L, RS_ENOMEM, NULL);
+  r = 0;
+  for (g = 0; g < ng; g++) {
+    if (has_groups) {
+      lua_rawgeti(L, 8, g + 1);
+      if (gkind == 1) {
+        if (!lua_isinteger(L, -1)) return luaL_error(L, "freq_table: group %d is not an integer", g + 1);
+      } else if (gkind == 2) {
+        if (lua_type(L, -1) != LUA_TNUMBER) return luaL_error(L, "freq_table: group %d is not a number", g + 1);
+      }
+    }
+    for (i = 0; i < counts[g]; i++, r++) {
+      form[r] = lists[g][i].type;
+      count[r] = lists[g][i].count;
+      pm[r] = words[g] > 0 ? (double)lists[g][i].count * 1e6 / (double)words[g] : 0.0;
+      if (gi) gi[r] = lua_tointeger(L, -1);
+      else if (gd) gd[r] = lua_tonumber(L, -1);
+      else if (gs) {
+        size_t l;
+        const char *s = luaL_tolstring(L, -1, &l);
+        if (rs_tcol_push(c->M, gs, s, l)) return rsl_raise(L, RS_ENOMEM, NULL);
+        lua_pop(L, 1);
+      }
+    }
+    if (has_groups) lua_pop(L, 1);
+  }
+  rsl_table_view(L, 13);
+  return 1;
 }
 
 /* h:regions(level [, d]) -> starts, stops, attrs (1-based positions,
@@ -1315,7 +1457,7 @@ void rsl_open_corpus(lua_State *L) {
     {"doc_text", l_doc_text}, {"text_span", l_text_span}, {"token", l_token},
     {"token_offset", l_token_offset},
     {"type_info", l_type_info}, {"ntypes", l_ntypes},  {"positions", l_positions},
-    {"freq", l_freq},         {"regions", l_regions},   {"doc_of", l_doc_of},
+    {"freq", l_freq},         {"freq_table", l_freq_table}, {"regions", l_regions},   {"doc_of", l_doc_of},
     {"region_words", l_region_words},
     {"sizes", l_sizes},       {"close", corpus_close},  {"is_open", l_is_open},
     {"writable", l_writable}, {"load_files", l_load_files}, {"finish", l_finish},

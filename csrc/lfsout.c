@@ -69,6 +69,18 @@ static lwriter *check_writer(lua_State *L) {
   return w;
 }
 
+struct rs_out *rsl_output_test(lua_State *L, int i) {
+  lwriter *w = (lwriter *)luaL_testudata(L, i, WRITER_MT);
+  if (!w) return NULL;
+  if (!w->open) luaL_error(L, "attempt to use a closed output (%s)", w->path);
+  return &w->o;
+}
+
+int rsl_output_fail(lua_State *L, int i, int e) {
+  lwriter *w = (lwriter *)luaL_checkudata(L, i, WRITER_MT);
+  return fail_errno(L, lua_pushfstring(L, "%s: %s", w->path, strerror(e)), e);
+}
+
 static int w_abort(lua_State *L) {
   lwriter *w = (lwriter *)luaL_checkudata(L, 1, WRITER_MT);
   if (w->open) {

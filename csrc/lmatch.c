@@ -8,6 +8,7 @@
 
 #include "lrostra.h"
 #include "match.h"
+#include "table.h"
 
 #define QUERY_BOX "rostra.querybox"
 
@@ -329,6 +330,58 @@ static int node(lua_State *L, qbox *b, int t, int depth) {
   return id;
 }
 
+#define SET_MT "rostra.matchset"
+
+/* a match set: the matches of a query held in C (0-based, stop
+** inclusive), for the corpus handle that is its user value */
+typedef struct lset {
+  rs_mem *M;
+  rs_matches m;
+} lset;
+
+static int set_gc(lua_State *L) {
+  lset *s = (lset *)luaL_checkudata(L, 1, SET_MT);
+  rs_matches_free(s->M, &s->m);
+  return 0;
+}
+
+/* a new empty set for the corpus handle at index corpus */
+static lset *new_set(lua_State *L, int corpus) {
+  lset *s;
+  corpus = lua_absindex(L, corpus);
+  s = (lset *)lua_newuserdatauv(L, sizeof *s, 1);
+  memset(s, 0, sizeof *s);
+  s->M = rsl_mem(L);
+  luaL_setmetatable(L, SET_MT);
+  lua_pushvalue(L, corpus);
+  lua_setiuservalue(L, -2, 1);
+  return s;
+}
+
+/* the set at index i and its corpus's index (raising when it was closed) */
+static lset *check_set(lua_State *L, int i, const rs_index **ix) {
+  lset *s = (lset *)luaL_checkudata(L, i, SET_MT);
+  lua_getiuservalue(L, i, 1);
+  *ix = rsl_corpus_index(L, lua_gettop(L));
+  lua_pop(L, 1);
+  return s;
+}
+
+/* room for n matches in an empty set */
+static void set_reserve(lua_State *L, lset *s, size_t n) {
+  if (n == 0) n = 1;
+  if (n > ((size_t)-1) / sizeof *s->m.start) rsl_raise(L, RS_ENOMEM, NULL);
+  s->m.start = (uint32_t *)rs_malloc(s->M, n * sizeof *s->m.start);
+  s->m.stop = (uint32_t *)rs_malloc(s->M, n * sizeof *s->m.stop);
+  if (!s->m.start || !s->m.stop) {
+    rs_free(s->M, s->m.start, n * sizeof *s->m.start);
+    rs_free(s->M, s->m.stop, n * sizeof *s->m.stop);
+    memset(&s->m, 0, sizeof s->m);
+    rsl_raise(L, RS_ENOMEM, NULL);
+  }
+  s->m.cap = n;
+}
+
 /* h:query_budget() -> the default budget of a query on this corpus */
 static int l_query_budget(lua_State *L) {
   const rs_index *ix = handle_index(L, 1);
@@ -336,12 +389,12 @@ static int l_query_budget(lua_State *L) {
   return 1;
 }
 
-/* h:query(prog [, mask [, count_only [, max [, budget]]]]) -> starts, stops
-** (1-based, inclusive) | count. budget: steps (an integer >= 1), math.huge
-** for none, nil for h:query_budget() */
+/* h:query(prog [, mask [, count_only [, max [, budget [, as_set]]]]]) ->
+** starts, stops (1-based, inclusive) | count | a match set. budget: steps
+** (an integer >= 1), math.huge for none, nil for h:query_budget() */
 static int l_query(lua_State *L) {
   const rs_index *ix = handle_index(L, 1);
-  int count_only = lua_toboolean(L, 4), root, within = -1, err;
+  int count_only = lua_toboolean(L, 4), as_set = lua_toboolean(L, 7), root, within = -1, err;
   lua_Integer max = luaL_optinteger(L, 5, 0);
   uint64_t budget = (uint64_t)QUERY_BUDGET_BASE + (uint64_t)QUERY_BUDGET_PER_TOKEN * ix->ntok;
   if (!lua_isnoneornil(L, 6)) {
@@ -392,6 +445,12 @@ static int l_query(lua_State *L) {
   check(L, b, err);
   if (count_only) {
     lua_pushinteger(L, (lua_Integer)count);
+    return 1;
+  }
+  if (as_set) { /* the matches move into a set */
+    lset *set = new_set(L, 1);
+    set->m = b->m;
+    memset(&b->m, 0, sizeof b->m);
     return 1;
   }
   lua_createtable(L, (int)b->m.n, 0);
@@ -494,18 +553,117 @@ static void push_flat(lua_State *L, const char *s, size_t n) {
 /* hits ahead whose data are prefetched */
 #define KWIC_AHEAD 8
 
+typedef struct kwicopt {
+  uint32_t ctx;   /* tokens of context */
+  uint64_t chars; /* or, when > 0, bytes of context cut at a UTF-8 boundary */
+  int clip;       /* not past the sentence */
+} kwicopt;
+
+/* the byte spans of a KWIC line: left, match, right */
+typedef struct kwicline {
+  uint32_t doc;
+  uint64_t off[3], len[3];
+} kwicline;
+
+/* the next hits' data into the cache (the hits are scattered) */
+static void kwic_prefetch(const rs_index *ix, uint32_t t, int text) {
+  if (!text) {
+    RS_PREFETCH(&ix->ckpt[t / 64]);
+    RS_PREFETCH(&ix->stream[t]);
+    RS_PREFETCH(&ix->gap[t]);
+  } else { /* the text about where the hit lies */
+    uint64_t o = ix->ckpt[t / 64] + (uint64_t)(t % 64) * 6;
+    if (o < ix->textlen) {
+      RS_PREFETCH(ix->text + o);
+      if (o >= 64) RS_PREFETCH(ix->text + o - 64);
+      if (o + 64 < ix->textlen) RS_PREFETCH(ix->text + o + 64);
+    }
+  }
+}
+
+/* the line of the hit s..e (0-based, inclusive): context never past the
+** speech, nor the sentence when clip; *d is a cursor on the speech of the
+** previous hit (matches come sorted by position) */
+static void kwic_line(const rs_index *ix, uint32_t s, uint32_t e, const kwicopt *o, uint32_t *d,
+                      kwicline *k) {
+  uint32_t lo, hi, from = s, to = e, pos[4];
+  uint64_t off[4], x, y, bx, by;
+  if (*d < ix->ndoc && ix->docs[*d].first <= s && (*d + 1 == ix->ndoc || ix->docs[*d + 1].first > s)) {
+  } else if (*d + 1 < ix->ndoc && ix->docs[*d + 1].first <= s &&
+             (*d + 2 >= ix->ndoc || ix->docs[*d + 2].first > s)) {
+    (*d)++;
+  } else {
+    *d = rs_index_doc_of(ix, s);
+  }
+  k->doc = *d;
+  lo = ix->docs[*d].first;
+  hi = ix->docs[*d].first + ix->docs[*d].ntok; /* exclusive */
+  if (o->clip) { /* not past the sentences holding the first and last token */
+    uint32_t ra, rb;
+    if (sentence_of(ix, s, &ra, &rb) && ra > lo) lo = ra;
+    if (sentence_of(ix, e, &ra, &rb) && rb < hi) hi = rb;
+  }
+  /* the four edges in one walk: left start, match start, match end, right
+  ** end (tokens), then bytes */
+  if (s > lo) from = o->chars > 0 ? (s - lo > 4096 ? s - 4096 : lo) : (s - lo > o->ctx ? s - o->ctx : lo);
+  if (e + 1 < hi) to = o->chars > 0 ? (hi - 1 - e > 4096 ? e + 4096 : hi - 1) : (hi - 1 - e > o->ctx ? e + o->ctx : hi - 1);
+  pos[0] = from;
+  pos[1] = s;
+  pos[2] = e;
+  pos[3] = to;
+  walk_offsets(ix, pos, 4, off);
+  x = off[1];
+  y = off[2] + tok_len(ix, e);
+  if (y > ix->textlen) y = ix->textlen;
+  if (x > y) x = y;
+  /* left: up to the match, with the space before it */
+  bx = by = x;
+  if (s > lo) {
+    bx = off[0];
+    if (bx > by) bx = by;
+    if (o->chars > 0 && by - bx > o->chars) { /* the last `chars` bytes, cut at a UTF-8 boundary */
+      bx = by - o->chars;
+      while (bx < by && ((unsigned char)ix->text[bx] & 0xC0) == 0x80) bx++;
+    }
+  }
+  k->off[0] = bx;
+  k->len[0] = by - bx;
+  k->off[1] = x;
+  k->len[1] = y - x;
+  /* right: from the end of the match, with the space after it */
+  bx = by = y;
+  if (e + 1 < hi) {
+    by = off[3] + tok_len(ix, to);
+    if (by > ix->textlen) by = ix->textlen;
+    if (by < bx) by = bx;
+    if (o->chars > 0 && by - bx > o->chars) {
+      by = bx + o->chars;
+      while (by > bx && ((unsigned char)ix->text[by] & 0xC0) == 0x80) by--;
+    }
+  }
+  k->off[2] = bx;
+  k->len[2] = by - bx;
+}
+
+static void kwic_opts(lua_State *L, int i, kwicopt *o) {
+  lua_Integer ctx = luaL_checkinteger(L, i), chars = luaL_optinteger(L, i + 1, 0);
+  luaL_argcheck(L, ctx >= 0, i, "context must not be negative");
+  o->ctx = ctx > 0x7FFFFFFF ? 0x7FFFFFFFu : (uint32_t)ctx;
+  o->chars = chars > 0 ? (uint64_t)chars : 0;
+  o->clip = lua_toboolean(L, i + 2);
+}
+
 /* h:kwic(starts, stops, context, chars, clip) -> speeches, lefts, matches, rights:
 ** context in tokens (or, when chars > 0, in characters, cut at a token
 ** edge), never past the speech, nor the sentence when clip */
 static int l_kwic(lua_State *L) {
   const rs_index *ix = handle_index(L, 1);
-  lua_Integer ctx = luaL_checkinteger(L, 4), chars = luaL_optinteger(L, 5, 0);
-  int clip = lua_toboolean(L, 6);
+  kwicopt o;
   lua_Integer n, i;
   uint32_t d = 0, *se;
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_checktype(L, 3, LUA_TTABLE);
-  luaL_argcheck(L, ctx >= 0, 4, "context must not be negative");
+  kwic_opts(L, 4, &o);
   n = (lua_Integer)lua_rawlen(L, 2);
   if ((size_t)n > ((size_t)-1) / (2 * sizeof *se)) return luaL_error(L, "too many matches");
   /* the spans, 0-based, checked */
@@ -527,97 +685,324 @@ static int l_kwic(lua_State *L) {
   lua_createtable(L, (int)n, 0); /* speech ids */
   lua_insert(L, -4);
   for (i = 1; i <= n; i++) {
-    uint32_t s = se[2 * (i - 1)], e = se[2 * (i - 1) + 1], lo, hi;
-    uint64_t x, y, bx, by;
-    /* the hits are scattered over the index: fetch what the next ones read */
-    if (i + KWIC_AHEAD <= n) {
-      uint32_t t = se[2 * (i + KWIC_AHEAD - 1)];
-      RS_PREFETCH(&ix->ckpt[t / 64]);
-      RS_PREFETCH(&ix->stream[t]);
-      RS_PREFETCH(&ix->gap[t]);
-    }
-    if (i + KWIC_AHEAD / 2 <= n) { /* the text about where the hit lies */
-      uint32_t t = se[2 * (i + KWIC_AHEAD / 2 - 1)];
-      uint64_t o = ix->ckpt[t / 64] + (uint64_t)(t % 64) * 6;
-      if (o < ix->textlen) {
-        RS_PREFETCH(ix->text + o);
-        if (o >= 64) RS_PREFETCH(ix->text + o - 64);
-        if (o + 64 < ix->textlen) RS_PREFETCH(ix->text + o + 64);
-      }
-    }
-    /* matches come sorted by position: move a cursor, search otherwise */
-    if (d < ix->ndoc && ix->docs[d].first <= s &&
-        (d + 1 == ix->ndoc || ix->docs[d + 1].first > s)) {
-    } else if (d + 1 < ix->ndoc && ix->docs[d + 1].first <= s &&
-               (d + 2 >= ix->ndoc || ix->docs[d + 2].first > s)) {
-      d++;
-    } else {
-      d = rs_index_doc_of(ix, s);
-    }
-    lua_pushinteger(L, (lua_Integer)d + 1);
+    kwicline k;
+    int j;
+    if (i + KWIC_AHEAD <= n) kwic_prefetch(ix, se[2 * (i + KWIC_AHEAD - 1)], 0);
+    if (i + KWIC_AHEAD / 2 <= n) kwic_prefetch(ix, se[2 * (i + KWIC_AHEAD / 2 - 1)], 1);
+    kwic_line(ix, se[2 * (i - 1)], se[2 * (i - 1) + 1], &o, &d, &k);
+    lua_pushinteger(L, (lua_Integer)k.doc + 1);
     lua_rawseti(L, -5, i);
-    lo = ix->docs[d].first;
-    hi = ix->docs[d].first + ix->docs[d].ntok; /* exclusive */
-    if (clip) { /* not past the sentences holding the first and last token */
-      uint32_t ra, rb;
-      if (sentence_of(ix, s, &ra, &rb) && ra > lo) lo = ra;
-      if (sentence_of(ix, e, &ra, &rb) && rb < hi) hi = rb;
+    for (j = 0; j < 3; j++) {
+      push_flat(L, ix->text + k.off[j], (size_t)k.len[j]);
+      lua_rawseti(L, -4 + j, i);
     }
-    {
-      /* the four edges in one walk: left start, match start, match end,
-      ** right end (tokens), then bytes */
-      uint32_t from = s, to = e, pos[4];
-      uint64_t off[4];
-      if (s > lo) from = chars > 0 ? (s - lo > 4096 ? s - 4096 : lo)
-                                   : (s - lo > (uint32_t)ctx ? s - (uint32_t)ctx : lo);
-      if (e + 1 < hi) to = chars > 0 ? (hi - 1 - e > 4096 ? e + 4096 : hi - 1)
-                                     : (hi - 1 - e > (uint32_t)ctx ? e + (uint32_t)ctx : hi - 1);
-      pos[0] = from;
-      pos[1] = s;
-      pos[2] = e;
-      pos[3] = to;
-      walk_offsets(ix, pos, 4, off);
-      x = off[1];
-      y = off[2] + tok_len(ix, e);
-      if (y > ix->textlen) y = ix->textlen;
-      if (x > y) x = y;
-      /* left: up to the match, with the space before it */
-      if (s > lo) {
-        bx = off[0];
-        by = x;
-        if (bx > by) bx = by;
-        if (chars > 0) { /* the last `chars` bytes, cut at a UTF-8 boundary */
-          if (by - bx > (uint64_t)chars) {
-            bx = by - (uint64_t)chars;
-            while (bx < by && ((unsigned char)ix->text[bx] & 0xC0) == 0x80) bx++;
-          }
-        }
-        push_flat(L, ix->text + bx, (size_t)(by - bx));
-      } else {
-        lua_pushliteral(L, "");
-      }
-      lua_rawseti(L, -4, i);
-      push_flat(L, ix->text + x, (size_t)(y - x));
-      lua_rawseti(L, -3, i);
-      /* right: from the end of the match, with the space after it */
-      if (e + 1 < hi) {
-        bx = y;
-        by = off[3] + tok_len(ix, to);
-        if (by > ix->textlen) by = ix->textlen;
-        if (by < bx) by = bx;
-        if (chars > 0 && by - bx > (uint64_t)chars) {
-          by = bx + (uint64_t)chars;
-          while (by > bx && ((unsigned char)ix->text[by] & 0xC0) == 0x80) by--;
-        }
-        push_flat(L, ix->text + bx, (size_t)(by - bx));
-      } else {
-        lua_pushliteral(L, "");
-      }
-    }
-    lua_rawseti(L, -2, i);
   }
   return 4;
 }
+
+/* the spans of KWIC lines, cut when first needed (a lazy fill of table.c) */
+typedef struct kwicfill {
+  kwicopt o;
+  int cstart, cstop, cspan[3];
+} kwicfill;
+
+static int kwic_fill(rs_table *T, const uint32_t *rows, size_t n, void *ud) {
+  const kwicfill *f = (const kwicfill *)ud;
+  const rs_index *ix = T->ix;
+  const int64_t *st = T->cols[f->cstart].i, *sp = T->cols[f->cstop].i;
+  rs_tcol *c[3];
+  uint32_t d = 0;
+  size_t i;
+  int j;
+  for (j = 0; j < 3; j++) c[j] = &T->cols[f->cspan[j]];
+  for (i = 0; i < n; i++) {
+    uint32_t r = rows[i];
+    int64_t a = st[r] - 1, b = sp[r] - 1;
+    kwicline k;
+    if (i + KWIC_AHEAD < n) {
+      int64_t t = st[rows[i + KWIC_AHEAD]] - 1;
+      if (t >= 0 && t < (int64_t)ix->ntok) kwic_prefetch(ix, (uint32_t)t, 0);
+    }
+    if (i + KWIC_AHEAD / 2 < n) {
+      int64_t t = st[rows[i + KWIC_AHEAD / 2]] - 1;
+      if (t >= 0 && t < (int64_t)ix->ntok) kwic_prefetch(ix, (uint32_t)t, 1);
+    }
+    if (!ix || a < 0 || b < a || b >= (int64_t)ix->ntok) { /* cannot happen: checked when made */
+      for (j = 0; j < 3; j++) c[j]->off[r] = 0, c[j]->len[r] = 0;
+      continue;
+    }
+    kwic_line(ix, (uint32_t)a, (uint32_t)b, &f->o, &d, &k);
+    for (j = 0; j < 3; j++) {
+      c[j]->off[r] = k.off[j];
+      c[j]->len[r] = k.len[j] > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)k.len[j];
+    }
+  }
+  return RS_OK;
+}
+
+/* the columns of names (at index ni, see l_kwic_table) over the n rows
+** whose speeches are sp[] (1-based) */
+static void kwic_names(lua_State *L, rs_table *T, int ni, const int64_t *sp, size_t n) {
+  rs_mem *M = rsl_mem(L);
+  lua_Integer k, nn = (lua_Integer)lua_rawlen(L, ni);
+  for (k = 1; k <= nn; k++) {
+    const char *name, *kind;
+    int vi, top = lua_gettop(L);
+    int64_t *ci = NULL;
+    double *cd = NULL;
+    uint8_t *cb = NULL;
+    rs_tcol *cs = NULL, *col;
+    size_t i;
+    luaL_checkstack(L, 8, "kwic_table");
+    if (lua_rawgeti(L, ni, k) != LUA_TTABLE) luaL_error(L, "kwic_table: name %d is not a table", (int)k);
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    lua_rawgeti(L, -3, 3);
+    name = lua_tostring(L, -3);
+    kind = lua_tostring(L, -2);
+    vi = lua_gettop(L);
+    if (!name || !kind || !lua_istable(L, vi)) luaL_error(L, "kwic_table: name %d: {name, kind, values} expected", (int)k);
+    if (strcmp(kind, "int") == 0) ci = rs_table_int(T, name);
+    else if (strcmp(kind, "num") == 0) cd = rs_table_num(T, name);
+    else if (strcmp(kind, "bool") == 0) cb = rs_table_bool(T, name);
+    else if (strcmp(kind, "str") == 0) cs = rs_table_dict(T, name);
+    else luaL_error(L, "kwic_table: unknown kind '%s'", kind);
+    if (!ci && !cd && !cb && !cs) {
+      if (rs_table_find(T, name, strlen(name)) >= 0) luaL_error(L, "kwic_table: column '%s' given twice", name);
+      rsl_raise(L, RS_ENOMEM, NULL);
+    }
+    col = &T->cols[T->ncol - 1];
+    for (i = 0; i < n; i++) {
+      int t = lua_rawgeti(L, vi, (lua_Integer)sp[i]);
+      int bad = 0;
+      if (t == LUA_TNIL) {
+        if (rs_tcol_set_null(M, col, n, i)) rsl_raise(L, RS_ENOMEM, NULL);
+      } else if (ci) {
+        if (!lua_isinteger(L, -1)) bad = 1;
+        else ci[i] = (int64_t)lua_tointeger(L, -1);
+      } else if (cd) {
+        if (t != LUA_TNUMBER) bad = 1;
+        else cd[i] = (double)lua_tonumber(L, -1);
+      } else if (cb) {
+        if (t != LUA_TBOOLEAN) bad = 1;
+        else cb[i] = (uint8_t)lua_toboolean(L, -1);
+      } else {
+        size_t l;
+        const char *v = t == LUA_TSTRING ? lua_tolstring(L, -1, &l) : NULL;
+        if (!v) bad = 1;
+        else if (rs_tcol_intern(M, cs, v, l, &cs->id[i])) rsl_raise(L, RS_ENOMEM, NULL);
+      }
+      if (bad) luaL_error(L, "kwic_table: a value of '%s' is not of kind %s", name, kind);
+      lua_pop(L, 1);
+    }
+    lua_settop(L, top);
+  }
+}
+
+/* h:kwic_table(set, from, to, context, chars, clip) -> a view of the KWIC
+** lines of hits from..to (1-based, inclusive) of the set: columns speech,
+** start, stop (1-based token positions), left, match, right (spans of the
+** stored text, line breaks read as spaces: nothing copied, and cut when
+** first read, printed, sorted or written). names (optional): a list of
+** {name, kind, values}, columns naming each line's speech, values[d] being
+** speech d's value (nil for none) and kind what every value is: "int",
+** "num", "bool" or "str" (a string held once per distinct value). */
+static int l_kwic_table(lua_State *L) {
+  const rs_index *ix = handle_index(L, 1), *six;
+  lset *s = check_set(L, 2, &six);
+  lua_Integer from = luaL_checkinteger(L, 3), to = luaL_checkinteger(L, 4);
+  kwicfill f;
+  rs_table *T;
+  int64_t *sp, *st, *sp2;
+  rs_tcol *c[3];
+  size_t n, i;
+  uint32_t d = 0;
+  int err;
+  kwic_opts(L, 5, &f.o);
+  if (six != ix) return luaL_error(L, "kwic_table: matches of another corpus");
+  if (!lua_isnoneornil(L, 8)) luaL_checktype(L, 8, LUA_TTABLE);
+  if (from < 1) from = 1;
+  if (to > (lua_Integer)s->m.n) to = (lua_Integer)s->m.n;
+  n = to >= from ? (size_t)(to - from + 1) : 0;
+  lua_settop(L, 8);
+  lua_replace(L, 3); /* 3: the names, or nil */
+  lua_settop(L, 3);
+  T = rsl_table_new(L, n, 1); /* 4 */
+  sp = rs_table_int(T, "speech");
+  st = rs_table_int(T, "start");
+  sp2 = rs_table_int(T, "stop");
+  c[0] = rs_table_span(T, "left", 1);
+  c[1] = rs_table_span(T, "match", 1);
+  c[2] = rs_table_span(T, "right", 1);
+  if (!sp || !st || !sp2 || !c[0] || !c[1] || !c[2]) return rsl_raise(L, RS_ENOMEM, NULL);
+  for (i = 0; i < n; i++) {
+    size_t h = (size_t)from - 1 + i;
+    uint32_t a = s->m.start[h], b = s->m.stop[h];
+    if (b < a || b >= ix->ntok) return luaL_error(L, "match %d out of range", (int)h + 1);
+    /* matches come sorted by position: move a cursor, search otherwise */
+    if (!(d < ix->ndoc && ix->docs[d].first <= a && (d + 1 == ix->ndoc || ix->docs[d + 1].first > a))) {
+      if (d + 1 < ix->ndoc && ix->docs[d + 1].first <= a && (d + 2 >= ix->ndoc || ix->docs[d + 2].first > a))
+        d++;
+      else
+        d = rs_index_doc_of(ix, a);
+    }
+    sp[i] = (int64_t)d + 1;
+    st[i] = (int64_t)a + 1;
+    sp2[i] = (int64_t)b + 1;
+  }
+  f.cstart = 1;
+  f.cstop = 2;
+  f.cspan[0] = 3;
+  f.cspan[1] = 4;
+  f.cspan[2] = 5;
+  err = rs_table_lazy(T, kwic_fill, &f, sizeof f, f.cspan, 3);
+  if (err) return rsl_raise(L, err, NULL);
+  if (lua_istable(L, 3)) kwic_names(L, T, 3, sp, n);
+  rsl_table_view(L, 4);
+  return 1;
+}
+
+/* {====================================================== match sets */
+
+static int s_len(lua_State *L) {
+  lset *s = (lset *)luaL_checkudata(L, 1, SET_MT);
+  lua_pushinteger(L, (lua_Integer)s->m.n);
+  return 1;
+}
+
+/* set:arrays() -> starts, stops (1-based, inclusive) */
+static int s_arrays(lua_State *L) {
+  const rs_index *ix;
+  lset *s = check_set(L, 1, &ix);
+  size_t i;
+  lua_createtable(L, (int)s->m.n, 0);
+  lua_createtable(L, (int)s->m.n, 0);
+  for (i = 0; i < s->m.n; i++) {
+    lua_pushinteger(L, (lua_Integer)s->m.start[i] + 1);
+    lua_rawseti(L, -3, (lua_Integer)i + 1);
+    lua_pushinteger(L, (lua_Integer)s->m.stop[i] + 1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 2;
+}
+
+/* set:get(i) -> speech, start, stop of match i (1-based), or nothing */
+static int s_get(lua_State *L) {
+  const rs_index *ix;
+  lset *s = check_set(L, 1, &ix);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  if (i < 1 || (lua_Unsigned)i > s->m.n) return 0;
+  lua_pushinteger(L, (lua_Integer)rs_index_doc_of(ix, s->m.start[i - 1]) + 1);
+  lua_pushinteger(L, (lua_Integer)s->m.start[i - 1] + 1);
+  lua_pushinteger(L, (lua_Integer)s->m.stop[i - 1] + 1);
+  return 3;
+}
+
+static int s_iter_next(lua_State *L) {
+  const rs_index *ix;
+  lset *s = check_set(L, lua_upvalueindex(1), &ix);
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+  uint32_t d = (uint32_t)lua_tointeger(L, lua_upvalueindex(3)), a;
+  if (i < 0 || (lua_Unsigned)i >= s->m.n) return 0;
+  a = s->m.start[i];
+  if (!(d < ix->ndoc && ix->docs[d].first <= a && (d + 1 == ix->ndoc || ix->docs[d + 1].first > a)))
+    d = rs_index_doc_of(ix, a);
+  lua_pushinteger(L, i + 1);
+  lua_replace(L, lua_upvalueindex(2));
+  lua_pushinteger(L, (lua_Integer)d);
+  lua_replace(L, lua_upvalueindex(3));
+  lua_pushinteger(L, (lua_Integer)d + 1);
+  lua_pushinteger(L, (lua_Integer)a + 1);
+  lua_pushinteger(L, (lua_Integer)s->m.stop[i] + 1);
+  return 3;
+}
+
+/* set:iter() -> a function giving speech, start, stop of each match */
+static int s_iter(lua_State *L) {
+  const rs_index *ix;
+  check_set(L, 1, &ix);
+  lua_settop(L, 1);
+  lua_pushinteger(L, 0);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, s_iter_next, 3);
+  return 1;
+}
+
+/* set:speeches() -> the number of speeches with a match */
+static int s_speeches(lua_State *L) {
+  const rs_index *ix;
+  lset *s = check_set(L, 1, &ix);
+  size_t i, n = 0;
+  uint32_t d = 0xFFFFFFFFu, hi = 0, sorted = 1;
+  for (i = 1; i < s->m.n && sorted; i++) sorted = s->m.start[i - 1] <= s->m.start[i];
+  if (!sorted) { /* a byte per speech */
+    uint8_t *seen = (uint8_t *)lua_newuserdatauv(L, ix->ndoc ? ix->ndoc : 1, 0);
+    memset(seen, 0, ix->ndoc ? ix->ndoc : 1);
+    for (i = 0; i < s->m.n; i++) {
+      uint32_t k = rs_index_doc_of(ix, s->m.start[i]);
+      if (k < ix->ndoc && !seen[k]) seen[k] = 1, n++;
+    }
+  } else {
+    for (i = 0; i < s->m.n; i++) { /* in position order: a new speech past the last one's end */
+      uint32_t a = s->m.start[i];
+      if (d != 0xFFFFFFFFu && a < hi) continue;
+      d = rs_index_doc_of(ix, a);
+      hi = d < ix->ndoc ? ix->docs[d].first + ix->docs[d].ntok : a + 1;
+      n++;
+    }
+  }
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
+/* h:matchset(starts, stops) -> a set of the matches given as arrays
+** (1-based, inclusive); out of range is an error */
+static int l_matchset(lua_State *L) {
+  const rs_index *ix = handle_index(L, 1);
+  size_t n, i;
+  lset *s;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  n = (size_t)lua_rawlen(L, 2);
+  if ((size_t)lua_rawlen(L, 3) != n) return luaL_error(L, "starts and stops of different lengths");
+  s = new_set(L, 1);
+  set_reserve(L, s, n);
+  for (i = 0; i < n; i++) {
+    lua_Integer a, b;
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    lua_rawgeti(L, 3, (lua_Integer)i + 1);
+    a = lua_tointeger(L, -2) - 1;
+    b = lua_tointeger(L, -1) - 1;
+    lua_pop(L, 2);
+    if (a < 0 || b < a || b >= (lua_Integer)ix->ntok) return luaL_error(L, "match %d out of range", (int)i + 1);
+    s->m.start[i] = (uint32_t)a;
+    s->m.stop[i] = (uint32_t)b;
+  }
+  s->m.n = n;
+  return 1;
+}
+
+/* set:slice(i, j) -> a new set of matches i..j (1-based, inclusive) */
+static int s_slice(lua_State *L) {
+  const rs_index *ix;
+  lset *s = check_set(L, 1, &ix), *t;
+  lua_Integer i = luaL_checkinteger(L, 2), j = luaL_checkinteger(L, 3);
+  size_t n;
+  if (i < 1) i = 1;
+  if (j > (lua_Integer)s->m.n) j = (lua_Integer)s->m.n;
+  n = j >= i ? (size_t)(j - i + 1) : 0;
+  lua_getiuservalue(L, 1, 1);
+  t = new_set(L, -1);
+  set_reserve(L, t, n);
+  if (n) {
+    memcpy(t->m.start, s->m.start + i - 1, n * sizeof *t->m.start);
+    memcpy(t->m.stop, s->m.stop + i - 1, n * sizeof *t->m.stop);
+  }
+  t->m.n = n;
+  return 1;
+}
+
+/* }====================================================== */
 
 /* }====================================================== */
 
@@ -627,8 +1012,25 @@ const rs_index *rsl_corpus_index(lua_State *L, int i);
 static const rs_index *handle_index(lua_State *L, int i) { return rsl_corpus_index(L, i); }
 
 void rsl_open_match(lua_State *L) {
-  static const luaL_Reg methods[] = {{"query", l_query}, {"kwic", l_kwic},
-                                     {"query_budget", l_query_budget}, {NULL, NULL}};
+  static const luaL_Reg methods[] = {{"query", l_query},
+                                     {"kwic", l_kwic},
+                                     {"query_budget", l_query_budget},
+                                     {"kwic_table", l_kwic_table},
+                                     {"matchset", l_matchset},
+                                     {NULL, NULL}};
+  static const luaL_Reg smethods[] = {{"len", s_len},       {"arrays", s_arrays},
+                                      {"get", s_get},       {"iter", s_iter},
+                                      {"speeches", s_speeches}, {"slice", s_slice},
+                                      {NULL, NULL}};
+  if (luaL_newmetatable(L, SET_MT)) {
+    luaL_newlib(L, smethods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, set_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, s_len);
+    lua_setfield(L, -2, "__len");
+  }
+  lua_pop(L, 1);
   luaL_getmetatable(L, "rostra.corpus");
   lua_getfield(L, -1, "__index");
   luaL_setfuncs(L, methods, 0);

@@ -15,7 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "index.h"
 #include "lrostra.h"
+#include "metablob.h"
 
 /* tables nested deeper than this are refused (a cycle, most likely) */
 #define META_DEPTH 200
@@ -255,7 +259,302 @@ static int l_meta_decode(lua_State *L) {
 
 /* }====================================================== */
 
+/* {====================================================== the blob read in place */
+
+/* A directory of an index's blob (metablob.c), kept by Lua on the root
+** corpus: a speech's metadata, or one key of every speech, decoded when
+** asked for. Its user value is the corpus handle; every method reads the
+** blob through it, so a closed corpus raises. */
+#define DIR_MT "rostra.metadir"
+
+typedef struct ldir {
+  rs_mem *M;
+  rs_mdir D;
+} ldir;
+
+static int dir_gc(lua_State *L) {
+  ldir *d = (ldir *)luaL_checkudata(L, 1, DIR_MT);
+  rs_mdir_free(d->M, &d->D);
+  return 0;
+}
+
+/* the directory at index i, pointed at the blob of its open corpus */
+static ldir *check_dir(lua_State *L, int i, const rs_index **ixp) {
+  ldir *d = (ldir *)luaL_checkudata(L, i, DIR_MT);
+  const rs_index *ix;
+  lua_getiuservalue(L, i, 1);
+  ix = rsl_corpus_index(L, lua_gettop(L));
+  lua_pop(L, 1);
+  if (ix->ndoc != d->D.ndoc || ix->metalen != d->D.len)
+    luaL_error(L, "the corpus changed since its metadata was read");
+  d->D.blob = ix->meta;
+  if (ixp) *ixp = ix;
+  return d;
+}
+
+/* core.meta_dir(h) -> the directory of the metadata of an index */
+static int l_meta_dir(lua_State *L) {
+  const rs_index *ix = rsl_corpus_index(L, 1);
+  ldir *d = (ldir *)lua_newuserdatauv(L, sizeof *d, 1);
+  int err;
+  memset(d, 0, sizeof *d);
+  d->M = rsl_mem(L);
+  luaL_setmetatable(L, DIR_MT);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 1);
+  err = rs_mdir_build(d->M, ix->meta, (size_t)ix->metalen, ix->ndoc, &d->D);
+  if (err == RS_ENOMEM) return rsl_raise(L, err, NULL);
+  if (err) return bad(L);
+  return 1;
+}
+
+static void push_value(lua_State *L, const ldir *d, const rs_mval *v) {
+  dec D;
+  D.s = d->D.blob;
+  D.n = d->D.len;
+  D.i = v->off;
+  dec_value(L, &D, 1);
+}
+
+/* dir:of(d) -> the metadata table of speech d, or nil */
+static int d_of(lua_State *L) {
+  ldir *d = check_dir(L, 1, NULL);
+  lua_Integer k = luaL_checkinteger(L, 2);
+  rs_mval v;
+  if (k < 1 || (lua_Unsigned)k > d->D.ndoc || !d->D.off[k - 1]) return 0;
+  if (rs_mv_read(d->D.blob, d->D.len, (size_t)d->D.off[k - 1], &v)) return bad(L);
+  push_value(L, d, &v);
+  return 1;
+}
+
+/* dir:extra() -> the extra table (warnings, names), or an empty one */
+static int d_extra(lua_State *L) {
+  ldir *d = check_dir(L, 1, NULL);
+  rs_mval v;
+  if (!d->D.extra) {
+    lua_newtable(L);
+    return 1;
+  }
+  if (rs_mv_read(d->D.blob, d->D.len, (size_t)d->D.extra, &v)) return bad(L);
+  push_value(L, d, &v);
+  return 1;
+}
+
+/* dir:values(key) -> {[d] = value of key} for every speech that has it */
+static int d_values(lua_State *L) {
+  ldir *d = check_dir(L, 1, NULL);
+  size_t kl;
+  const char *key = luaL_checklstring(L, 2, &kl);
+  uint32_t k;
+  lua_createtable(L, (int)d->D.ndoc, 0);
+  for (k = 0; k < d->D.ndoc; k++) {
+    rs_mval v;
+    int r = rs_mdir_get(&d->D, k, key, kl, &v);
+    if (r < 0) return bad(L);
+    if (r == 0) continue;
+    push_value(L, d, &v);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+typedef struct keyctx {
+  lua_State *L;
+  int list, count; /* stack indices */
+} keyctx;
+
+static int key_cb(void *ud, const rs_mval *k, const rs_mval *v) {
+  keyctx *c = (keyctx *)ud;
+  lua_State *L = c->L;
+  (void)v;
+  if (k->tag != 's') return 0;
+  lua_pushlstring(L, k->s, k->n);
+  lua_pushvalue(L, -1);
+  if (lua_rawget(L, c->count) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, c->list, (lua_Integer)lua_rawlen(L, c->list) + 1);
+    lua_pushinteger(L, 1);
+  } else {
+    lua_Integer n = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, n + 1);
+  }
+  lua_rawset(L, c->count);
+  return 0;
+}
+
+/* dir:keys([mask]) -> the string keys in the order first met, {[key] =
+** speeches having it} (of the speeches of mask, or all) */
+static int d_keys(lua_State *L) {
+  ldir *d = check_dir(L, 1, NULL);
+  size_t ml = 0;
+  const char *mask = luaL_optlstring(L, 2, NULL, &ml);
+  keyctx c;
+  uint32_t k;
+  if (mask && ml != d->D.ndoc) return luaL_argerror(L, 2, "speech mask of the wrong size");
+  lua_settop(L, 2);
+  lua_newtable(L);
+  lua_newtable(L);
+  c.L = L;
+  c.list = 3;
+  c.count = 4;
+  for (k = 0; k < d->D.ndoc; k++) {
+    if ((mask && !mask[k]) || !d->D.off[k]) continue;
+    if (rs_mdir_pairs(&d->D, (size_t)d->D.off[k], key_cb, &c)) return bad(L);
+  }
+  return 2;
+}
+
+/* {====================================================== selecting speeches */
+
+/* a metadata value as Lua's tostring writes it, into buf (cap 64), or its
+** bytes for a string; 0 for a table */
+static size_t value_text(const rs_mval *v, char *buf, const char **s) {
+  int n;
+  *s = buf;
+  switch (v->tag) {
+  case 's':
+    *s = v->s;
+    return v->n;
+  case 'i': return (size_t)snprintf(buf, 64, "%lld", (long long)v->i);
+  case 'n':
+    n = snprintf(buf, 64, "%.14g", v->d);
+    if (buf[strspn(buf, "-0123456789")] == '\0') {
+      buf[n++] = '.';
+      buf[n++] = '0';
+      buf[n] = 0;
+    }
+    return (size_t)n;
+  case 'T': memcpy(buf, "true", 5); return 4;
+  case 'F': memcpy(buf, "false", 6); return 5;
+  default: return 0;
+  }
+}
+
+/* is the metadata value v equal to the Lua value at index w (as c:where
+** compares: v == w, or their tostring are equal)? */
+static int value_eq(lua_State *L, const rs_mval *v, int w) {
+  char buf[64];
+  const char *s;
+  size_t n, wl;
+  const char *ws;
+  if (v->tag == 't') return 0;
+  if (lua_type(L, w) == LUA_TNUMBER) {
+    if (v->tag == 'i' && lua_isinteger(L, w)) return v->i == lua_tointeger(L, w);
+    if (v->tag == 'i' || v->tag == 'n') {
+      lua_Number x = lua_tonumber(L, w);
+      if (v->tag == 'n' && v->d == x) return 1;
+      if (v->tag == 'i') {
+        lua_pushinteger(L, v->i);
+        n = (size_t)lua_compare(L, -1, w, LUA_OPEQ);
+        lua_pop(L, 1);
+        if (n) return 1;
+      }
+    }
+  }
+  n = value_text(v, buf, &s);
+  ws = luaL_tolstring(L, w, &wl);
+  lua_pop(L, 1); /* the text is anchored by w (a string) or interned */
+  return n == wl && memcmp(s, ws, n) == 0;
+}
+
+/* the Lua comparison of v with the value at index w: -1, 0, 1, or 2 when
+** not comparable (another type) */
+static int value_cmp(lua_State *L, const rs_mval *v, int w) {
+  int t = lua_type(L, w), r;
+  if (t == LUA_TNUMBER && (v->tag == 'i' || v->tag == 'n')) {
+    if (v->tag == 'i') lua_pushinteger(L, v->i);
+    else lua_pushnumber(L, v->d);
+    r = lua_compare(L, -1, w, LUA_OPLT) ? -1 : lua_compare(L, -1, w, LUA_OPEQ) ? 0 : 1;
+    lua_pop(L, 1);
+    return r;
+  }
+  if (t == LUA_TSTRING && v->tag == 's') {
+    lua_pushlstring(L, v->s, v->n);
+    r = lua_compare(L, -1, w, LUA_OPLT) ? -1 : lua_compare(L, -1, w, LUA_OPEQ) ? 0 : 1;
+    lua_pop(L, 1);
+    return r;
+  }
+  return 2;
+}
+
+/* dir:mask(key, want [, base]) -> a mask (a byte per speech, 1 in): the
+** speeches of base (a mask, or all) whose value of key matches want as
+** c:where{key = want} matches: a value, a list of values (any), or a range
+** {min =, max =} (values of the type of its bounds) */
+static int d_mask(lua_State *L) {
+  ldir *d = check_dir(L, 1, NULL);
+  size_t kl, bl = 0;
+  const char *key = luaL_checklstring(L, 2, &kl);
+  const char *base = luaL_optlstring(L, 4, NULL, &bl);
+  int range = 0, list = 0, hasmin, hasmax;
+  lua_Integer nlist = 0, j;
+  uint32_t k;
+  luaL_Buffer B;
+  char *out;
+  luaL_checkany(L, 3);
+  if (base && bl != d->D.ndoc) return luaL_argerror(L, 4, "speech mask of the wrong size");
+  lua_settop(L, 4);
+  if (lua_istable(L, 3)) {
+    lua_getfield(L, 3, "min"); /* 5 */
+    lua_getfield(L, 3, "max"); /* 6 */
+    hasmin = !lua_isnil(L, 5);
+    hasmax = !lua_isnil(L, 6);
+    range = hasmin || hasmax;
+    if (!range) {
+      list = 1;
+      nlist = (lua_Integer)lua_rawlen(L, 3);
+    }
+  } else {
+    hasmin = hasmax = 0;
+    lua_pushnil(L);
+    lua_pushnil(L);
+  }
+  out = luaL_buffinitsize(L, &B, d->D.ndoc ? d->D.ndoc : 1);
+  for (k = 0; k < d->D.ndoc; k++) {
+    rs_mval v;
+    int r, in = 0;
+    out[k] = 0;
+    if (base && !base[k]) continue;
+    r = rs_mdir_get(&d->D, k, key, kl, &v);
+    if (r < 0) return bad(L);
+    if (r > 0) {
+      if (range) {
+        int lo = hasmin ? value_cmp(L, &v, 5) : 0, hi = hasmax ? value_cmp(L, &v, 6) : 0;
+        /* a value of another type than the bounds is out */
+        in = lo != 2 && hi != 2 && (!hasmin || lo >= 0) && (!hasmax || hi <= 0);
+      } else if (list) {
+        for (j = 1; j <= nlist && !in; j++) {
+          lua_rawgeti(L, 3, j);
+          in = value_eq(L, &v, lua_gettop(L));
+          lua_pop(L, 1);
+        }
+      } else {
+        in = value_eq(L, &v, 3);
+      }
+    }
+    out[k] = (char)(in ? 1 : 0);
+  }
+  luaL_pushresultsize(&B, d->D.ndoc);
+  return 1;
+}
+
+/* }====================================================== */
+
+/* }====================================================== */
+
 void rsl_open_meta(lua_State *L) {
-  static const luaL_Reg fns[] = {{"meta_encode", l_meta_encode}, {"meta_decode", l_meta_decode}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"meta_encode", l_meta_encode}, {"meta_decode", l_meta_decode},
+                                 {"meta_dir", l_meta_dir}, {NULL, NULL}};
+  static const luaL_Reg dmethods[] = {{"of", d_of},     {"extra", d_extra}, {"values", d_values},
+                                      {"keys", d_keys}, {"mask", d_mask},   {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
+  if (luaL_newmetatable(L, DIR_MT)) {
+    luaL_newlib(L, dmethods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, dir_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
 }

@@ -211,6 +211,7 @@ int luaopen_rostra_core(lua_State *L) {
   rsl_open_annot(L);
   rsl_open_meta(L);
   rsl_open_measures(L);
+  rsl_open_table(L);
   rsl_open_fsout(L);
   rsl_guard_corpus(L);
   return 1;

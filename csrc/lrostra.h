@@ -65,8 +65,23 @@ void rsl_open_stats(lua_State *L); /* lstats.c: n-grams, collocates, keyness, di
 void rsl_open_dfm(lua_State *L);   /* ldfm.c: the document-feature matrix (after corpus) */
 void rsl_open_annot(lua_State *L); /* lannot.c: vertical files out (after corpus) */
 void rsl_open_fsout(lua_State *L); /* lfsout.c: output files, core.file_id */
+/* lfsout.c: the output of the writer (core.output) at index i, NULL when
+** the value is not a writer (raises for a closed one); and the failure
+** of a write to it: pushes nil, "PATH: message", code and returns 3 */
+struct rs_out;
+struct rs_out *rsl_output_test(lua_State *L, int i);
+int rsl_output_fail(lua_State *L, int i, int e);
 /* lcorpus.c: every method of a corpus handle checked for a file changed
 ** underneath it (after all the rsl_open_* that add methods) */
 void rsl_guard_corpus(lua_State *L);
+void rsl_open_table(lua_State *L); /* ltable.c: columnar result tables */
+
+/* ltable.c: a new result table of nrow rows pushed as a store, reading the
+** index of the corpus handle at stack index corpus (0 for none, else it
+** must be open): the caller adds and fills its columns */
+struct rs_table;
+struct rs_table *rsl_table_new(lua_State *L, size_t nrow, int corpus);
+/* push a view of every row of the store at stack index store, in order */
+void rsl_table_view(lua_State *L, int store);
 
 #endif

@@ -26,6 +26,27 @@ describe("hyphenated compounds", function()
     assert.equal(11, (c:count(note.words[1].query)))
   end)
 
+  it("says so when the hyphenated words could not be checked, and keeps the count", function()
+    -- the check of the vocabulary fails (here made to fail on purpose): the
+    -- note says it was not made instead of saying nothing
+    local d = assert(rostra.load(DIR, { meta = "{year}_{president:.+}_{party}.txt" }))
+    local h = d._root._h
+    local index = getmetatable(h).__index
+    local real = index.query
+    index.query = function(self, prog, mask, ...)
+      if mask == nil and select("#", ...) == 0 then error("vocabulary scan failed") end
+      return real(self, prog, mask, ...)
+    end
+    local ok, n, note = pcall(d.count, d, "equality")
+    index.query = real
+    assert.is_true(ok, n)
+    assert.equal(c:count("equality"), n)
+    assert.truthy(note, "a note saying the check was not made")
+    assert.matches("hyphenated words not checked (", tostring(note), 1, true)
+    assert.matches("vocabulary scan failed", tostring(note), 1, true)
+    d:close()
+  end)
+
   it("gives one value when there is nothing to say", function()
     assert.equal(1, select("#", c:count("liberty")))
     -- a query that names the hyphenated word itself

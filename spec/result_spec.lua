@@ -397,8 +397,11 @@ describe("rostra.result", function()
       assert.equal(5, #t)
       assert.has_error(function() t:head(-1) end,
         "bad argument #1 to 'head' (non-negative integer expected, got -1)")
+      assert.has_error(function() t:filter(42) end,
+        "bad argument #1 to 'filter' (function or condition expected, got number)")
       assert.has_error(function() t:filter("x") end,
-        "bad argument #1 to 'filter' (function expected, got string)")
+        "bad argument #1 to 'filter' (condition 'COLUMN OP VALUE' expected, OP one of = != < <= > >= ~ !~, "
+        .. "e.g. 'count >= 5', 'party = d,r', 'file ~ 2020'; got 'x')")
     end)
   end)
 

@@ -135,6 +135,7 @@ function M.open(path, opts)
   local self = new_object(h, nil, nil)
   self._path = path
   if opts.verify then
+    self._verified = true
     local ok, err = pcall(function() self:_load_meta() end)
     if not ok then
       h:close()
@@ -144,17 +145,79 @@ function M.open(path, opts)
   return self
 end
 
--- metadata of an opened index is decoded on first use: open stays O(1)
+-- the directory of an opened index's metadata (csrc/lmeta.c over
+-- csrc/metablob.c), made on first use: a speech's metadata, or one key of
+-- every speech, is decoded from the index when asked for
+local function meta_dir(root)
+  local d = rawget(root, "_dir")
+  if d == nil then
+    d = core.meta_dir(root._h)
+    rawset(root, "_dir", d)
+  end
+  return d
+end
+
+-- metadata of an opened index is read on first use, a speech at a time:
+-- open stays O(1) and a query never decodes every speech's table (with
+-- verify, everything is decoded at open, which checks it whole)
 function Corpus:_load_meta()
   local root = self._root
   if root._metas == nil then
-    local t = decode_meta(root._h:meta())
-    root._metas = t.speeches
-    root._extra = t.extra
-    root._extra.warnings = root._extra.warnings or {}
-    root._extra.names = root._extra.names or {}
+    if root._verified then
+      local t = decode_meta(root._h:meta())
+      root._metas = t.speeches
+      root._extra = t.extra
+      root._extra.warnings = root._extra.warnings or {}
+      root._extra.names = root._extra.names or {}
+      return root._metas
+    end
+    local dir = meta_dir(root)
+    root._metas = setmetatable({}, { __index = function(t, d)
+      if math.type(d) ~= "integer" then return nil end
+      local m = dir:of(d)
+      if m ~= nil then rawset(t, d, m) end
+      return m
+    end })
+    root._extra = setmetatable({}, { __index = function(t, k)
+      setmetatable(t, nil)
+      for kk, vv in pairs(dir:extra()) do
+        if rawget(t, kk) == nil then rawset(t, kk, vv) end
+      end
+      if rawget(t, "warnings") == nil then rawset(t, "warnings", {}) end
+      if rawget(t, "names") == nil then rawset(t, "names", {}) end
+      return rawget(t, k)
+    end })
   end
   return root._metas
+end
+
+-- the metadata read from the index a key at a time (nil for a corpus in
+-- memory, whose metadata are Lua tables)
+function Corpus:_meta_dir()
+  local root = self._root
+  self:_load_meta()
+  if root._verified or not root._path then return nil end
+  return meta_dir(root)
+end
+
+--- The value of a metadata key for every speech: `{[d] = value}`, read in
+-- C from an opened index (no speech's table decoded), or from the tables
+-- of a corpus in memory.
+-- @tparam string key
+-- @treturn table
+function Corpus:meta_values(key)
+  if type(key) ~= "string" then
+    error(("bad argument #1 to 'meta_values' (metadata key expected, got %s)"):format(type(key)), 2)
+  end
+  local dir = self:_meta_dir()
+  if dir then return dir:values(key) end
+  local metas, out = self:_load_meta(), {}
+  local _, ndoc = self._root._h:counts()
+  for d = 1, ndoc do
+    local m = metas[d]
+    if m then out[d] = m[key] end
+  end
+  return out
 end
 
 function Corpus:_handle()
@@ -335,16 +398,25 @@ local DERIVED_ORDER = { "decade", "century", "month" }
 
 -- the keys of the root's speeches, cached while the speech count stays
 local function key_info(root)
-  local metas = root:_load_meta()
   local _, ndoc = root._h:counts()
   local k = rawget(root, "_keys")
   if k and k.ndoc == ndoc then return k end
   local set, list = {}, {}
-  for d = 1, ndoc do
-    for key in pairs(metas[d] or {}) do
-      if type(key) == "string" and not set[key] then
-        set[key] = true
-        list[#list + 1] = key
+  local dir = root:_meta_dir()
+  if dir then -- read in C from an opened index, no speech's table decoded
+    local keys = dir:keys()
+    for _, key in ipairs(keys) do
+      set[key] = true
+      list[#list + 1] = key
+    end
+  else
+    local metas = root:_load_meta()
+    for d = 1, ndoc do
+      for key in pairs(metas[d] or {}) do
+        if type(key) == "string" and not set[key] then
+          set[key] = true
+          list[#list + 1] = key
+        end
       end
     end
   end
@@ -543,6 +615,23 @@ end
 -- values (`{country = {"CHN", "RUS"}}`), a range (`{year = {min = 2013, max = 2023}}`),
 -- or a function `meta -> boolean`. Views compose.
 function Corpus:where(spec)
+  local dir = type(spec) == "table" and self:_meta_dir()
+  if dir then -- stored keys in C, a key at a time
+    local set, plain = key_info(self._root).set, true
+    for k in pairs(spec) do
+      if type(k) ~= "string" then
+        error(("bad argument #1 to 'where' (metadata keys expected, got %s)"):format(type(k)), 2)
+      end
+      M.key_fn(self, k, "where", 2) -- an unknown key raises
+      if not set[k] then plain = false end -- a derived key: in Lua below
+    end
+    if plain then
+      local _, ndoc = self._root._h:counts()
+      local mask = self._mask
+      for k, want in pairs(spec) do mask = dir:mask(k, want, mask) end
+      return make_view(self._root, { mask or ("\1"):rep(ndoc) })
+    end
+  end
   local metas = self:_load_meta()
   local _, ndoc = self._root._h:counts()
   local base = self._mask
@@ -616,14 +705,19 @@ function Corpus:__len()
   return (self:counts())
 end
 
---- Iterate `id, meta` over the speeches.
-function Corpus:speeches()
-  local metas = self:_load_meta()
+--- Iterate `id, meta` over the speeches (the metadata of an opened index
+-- is read as each speech comes; `ids_only` gives the ids alone).
+function Corpus:speeches(ids_only)
+  local metas = not ids_only and self:_load_meta()
   local _, ndoc = self._root._h:counts()
   local d = 0
+  local mask = self._mask
   return function()
-    repeat d = d + 1 until d > ndoc or self:has(d)
-    if d <= ndoc then return d, metas[d] or {} end
+    repeat d = d + 1 until d > ndoc or mask == nil or mask:byte(d) == 1
+    if d <= ndoc then
+      if ids_only then return d end
+      return d, metas[d] or {}
+    end
   end
 end
 
@@ -841,35 +935,49 @@ function Corpus:freq(opts)
     error("top must be a non-negative integer", 2)
   end
   local stop
-  if opts.stopwords then stop = require("rostra.stopwords").resolve(opts.stopwords) end
-  local h = self._root._h
-  local rows = {}
-  local words_only = not opts.punct
-  local function one(view, group, spans, total)
-    -- stopwords are dropped after counting: ask C for enough rows
-    local want = top
-    if want and stop then
-      for _ in pairs(stop) do want = want + 1 end
-    end
-    local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only, spans)
-    total = total or view:words()
-    local n = 0
-    for i = 1, #forms do
-      if not (stop and stop[forms[i]]) then
-        n = n + 1
-        if top and n > top then break end
-        local row = { [attr] = forms[i], count = counts[i],
-                      per_million = total > 0 and counts[i] * 1e6 / total or 0 }
-        if group ~= nil then row.group = group end
-        rows[#rows + 1] = row
-      end
-    end
+  if opts.stopwords then
+    stop = {}
+    for w in pairs(require("rostra.stopwords").resolve(opts.stopwords)) do stop[#stop + 1] = w end
   end
+  local h = self._root._h
+  local o = { attr = attr, min = min, top = top or 0, words_only = not opts.punct, stop = stop }
+  local formats = { per_million = "%.2f" }
   local turns = opts.by and M.turn_groups(self, opts.by)
+  local key, label
+  if opts.by ~= nil and not turns then key, label = M.key_fn(self, opts.by, "freq", 2) end
+  local title = "frequency of " .. attr .. (label and (" by " .. label) or "")
+  if top == 0 and not turns then -- no row (C reads top 0 as all)
+    local cols = opts.by and { "group", attr, "count", "per_million" } or { attr, "count", "per_million" }
+    return result.new(cols, {}, { title = title, formats = formats })
+  end
   if turns then
     -- by a turn attribute (speaker, role): a transcript's turns go to their
+    -- speakers, a speech of one turn by its metadata; rows made in Lua
+    local stopset = {}
+    for _, w in ipairs(stop or {}) do stopset[w] = true end
+    local rows = {}
+    local words_only = not opts.punct
+    local function one(view, group, spans, total)
+      -- stopwords are dropped after counting: ask C for enough rows
+      local want = top
+      if want and stop then want = want + #stop end
+      local forms, counts = h:freq(attr, view._mask, min, want or 0, words_only, spans)
+      total = total or view:words()
+      local n = 0
+      for i = 1, #forms do
+        if not stopset[forms[i]] then
+          n = n + 1
+          if top and n > top then break end
+          local row = { [attr] = forms[i], count = counts[i],
+                        per_million = total > 0 and counts[i] * 1e6 / total or 0 }
+          if group ~= nil then row.group = group end
+          rows[#rows + 1] = row
+        end
+      end
+    end
+    -- by a turn attribute (speaker, role): a transcript's turns go to their
     -- speakers, a speech of one turn by its metadata
-    local key = M.has_key(self, opts.by) and M.key_fn(self, opts.by, "freq", 2) or function() return nil end
+    key = M.has_key(self, opts.by) and M.key_fn(self, opts.by, "freq", 2) or function() return nil end
     local groups, order = {}, {}
     local sw = require("rostra.matches").speech_words(self._root)
     local function add(g, a, b, w)
@@ -904,13 +1012,25 @@ function Corpus:freq(opts)
         formats = { per_million = "%.2f" } })
   end
   if opts.by then
-    local key, label = M.key_fn(self, opts.by, "freq", 2)
     local groups, order = {}, {}
-    for d, m in self:speeches() do
-      local g = key(m, d)
-      if g ~= nil then
-        if not groups[g] then groups[g] = {}; order[#order + 1] = g end
-        groups[g][d] = true
+    -- a stored key of an opened index is read in C, a key at a time
+    local values = type(opts.by) == "string" and key_info(self._root).set[opts.by]
+      and self:_meta_dir() and self:meta_values(opts.by)
+    if values then
+      for d in self:speeches(true) do
+        local g = values[d]
+        if g ~= nil then
+          if not groups[g] then groups[g] = {}; order[#order + 1] = g end
+          groups[g][d] = true
+        end
+      end
+    else
+      for d, m in self:speeches() do
+        local g = key(m, d)
+        if g ~= nil then
+          if not groups[g] then groups[g] = {}; order[#order + 1] = g end
+          groups[g][d] = true
+        end
       end
     end
     table.sort(order, function(a, b)
@@ -918,17 +1038,30 @@ function Corpus:freq(opts)
       return type(a) == "number"
     end)
     local _, ndoc = h:counts()
-    for _, g in ipairs(order) do
+    local masks, labels = {}, {}
+    for i, g in ipairs(order) do
       local bytes = {}
       for d = 1, ndoc do bytes[d] = groups[g][d] and "\1" or "\0" end
-      one(make_view(self._root, bytes), g)
+      masks[i], labels[i] = table.concat(bytes), g
     end
-    return result.new({ "group", attr, "count", "per_million" }, rows,
-      { title = "frequency of " .. attr .. " by " .. label, formats = { per_million = "%.2f" } })
+    -- a column holds one kind of value: mixed labels are shown as text
+    local kind = math.type(labels[1]) or type(labels[1])
+    for _, g in ipairs(labels) do
+      if (math.type(g) or type(g)) ~= kind then
+        for i, x in ipairs(labels) do labels[i] = tostring(x) end
+        break
+      end
+    end
+    o.masks, o.groups = masks, labels
+    if #masks == 0 then
+      return result.new({ "group", attr, "count", "per_million" }, {}, { title = title, formats = formats })
+    end
+    return result.from_view(h:freq_table(o), { "group", attr, "count", "per_million" },
+      { title = title, formats = formats })
   end
-  one(self, nil)
-  return result.new({ attr, "count", "per_million" }, rows,
-    { title = "frequency of " .. attr, formats = { per_million = "%.2f" } })
+  if self._mask then o.masks = { self._mask } end
+  return result.from_view(h:freq_table(o), { attr, "count", "per_million" },
+    { title = "frequency of " .. attr, formats = formats })
 end
 
 --- Sorted corpus positions (1-based) of a type of an attribute.

@@ -13,7 +13,6 @@ local Corpus = corpusmod.Corpus
 local M = {}
 
 local Matches = {}
-Matches.__index = Matches
 Matches.__name = "rostra.matches"
 M.Matches = Matches
 
@@ -149,6 +148,41 @@ local function new_matches(c, starts, stops, q)
 end
 M.new = new_matches
 
+-- matches held in C (a match set of csrc/lmatch.c): the arrays `starts`
+-- and `stops` are made when first read
+local function set_matches(c, set, q)
+  return setmetatable({ corpus = c, _set = set, q = q }, Matches)
+end
+
+function Matches.__index(self, k)
+  if k == "starts" or k == "stops" then
+    local set = rawget(self, "_set")
+    if set then
+      local a, b = set:arrays()
+      rawset(self, "starts", a)
+      rawset(self, "stops", b)
+      return rawget(self, k)
+    end
+    return nil
+  end
+  return Matches[k]
+end
+
+-- the set of the matches: the one they were found as, or one made from
+-- the arrays (once read, the arrays are what the matches are: they may
+-- have been sorted or changed)
+local function set_of(m)
+  local starts = rawget(m, "starts")
+  if starts == nil then
+    local set = rawget(m, "_set")
+    if set then return set end
+    starts = {}
+  end
+  return m.corpus._root._h:matchset(starts, m.stops or {})
+end
+M.set_of = set_of
+
+
 -- the work budget of opts (nil: the default, h:query_budget())
 local function budget_of(opts, fname, level)
   local b = opts and opts.budget
@@ -174,8 +208,8 @@ end
 function Corpus:query(q, opts)
   local budget = check_query_opts(opts, "query")
   local prog = compile(self, q, "query")
-  local starts, stops = self._root._h:query(prog, mask_for(self, prog, "query", 2), false, 0, budget)
-  return new_matches(self, starts, stops, type(q) == "string" and q or nil)
+  local set = self._root._h:query(prog, mask_for(self, prog, "query", 2), false, 0, budget, true)
+  return set_matches(self, set, type(q) == "string" and q or nil)
 end
 
 --- The default work budget of a query on this corpus: steps of the
@@ -263,7 +297,12 @@ local function hyphen_forms(root, t)
   local h = root._h
   local ok, starts = pcall(h.query, h, prog, nil)
   e = { forms = {}, total = 0 }
-  if ok then
+  if not ok then
+    -- the note is a help, not the count: say that it could not be made
+    -- rather than say nothing (and do not cache it)
+    return { forms = {}, total = 0, error = tostring(starts) }
+  end
+  do
     local tally, order = {}, {}
     for _, p in ipairs(starts) do
       local f = h:token(p, t.attr)
@@ -312,9 +351,10 @@ M.Note = Note
 function M.hyphen_note(c, q, hits, prog)
   prog = prog or compile(c, q, "count") -- a caller that compiled q gives its program
   local root, mask = c._root, c._mask
-  local words, total = {}, 0
+  local words, total, failed = {}, 0, nil
   for _, t in ipairs(word_tests(prog)) do
     local e = hyphen_forms(root, t)
+    failed = failed or e.error
     if e.total > 0 then
       local n, forms = 0, {}
       if mask == nil then
@@ -343,13 +383,16 @@ function M.hyphen_note(c, q, hits, prog)
       end
     end
   end
-  if total == 0 then return nil end
+  if total == 0 and not failed then return nil end
   if hits == nil then hits = c._root._h:query(prog, mask_for(c, prog, "count", 2), true) end
   local parts = {}
   for i, w in ipairs(words) do
     parts[i] = ("%s more inside hyphenated words such as %s (%s finds them all)"):format(
       thousands(w.count), table.concat(w.forms, ", "), w.query)
     if #words > 1 then parts[i] = w.test .. ": " .. parts[i] end
+  end
+  if failed then
+    parts[#parts + 1] = "hyphenated words not checked (" .. failed .. ")"
   end
   local label = #words == 1 and words[1].test or (type(q) == "string" and q or "the query")
   local message = ("%s: %s %s; %s; hyphenated words are one token each (load with split_hyphens = true, "
@@ -584,15 +627,18 @@ end
 -- {====================================================== Matches
 
 function Matches:__len()
+  local starts = rawget(self, "starts")
+  if starts == nil and rawget(self, "_set") then return self._set:len() end
   return #self.starts
 end
 
 function Matches:__tostring()
-  return ("rostra.matches: %d hits%s"):format(#self.starts, self.q and (" of " .. self.q) or "")
+  return ("rostra.matches: %d hits%s"):format(#self, self.q and (" of " .. self.q) or "")
 end
 
 --- Iterate `speech, start, stop` over the matches.
 function Matches:iter()
+  if rawget(self, "starts") == nil and rawget(self, "_set") then return self._set:iter() end
   local i, h = 0, self.corpus._root._h
   return function()
     i = i + 1
@@ -602,8 +648,19 @@ function Matches:iter()
 end
 Matches.__call = Matches.iter
 
+--- The number of speeches with a match (counted in C).
+-- @treturn integer
+function Matches:nspeeches()
+  return set_of(self):speeches()
+end
+
 --- Match i as a table `{speech, start, stop}`.
 function Matches:get(i)
+  if rawget(self, "starts") == nil and rawget(self, "_set") then
+    local d, a, b = self._set:get(i)
+    if not d then return nil end
+    return { speech = d, start = a, stop = b }
+  end
   local a = self.starts[i]
   if not a then return nil end
   return { speech = self.corpus._root._h:doc_of(a), start = a, stop = self.stops[i] }
@@ -616,6 +673,10 @@ end
 
 --- The source text of match i.
 function Matches:text(i)
+  if rawget(self, "starts") == nil and rawget(self, "_set") then
+    local _, a, b = self._set:get(i)
+    return self.corpus._root._h:text_span(a, b)
+  end
   return self.corpus._root._h:text_span(self.starts[i], self.stops[i])
 end
 
@@ -938,20 +999,26 @@ local KWIC_OPTS = { context = true, chars = true, clip = true, sort = true, limi
 -- the columns of an exported concordance, around those naming the speech
 local KWIC_COLUMNS = { speech = true, start = true, stop = true, left = true, match = true, right = true }
 
--- the lines of the hits starts[i]..stops[i]: their text is cut in C, in
--- columns; a line's table is made when it is first read
-local function build_lines(c, starts, stops, opts)
+-- the KWIC lines of hits from..to of the match set `set`, held in C: the
+-- context is a span of the stored text; a line's table is made when it
+-- is first read, with the metatable of lines (its `meta` read then too)
+local function line_table(c, set, from, to, opts)
   local h = c._root._h
-  local docs, lefts, ms, rights = h:kwic(starts, stops, opts.context or 8, opts.chars or 0,
-    opts.clip == "sentence")
-  local metas = c:_load_meta()
-  local cols = { speech = docs, left = lefts, match = ms, right = rights, start = starts, stop = stops }
-  return result.lazy_rows(#starts, function(i)
-    local d = docs[i]
-    local m = metas[d]
-    return setmetatable({ speech = d, file = m and m.file, left = lefts[i], match = ms[i], right = rights[i],
-      start = starts[i], stop = stops[i], meta = m }, Line)
-  end), cols
+  return h:kwic_table(set, from, to, opts.context or 8, opts.chars or 0, opts.clip == "sentence")
+end
+
+local function line_wrap(c)
+  local mt = { __tostring = Line.__tostring, __name = "rostra.kwicline" }
+  function mt.__index(row, k)
+    if k == "meta" or k == "file" then
+      local m = c:meta(row.speech)
+      rawset(row, "meta", m)
+      rawset(row, "file", m and m.file)
+      return rawget(row, k)
+    end
+    return Line[k]
+  end
+  return function(row) return setmetatable(row, mt) end
 end
 
 --- KWIC lines of a query or of Matches: `{context = 8 | chars = 60,
@@ -961,7 +1028,8 @@ end
 -- line breaks as spaces), `speech`, `file`, `meta`, `start`, `stop`. The
 -- result holds the page (`limit`, `offset`); `export` writes every hit,
 -- each naming its speech by `file` and metadata (`columns`: the keys;
--- default all), and `k:table()` gives those rows as a result table.
+-- default all), and `k:table()` gives those rows as a result table. The
+-- lines are held in C: a line's table is made when it is read.
 function Corpus:kwic(q, opts)
   opts = require("rostra.opts").check(opts, KWIC_OPTS, "kwic", 2)
   local budget = budget_of(opts, "kwic", 2)
@@ -972,30 +1040,31 @@ function Corpus:kwic(q, opts)
   if opts.columns ~= nil then corpusmod.name_columns(self, opts.columns, KWIC_COLUMNS, "kwic", 2) end
   local m, hits, partial
   if getmetatable(q) == Matches then
-    m = new_matches(self, table.move(q.starts, 1, #q.starts, 1, {}),
-      table.move(q.stops, 1, #q.stops, 1, {}), q.q)
+    if rawget(q, "starts") == nil and rawget(q, "_set") then
+      m = set_matches(self, q._set, q.q)
+    else
+      m = new_matches(self, table.move(q.starts, 1, #q.starts, 1, {}),
+        table.move(q.stops, 1, #q.stops, 1, {}), q.q)
+    end
   elseif opts.limit and not opts.sort then
     -- a page in corpus order: count every hit, fetch only the page's
     local prog = compile(self, q, "kwic")
     local mask, h = mask_for(self, prog, "kwic", 2), self._root._h
     hits = h:query(prog, mask, true, 0, budget)
-    local starts, stops = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), budget)
-    m = new_matches(self, starts, stops, type(q) == "string" and q or nil)
+    local set = h:query(prog, mask, false, math.max(1, (opts.offset or 0) + opts.limit), budget, true)
+    m = set_matches(self, set, type(q) == "string" and q or nil)
     partial = prog
   else
     m = self:query(q, { budget = budget })
   end
-  hits = hits or #m.starts
+  hits = hits or #m
   if opts.sort then m:sort(opts.sort) end
   local offset, limit = opts.offset or 0, opts.limit
-  local ps, pe = m.starts, m.stops
-  local last = limit and math.min(#m.starts, offset + limit) or #m.starts
-  if offset > 0 or last < #m.starts then
-    ps = table.move(m.starts, offset + 1, last, 1, {})
-    pe = table.move(m.stops, offset + 1, last, 1, {})
-  end
-  local rows = build_lines(self, ps, pe, opts)
-  local t = Kwic.new({ "speech", "left", "match", "right" }, rows, {
+  local n = #m
+  local last = limit and math.min(n, offset + limit) or n
+  local view = line_table(self, set_of(m), offset + 1, last, opts)
+  local t = result.from_view(view, { "speech", "left", "match", "right" }, {
+    class = Kwic, wrap = line_wrap(self),
     title = ("%d hits%s"):format(hits, m.q and (" of " .. m.q) or ""),
     align = { left = "right" } })
   if getmetatable(q) ~= Matches then
@@ -1005,15 +1074,48 @@ function Corpus:kwic(q, opts)
   rawset(t, "_matches", m)
   rawset(t, "_partial", partial) -- the program, when only the page was fetched
   rawset(t, "_opts", opts)
+  rawset(t, "_whole", offset == 0 and last == n and not partial)
+  rawset(t, "_from", offset + 1)
+  rawset(t, "_to", last)
   rawset(t, "hits", hits)
   return t
 end
 
--- a plain result of the lines of hits starts[i]..stops[i], each naming
--- its speech: speech, file, the metadata keys (opts.columns), start, stop,
--- left, match, right
-local function named_table(c, starts, stops, opts, title)
-  local _, col = build_lines(c, starts, stops, opts)
+--- Every hit (not only the page) as a result: `speech, start, stop, left,
+-- match, right`, held in C.
+function Kwic:all()
+  local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
+  local view
+  if rawget(self, "_whole") then
+    view = rawget(self, "_c")
+  else
+    local prog = rawget(self, "_partial")
+    if prog then m = m.corpus:query(prog, { budget = opts.budget }) end
+    view = line_table(m.corpus, set_of(m), 1, #m, opts)
+  end
+  return result.from_view(view, { "speech", "start", "stop", "left", "match", "right" })
+end
+
+-- the kind of a column of values for the C table ("int", "num", "bool",
+-- "str"), or nil when they are of several kinds (or tables)
+local function value_kind(values)
+  local kind
+  for _, v in pairs(values) do
+    local k = math.type(v) == "integer" and "int" or math.type(v) == "float" and "num"
+      or type(v) == "boolean" and "bool" or type(v) == "string" and "str" or nil
+    if k == nil or (kind and kind ~= k) then return nil end
+    kind = k
+  end
+  return kind or "str"
+end
+
+-- a result of the lines of hits from..to of the match set `set`, each
+-- naming its speech: speech, file, the metadata keys (opts.columns),
+-- start, stop, left, match, right. Held in C (lines cut when read, files
+-- written in C) when each naming column holds values of one kind; else
+-- the C lines are read a column at a time into rows made when read.
+local function named_table(c, set, from, to, opts, title)
+  local h = c._root._h
   local names, mt = corpusmod.name_columns(c, opts.columns, KWIC_COLUMNS, "kwic", 3)
   local cols = { "speech" }
   for _, n in ipairs(names) do cols[#cols + 1] = n end
@@ -1023,15 +1125,40 @@ local function named_table(c, starts, stops, opts, title)
   if turns and next(turns) == nil then turns = nil end
   if turns then cols[#cols + 1] = "turn.speaker" end
   for _, n in ipairs { "start", "stop", "left", "match", "right" } do cols[#cols + 1] = n end
-  return result.new(cols, result.lazy_rows(#col.start, function(i)
-    local row = { speech = col.speech[i], start = col.start[i], stop = col.stop[i],
-      left = col.left[i], match = col.match[i], right = col.right[i] }
-    local t = turns and turns[col.speech[i]]
+  local ctx, chars, clip = opts.context or 8, opts.chars or 0, opts.clip == "sentence"
+  local lines = result.from_view(h:kwic_table(set, from, to, ctx, chars, clip),
+    { "speech", "start", "stop", "left", "match", "right" })
+  local sp = lines:column("speech")
+  -- each naming column's values by speech, and their kind
+  local spec, seen = {}, {}
+  for i, n in ipairs(names) do spec[i] = { n, nil, {} } end
+  for i = 1, #lines do
+    local d = sp[i]
+    if not seen[d] then
+      seen[d] = true
+      local vals = mt(d).__index
+      for _, e in ipairs(spec) do e[3][d] = vals[e[1]] end
+    end
+  end
+  local whole = not turns -- who says each hit is found per line, in Lua
+  for _, e in ipairs(spec) do
+    e[2] = value_kind(e[3])
+    if not e[2] then whole = false end
+  end
+  if whole then
+    return result.from_view(h:kwic_table(set, from, to, ctx, chars, clip, spec), cols,
+      { title = title, align = { left = "right" } })
+  end
+  local st, so = lines:column("start"), lines:column("stop")
+  local l, m, r = lines:column("left"), lines:column("match"), lines:column("right")
+  return result.new(cols, result.lazy_rows(#lines, function(i)
+    local row = { speech = sp[i], start = st[i], stop = so[i], left = l[i], match = m[i], right = r[i] }
+    local t = turns and turns[sp[i]]
     if t then
-      local k = corpusmod.turn_at(t, col.start[i])
+      local k = corpusmod.turn_at(t, st[i])
       row["turn.speaker"] = k and t.values[k] or nil
     end
-    return setmetatable(row, mt(col.speech[i]))
+    return setmetatable(row, mt(sp[i]))
   end), { title = title, align = { left = "right" } })
 end
 
@@ -1043,18 +1170,13 @@ end
 -- @return result
 function Kwic:table(all)
   local m, opts = rawget(self, "_matches"), rawget(self, "_opts") or {}
-  local starts, stops = {}, {}
+  local from, to = rawget(self, "_from"), rawget(self, "_to")
   if all then
     local prog = rawget(self, "_partial")
     if prog then m = m.corpus:query(prog, { budget = opts.budget }) end
-    starts, stops = m.starts, m.stops
-  else
-    for i = 1, #self do
-      local r = self[i]
-      starts[i], stops[i] = r.start, r.stop
-    end
+    from, to = 1, #m
   end
-  local t = named_table(m.corpus, starts, stops, opts, self.title)
+  local t = named_table(m.corpus, set_of(m), from, to, opts, self.title)
   for i, w in ipairs(self.warnings) do t.warnings[i] = w end
   return t
 end

@@ -152,6 +152,16 @@ local function num_repr(v)
   return s
 end
 
+-- byte-order comparison of two strings, for a locale where `<` is not
+local function bytes_less(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = byte(a, i), byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
 -- }======================================================
 
 -- {====================================================== UTF-8 and display width
@@ -418,6 +428,49 @@ local function check_column(self, name, n, fname, level)
   return name
 end
 
+-- {====================================================== rows held in C
+
+-- A result can hold its rows in C (csrc/ltable.c): `_c` is a view of a
+-- C table, and `_rows` a list whose rows are made when first read (and
+-- kept while in use: a weak cache by row). Sorting, filtering by a
+-- condition, head, group, the text table and the files run in C.
+local CROWS = { __name = "rostra.crows" }
+local CROWS_KEY = {}
+
+function CROWS.__index(t, i)
+  local s = rawget(t, CROWS_KEY)
+  if math_type(i) ~= "integer" then return nil end
+  local id = s.view:id(i)
+  if not id then return nil end
+  local row = s.cache[id]
+  if row == nil then
+    row = s.view:make(id, i)
+    if s.wrap then row = s.wrap(row, id) end
+    s.cache[id] = row
+  end
+  return row
+end
+
+function CROWS.__len(t)
+  return rawget(t, CROWS_KEY).view:len()
+end
+
+function CROWS.__newindex()
+  error("cannot assign to the rows of a result", 2)
+end
+
+local function c_rows(view, wrap, cache)
+  return setmetatable({ [CROWS_KEY] = { view = view, wrap = wrap,
+    cache = cache or setmetatable({}, { __mode = "v" }) } }, CROWS)
+end
+
+-- the C view of a result, or nil
+local function cview(self)
+  return rawget(self, "_c")
+end
+
+-- }======================================================
+
 -- the metatable of lazy row lists (M.lazy_rows)
 local LAZY = { __name = "rostra.lazyrows" }
 function LAZY.__len(t)
@@ -455,7 +508,7 @@ local function construct(cls, columns, rows, opts)
   if type(rows) ~= "table" then
     argerror(2, fname, "list of rows expected, got " .. typename(rows), 3)
   end
-  if getmetatable(rows) ~= LAZY then -- lazy rows are made by a function that makes tables
+  if getmetatable(rows) ~= LAZY and getmetatable(rows) ~= CROWS then -- lazy rows are made as tables
     for i = 1, #rows do
       if type(rows[i]) ~= "table" then
         argerror(2, fname, format("row %d: table expected, got %s", i, typename(rows[i])), 3)
@@ -537,6 +590,8 @@ end
 base.__name = "rostra.result"
 
 function base.__len(self)
+  local v = rawget(self, "_c")
+  if v then return v:len() end
   return #self._rows
 end
 
@@ -569,17 +624,27 @@ end
 -- @treturn table
 function base:column(name)
   check_column(self, name, 1, "column", 2)
+  local v = cview(self)
+  if v then return v:column(name) end
   local rows = self._rows
   local out = { n = #rows }
   for i = 1, #rows do out[i] = rows[i][name] end
   return out
 end
 
--- a new result of the same class, settings and columns over `rows`
-local function derive(self, rows)
+-- a new result of the same class, settings and columns over `rows` (or
+-- over the C view `view`)
+local function derive(self, rows, view)
   local t = {}
   for k, v in next, self do t[k] = v end
-  t._rows = rows
+  if view then
+    local s = rawget(self._rows, CROWS_KEY)
+    t._c = view
+    t._rows = c_rows(view, s.wrap, s.cache)
+  else
+    t._c = nil
+    t._rows = rows
+  end
   local w = {}
   for i, s in ipairs(self.warnings) do w[i] = s end
   t.warnings = w
@@ -589,15 +654,162 @@ local function derive(self, rows)
   return setmetatable(t, getmetatable(self))
 end
 
+-- {====================================================== conditions
+
+local FILTER_OPS = { ["="] = true, ["!="] = true, ["<"] = true, ["<="] = true, [">"] = true,
+                     [">="] = true, ["~"] = true, ["!~"] = true }
+local FILTER_OP_LIST = "= != < <= > >= ~ !~"
+
+--- Read a condition on a column: `"COL OP VALUE"` with OP one of `=`,
+-- `!=`, `<`, `<=`, `>`, `>=` (numbers compare as numbers when the value
+-- reads as one, anything else as text in byte order), `~` (the text
+-- contains VALUE) and `!~` (it does not); `"COL=A,B"` is any of A and B;
+-- quotes around VALUE are dropped. Or a table `{column, op, value}`
+-- (`value` a string, a number, a boolean or a list of them for any of).
+-- Raises on a malformed one.
+-- @param spec string or table
+-- @tparam[opt="filter"] string fname the function, for messages
+-- @tparam[opt=1] integer level as for `error` in the caller (2 blames its caller)
+-- @treturn table `{column, op, values}`
+function M.condition(spec, fname, level)
+  fname, level = fname or "filter", (level or 1) + 1
+  local col, op, values
+  if type(spec) == "string" then
+    local v
+    col, op, v = spec:match("^%s*([^%s=!<>~]+)%s*([=!<>~]+)%s*(.-)%s*$")
+    if not col or not FILTER_OPS[op] then
+      error(format("bad argument #1 to '%s' (condition 'COLUMN OP VALUE' expected, OP one of %s, "
+        .. "e.g. 'count >= 5', 'party = d,r', 'file ~ 2020'; got '%s')", fname, FILTER_OP_LIST, spec), level)
+    end
+    local q = v:match('^"(.*)"$') or v:match("^'(.*)'$")
+    if q then values = { q }
+    elseif op == "=" and v:find(",", 1, true) then
+      values = {}
+      for a in (v .. ","):gmatch("%s*(.-)%s*,") do values[#values + 1] = a end
+    else values = { v } end
+  elseif type(spec) == "table" then
+    col, op = spec[1], spec[2]
+    local v = spec[3]
+    if type(col) ~= "string" or type(op) ~= "string" or not FILTER_OPS[op] then
+      error(format("bad argument #1 to '%s' (condition {column, op, value} expected, op one of %s)",
+        fname, FILTER_OP_LIST), level)
+    end
+    if type(v) == "table" then
+      if op ~= "=" and op ~= "!=" then
+        error(format("bad argument #1 to '%s' (a list of values goes with = or !=)", fname), level)
+      end
+      values = {}
+      for i, x in ipairs(v) do values[i] = tostring(x) end
+    elseif v == nil then
+      error(format("bad argument #1 to '%s' (condition {column, op, value}: no value)", fname), level)
+    else
+      values = { tostring(v) }
+    end
+  else
+    error(format("bad argument #1 to '%s' (function or condition expected, got %s)", fname,
+      typename(spec)), level)
+  end
+  if (op == "<" or op == "<=" or op == ">" or op == ">=") and values[1] == "" then
+    error(format("bad argument #1 to '%s' (condition '%s': nothing to compare with)", fname,
+      tostring(spec)), level)
+  end
+  return { column = col, op = op, values = values }
+end
+
+-- the test of a condition on a value, as C runs it (table.c)
+local function condition_test(c)
+  local op, values = c.op, c.values
+  local function eq(x, want)
+    if x == nil then return false end
+    local n = tonumber(want)
+    if type(x) == "number" and n then return x == n end
+    if type(x) == "table" then return false end
+    return tostring(x) == want
+  end
+  if op == "=" or op == "!=" then
+    local want = op == "="
+    return function(x)
+      for _, w in ipairs(values) do
+        if eq(x, w) then return want end
+      end
+      return not want
+    end
+  end
+  local value = values[1]
+  if op == "~" or op == "!~" then
+    local want = op == "~"
+    return function(x)
+      if x == nil or type(x) == "table" then return not want end
+      return (find(tostring(x), value, 1, true) ~= nil) == want
+    end
+  end
+  local num = tonumber(value)
+  return function(x)
+    local a, b
+    if type(x) == "number" and num then
+      if x ~= x then return false end
+      a, b = x, num
+    elseif x == nil or type(x) == "table" then return false
+    else
+      a, b = tostring(x), value
+      if a ~= b then
+        local less = bytes_less(a, b)
+        if op == "<" or op == "<=" then return less end
+        return not less
+      end
+    end
+    if op == "<" then return a < b elseif op == "<=" then return a <= b
+    elseif op == ">" then return a > b else return a >= b end
+  end
+end
+
+-- }======================================================
+
 --- The rows for which `fn(row, i)` is true, as a new result (same class,
 -- columns, title, formats; warnings and meta are copied). Rows are shared.
--- @tparam function fn
+-- Instead of a function, a condition on a column (see `result.condition`:
+-- `t:filter("count >= 5")`, `t:filter{"theme", "=", {"health", "trade"}}`),
+-- or a list of them (all must hold): a result held in C tests them in C
+-- without making rows.
+-- @tparam function|string|table fn
 -- @return result
 function base:filter(fn)
-  if type(fn) ~= "function" then argerror(1, "filter", "function expected, got " .. typename(fn)) end
+  local v = cview(self)
+  if type(fn) == "function" then
+    if v then
+      local keep, rows = {}, self._rows
+      for i = 1, v:len() do
+        if fn(rows[i], i) then keep[#keep + 1] = i end
+      end
+      return derive(self, nil, v:pick(keep))
+    end
+    local out = {}
+    for i, row in ipairs(self._rows) do
+      if fn(row, i) then out[#out + 1] = row end
+    end
+    return derive(self, out)
+  end
+  local conds = {}
+  if type(fn) == "table" and type(fn[1]) ~= "string" and #fn > 0 then
+    for i, c in ipairs(fn) do conds[i] = M.condition(c, "filter", 2) end
+  else
+    conds[1] = M.condition(fn, "filter", 2)
+  end
+  for _, c in ipairs(conds) do check_column(self, c.column, 1, "filter", 2) end
+  if v then
+    local preds = {}
+    for i, c in ipairs(conds) do preds[i] = { c.column, c.op, c.values } end
+    return derive(self, nil, v:filter(preds))
+  end
+  local tests = {}
+  for i, c in ipairs(conds) do tests[i] = { c.column, condition_test(c) } end
   local out = {}
-  for i, row in ipairs(self._rows) do
-    if fn(row, i) then out[#out + 1] = row end
+  for _, row in ipairs(self._rows) do
+    local ok = true
+    for _, t in ipairs(tests) do
+      if not t[2](row[t[1]]) then ok = false break end
+    end
+    if ok then out[#out + 1] = row end
   end
   return derive(self, out)
 end
@@ -609,13 +821,95 @@ function base:head(n)
   if math_type(n) ~= "integer" or n < 0 then
     argerror(1, "head", "non-negative integer expected, got " .. tostring(n))
   end
+  local v = cview(self)
+  if v then return derive(self, nil, v:head(n)) end
   local out = {}
   local rows = self._rows
   for i = 1, math.min(n, #rows) do out[i] = rows[i] end
   return derive(self, out)
 end
 
--- }======================================================
+--- Rows grouped by the values of some columns: a plain result with those
+-- columns, then `opts.count` (default `"rows"`: the rows of the group),
+-- then, for each column of `opts.sum` (default: none), its sum over the
+-- group. Groups come in the order of their first row. A result held in C
+-- groups in C and gives a result held in C.
+-- @tparam string|{string,...} keys
+-- @tparam[opt] table opts `count` (a column name), `sum` (column names)
+-- @return result
+function base:group(keys, opts)
+  if type(keys) == "string" then keys = { keys } end
+  if type(keys) ~= "table" or #keys == 0 then
+    argerror(1, "group", "column name or list of column names expected, got " .. typename(keys))
+  end
+  opts = opts or {}
+  if type(opts) ~= "table" then argerror(2, "group", "options table expected, got " .. typename(opts)) end
+  for k in pairs(opts) do
+    if k ~= "count" and k ~= "sum" then
+      argerror(2, "group", format("unknown option '%s'; options: count, sum", tostring(k)))
+    end
+  end
+  local count = opts.count or "rows"
+  local sums = opts.sum or {}
+  if type(count) ~= "string" or count == "" then argerror(2, "group", "count: a column name expected") end
+  if type(sums) == "string" then sums = { sums } end
+  local seen = { [count] = true }
+  for _, k in ipairs(keys) do
+    check_column(self, k, 1, "group", 2)
+    if seen[k] then argerror(1, "group", format("column '%s' given twice", k)) end
+    seen[k] = true
+  end
+  for _, k in ipairs(sums) do
+    check_column(self, k, 2, "group", 2)
+    if seen[k] then argerror(2, "group", format("column '%s' given twice", k)) end
+    seen[k] = true
+  end
+  local cols = {}
+  for _, k in ipairs(keys) do cols[#cols + 1] = k end
+  cols[#cols + 1] = count
+  for _, k in ipairs(sums) do cols[#cols + 1] = k end
+  local v = cview(self)
+  if v then
+    for _, k in ipairs(sums) do
+      local x = v:cell(1, k)
+      if x ~= nil and type(x) ~= "number" then
+        argerror(2, "group", format("sum: column '%s' holds %s, not numbers", k, type(x)))
+      end
+    end
+    return M.from_view(v:group(keys, count, sums), cols, { title = self.title })
+  end
+  local groups, list = {}, {}
+  local function key_of(row)
+    local parts = {}
+    for i, k in ipairs(keys) do
+      local x = row[k]
+      parts[i] = x == nil and "\0nil" or (type(x) .. ":" .. tostring(x))
+    end
+    return concat(parts, "\1")
+  end
+  for _, row in ipairs(self._rows) do
+    local key = key_of(row)
+    local g = groups[key]
+    if not g then
+      g = { [count] = 0 }
+      for _, k in ipairs(keys) do g[k] = row[k] end
+      for _, k in ipairs(sums) do g[k] = 0 end
+      groups[key] = g
+      list[#list + 1] = g
+    end
+    g[count] = g[count] + 1
+    for _, k in ipairs(sums) do
+      local x = row[k]
+      if x ~= nil then
+        if type(x) ~= "number" then
+          argerror(2, "group", format("sum: column '%s' holds %s, not numbers", k, type(x)))
+        end
+        g[k] = g[k] + x
+      end
+    end
+  end
+  return M.new(cols, list, { title = self.title })
+end
 
 -- {====================================================== sort
 
@@ -627,16 +921,6 @@ local function rank(v)
   if tv == "boolean" then return 3 end
   if tv == "nil" then return 6 end
   return 4
-end
-
--- byte-order comparison of two strings, for a locale where `<` is not
-local function bytes_less(a, b)
-  local n = math.min(#a, #b)
-  for i = 1, n do
-    local x, y = byte(a, i), byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
 end
 
 --- Sort the rows in place and return `t`.
@@ -671,6 +955,13 @@ function base:sort(spec, direction)
     argerror(1, "sort", "column name or list of sort keys expected, got " .. typename(spec))
   end
 
+  local cv = cview(self)
+  if cv then
+    local ckeys = {}
+    for k, key in ipairs(keys) do ckeys[k] = { key[1], key[2] } end
+    cv:sort(ckeys)
+    return self
+  end
   local rows = self._rows
   local n = #rows
   local slow = os.setlocale(nil, "collate") ~= "C"
@@ -805,6 +1096,36 @@ function base:format(o)
   local max_rows = check_limit(o.max_rows, "max_rows", "format", 1, 0, 2) or self._max_rows
   local max_width = check_limit(o.max_width, "max_width", "format", 1, 1, 2) or self._max_width
   local cols, rows = self._columns, self._rows
+  local cv = cview(self)
+  if cv then -- in C; the cells of `formats` made here, for the rows shown
+    local shown = math.min(cv:len(), max_rows)
+    local over
+    for name, fmt in pairs(self._formats) do
+      local list = {}
+      for r = 1, shown do
+        local x, s = cv:cell(r, name), nil
+        if type(fmt) == "function" then
+          local row = rows[r]
+          s = fmt(row[name], row)
+          if s ~= nil and type(s) ~= "string" then
+            error(format("formats.%s returned %s for row %d, string or nil expected", name,
+              typename(s), r), 2)
+          end
+        elseif type(x) == "number" and is_finite(x) then
+          local ok, res = pcall(format, fmt, x)
+          if not ok then
+            error(format("formats.%s (%q) cannot format %s in row %d: %s", name, fmt, tostring(x), r, res), 2)
+          end
+          s = res
+        end
+        list[r] = s
+      end
+      over = over or {}
+      over[name] = list
+    end
+    return cv:format { cols = cols, max_rows = max_rows, max_width = max_width, title = self.title,
+      warnings = self.warnings, align = self._align, over = over }
+  end
   local n = #rows
   local shown = math.min(n, max_rows)
   local ncol = #cols
@@ -1050,6 +1371,8 @@ local function emit(self, fmt, out)
 end
 
 local function to_string(self, fmt)
+  local v = cview(self)
+  if v then return v:text(fmt, self._columns) end
   local parts = {}
   emit(self, fmt, function(s)
     parts[#parts + 1] = s
@@ -1096,6 +1419,20 @@ function base:export(path, fmt)
   -- devices, permissions, refusing an open index) are rostra.output's
   local f, err, code = require("rostra.output").open(path)
   if not f then return nil, err, code end
+  local v = cview(self)
+  if v then -- written in C, into the output (or the standard output's stream)
+    local r = table.pack(pcall(v.write, v, type(f) == "table" and f.stream or f, fmt, self._columns))
+    if not r[1] then -- a closed corpus, say: no file is left behind
+      f:abort()
+      error(r[2], 2)
+    end
+    if not r[2] then
+      f:abort()
+      if type(f) == "table" then return nil, "standard output: " .. tostring(r[3]), "EIO" end
+      return nil, r[3], r[4]
+    end
+    return f:commit()
+  end
   local done, ok, werr = pcall(emit, self, fmt, function(s)
     local r, e, c = f:write(s)
     if not r then return nil, { e, c } end
@@ -1142,6 +1479,36 @@ end
 -- @return result with fields `title`, `warnings` (a list, possibly empty) and `meta`
 function M.new(columns, rows, opts)
   return construct(base, columns, rows, opts)
+end
+
+--- A result whose rows are held in C: a view of a C table (csrc/ltable.c),
+-- as rostra's own results are made. `columns` are the columns shown, in
+-- order (the table may hold more: every row has them all); `opts` are
+-- `new`'s, and `class` (the result class, default plain results) and
+-- `wrap` (a function `(row, id) -> row` applied to each row when it is
+-- made, to give it a metatable, say).
+-- @param view a C view
+-- @tparam {string,...} columns
+-- @tparam[opt] table opts
+-- @return result
+function M.from_view(view, columns, opts)
+  opts = opts or {}
+  local o, cls, wrap = {}, base, nil
+  for k, x in pairs(opts) do
+    if k == "class" then cls = x
+    elseif k == "wrap" then wrap = x
+    else o[k] = x end
+  end
+  local have = {}
+  for _, n in ipairs(view:names()) do have[n] = true end
+  for i, c in ipairs(columns) do
+    if not have[c] then
+      argerror(2, "from_view", format("column %d ('%s') is not in the table", i, tostring(c)))
+    end
+  end
+  local t = construct(cls, columns, c_rows(view, wrap), o)
+  rawset(t, "_c", view)
+  return t
 end
 
 --- Make a subclass of plain results, see the module notes.

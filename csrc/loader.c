@@ -736,6 +736,30 @@ int rs_builder_add_loaded(rs_builder *B, const rs_loaded *r, const char *lang) {
 
 /* }====================================================== */
 
+/* before a file of a folder load is announced and added: the structures
+** and attributes it brings (a plain text: turn with speaker and role; an
+** annotated file: its columns and structure tags) must fit in the builder,
+** else the file is skipped with the reason, as an unreadable one is, and
+** the load goes on with the rest (c:add of one speech raises instead) */
+static void check_room(rs_builder *B, rs_loaded *r, const char *path) {
+  int lv, js, jr, k, c, rc = RS_OK;
+  if (r->status != RS_OK) return;
+  if (!r->an) {
+    if (turn_level(B, &lv, &js, &jr) == RS_OK) return;
+    r->status = RS_ELIMIT;
+    snprintf(r->err, sizeof r->err, "%s: %s (its speaker turns need the structure turn)", path,
+             rs_builder_error(B));
+    return;
+  }
+  for (k = 0; k < r->nan && rc >= 0; k++) {
+    for (c = 0; c < r->an[k].ncol && rc >= 0; c++) rc = rs_builder_xattr(B, r->an[k].colname[c]);
+    for (c = 0; c < r->an[k].nlev && rc >= 0; c++) rc = rs_builder_xlevel(B, r->an[k].levname[c]);
+  }
+  if (rc >= 0) return;
+  r->status = rc == RS_ENOMEM ? RS_ENOMEM : RS_ELIMIT;
+  snprintf(r->err, sizeof r->err, "%s: %s", path, rs_builder_error(B));
+}
+
 static void *worker(void *arg) {
   loader *ld = arg;
   rs_wordbreak *wb = NULL; /* this thread's, made on first need */
@@ -806,6 +830,8 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
       rs_loaded r;
       int st = process(&ld, i, &r, &wb);
       r.status = st;
+      check_room(B, &r, paths[i]);
+      st = r.status;
       if (st == RS_ENOMEM) rc = st;
       else if (cb(ud, i, &r)) rc = RS_EABORT;
       else if (st == RS_OK) rc = rs_builder_add_loaded(B, &r, lang);
@@ -842,6 +868,7 @@ int rs_load(rs_mem *M, rs_builder *B, const char *const *paths, size_t n, int nt
     while (!ld.done[slot]) pthread_cond_wait(&ld.cv, &ld.mu);
     r = ld.res[slot];
     pthread_mutex_unlock(&ld.mu);
+    check_room(B, &r, paths[i]);
     if (r.status == RS_ENOMEM) rc = RS_ENOMEM;
     else if (cb(ud, i, &r)) rc = RS_EABORT;
     else if (r.status == RS_OK) rc = rs_builder_add_loaded(B, &r, lang);

@@ -246,6 +246,53 @@ describe("turns in a corpus", function()
     assert.are.equal(1, select(2, c2:counts()))
   end)
 
+  it("skips, with a warning, the files of a folder that need a structure there is no room for", function()
+    -- a folder: a vertical file of 16 structures of its own, and two plain
+    -- texts whose turns need a 17th; in the other order, the vertical file
+    -- is the one that does not fit. Either way the load goes on, the files
+    -- that fit are loaded and the others named in c:info().warnings
+    local function folder(first)
+      local dir = tmpname("")
+      os.remove(dir)
+      assert(os.execute("mkdir -p '" .. dir .. "'"))
+      local f = assert(io.open(dir .. "/" .. first .. ".vrt", "wb"))
+      f:write('<text id="x">\n')
+      for i = 1, 16 do f:write(("<a%d>\n"):format(i)) end
+      f:write("Hello\nworld\n")
+      for i = 16, 1, -1 do f:write(("</a%d>\n"):format(i)) end
+      f:write("</text>\n")
+      f:close()
+      for _, name in ipairs { "b.txt", "c.txt" } do
+        f = assert(io.open(dir .. "/" .. name, "wb"))
+        f:write("We support the Charter and the peace.\n")
+        f:close()
+      end
+      return dir
+    end
+    for _, threads in ipairs { 1, 2 } do
+      local dir = folder("a") -- the vertical file first: the texts are skipped
+      local c2 = assert(rostra.load(dir, { threads = threads }))
+      assert.are.equal(1, select(2, c2:counts()))
+      assert.are.equal(2, #c2)
+      local ws = table.concat(c2:info().warnings, "\n")
+      assert.is_truthy(ws:find("b.txt: too many structures: <turn> would be the 17th", 1, true), ws)
+      assert.is_truthy(ws:find("c.txt: too many structures: <turn> would be the 17th", 1, true), ws)
+      c2:close()
+      os.execute("rm -rf '" .. dir .. "'")
+      dir = folder("z") -- the texts first: the vertical file is skipped
+      c2 = assert(rostra.load(dir, { threads = threads }))
+      assert.are.equal(2, select(2, c2:counts()))
+      assert.are.equal(16, #c2) -- 8 tokens each (seven words and the full stop)
+      ws = table.concat(c2:info().warnings, "\n")
+      assert.is_truthy(ws:find("z.vrt: too many structures: <a16> would be the 17th", 1, true), ws)
+      local nturns = 0
+      for _ in c2:spans("turn") do nturns = nturns + 1 end
+      assert.are.equal(2, nturns) -- one turn in each text
+      c2:close()
+      os.execute("rm -rf '" .. dir .. "'")
+    end
+  end)
+
   it("works from the command line", function()
     local out, st = run("count '[lower=\"taxes\"]' " .. FIX .. " --by speaker --format tsv")
     assert.are.equal(0, st, out)

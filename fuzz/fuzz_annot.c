@@ -39,9 +39,12 @@ static void one(const char *s, size_t n, int kind) {
     check_annot(&an);
     if (B && rs_builder_add_annot(B, &an, "english", msg, sizeof msg) == RS_OK &&
         rs_builder_finish(B, &ix) == RS_OK) {
-      char path[] = "/tmp/fuzz_annot.XXXXXX";
-      int fd = mkstemp(path), en = 0;
+      const char *tmp = getenv("TMPDIR"); /* else build-fuzz: fuzz/run.sh runs from the root */
+      char path[600];
+      int fd, en = 0;
       uint32_t a, row = 0, *rows = calloc(ix.ndoc ? ix.ndoc : 1, sizeof *rows);
+      snprintf(path, sizeof path, "%s/fuzz_annot.XXXXXX", tmp && *tmp ? tmp : "build-fuzz");
+      fd = mkstemp(path);
       if (fd >= 0) {
         close(fd);
         CHECK(rs_vrt_write(&M, &ix, NULL, NULL, path, msg, sizeof msg, &en) == RS_OK);

@@ -56,7 +56,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   int fd;
   (void)argc;
   (void)argv;
-  snprintf(path, sizeof path, "%s/fuzz_index.XXXXXX", tmp ? tmp : "/tmp");
+  snprintf(path, sizeof path, "%s/fuzz_index.XXXXXX", tmp && *tmp ? tmp : "build-fuzz");
   fd = mkstemp(path);
   if (fd < 0) {
     perror(path);

@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char root[512], dirs[MAXDIRS][768], path[1024], other[1024];
   int ndirs = 1, files = 0, depth[MAXDIRS];
   size_t i;
-  snprintf(root, sizeof root, "%s/fuzz_walk.XXXXXX", tmp ? tmp : "/tmp");
+  snprintf(root, sizeof root, "%s/fuzz_walk.XXXXXX", tmp && *tmp ? tmp : "build-fuzz");
   if (!mkdtemp(root)) {
     perror(root);
     abort();

@@ -15,21 +15,22 @@
 #include "fsout.h"
 #include "talloc.h"
 
-static char dir[64];
+static char dir[512];
 
 static void mkdir_tmp(void) {
-  strcpy(dir, "/tmp/rs_fsout_XXXXXX");
+  const char *tmp = getenv("TMPDIR"); /* else the build folder (make runs the tests from the root) */
+  snprintf(dir, sizeof dir, "%s/rs_fsout_XXXXXX", tmp && *tmp ? tmp : "build");
   if (!mkdtemp(dir)) dir[0] = 0;
 }
 
 static void rm_tmp(void) {
-  char cmd[128];
+  char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
 }
 
 static int entries(void) { /* files in dir */
-  char cmd[128];
+  char cmd[600];
   FILE *p;
   int n = 0, c;
   snprintf(cmd, sizeof cmd, "ls -A '%s'", dir);
@@ -60,7 +61,7 @@ static int mode_of(const char *path) {
 static void test_modes(void) {
   talloc t;
   rs_mem M = t_mem(&t);
-  char p[128];
+  char p[600];
   mode_t old = umask(027);
   mkdir_tmp();
   snprintf(p, sizeof p, "%s/a.tsv", dir);
@@ -79,7 +80,7 @@ static void test_modes(void) {
 static void test_link_and_abort(void) {
   talloc t;
   rs_mem M = t_mem(&t);
-  char p[128], l[128], err[256], buf[16];
+  char p[600], l[600], err[800], buf[16];
   rs_out o;
   FILE *f;
   size_t n;
@@ -113,7 +114,7 @@ static void test_link_and_abort(void) {
 static void test_special(void) {
   talloc t;
   rs_mem M = t_mem(&t);
-  char p[128], err[256];
+  char p[600], err[800];
   rs_out o;
   struct stat st;
   mkdir_tmp();
@@ -135,7 +136,7 @@ static void test_special(void) {
 static void test_stream(void) {
   talloc t;
   rs_mem M = t_mem(&t);
-  char p[128], err[256], buf[32];
+  char p[600], err[800], buf[32];
   rs_out o;
   FILE *f, *r;
   size_t n;

@@ -38,6 +38,20 @@ static void setstr(lua_State *L, const char *k, const char *v) {
   lua_setfield(L, -2, k);
 }
 
+/* t[k] = s[0..n) when s is not NULL */
+static void setlstr(lua_State *L, const char *k, const char *s, size_t n) {
+  if (!s) return;
+  lua_pushlstring(L, s, n);
+  lua_setfield(L, -2, k);
+}
+
+/* a speaker's name (under the key namekey), role and country */
+static void setperson(lua_State *L, const char *namekey, const rs_speaker *x) {
+  setlstr(L, namekey, x->name, x->name_len);
+  setlstr(L, "role", x->role, x->role_len);
+  setlstr(L, "country", x->country, x->country_len);
+}
+
 /* the display text of text[a..b) (line breaks become spaces) */
 static void pushtext(lua_State *L, const char *text, uint32_t a, uint32_t b) {
   luaL_Buffer B;
@@ -125,16 +139,7 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
     lua_createtable(L, 0, 10);
     if (t->speaker >= 0) {
       const rs_speaker *x = &sp->speakers[t->speaker];
-      lua_pushlstring(L, x->name, x->name_len);
-      lua_setfield(L, -2, "speaker");
-      if (x->role) {
-        lua_pushlstring(L, x->role, x->role_len);
-        lua_setfield(L, -2, "role");
-      }
-      if (x->country) {
-        lua_pushlstring(L, x->country, x->country_len);
-        lua_setfield(L, -2, "country");
-      }
+      setperson(L, "speaker", x);
       if (x->question) {
         lua_pushboolean(L, 1);
         lua_setfield(L, -2, "question");
@@ -156,16 +161,7 @@ static void build(lua_State *L, const char *text, const rs_speech *sp, const cha
   for (k = 0; k < sp->nspeakers; k++) {
     const rs_speaker *x = &sp->speakers[k];
     lua_createtable(L, 0, 5);
-    lua_pushlstring(L, x->name, x->name_len);
-    lua_setfield(L, -2, "name");
-    if (x->role) {
-      lua_pushlstring(L, x->role, x->role_len);
-      lua_setfield(L, -2, "role");
-    }
-    if (x->country) {
-      lua_pushlstring(L, x->country, x->country_len);
-      lua_setfield(L, -2, "country");
-    }
+    setperson(L, "name", x);
     lua_pushboolean(L, x->question);
     lua_setfield(L, -2, "question");
     setint(L, "words", x->words);

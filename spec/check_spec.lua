@@ -1,28 +1,11 @@
 -- rostra check INDEX and --verify: every checksum read, a damaged index
 -- refused with its damaged section named (exit 1).
-local cli = require "rostra.cli"
+local support = require "support"
 local rostra = require "rostra"
 
 local DIR = "spec/fixtures/sotu"
 
-local function buffer()
-  local parts = {}
-  return {
-    write = function(self, ...)
-      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
-      return self
-    end,
-    flush = function(self) return self end,
-    text = function() return table.concat(parts) end,
-  }
-end
-
-local function main(args)
-  local out, err = buffer(), buffer()
-  local status = cli.main(args, { stdout = out, stderr = err, isatty = function() return false end,
-                                  getenv = function() return nil end })
-  return status, out.text(), err.text()
-end
+local main = support.cli_main
 
 local function read(path)
   local f = assert(io.open(path, "rb"))

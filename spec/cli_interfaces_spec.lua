@@ -1,34 +1,12 @@
 local cjson = require "cjson"
 -- The command at its interfaces (issue 16): every mistake seen with the
 -- right exit status, every row written, every speech named.
-local cli = require "rostra.cli"
+local support = require "support"
 
 local DIR = "spec/fixtures/sotu"
 local TPL = "{year}_{president:.+}_{party}.txt"
 
-local function buffer()
-  local parts = {}
-  return {
-    write = function(self, ...)
-      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
-      return self
-    end,
-    flush = function(self) return self end,
-    text = function() return table.concat(parts) end,
-  }
-end
-
--- rostra.cli.main in this process: status, stdout, stderr
-local function main(args, env)
-  env = env or {}
-  local out, err = buffer(), buffer()
-  local status = cli.main(args, {
-    stdout = out, stderr = err,
-    isatty = env.isatty or function() return false end,
-    getenv = env.getenv or function() return nil end,
-  })
-  return status, out.text(), err.text()
-end
+local main = support.cli_main
 
 local function lines(s)
   local t = {}

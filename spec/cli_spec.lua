@@ -35,30 +35,8 @@ local function spawn(args, env)
   return status, out, err
 end
 
-local function buffer()
-  local parts = {}
-  return {
-    write = function(self, ...)
-      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
-      return self
-    end,
-    flush = function(self) return self end,
-    text = function() return table.concat(parts) end,
-  }
-end
-
--- rostra.cli.main in this process: status, stdout, stderr
-local function main(args, env)
-  env = env or {}
-  local out, err = buffer(), buffer()
-  local status = cli.main(args, {
-    stdout = out, stderr = err,
-    isatty = env.isatty or function() return false end,
-    getenv = env.getenv or function() return nil end,
-    clock = env.clock,
-  })
-  return status, out.text(), err.text()
-end
+local buffer = support.buffer
+local main = support.cli_main
 
 local function lines(s)
   local t = {}

@@ -1,28 +1,11 @@
 -- rostra parse: --report, --layout, --level turn/boilerplate and the
 -- summary of what pages did not give (rostra.cli.main in this process).
 local cjson = require "cjson"
-local cli = require "rostra.cli"
+local support = require "support"
 
 local PAGES = "spec/fixtures/pages"
 
-local function buffer()
-  local parts = {}
-  return {
-    write = function(self, ...)
-      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
-      return self
-    end,
-    flush = function(self) return self end,
-    text = function() return table.concat(parts) end,
-  }
-end
-
-local function main(args)
-  local out, err = buffer(), buffer()
-  local status = cli.main(args, { stdout = out, stderr = err, isatty = function() return false end,
-                                  getenv = function() return nil end })
-  return status, out.text(), err.text()
-end
+local main = support.cli_main
 
 describe("rostra parse", function()
   describe("--report", function()

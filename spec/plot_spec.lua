@@ -516,24 +516,7 @@ describe("report", function()
 end)
 
 describe("rostra plot and rostra report", function()
-  local cli = require "rostra.cli"
-  local function buffer()
-    local parts = {}
-    return {
-      write = function(self, ...)
-        for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
-        return self
-      end,
-      flush = function(self) return self end,
-      text = function() return table.concat(parts) end,
-    }
-  end
-  local function main(args)
-    local out, err = buffer(), buffer()
-    local status = cli.main(args, { stdout = out, stderr = err, isatty = function() return false end,
-      getenv = function() return nil end })
-    return status, out.text(), err.text()
-  end
+  local main = support.cli_main
 
   it("draws each kind from the command, with the numbers of the Lua result", function()
     if not support.have_corpus() then pending("needs ../shared/corpus") return end

@@ -35,4 +35,31 @@ function support.files(dir, pattern)
   return out
 end
 
+--- An output stream that keeps what is written: `:text()` gives it.
+function support.buffer()
+  local parts = {}
+  return {
+    write = function(self, ...)
+      for i = 1, select("#", ...) do parts[#parts + 1] = tostring((select(i, ...))) end
+      return self
+    end,
+    flush = function(self) return self end,
+    text = function() return table.concat(parts) end,
+  }
+end
+
+--- rostra.cli.main in this process, not on a terminal and with no
+-- environment unless env gives them: status, stdout, stderr.
+function support.cli_main(args, env)
+  env = env or {}
+  local out, err = support.buffer(), support.buffer()
+  local status = require("rostra.cli").main(args, {
+    stdout = out, stderr = err,
+    isatty = env.isatty or function() return false end,
+    getenv = env.getenv or function() return nil end,
+    clock = env.clock,
+  })
+  return status, out.text(), err.text()
+end
+
 return support
